@@ -1,0 +1,22 @@
+//! A typed client of Exotel's integrations API, as far as `shared/exotel/CONTRACT.md` knows it:
+//! mint an app token, switch the agent's device, read the agent back.
+//!
+//! - [`Host`]: the host rules (https, or http on loopback only).
+//! - [`Client`]: one request per call, every reply typed or an [`ApiError`].
+//! - [`Session`]: the token lifecycle (mint once, re-mint at 30 days or after a 401) and bounded
+//!   retries of transient failures.
+//! - [`Secret`]: credentials that never print.
+
+mod client;
+mod error;
+mod host;
+mod model;
+mod secret;
+mod session;
+
+pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, shared_http};
+pub use error::{ApiError, ApiErrorKind, Result};
+pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
+pub use model::{Availability, Device, DeviceChange, User};
+pub use secret::Secret;
+pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};
