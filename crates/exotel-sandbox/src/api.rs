@@ -50,6 +50,7 @@ pub(crate) async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let received_us = shared.lock().elapsed_us();
     let mut record = RequestRecord {
         method: method.to_string(),
         path: uri.path().to_owned(),
@@ -58,6 +59,8 @@ pub(crate) async fn handle(
         body: redacted_body(&body),
         auth_valid: shared.lock().token_app(token.as_deref()).is_some(),
         status: 0,
+        received_us,
+        replied_us: 0,
     };
 
     let fault = endpoint.and_then(|e| shared.lock().take_fault(e));
@@ -89,7 +92,10 @@ pub(crate) async fn handle(
     } else {
         response.status().as_u16()
     };
-    shared.lock().log.push(record);
+    let mut inner = shared.lock();
+    record.replied_us = inner.elapsed_us();
+    inner.log.push(record);
+    drop(inner);
     response
 }
 

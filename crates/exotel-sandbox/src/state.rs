@@ -139,6 +139,10 @@ pub struct RequestRecord {
     pub auth_valid: bool,
     /// The status sent, or 0 when the connection was dropped.
     pub status: u16,
+    /// When the request arrived and when its reply was ready, in microseconds since the
+    /// sandbox started (to check that requests did not overlap).
+    pub received_us: u64,
+    pub replied_us: u64,
 }
 
 /// A seeded agent.
@@ -258,9 +262,14 @@ pub(crate) struct Inner {
     pub faults: HashMap<Endpoint, Fault>,
     pub log: Vec<RequestRecord>,
     pub lag: Lag,
+    pub started: std::time::Instant,
 }
 
 impl Inner {
+    pub fn elapsed_us(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
     pub fn new(config: SandboxConfig) -> Self {
         Self {
             apps: config.apps.into_iter().collect(),
@@ -273,6 +282,7 @@ impl Inner {
             faults: HashMap::new(),
             log: Vec::new(),
             lag: Lag::default(),
+            started: std::time::Instant::now(),
         }
     }
 

@@ -1,0 +1,212 @@
+//! Signing in and out, and opening the signed-in agent's session: the settings file and the
+//! keyring together. The desktop app and `exotel-agent` both go through here.
+
+use std::sync::Arc;
+
+use exotel_api::{
+    ApiError, AppCredentials, Client, Host, RetryPolicy, Secret, Session, User, shared_http,
+};
+
+use crate::credentials::{Keyring, KeyringTokenSink};
+use crate::error::{CoreError, Field, Result};
+use crate::settings::{Account, SettingsStore};
+
+/// What a person types to sign in.
+#[derive(Debug, Clone)]
+pub struct SignInInput {
+    pub host: String,
+    pub app_id: String,
+    pub secret: Secret,
+    pub user_id: String,
+}
+
+/// The checked form of [`SignInInput`].
+struct Checked {
+    host: Host,
+    app_id: String,
+    secret: Secret,
+    user_id: String,
+}
+
+impl SignInInput {
+    /// Local checks, before anything is sent: each error names its field.
+    fn check(self) -> Result<Checked> {
+        let host = Host::parse(&self.host)?;
+        let app_id = self.app_id.trim().to_owned();
+        if app_id.is_empty() {
+            return Err(invalid(
+                Field::AppId,
+                "the app id is empty: copy it from Exotel's app settings",
+            ));
+        }
+        if self.secret.expose().trim().is_empty() {
+            return Err(invalid(
+                Field::Secret,
+                "the app secret is empty: copy it from Exotel's app settings",
+            ));
+        }
+        let user_id = self.user_id.trim().to_owned();
+        if user_id.is_empty() {
+            return Err(invalid(
+                Field::UserId,
+                "the user id is empty: enter the agent's user id in the app",
+            ));
+        }
+        if user_id.chars().any(char::is_control) {
+            return Err(invalid(
+                Field::UserId,
+                "the user id contains control characters",
+            ));
+        }
+        Ok(Checked {
+            host,
+            app_id,
+            secret: self.secret,
+            user_id,
+        })
+    }
+}
+
+fn invalid(field: Field, message: &str) -> CoreError {
+    CoreError::InvalidInput {
+        field,
+        message: message.to_owned(),
+    }
+}
+
+/// The signed-in account, kept in the settings file (host, app id, user id) and the keyring
+/// (secret, token).
+#[derive(Debug, Clone)]
+pub struct Accounts {
+    keyring: Keyring,
+    settings: SettingsStore,
+    retry: RetryPolicy,
+}
+
+impl Accounts {
+    pub fn new(keyring: Keyring, settings: SettingsStore) -> Self {
+        Self {
+            keyring,
+            settings,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The OS keyring and the settings file at its usual place.
+    pub fn default_location() -> Result<Self> {
+        Ok(Self::new(
+            Keyring::default(),
+            SettingsStore::default_location()?,
+        ))
+    }
+
+    pub fn with_retry(self, retry: RetryPolicy) -> Self {
+        Self { retry, ..self }
+    }
+
+    pub fn settings(&self) -> &SettingsStore {
+        &self.settings
+    }
+
+    /// The account in the settings file, if any (not a proof that the keyring still holds it).
+    pub fn account(&self) -> Result<Option<Account>> {
+        Ok(self.settings.load()?.settings.account)
+    }
+
+    /// Validates, then stores. A token is minted and the user read; only when both succeed are
+    /// the secret and token put in the keyring and the account in the settings file. On any
+    /// failure nothing is kept, and the error names the input that was wrong.
+    pub async fn sign_in(&self, input: SignInInput) -> Result<(Arc<Session>, User)> {
+        let c = input.check()?;
+        let client = Client::new(c.host.clone(), shared_http()?);
+        let credentials = AppCredentials {
+            app_id: c.app_id.clone(),
+            secret: c.secret.clone(),
+        };
+        let session =
+            Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
+
+        let token = session.token().await.map_err(|e| match e {
+            ApiError::BadCredentials => CoreError::Rejected {
+                field: Field::Secret,
+                source: e,
+            },
+            ApiError::InvalidRequest { .. } => CoreError::Rejected {
+                field: Field::AppId,
+                source: e,
+            },
+            ApiError::Network(_)
+            | ApiError::Timeout
+            | ApiError::Malformed { .. }
+            | ApiError::NotFound { .. } => CoreError::Rejected {
+                field: Field::Host,
+                source: e,
+            },
+            other => CoreError::Api(other),
+        })?;
+        let user = session.user().await.map_err(|e| match e {
+            ApiError::NotFound { .. } | ApiError::InvalidRequest { .. } => CoreError::Rejected {
+                field: Field::UserId,
+                source: e,
+            },
+            ApiError::Unauthorized { .. } => CoreError::Rejected {
+                field: Field::AppId,
+                source: e,
+            },
+            other => CoreError::Api(other),
+        })?;
+
+        let stored = self
+            .keyring
+            .store_secret(&c.secret)
+            .and_then(|()| self.keyring.store_token(&token))
+            .map_err(CoreError::from)
+            .and_then(|()| {
+                let account = Account {
+                    host: c.host.as_str().to_owned(),
+                    app_id: c.app_id,
+                    user_id: c.user_id,
+                };
+                self.settings
+                    .update(|s| s.account = Some(account))
+                    .map(drop)
+            });
+        if let Err(e) = stored {
+            // Leave nothing half-stored. A keyring that failed to store will likely fail to
+            // delete too; that only means there was nothing to delete.
+            let _ = self.keyring.clear();
+            return Err(e);
+        }
+        tracing::info!(user_id = session.user_id(), host = %c.host, "signed in");
+        let session = session.with_sink(KeyringTokenSink::new(self.keyring.clone()));
+        Ok((Arc::new(session), user))
+    }
+
+    /// Removes every keyring entry and the account from the settings file. Both are attempted
+    /// even if the first fails; the first error is returned.
+    pub fn sign_out(&self) -> Result<()> {
+        let keyring = self.keyring.clear().map_err(CoreError::from);
+        let settings = self.settings.update(|s| s.account = None).map(drop);
+        tracing::info!("signed out");
+        keyring.and(settings)
+    }
+
+    /// The signed-in agent's session: the account from the settings file, the secret and the
+    /// kept token from the keyring.
+    pub fn open_session(&self) -> Result<Arc<Session>> {
+        let account = self.account()?.ok_or(CoreError::NotSignedIn)?;
+        let host = Host::parse(&account.host)?;
+        let secret = self.keyring.secret()?.ok_or(CoreError::SecretMissing)?;
+        let token = self.keyring.token()?;
+        let client = Client::new(host, shared_http()?);
+        let credentials = AppCredentials {
+            app_id: account.app_id,
+            secret,
+        };
+        let session = Session::new(client, credentials, account.user_id)
+            .with_retry(self.retry.clone())
+            .with_token(token)
+            .with_sink(KeyringTokenSink::new(self.keyring.clone()));
+        Ok(Arc::new(session))
+    }
+}

@@ -1,0 +1,372 @@
+//! The status controller: the single owner of the agent's status.
+//!
+//! Requests (a change to a [`Target`], a read) go through one queue to one task, so two never
+//! interleave. After each step the task publishes a [`Status`] on a `watch` channel that any
+//! number of subscribers (tray, window, notifier, command line) read.
+//!
+//! The rule it keeps: **only what Exotel confirmed is shown.**
+//! - After a PUT, the reply's `Data` decides. If it does not show the target (Exotel's replies
+//!   can lag, as the seed's own example does), the controller reads the user back a few times
+//!   with a short backoff; if no read confirms, the status becomes `Unknown` with an error.
+//! - A failed PUT whose outcome is uncertain (network, timeout, 5xx, unreadable reply) is
+//!   followed by one read, and the status is whatever that read says; if the read fails too,
+//!   the last confirmed status stays, with the error beside it.
+//! - Going offline turns off whichever device Exotel says is on, even if the app last saw the
+//!   other one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use exotel_api::{ApiError, Availability, DeviceChange, Session, User};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::error::{CoreError, Result};
+use crate::status::{Change, Outcome, Source, Status, Target, UserSummary, now_ms};
+
+/// How hard the controller tries to confirm a change that the PUT's reply did not show.
+#[derive(Debug, Clone)]
+pub struct ControllerConfig {
+    /// Reads after a reply that did not confirm the target.
+    pub confirm_reads: u32,
+    /// Wait before the first of them; doubled for each next one.
+    pub confirm_backoff: Duration,
+    /// Requests that may wait in the queue.
+    pub queue: usize,
+}
+
+impl Default for ControllerConfig {
+    fn default() -> Self {
+        Self {
+            confirm_reads: 3,
+            confirm_backoff: Duration::from_millis(150),
+            queue: 64,
+        }
+    }
+}
+
+enum Request {
+    Change {
+        target: Target,
+        source: Source,
+        reply: oneshot::Sender<Result<Status>>,
+    },
+    Refresh {
+        source: Source,
+        reply: oneshot::Sender<Result<Status>>,
+    },
+    SetSession {
+        session: Option<Arc<Session>>,
+        reply: oneshot::Sender<Status>,
+    },
+}
+
+/// A handle to the controller task. Cheap to clone; the task ends when every handle is gone.
+#[derive(Debug, Clone)]
+pub struct Controller {
+    requests: mpsc::Sender<Request>,
+    status: watch::Receiver<Status>,
+}
+
+impl Controller {
+    /// Starts the controller task on the current tokio runtime.
+    pub fn spawn(session: Option<Arc<Session>>, config: ControllerConfig) -> Self {
+        let initial = Status {
+            signed_in: session.is_some(),
+            ..Status::default()
+        };
+        let (publish, status) = watch::channel(initial);
+        let (requests, queue) = mpsc::channel(config.queue.max(1));
+        let actor = Actor {
+            session,
+            config,
+            publish,
+        };
+        tokio::spawn(actor.run(queue));
+        Self { requests, status }
+    }
+
+    /// Every published status, from the current one on.
+    pub fn subscribe(&self) -> watch::Receiver<Status> {
+        self.status.clone()
+    }
+
+    /// The status published last.
+    pub fn status(&self) -> Status {
+        self.status.borrow().clone()
+    }
+
+    /// Asks Exotel for `target` and waits until the change is confirmed or has failed. The
+    /// returned status is the one published at the end.
+    pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
+        self.ask(|reply| Request::Change {
+            target,
+            source,
+            reply,
+        })
+        .await?
+    }
+
+    /// Reads the state from Exotel; a difference from the last known state is published as a
+    /// change from `source` (normally [`Source::Sync`]).
+    pub async fn refresh(&self, source: Source) -> Result<Status> {
+        self.ask(|reply| Request::Refresh { source, reply }).await?
+    }
+
+    /// Signs the controller in (with a session) or out (`None`): the status starts over.
+    pub async fn set_session(&self, session: Option<Arc<Session>>) -> Result<Status> {
+        self.ask(|reply| Request::SetSession { session, reply })
+            .await
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T> {
+        let (tx, rx) = oneshot::channel();
+        self.requests
+            .send(make(tx))
+            .await
+            .map_err(|_| CoreError::Stopped)?;
+        rx.await.map_err(|_| CoreError::Stopped)
+    }
+}
+
+struct Actor {
+    session: Option<Arc<Session>>,
+    config: ControllerConfig,
+    publish: watch::Sender<Status>,
+}
+
+impl Actor {
+    async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
+        while let Some(request) = queue.recv().await {
+            match request {
+                Request::Change {
+                    target,
+                    source,
+                    reply,
+                } => {
+                    let _ = reply.send(self.change(target, source).await);
+                }
+                Request::Refresh { source, reply } => {
+                    let _ = reply.send(self.refresh(source).await);
+                }
+                Request::SetSession { session, reply } => {
+                    self.session = session;
+                    let signed_in = self.session.is_some();
+                    self.publish(|s| {
+                        *s = Status {
+                            signed_in,
+                            revision: s.revision,
+                            ..Status::default()
+                        }
+                    });
+                    let _ = reply.send(self.current());
+                }
+            }
+        }
+    }
+
+    fn current(&self) -> Status {
+        self.publish.borrow().clone()
+    }
+
+    fn publish(&self, edit: impl FnOnce(&mut Status)) {
+        self.publish.send_modify(|s| {
+            edit(s);
+            s.revision += 1;
+        });
+    }
+
+    async fn change(&mut self, target: Target, source: Source) -> Result<Status> {
+        let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
+        let from = self.current().availability;
+        self.publish(|s| s.pending = Some(target));
+        tracing::info!(target = target.describe(), source = ?source, "changing status");
+
+        let result = self.apply(&session, target, from).await;
+        let outcome = match result {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => Err((CoreError::Unconfirmed { target }, None)),
+            Err(e) => {
+                let known = if may_have_applied(&e) {
+                    session.user().await.ok()
+                } else {
+                    None
+                };
+                Err((CoreError::Api(e), known))
+            }
+        };
+        match outcome {
+            Ok(user) => {
+                self.confirm(&session, &user, source, Some(target), from);
+                Ok(self.current())
+            }
+            Err((error, known)) => {
+                self.fail(&session, &error, known, source, target, from);
+                Err(error)
+            }
+        }
+    }
+
+    /// Sends the change: the user Exotel confirmed it with, `None` if no reply confirmed it,
+    /// `Err` when a request failed outright.
+    async fn apply(
+        &self,
+        session: &Session,
+        target: Target,
+        from: Availability,
+    ) -> Result<Option<User>, ApiError> {
+        let reply = match target {
+            Target::Receiving(device) => session.set_device(DeviceChange::On(device)).await?,
+            Target::Offline => {
+                let device = match from {
+                    Availability::Receiving(d) => Some(d),
+                    // Not known which device is on: ask Exotel first.
+                    _ => {
+                        let user = session.user().await?;
+                        match user.availability() {
+                            Availability::Offline => return Ok(Some(user)),
+                            Availability::Receiving(d) => Some(d),
+                            Availability::Unknown => None,
+                        }
+                    }
+                };
+                let reply = session.set_device(DeviceChange::Off(device)).await?;
+                match (device, reply.availability()) {
+                    // Exotel says the other device is on (changed behind the app's back):
+                    // turn that one off too. Bounded: one more request.
+                    (Some(asked), Availability::Receiving(other)) if other != asked => {
+                        tracing::info!(
+                            device = other.api_name(),
+                            "the other device was on; turning it off"
+                        );
+                        session.set_device(DeviceChange::Off(Some(other))).await?
+                    }
+                    _ => reply,
+                }
+            }
+        };
+        if reply.availability() == target.availability() {
+            return Ok(Some(reply));
+        }
+        Ok(self.read_back(session, target).await)
+    }
+
+    /// Reads the user until Exotel shows `target`, a bounded number of times.
+    async fn read_back(&self, session: &Session, target: Target) -> Option<User> {
+        let mut wait = self.config.confirm_backoff;
+        for attempt in 1..=self.config.confirm_reads {
+            tokio::time::sleep(wait).await;
+            wait = wait.saturating_mul(2);
+            match session.user().await {
+                Ok(user) if user.availability() == target.availability() => return Some(user),
+                Ok(user) => {
+                    tracing::info!(attempt, shows = %user.availability(), "Exotel has not confirmed the change yet")
+                }
+                Err(e) => tracing::warn!(attempt, kind = ?e.kind(), "read-back failed"),
+            }
+        }
+        None
+    }
+
+    async fn refresh(&mut self, source: Source) -> Result<Status> {
+        let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
+        match session.user().await {
+            Ok(user) => {
+                let from = self.current().availability;
+                self.confirm(&session, &user, source, None, from);
+                Ok(self.current())
+            }
+            Err(e) => {
+                let error = CoreError::Api(e);
+                let info = error.info();
+                self.publish(|s| s.last_error = Some(info));
+                Err(error)
+            }
+        }
+    }
+
+    /// Publishes what Exotel confirmed. A change of availability is recorded as a change.
+    fn confirm(
+        &self,
+        session: &Session,
+        user: &User,
+        source: Source,
+        target: Option<Target>,
+        from: Availability,
+    ) {
+        let to = user.availability();
+        let summary = UserSummary::from_user(session.user_id(), user);
+        let at = now_ms();
+        self.publish(|s| {
+            s.availability = to;
+            s.user = Some(summary);
+            s.pending = None;
+            s.last_error = None;
+            s.confirmed_at = Some(at);
+            if from != to {
+                s.last_change = Some(Change {
+                    at,
+                    from,
+                    to,
+                    source,
+                    outcome: Outcome::Confirmed,
+                    target,
+                    error_kind: None,
+                });
+            }
+        });
+        tracing::info!(from = %from, to = %to, source = ?source, "status confirmed by Exotel");
+    }
+
+    /// Publishes a failed change: what a read learned, else the last confirmed state; an
+    /// unconfirmed change makes it unknown.
+    fn fail(
+        &self,
+        session: &Session,
+        error: &CoreError,
+        known: Option<User>,
+        source: Source,
+        target: Target,
+        from: Availability,
+    ) {
+        let info = error.info();
+        let at = now_ms();
+        let (to, summary) = match (&known, error) {
+            (Some(user), _) => (
+                user.availability(),
+                Some(UserSummary::from_user(session.user_id(), user)),
+            ),
+            (None, CoreError::Unconfirmed { .. }) => (Availability::Unknown, None),
+            (None, _) => (from, None),
+        };
+        self.publish(|s| {
+            s.availability = to;
+            if let Some(summary) = summary {
+                s.user = Some(summary);
+                s.confirmed_at = Some(at);
+            }
+            s.pending = None;
+            s.last_change = Some(Change {
+                at,
+                from,
+                to,
+                source,
+                outcome: Outcome::Failed,
+                target: Some(target),
+                error_kind: Some(info.kind.clone()),
+            });
+            s.last_error = Some(info);
+        });
+        tracing::warn!(kind = error.kind(), target = target.describe(), now = %to, "status change failed");
+    }
+}
+
+/// Whether a failed request may still have changed the device (so a read is needed to know).
+fn may_have_applied(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Network(_)
+            | ApiError::Timeout
+            | ApiError::Server { .. }
+            | ApiError::Malformed { .. }
+    )
+}

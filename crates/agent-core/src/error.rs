@@ -1,0 +1,129 @@
+//! The core's errors: the API's, the keyring's, the settings file's and bad input, each with a
+//! stable `kind` word for the UI, JSON output and exit codes.
+
+use exotel_api::{ApiError, HostError};
+use serde::{Deserialize, Serialize};
+
+use crate::status::{Target, UnixMillis, now_ms};
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// The sign-in input an error is about, so a form can show it next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Host,
+    AppId,
+    Secret,
+    UserId,
+}
+
+/// A keyring failure. There is no fallback: nothing is ever written elsewhere instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyringError {
+    #[error(
+        "the system keyring is locked: unlock it (for example by logging in to the desktop again) and retry ({0})"
+    )]
+    Locked(String),
+    #[error(
+        "no system keyring is available: start one (on Linux, gnome-keyring or KeePassXC's Secret Service) and retry ({0})"
+    )]
+    Unavailable(String),
+    #[error("the system keyring refused the request: {0}")]
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Exotel answered but never confirmed the change (the state is then shown as unknown).
+    #[error("Exotel did not confirm that you are {}; your status is unknown until it does. Try again", .target.describe())]
+    Unconfirmed { target: Target },
+    #[error("not signed in: sign in first (exotel-agent login, or the app's window)")]
+    NotSignedIn,
+    /// Signed in once, but the keyring no longer holds the secret.
+    #[error("the app secret is no longer in the system keyring: sign in again")]
+    SecretMissing,
+    #[error(transparent)]
+    Keyring(#[from] KeyringError),
+    /// Local validation of sign-in input.
+    #[error("{message}")]
+    InvalidInput { field: Field, message: String },
+    /// Exotel refused a sign-in input.
+    #[error("{source}")]
+    Rejected { field: Field, source: ApiError },
+    #[error("could not save the settings file: {0}")]
+    Settings(String),
+    #[error("the status controller stopped; restart the app")]
+    Stopped,
+}
+
+impl From<HostError> for CoreError {
+    fn from(e: HostError) -> Self {
+        CoreError::InvalidInput {
+            field: Field::Host,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl CoreError {
+    /// The stable word for the kind of failure.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoreError::Api(e) | CoreError::Rejected { source: e, .. } => api_kind(e),
+            CoreError::Unconfirmed { .. } => "unconfirmed",
+            CoreError::NotSignedIn | CoreError::SecretMissing => "not_signed_in",
+            CoreError::Keyring(KeyringError::Locked(_)) => "keyring_locked",
+            CoreError::Keyring(_) => "keyring",
+            CoreError::InvalidInput { .. } => "invalid_input",
+            CoreError::Settings(_) => "settings",
+            CoreError::Stopped => "internal",
+        }
+    }
+
+    /// The sign-in field this error is about, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            CoreError::InvalidInput { field, .. } | CoreError::Rejected { field, .. } => {
+                Some(*field)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo {
+            kind: self.kind().to_owned(),
+            message: self.to_string(),
+            field: self.field(),
+            at: now_ms(),
+        }
+    }
+}
+
+fn api_kind(e: &ApiError) -> &'static str {
+    use exotel_api::ApiErrorKind as K;
+    match e.kind() {
+        K::InvalidHost => "invalid_input",
+        K::BadCredentials => "bad_credentials",
+        K::Unauthorized => "unauthorized",
+        K::Invalid => "invalid",
+        K::NotFound => "not_found",
+        K::RateLimited => "rate_limited",
+        K::Server => "server",
+        K::Network => "network",
+        K::Timeout => "timeout",
+        K::Malformed => "malformed",
+    }
+}
+
+/// An error as published and sent to a UI: `{kind, message, field, at}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    pub kind: String,
+    pub message: String,
+    pub field: Option<Field>,
+    pub at: UnixMillis,
+}

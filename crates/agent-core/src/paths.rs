@@ -1,0 +1,23 @@
+//! Where the app keeps its files. The desktop app and `exotel-agent` use the same places, so
+//! signing in with either signs in both.
+
+use std::path::PathBuf;
+
+use crate::error::{CoreError, Result};
+
+/// The folder name under the OS config and data directories.
+pub const APP_DIR: &str = "exotel-agent-tray";
+
+/// The OS config directory for the app: on Linux `$XDG_CONFIG_HOME/exotel-agent-tray`
+/// (default `~/.config/exotel-agent-tray`), on macOS `~/Library/Application Support/...`, on
+/// Windows `%APPDATA%\...`.
+pub fn config_dir() -> Result<PathBuf> {
+    dirs::config_dir().map(|d| d.join(APP_DIR)).ok_or_else(|| {
+        CoreError::Settings("the OS has no config directory for this user (is HOME set?)".into())
+    })
+}
+
+/// The settings file: `settings.toml` in [`config_dir`].
+pub fn settings_file() -> Result<PathBuf> {
+    Ok(config_dir()?.join("settings.toml"))
+}

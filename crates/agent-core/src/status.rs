@@ -1,0 +1,190 @@
+//! The words of the status: what is asked for (`Target`, `Source`) and what is published
+//! (`Status`, `Change`, `UserSummary`). Everything here is safe to hand to a UI: no secrets.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use exotel_api::{Availability, Device, User};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorInfo;
+
+/// What a change asks Exotel for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "target", content = "device")]
+pub enum Target {
+    Offline,
+    Receiving(Device),
+}
+
+impl Target {
+    /// The availability that confirms this target.
+    pub fn availability(self) -> Availability {
+        match self {
+            Target::Offline => Availability::Offline,
+            Target::Receiving(d) => Availability::Receiving(d),
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Target::Offline => "offline",
+            Target::Receiving(Device::Phone) => "receiving calls on phone",
+            Target::Receiving(Device::Sip) => "receiving calls on computer (web)",
+        }
+    }
+}
+
+/// Where a request came from; shown in notifications and history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Tray,
+    Window,
+    Shortcut,
+    Cli,
+    /// A timed break starting or ending.
+    Timer,
+    Quit,
+    Lock,
+    Sleep,
+    /// A read found Exotel's state different from the last one known.
+    Sync,
+    /// The first read after start or sign-in.
+    Start,
+}
+
+impl Source {
+    /// The words for a notification: "Now offline, from the tray".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::Tray => "from the tray",
+            Source::Window => "from the window",
+            Source::Shortcut => "by the keyboard shortcut",
+            Source::Cli => "from the command line",
+            Source::Timer => "by the break timer",
+            Source::Quit => "on quit",
+            Source::Lock => "on screen lock",
+            Source::Sleep => "on sleep",
+            Source::Sync => "changed elsewhere",
+            Source::Start => "at start-up",
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch (what the UI and history files store).
+pub type UnixMillis = u64;
+
+pub fn now_ms() -> UnixMillis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+/// How a change ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Exotel confirmed the new state.
+    Confirmed,
+    /// The request failed; the state is the last confirmed one (or unknown).
+    Failed,
+}
+
+/// One change of availability, or one failed attempt at one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub at: UnixMillis,
+    pub from: Availability,
+    pub to: Availability,
+    pub source: Source,
+    pub outcome: Outcome,
+    /// What was asked for (none for a change found by a read).
+    pub target: Option<Target>,
+    /// The error's kind when the outcome is `Failed`.
+    pub error_kind: Option<String>,
+}
+
+/// The agent as shown: no secrets (no `SipSecret`, no token).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub user_id: String,
+    pub name: Option<String>,
+    pub agent_number: Option<String>,
+    pub email: Option<String>,
+    pub virtual_number: Option<String>,
+}
+
+impl UserSummary {
+    pub fn from_user(user_id: &str, user: &User) -> Self {
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        Self {
+            user_id: user_id.to_owned(),
+            name: user.display_name().map(str::to_owned),
+            agent_number: clean(&user.agent_number),
+            email: clean(&user.email),
+            virtual_number: clean(&user.virtual_number),
+        }
+    }
+
+    /// "Temp Name, +0000000000", or the user id when Exotel gave neither.
+    pub fn describe(&self) -> String {
+        let parts: Vec<&str> = [self.name.as_deref(), self.agent_number.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if parts.is_empty() {
+            format!("user {}", self.user_id)
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Everything the controller publishes. Each subscriber (tray, window, notifier, CLI) reads
+/// this one value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    /// What Exotel last confirmed (or `Unknown`).
+    pub availability: Availability,
+    pub signed_in: bool,
+    pub user: Option<UserSummary>,
+    /// A change in flight.
+    pub pending: Option<Target>,
+    pub last_change: Option<Change>,
+    pub last_error: Option<ErrorInfo>,
+    /// When Exotel last confirmed the availability.
+    pub confirmed_at: Option<UnixMillis>,
+    /// Grows by one on each publish, so subscribers can tell updates apart.
+    pub revision: u64,
+}
+
+impl Default for Status {
+    fn default() -> Self {
+        Self {
+            availability: Availability::Unknown,
+            signed_in: false,
+            user: None,
+            pending: None,
+            last_change: None,
+            last_error: None,
+            confirmed_at: None,
+            revision: 0,
+        }
+    }
+}
+
+impl Status {
+    /// One line for people: "Receiving calls on phone (Temp Name, +0000000000)".
+    pub fn describe(&self) -> String {
+        match &self.user {
+            Some(u) => format!("{} ({})", self.availability.describe(), u.describe()),
+            None => self.availability.describe().to_owned(),
+        }
+    }
+}
