@@ -1,1 +1,229 @@
-fn main() {}
+//! `exotel-agent`: the agent's status from the command line, on the same core, settings and
+//! keyring as the desktop app.
+
+mod report;
+
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use agent_core::{Accounts, Controller, ControllerConfig, CoreError, SignInInput, Source, Target};
+use clap::{Parser, Subcommand};
+use exotel_api::{DEFAULT_HOST, Device, Secret};
+
+use crate::report::Report;
+
+/// Go offline or choose where calls ring (phone or computer) on Exotel, from the command line.
+///
+/// Shares its sign-in with the Exotel Agent Tray app: the settings file and the system
+/// keyring. The app secret is never taken from the command line.
+#[derive(Parser, Debug)]
+#[command(name = "exotel-agent", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Sign in: checks the app id, secret and user id with Exotel, then keeps the secret in the
+    /// system keyring and the rest in the settings file.
+    Login {
+        /// Exotel's integrations host (https; plain http only for a loopback sandbox).
+        #[arg(long, default_value = DEFAULT_HOST)]
+        host: String,
+        /// The app's id (from Exotel's app settings).
+        #[arg(long)]
+        app_id: String,
+        /// The agent's user id in the app.
+        #[arg(long)]
+        user_id: String,
+        /// Read the app secret from standard input instead of prompting for it.
+        #[arg(long)]
+        secret_stdin: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the status from Exotel.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Receive calls on the phone.
+    Phone {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Receive calls on the computer (web/SIP).
+    #[command(visible_alias = "web")]
+    Sip {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go offline: no new calls.
+    Off {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign out: removes the secret and token from the keyring and the account from the
+    /// settings file.
+    Logout,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let json = matches!(
+        cli.command,
+        Command::Login { json: true, .. }
+            | Command::Status { json: true }
+            | Command::Phone { json: true }
+            | Command::Sip { json: true }
+            | Command::Off { json: true }
+    );
+    let report = run(cli.command).await;
+    report.print(json);
+    report.code()
+}
+
+async fn run(command: Command) -> Report {
+    let accounts = match Accounts::default_location() {
+        Ok(a) => a,
+        Err(e) => return Report::failed(e, None),
+    };
+    match command {
+        Command::Login {
+            host,
+            app_id,
+            user_id,
+            secret_stdin,
+            ..
+        } => {
+            let secret = match read_secret(secret_stdin) {
+                Ok(s) => s,
+                Err(e) => return Report::failed(e, None),
+            };
+            match accounts
+                .sign_in(SignInInput {
+                    host: host.clone(),
+                    app_id,
+                    secret,
+                    user_id,
+                })
+                .await
+            {
+                Ok((session, user)) => {
+                    Report::signed_in(session.client().host().as_str(), session.user_id(), &user)
+                }
+                Err(e) => Report::failed(e, None),
+            }
+        }
+        Command::Logout => match accounts.sign_out() {
+            Ok(()) => Report::signed_out(),
+            Err(e) => Report::failed(e, None),
+        },
+        Command::Status { .. } => {
+            with_controller(&accounts, |c| async move { c.refresh(Source::Cli).await }).await
+        }
+        Command::Phone { .. } => change(&accounts, Target::Receiving(Device::Phone)).await,
+        Command::Sip { .. } => change(&accounts, Target::Receiving(Device::Sip)).await,
+        Command::Off { .. } => change(&accounts, Target::Offline).await,
+    }
+}
+
+async fn change(accounts: &Accounts, target: Target) -> Report {
+    with_controller(
+        accounts,
+        |c| async move { c.change(target, Source::Cli).await },
+    )
+    .await
+}
+
+/// Opens the signed-in session, runs one request through a controller and reports its end.
+async fn with_controller<F, Fut>(accounts: &Accounts, request: F) -> Report
+where
+    F: FnOnce(Controller) -> Fut,
+    Fut: Future<Output = agent_core::Result<agent_core::Status>>,
+{
+    let session = match accounts.open_session() {
+        Ok(s) => s,
+        Err(e) => return Report::failed(e, None),
+    };
+    let controller = Controller::spawn(Some(session), ControllerConfig::default());
+    match request(controller.clone()).await {
+        Ok(status) => Report::status(status),
+        Err(e) => Report::failed(e, Some(controller.status())),
+    }
+}
+
+/// The app secret: from standard input with `--secret-stdin`, else prompted for without echo.
+fn read_secret(from_stdin: bool) -> agent_core::Result<Secret> {
+    let usage = |message: String| CoreError::InvalidInput {
+        field: agent_core::Field::Secret,
+        message,
+    };
+    if from_stdin {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            usage(format!(
+                "could not read the app secret from standard input: {e}"
+            ))
+        })?;
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        return Ok(Secret::new(line.strip_suffix('\r').unwrap_or(line)));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(
+            "no terminal to ask for the app secret on: pass it on standard input with --secret-stdin".into(),
+        ));
+    }
+    rpassword::prompt_password("App secret (not shown): ")
+        .map(Secret::new)
+        .map_err(|e| usage(format!("could not read the app secret: {e}")))
+}
+
+/// Warnings (such as a corrupt settings file set aside) go to stderr; `RUST_LOG` raises the
+/// level. Logs never hold a secret: secrets are only ever formatted as `[redacted]`.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn web_is_an_alias_of_sip_and_there_is_no_secret_flag() {
+        use clap::Parser;
+        assert!(matches!(
+            super::Cli::try_parse_from(["exotel-agent", "web", "--json"]),
+            Ok(super::Cli {
+                command: super::Command::Sip { json: true }
+            })
+        ));
+        let secret_flag = super::Cli::try_parse_from([
+            "exotel-agent",
+            "login",
+            "--app-id",
+            "a",
+            "--user-id",
+            "1",
+            "--secret",
+            "x",
+        ]);
+        assert!(secret_flag.is_err());
+    }
+}

@@ -1,5 +1,6 @@
 //! `exotel-sandbox --port N`: runs the sandbox until interrupted and prints how to reach it.
 
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Parser;
@@ -40,19 +41,13 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    #[allow(clippy::print_stdout)] // the binary's whole purpose is to say where it listens
-    {
-        println!("Exotel sandbox listening on {}", sandbox.url());
-        println!("  host:    {}", sandbox.url());
-        println!("  app id:  {DEMO_APP_ID}");
-        println!("  secret:  {DEMO_APP_SECRET}   (a demo value, not a real credential)");
-        println!("  user id: {DEMO_USER_ID}   (also: 2, agent+3)");
-        println!(
-            "Try: exotel-agent login --host {} --app-id {DEMO_APP_ID} --user-id {DEMO_USER_ID}",
-            sandbox.url()
-        );
-        println!("Stop with Ctrl+C.");
-    }
+    let url = sandbox.url();
+    let banner = format!(
+        "Exotel sandbox listening on {url}\n  host:    {url}\n  app id:  {DEMO_APP_ID}\n  secret:  {DEMO_APP_SECRET}   (a demo value, not a real credential)\n  user id: {DEMO_USER_ID}   (also: 2, agent+3)\nTry: exotel-agent login --host {url} --app-id {DEMO_APP_ID} --user-id {DEMO_USER_ID}\nFaults and state: see the exotel_sandbox::admin docs (/_sandbox/...). Stop with Ctrl+C.\n"
+    );
+    // A closed stdout (a parent that read only the first line) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = out.write_all(banner.as_bytes()).and_then(|()| out.flush());
     let _ = tokio::signal::ctrl_c().await;
     std::process::ExitCode::SUCCESS
 }

@@ -1,0 +1,248 @@
+//! What `exotel-agent` prints and the exit code it ends with. One line for people, one JSON
+//! object with `--json`; never a secret (only [`Status`]/[`UserSummary`], which hold none).
+
+use std::process::ExitCode;
+
+use agent_core::{CoreError, Field, KeyringError, Status, UserSummary};
+use exotel_api::{ApiError, Availability, User};
+use serde_json::{Value, json};
+
+/// The outcome of one command.
+#[derive(Debug)]
+pub enum Report {
+    Status(Status),
+    SignedIn {
+        host: String,
+        user: UserSummary,
+        availability: Availability,
+    },
+    SignedOut,
+    /// A failure, with the status Exotel last confirmed in this run, if a controller ran.
+    Failed {
+        error: CoreError,
+        status: Option<Status>,
+    },
+}
+
+impl Report {
+    pub fn status(status: Status) -> Self {
+        Report::Status(status)
+    }
+
+    pub fn signed_in(host: &str, user_id: &str, user: &User) -> Self {
+        Report::SignedIn {
+            host: host.to_owned(),
+            user: UserSummary::from_user(user_id, user),
+            availability: user.availability(),
+        }
+    }
+
+    pub fn signed_out() -> Self {
+        Report::SignedOut
+    }
+
+    pub fn failed(error: CoreError, status: Option<Status>) -> Self {
+        Report::Failed { error, status }
+    }
+
+    pub fn code(&self) -> ExitCode {
+        match self {
+            Report::Failed { error, .. } => ExitCode::from(exit_code(error)),
+            _ => ExitCode::SUCCESS,
+        }
+    }
+
+    #[allow(clippy::print_stdout)] // printing is this module's job
+    pub fn print(&self, json: bool) {
+        if json {
+            println!("{}", self.json());
+        } else if let Some(line) = self.human() {
+            println!("{line}");
+        }
+        if let Report::Failed { error, status } = self {
+            eprintln!("exotel-agent: {}", failure_sentence(error, status.as_ref()));
+        }
+    }
+
+    fn human(&self) -> Option<String> {
+        match self {
+            Report::Status(s) => Some(s.describe()),
+            Report::SignedIn {
+                host,
+                user,
+                availability,
+            } => Some(format!(
+                "Signed in as {} on {host}. {}",
+                user.describe(),
+                availability.describe()
+            )),
+            Report::SignedOut => Some(
+                "Signed out: the app secret and token were removed from the system keyring."
+                    .to_owned(),
+            ),
+            Report::Failed { .. } => None,
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Report::Status(s) => status_json(s.availability, s.user.as_ref(), None),
+            Report::SignedIn {
+                host,
+                user,
+                availability,
+            } => {
+                let mut v = status_json(*availability, Some(user), None);
+                v["host"] = json!(host);
+                v["signed_in"] = json!(true);
+                v
+            }
+            Report::SignedOut => json!({ "signed_in": false }),
+            Report::Failed { error, status } => {
+                let availability = status
+                    .as_ref()
+                    .map_or(Availability::Unknown, |s| s.availability);
+                status_json(
+                    availability,
+                    status.as_ref().and_then(|s| s.user.as_ref()),
+                    Some(error),
+                )
+            }
+        }
+    }
+}
+
+fn status_json(
+    availability: Availability,
+    user: Option<&UserSummary>,
+    error: Option<&CoreError>,
+) -> Value {
+    json!({
+        "availability": availability,
+        "user_id": user.map(|u| u.user_id.as_str()),
+        "name": user.and_then(|u| u.name.as_deref()),
+        "agent_number": user.and_then(|u| u.agent_number.as_deref()),
+        "error": error.map(|e| json!({ "kind": e.kind(), "message": e.to_string(), "field": e.field() })),
+    })
+}
+
+/// One sentence a person can act on. When Exotel may not have done what was asked, it also
+/// says what Exotel last confirmed.
+fn failure_sentence(error: &CoreError, status: Option<&Status>) -> String {
+    let mut sentence = capitalise(&error.to_string());
+    if exit_code(error) == 4 {
+        let last = match status.map(|s| s.availability) {
+            Some(Availability::Unknown) | None => {
+                "Exotel has confirmed no status in this run".to_owned()
+            }
+            Some(a) => format!("Exotel last confirmed: {}", a.describe()),
+        };
+        sentence = format!("{sentence}. {last}.");
+    } else if !sentence.ends_with('.') {
+        sentence.push('.');
+    }
+    sentence
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The documented exit codes: 2 bad input, 3 not signed in or credentials refused, 4 network
+/// or server, 5 keyring; 1 for anything else (a settings file that cannot be written).
+pub fn exit_code(error: &CoreError) -> u8 {
+    match error {
+        CoreError::InvalidInput { .. } => 2,
+        CoreError::Rejected {
+            field: Field::Secret | Field::AppId,
+            ..
+        } => 3,
+        CoreError::Rejected { source, .. } | CoreError::Api(source) => api_exit_code(source),
+        CoreError::NotSignedIn | CoreError::SecretMissing => 3,
+        CoreError::Unconfirmed { .. } => 4,
+        CoreError::Keyring(
+            KeyringError::Locked(_) | KeyringError::Unavailable(_) | KeyringError::Failed(_),
+        ) => 5,
+        CoreError::Settings(_) | CoreError::Stopped => 1,
+    }
+}
+
+fn api_exit_code(e: &ApiError) -> u8 {
+    match e {
+        ApiError::InvalidHost(_) | ApiError::InvalidRequest { .. } | ApiError::NotFound { .. } => 2,
+        ApiError::BadCredentials | ApiError::Unauthorized { .. } => 3,
+        ApiError::RateLimited { .. }
+        | ApiError::Server { .. }
+        | ApiError::Network(_)
+        | ApiError::Timeout
+        | ApiError::Malformed { .. } => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_documented_exit_code() {
+        let api = |e: ApiError| exit_code(&CoreError::Api(e));
+        assert_eq!(api(ApiError::Timeout), 4);
+        assert_eq!(
+            api(ApiError::Server {
+                status: 500,
+                message: String::new()
+            }),
+            4
+        );
+        assert_eq!(api(ApiError::RateLimited { retry_after: None }), 4);
+        assert_eq!(
+            api(ApiError::Unauthorized {
+                message: String::new()
+            }),
+            3
+        );
+        assert_eq!(
+            api(ApiError::NotFound {
+                message: String::new()
+            }),
+            2
+        );
+        assert_eq!(exit_code(&CoreError::NotSignedIn), 3);
+        assert_eq!(
+            exit_code(&CoreError::Keyring(KeyringError::Locked("x".into()))),
+            5
+        );
+        assert_eq!(
+            exit_code(&CoreError::Rejected {
+                field: Field::Secret,
+                source: ApiError::BadCredentials
+            }),
+            3
+        );
+        assert_eq!(
+            exit_code(&CoreError::Rejected {
+                field: Field::Host,
+                source: ApiError::Timeout
+            }),
+            4
+        );
+    }
+
+    #[test]
+    fn failures_that_leave_the_state_open_say_what_exotel_last_confirmed() {
+        let status = Status {
+            availability: Availability::Offline,
+            ..Status::default()
+        };
+        let s = failure_sentence(&CoreError::Api(ApiError::Timeout), Some(&status));
+        assert!(
+            s.starts_with("Exotel did not answer in time")
+                && s.ends_with("Exotel last confirmed: Offline (no new calls)."),
+            "{s}"
+        );
+    }
+}

@@ -1,0 +1,382 @@
+//! `exotel-agent` end to end: the real binary, the sandbox binary, and a real Secret Service
+//! keyring (gnome-keyring on a private D-Bus session) in a temporary HOME.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+use test_session::{KeyringSession, KeyringState};
+
+const APP_ID: &str = "sandbox-app";
+const SECRET: &str = "sandbox-secret-do-not-use";
+
+/// A binary built next to this package's binary (the workspace's one target folder).
+fn sibling_binary(name: &str) -> PathBuf {
+    let own = PathBuf::from(env!("CARGO_BIN_EXE_exotel-agent"));
+    let path = own.with_file_name(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build it first (cargo build --workspace --bins)",
+        path.display()
+    );
+    path
+}
+
+/// The sandbox binary on a free loopback port.
+struct SandboxProcess {
+    child: Child,
+    url: String,
+}
+
+impl SandboxProcess {
+    fn start() -> Self {
+        let mut child = Command::new(sibling_binary("exotel-sandbox"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start exotel-sandbox");
+        let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("read the sandbox's URL");
+        // Keep draining its output so it never writes to a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        let url = line.trim().rsplit(' ').next().expect("a URL").to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+        Self { child, url }
+    }
+
+    async fn admin(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let client = reqwest::Client::new();
+        let mut req = client.request(method, format!("{}/_sandbox/{path}", self.url));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("sandbox admin request");
+        assert!(
+            resp.status().is_success(),
+            "admin {path}: {}",
+            resp.status()
+        );
+        resp.json().await.unwrap_or(Value::Null)
+    }
+
+    /// `phone`, `sip` or null: the sandbox's own truth.
+    async fn active(&self) -> Value {
+        self.admin(reqwest::Method::GET, "users/1", None).await["active"].clone()
+    }
+
+    async fn count(&self, endpoint: &str) -> usize {
+        let log = self.admin(reqwest::Method::GET, "requests", None).await;
+        log.as_array()
+            .expect("log")
+            .iter()
+            .filter(|r| r["endpoint"] == endpoint)
+            .count()
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {}", self.stdout))
+    }
+}
+
+fn agent(session: &KeyringSession, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut cmd = session.command(env!("CARGO_BIN_EXE_exotel-agent"));
+    cmd.args(args)
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run exotel-agent");
+    if let Some(mut pipe) = child.stdin.take() {
+        if let Some(text) = stdin {
+            pipe.write_all(text.as_bytes()).expect("write stdin");
+        }
+    }
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().expect("exotel-agent ends");
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    // Whatever happened, at the most verbose log level, the secret is never printed.
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "the secret was printed: {args:?}"
+    );
+    run
+}
+
+fn login(session: &KeyringSession, host: &str, user: &str, secret: &str) -> Run {
+    agent(
+        session,
+        &[
+            "login",
+            "--host",
+            host,
+            "--app-id",
+            APP_ID,
+            "--user-id",
+            user,
+            "--secret-stdin",
+            "--json",
+        ],
+        Some(&format!("{secret}\n")),
+    )
+}
+
+fn keyring_secret(session: &KeyringSession) -> Option<String> {
+    session
+        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "app-secret")])
+        .expect("secret-tool")
+}
+
+fn settings_path(session: &KeyringSession) -> PathBuf {
+    session
+        .home()
+        .join(".config/exotel-agent-tray/settings.toml")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn login_status_switch_and_logout_with_a_real_keyring() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+
+    let run = login(&session, &sandbox.url, "1", SECRET);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.json();
+    assert_eq!(
+        (out["availability"].as_str(), out["user_id"].as_str()),
+        (Some("offline"), Some("1"))
+    );
+    assert_eq!(out["name"], "Asha Demo");
+
+    // The secret is in the keyring, as another program reads it, and in no file under HOME.
+    assert_eq!(keyring_secret(&session).as_deref(), Some(SECRET));
+    assert_eq!(session.files_containing(SECRET), Vec::<PathBuf>::new());
+    let token = session
+        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
+        .unwrap()
+        .unwrap_or_default();
+    let token = token.rsplit(':').next().unwrap_or_default().to_owned();
+    assert!(
+        token.starts_with("sbx-token-"),
+        "the keyring holds the minted token"
+    );
+    assert_eq!(session.files_containing(&token), Vec::<PathBuf>::new());
+    let settings = std::fs::read_to_string(settings_path(&session)).unwrap();
+    assert!(
+        settings.contains(&sandbox.url) && settings.contains("user_id = \"1\""),
+        "{settings}"
+    );
+
+    let status = agent(&session, &["status", "--json"], None);
+    assert_eq!(
+        (status.code, status.json()["availability"].as_str()),
+        (0, Some("offline"))
+    );
+
+    for (args, word, active) in [
+        (["phone", "--json"], "phone", Value::from("phone")),
+        (["sip", "--json"], "sip", Value::from("sip")),
+        (["off", "--json"], "offline", Value::Null),
+        (["web", "--json"], "sip", Value::from("sip")),
+    ] {
+        let run = agent(&session, &args, None);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        let out = run.json();
+        assert_eq!(out["availability"], word, "{args:?}");
+        assert_eq!(out["user_id"], "1");
+        assert!(out["error"].is_null());
+        assert_eq!(
+            sandbox.active().await,
+            active,
+            "the sandbox follows {args:?}"
+        );
+        for secret in [SECRET, token.as_str(), "sbx-sip-secret"] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{args:?} printed a secret"
+            );
+        }
+    }
+
+    let human = agent(&session, &["phone"], None);
+    assert_eq!(
+        human.stdout.trim(),
+        "Receiving calls on phone (Asha Demo, +910000000001)"
+    );
+
+    // One token for the login and every command after it.
+    assert_eq!(sandbox.count("token").await, 1);
+
+    let out = agent(&session, &["logout"], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(keyring_secret(&session), None);
+    assert_eq!(
+        session
+            .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
+            .unwrap(),
+        None
+    );
+    assert!(
+        !std::fs::read_to_string(settings_path(&session))
+            .unwrap()
+            .contains("user_id")
+    );
+    let after = agent(&session, &["status"], None);
+    assert_eq!(after.code, 3);
+    assert!(after.stderr.contains("Not signed in"), "{}", after.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_exit_code_has_a_real_cause() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+
+    // 2: a host that is not https, an empty user id, an unknown user.
+    let run = login(
+        &session,
+        "http://integrationscore.mum1.exotel.com",
+        "1",
+        SECRET,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("https://"), "{}", run.stderr);
+    assert_eq!(run.json()["error"]["field"], "host");
+    assert_eq!(login(&session, &sandbox.url, "  ", SECRET).code, 2);
+    let unknown = login(&session, &sandbox.url, "no-such-agent", SECRET);
+    assert_eq!(
+        (unknown.code, unknown.json()["error"]["field"].as_str()),
+        (2, Some("user_id"))
+    );
+
+    // 3: a wrong secret, and not signed in. Nothing was kept by any failed login.
+    let wrong = login(&session, &sandbox.url, "1", "not-the-secret");
+    assert_eq!(wrong.code, 3);
+    assert!(
+        wrong.stderr.contains("app secret is wrong"),
+        "{}",
+        wrong.stderr
+    );
+    assert_eq!(keyring_secret(&session), None);
+    assert!(!settings_path(&session).exists());
+    assert_eq!(agent(&session, &["off"], None).code, 3);
+
+    // 4: the server fails; the message says what Exotel last confirmed.
+    assert_eq!(login(&session, &sandbox.url, "1", SECRET).code, 0);
+    sandbox
+        .admin(
+            reqwest::Method::PUT,
+            "faults/device",
+            Some(serde_json::json!({ "status": 500 })),
+        )
+        .await;
+    let failed = agent(&session, &["phone", "--json"], None);
+    assert_eq!(failed.code, 4, "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("server error")
+            && failed.stderr.contains("Exotel last confirmed: Offline"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(failed.json()["availability"], "offline");
+    assert_eq!(failed.json()["error"]["kind"], "server");
+    assert_eq!(sandbox.active().await, Value::Null);
+
+    // 4: Exotel unreachable.
+    drop(sandbox);
+    let gone = agent(&session, &["status", "--json"], None);
+    assert_eq!(gone.code, 4);
+    assert_eq!(gone.json()["error"]["kind"], "network");
+    assert!(
+        gone.stderr.contains("Could not reach Exotel"),
+        "{}",
+        gone.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_absent_or_locked_keyring_is_exit_5_and_nothing_is_written() {
+    let sandbox = SandboxProcess::start();
+    for state in [KeyringState::NoBus, KeyringState::Locked] {
+        let session = KeyringSession::start(state).expect("keyring session");
+        let run = login(&session, &sandbox.url, "1", SECRET);
+        assert_eq!(run.code, 5, "{state:?}: {}", run.stderr);
+        assert!(run.stderr.contains("keyring"), "{state:?}: {}", run.stderr);
+        assert!(
+            run.json()["error"]["kind"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("keyring")
+        );
+        assert!(
+            !settings_path(&session).exists(),
+            "{state:?}: settings written"
+        );
+        assert_eq!(
+            session.files_containing(SECRET),
+            Vec::<PathBuf>::new(),
+            "{state:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_settings_file_is_backed_up_and_replaced_by_defaults() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let path = settings_path(&session);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "[account\nhost = ").unwrap();
+
+    let run = agent(&session, &["status"], None);
+    assert_eq!(run.code, 3, "defaults: not signed in. {}", run.stderr);
+    assert!(
+        run.stderr.contains("could not be read") && run.stderr.contains(".corrupt-"),
+        "{}",
+        run.stderr
+    );
+    let backups: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("settings.toml.corrupt-")
+        })
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(backups[0].path()).unwrap(),
+        "[account\nhost = "
+    );
+
+    // Said once: the next run is quiet about it.
+    let again = agent(&session, &["status"], None);
+    assert!(
+        !again.stderr.contains("could not be read"),
+        "{}",
+        again.stderr
+    );
+}
