@@ -1,6 +1,9 @@
 //! `exotel-agent` end to end: the real binary, the sandbox binary, and a real Secret Service
 //! keyring (gnome-keyring on a private D-Bus session) in a temporary HOME.
 
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};

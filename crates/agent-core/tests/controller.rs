@@ -1,5 +1,8 @@
 //! The status controller against the in-process sandbox.
 
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,5 +1,8 @@
 //! The client and session against the in-process sandbox: real replies, real faults.
 
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::Duration;
 
 use exotel_api::{
@@ -156,7 +159,8 @@ async fn each_error_kind_comes_from_a_real_fault() {
     let t = token(&sandbox).await;
     let read = || c.user(&t, DEMO_USER_ID);
 
-    let cases: Vec<(Fault, fn(&ApiError) -> bool)> = vec![
+    type Expect = fn(&ApiError) -> bool;
+    let cases: Vec<(Fault, Expect)> = vec![
         (
             Fault::status(400),
             |e| matches!(e, ApiError::InvalidRequest { message } if message == "Invalid parameters"),

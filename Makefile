@@ -1,0 +1,12 @@
+# Shortcuts for the scripts the README names. Each installs what it needs first.
+.PHONY: run test deps test-deps sandbox
+run:
+	bash scripts/run.sh
+test:
+	bash scripts/test.sh
+deps:
+	bash scripts/install-deps.sh build
+test-deps:
+	bash scripts/install-deps.sh test
+sandbox:
+	cargo run --release -p exotel-sandbox -- --port 8787

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what building, running or testing Exotel Agent Tray needs, and only what is missing.
+#   scripts/install-deps.sh build   # to build and run the app
+#   scripts/install-deps.sh test    # the above, plus what the tests need
+# On Debian/Ubuntu it uses apt-get (as root, or through sudo). Elsewhere it lists what to
+# install and stops.
+set -euo pipefail
+what="${1:-build}"
+
+build_pkgs=(build-essential pkg-config curl file libssl-dev libdbus-1-dev
+  libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev)
+test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
+  dunst xdotool imagemagick x11-utils procps)
+
+pkgs=("${build_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+      say "Missing packages: ${missing[*]}. Install them as root (apt-get install ${missing[*]}) and run this again."
+      exit 1
+    fi
+    say "Installing system packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+else
+  say "Not a Debian/Ubuntu system: install the equivalents of: ${pkgs[*]}"
+  say "(on Fedora: webkit2gtk4.1-devel libappindicator-gtk3-devel librsvg2-devel dbus-devel openssl-devel"
+  say " gnome-keyring libsecret xorg-x11-server-Xvfb webkit2gtk4.1 dunst xdotool ImageMagick), then run this again."
+fi
+
+# Rust: the stable toolchain with rustfmt and clippy.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  say "Rust is not installed: installing it with rustup (https://rustup.rs)."
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if command -v rustup >/dev/null 2>&1; then
+  for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+  done
+fi

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of Exotel Agent Tray, installing what they need first (Debian/Ubuntu).
+# The same command runs in CI (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Installing what the build and the tests need"
+bash scripts/install-deps.sh test
+
+step "Formatting (cargo fmt --check)"
+cargo fmt --all --check
+
+step "Lints (cargo clippy, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Building the binaries the end-to-end tests run"
+cargo build --workspace --bins --locked
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+step "Tests: unit, sandbox, controller, keyring and command line"
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+step "Summary"
+# One closing line over every test binary above (cargo prints one line per binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"
