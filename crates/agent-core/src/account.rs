@@ -117,55 +117,19 @@ impl Accounts {
     /// the secret and token put in the keyring and the account in the settings file. On any
     /// failure nothing is kept, and the error names the input that was wrong.
     pub async fn sign_in(&self, input: SignInInput) -> Result<(Arc<Session>, User)> {
-        let c = input.check()?;
-        let client = Client::new(c.host.clone(), shared_http()?);
-        let credentials = AppCredentials {
-            app_id: c.app_id.clone(),
-            secret: c.secret.clone(),
-        };
-        let session =
-            Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
-
-        let token = session.token().await.map_err(|e| match e {
-            ApiError::BadCredentials => CoreError::Rejected {
-                field: Field::Secret,
-                source: e,
-            },
-            ApiError::InvalidRequest { .. } => CoreError::Rejected {
-                field: Field::AppId,
-                source: e,
-            },
-            ApiError::Network(_)
-            | ApiError::Timeout
-            | ApiError::Malformed { .. }
-            | ApiError::NotFound { .. } => CoreError::Rejected {
-                field: Field::Host,
-                source: e,
-            },
-            other => CoreError::Api(other),
-        })?;
-        let user = session.user().await.map_err(|e| match e {
-            ApiError::NotFound { .. } | ApiError::InvalidRequest { .. } => CoreError::Rejected {
-                field: Field::UserId,
-                source: e,
-            },
-            ApiError::Unauthorized { .. } => CoreError::Rejected {
-                field: Field::AppId,
-                source: e,
-            },
-            other => CoreError::Api(other),
-        })?;
-
+        let checked = input.check()?;
+        let (session, user) = self.check_with_exotel(&checked).await?;
+        let token = session.token().await?; // the one just minted, from the session's cache
         let stored = self
             .keyring
-            .store_secret(&c.secret)
+            .store_secret(&checked.secret)
             .and_then(|()| self.keyring.store_token(&token))
             .map_err(CoreError::from)
             .and_then(|()| {
                 let account = Account {
-                    host: c.host.as_str().to_owned(),
-                    app_id: c.app_id,
-                    user_id: c.user_id,
+                    host: checked.host.as_str().to_owned(),
+                    app_id: checked.app_id.clone(),
+                    user_id: checked.user_id.clone(),
                 };
                 self.settings
                     .update(|s| s.account = Some(account))
@@ -177,9 +141,46 @@ impl Accounts {
             let _ = self.keyring.clear();
             return Err(e);
         }
-        tracing::info!(user_id = session.user_id(), host = %c.host, "signed in");
+        tracing::info!(user_id = session.user_id(), host = %checked.host, "signed in");
         let session = session.with_sink(KeyringTokenSink::new(self.keyring.clone()));
         Ok((Arc::new(session), user))
+    }
+
+    /// Validates with Exotel like [`Self::sign_in`] but keeps nothing: the session lives in
+    /// memory only (the built-in sandbox).
+    pub async fn validate(&self, input: SignInInput) -> Result<(Arc<Session>, User)> {
+        let checked = input.check()?;
+        let (session, user) = self.check_with_exotel(&checked).await?;
+        Ok((Arc::new(session), user))
+    }
+
+    /// Mints a token and reads the user; each refusal is tied to the input it is about.
+    async fn check_with_exotel(&self, c: &Checked) -> Result<(Session, User)> {
+        let client = Client::new(c.host.clone(), shared_http()?);
+        let credentials = AppCredentials {
+            app_id: c.app_id.clone(),
+            secret: c.secret.clone(),
+        };
+        let session =
+            Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
+        let rejected = |field: Field, source: ApiError| CoreError::Rejected { field, source };
+        session.token().await.map_err(|e| match e {
+            ApiError::BadCredentials => rejected(Field::Secret, e),
+            ApiError::InvalidRequest { .. } => rejected(Field::AppId, e),
+            ApiError::Network(_)
+            | ApiError::Timeout
+            | ApiError::Malformed { .. }
+            | ApiError::NotFound { .. } => rejected(Field::Host, e),
+            other => CoreError::Api(other),
+        })?;
+        let user = session.user().await.map_err(|e| match e {
+            ApiError::NotFound { .. } | ApiError::InvalidRequest { .. } => {
+                rejected(Field::UserId, e)
+            }
+            ApiError::Unauthorized { .. } => rejected(Field::AppId, e),
+            other => CoreError::Api(other),
+        })?;
+        Ok((session, user))
     }
 
     /// Removes every keyring entry and the account from the settings file. Both are attempted

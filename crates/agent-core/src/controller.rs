@@ -20,7 +20,7 @@ use std::time::Duration;
 use exotel_api::{ApiError, Availability, DeviceChange, Session, User};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, ErrorInfo, Result};
 use crate::status::{Change, Outcome, Source, Status, Target, UserSummary, now_ms};
 
 /// How hard the controller tries to confirm a change that the PUT's reply did not show.
@@ -56,6 +56,7 @@ enum Request {
     },
     SetSession {
         session: Option<Arc<Session>>,
+        note: Option<ErrorInfo>,
         reply: oneshot::Sender<Status>,
     },
 }
@@ -112,10 +113,19 @@ impl Controller {
         self.ask(|reply| Request::Refresh { source, reply }).await?
     }
 
-    /// Signs the controller in (with a session) or out (`None`): the status starts over.
-    pub async fn set_session(&self, session: Option<Arc<Session>>) -> Result<Status> {
-        self.ask(|reply| Request::SetSession { session, reply })
-            .await
+    /// Signs the controller in (with a session) or out (`None`): the status starts over, with
+    /// `note` as its last error (for example, why the saved session could not be opened).
+    pub async fn set_session(
+        &self,
+        session: Option<Arc<Session>>,
+        note: Option<ErrorInfo>,
+    ) -> Result<Status> {
+        self.ask(|reply| Request::SetSession {
+            session,
+            note,
+            reply,
+        })
+        .await
     }
 
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T> {
@@ -148,12 +158,17 @@ impl Actor {
                 Request::Refresh { source, reply } => {
                     let _ = reply.send(self.refresh(source).await);
                 }
-                Request::SetSession { session, reply } => {
+                Request::SetSession {
+                    session,
+                    note,
+                    reply,
+                } => {
                     self.session = session;
                     let signed_in = self.session.is_some();
                     self.publish(|s| {
                         *s = Status {
                             signed_in,
+                            last_error: note,
                             revision: s.revision,
                             ..Status::default()
                         }
@@ -303,7 +318,7 @@ impl Actor {
             s.last_error = None;
             s.confirmed_at = Some(at);
             if from != to {
-                s.last_change = Some(Change {
+                s.record(Change {
                     at,
                     from,
                     to,
@@ -345,7 +360,7 @@ impl Actor {
                 s.confirmed_at = Some(at);
             }
             s.pending = None;
-            s.last_change = Some(Change {
+            s.record(Change {
                 at,
                 from,
                 to,

@@ -3,16 +3,21 @@
 //! layers over this crate.
 
 mod account;
+mod agent;
 mod controller;
 mod credentials;
 mod error;
 pub mod paths;
+pub mod present;
 mod settings;
 mod status;
 
 pub use account::{Accounts, SignInInput};
+pub use agent::Agent;
 pub use controller::{Controller, ControllerConfig};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
 pub use settings::{Account, Loaded, Settings, SettingsStore};
-pub use status::{Change, Outcome, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+pub use status::{
+    Change, Outcome, RECENT_CHANGES, Source, Status, Target, UnixMillis, UserSummary, now_ms,
+};

@@ -21,3 +21,14 @@ pub fn config_dir() -> Result<PathBuf> {
 pub fn settings_file() -> Result<PathBuf> {
     Ok(config_dir()?.join("settings.toml"))
 }
+
+/// Where the desktop app writes its log files: on Linux `$XDG_STATE_HOME/exotel-agent-tray/logs`
+/// (default `~/.local/state/...`), elsewhere the OS's local data directory.
+pub fn log_dir() -> Result<PathBuf> {
+    dirs::state_dir()
+        .or_else(dirs::data_local_dir)
+        .map(|d| d.join(APP_DIR).join("logs"))
+        .ok_or_else(|| {
+            CoreError::Settings("the OS has no data directory for this user (is HOME set?)".into())
+        })
+}

@@ -160,6 +160,8 @@ pub struct Status {
     pub last_error: Option<ErrorInfo>,
     /// When Exotel last confirmed the availability.
     pub confirmed_at: Option<UnixMillis>,
+    /// The latest changes and failed attempts, newest first, at most [`RECENT_CHANGES`].
+    pub recent: Vec<Change>,
     /// Grows by one on each publish, so subscribers can tell updates apart.
     pub revision: u64,
 }
@@ -174,12 +176,23 @@ impl Default for Status {
             last_change: None,
             last_error: None,
             confirmed_at: None,
+            recent: Vec::new(),
             revision: 0,
         }
     }
 }
 
+/// How many changes [`Status::recent`] keeps.
+pub const RECENT_CHANGES: usize = 20;
+
 impl Status {
+    /// Records a change as the last one and at the head of the recent ones.
+    pub(crate) fn record(&mut self, change: Change) {
+        self.recent.insert(0, change.clone());
+        self.recent.truncate(RECENT_CHANGES);
+        self.last_change = Some(change);
+    }
+
     /// One line for people: "Receiving calls on phone (Temp Name, +0000000000)".
     pub fn describe(&self) -> String {
         match &self.user {

@@ -1,0 +1,152 @@
+//! The app's use of the core, in one place: the controller plus the account it is signed in
+//! with, kept in step with the settings file that `exotel-agent` shares. The desktop shell's
+//! commands are one-line calls into this.
+
+use std::sync::Arc;
+
+use exotel_api::Session;
+use tokio::sync::Mutex;
+
+use crate::account::{Accounts, SignInInput};
+use crate::controller::{Controller, ControllerConfig};
+use crate::error::{CoreError, Result};
+use crate::settings::Account;
+use crate::status::{Source, Status, Target};
+
+/// Which account the controller is signed in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SignedIn {
+    Out,
+    /// The account in the settings file (shared with the command line).
+    Saved(Account),
+    /// An account kept in memory only (the built-in sandbox): never in the keyring or settings.
+    InMemory,
+}
+
+#[derive(Debug)]
+pub struct Agent {
+    accounts: Accounts,
+    controller: Controller,
+    signed_in: Mutex<SignedIn>,
+}
+
+impl Agent {
+    /// Starts the controller (on the current tokio runtime), signed out. The first
+    /// [`Self::refresh`] signs it in with the saved account, if there is one, and reads the
+    /// status. A saved account that cannot be opened (keyring locked, secret gone) leaves the
+    /// app signed out with that error published; it is tried again at the next refresh.
+    pub fn new(accounts: Accounts, config: ControllerConfig) -> Self {
+        Self {
+            accounts,
+            controller: Controller::spawn(None, config),
+            signed_in: Mutex::new(SignedIn::Out),
+        }
+    }
+
+    pub fn controller(&self) -> &Controller {
+        &self.controller
+    }
+
+    pub fn status(&self) -> Status {
+        self.controller.status()
+    }
+
+    /// The saved account the app is signed in with (none when signed out or in memory).
+    pub async fn account(&self) -> Option<Account> {
+        match &*self.signed_in.lock().await {
+            SignedIn::Saved(a) => Some(a.clone()),
+            _ => None,
+        }
+    }
+
+    /// Validates with Exotel, stores (keyring and settings) and signs the controller in.
+    pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
+        let mut signed_in = self.signed_in.lock().await;
+        let (session, _) = self.accounts.sign_in(input).await?;
+        *signed_in = self
+            .accounts
+            .account()?
+            .map_or(SignedIn::InMemory, SignedIn::Saved);
+        self.use_session(Some(session)).await
+    }
+
+    /// Validates with Exotel and signs the controller in, keeping nothing on disk or in the
+    /// keyring (for the built-in sandbox).
+    pub async fn sign_in_in_memory(&self, input: SignInInput) -> Result<Status> {
+        let mut signed_in = self.signed_in.lock().await;
+        let (session, _) = self.accounts.validate(input).await?;
+        *signed_in = SignedIn::InMemory;
+        self.use_session(Some(session)).await
+    }
+
+    /// Signs out: a saved account is removed from the keyring and settings (so the command
+    /// line is signed out too).
+    pub async fn sign_out(&self) -> Result<Status> {
+        let mut signed_in = self.signed_in.lock().await;
+        let removed = match &*signed_in {
+            SignedIn::Saved(_) => self.accounts.sign_out(),
+            _ => Ok(()),
+        };
+        *signed_in = SignedIn::Out;
+        self.controller
+            .set_session(None, removed.as_ref().err().map(CoreError::info))
+            .await?;
+        removed.map(|()| self.status())
+    }
+
+    pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
+        self.controller.change(target, source).await
+    }
+
+    /// Follows the settings file first (a sign-in or sign-out made with `exotel-agent`), then
+    /// reads the status from Exotel.
+    pub async fn refresh(&self, source: Source) -> Result<Status> {
+        self.follow_settings().await?;
+        self.controller.refresh(source).await
+    }
+
+    async fn follow_settings(&self) -> Result<()> {
+        let mut signed_in = self.signed_in.lock().await;
+        if *signed_in == SignedIn::InMemory {
+            return Ok(());
+        }
+        let saved = match self.accounts.account() {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!("could not read the settings: {e}");
+                return Ok(());
+            }
+        };
+        let wanted = saved.clone().map_or(SignedIn::Out, SignedIn::Saved);
+        if wanted == *signed_in {
+            return Ok(());
+        }
+        tracing::info!(
+            signed_in = saved.is_some(),
+            "the saved account changed; following it"
+        );
+        match saved {
+            None => {
+                *signed_in = SignedIn::Out;
+                self.controller.set_session(None, None).await?;
+            }
+            Some(_) => match self.accounts.open_session() {
+                Ok(session) => {
+                    *signed_in = wanted;
+                    self.use_session(Some(session)).await?;
+                }
+                Err(e) => {
+                    *signed_in = SignedIn::Out;
+                    self.controller.set_session(None, Some(e.info())).await?;
+                    return Err(e);
+                }
+            },
+        }
+        Ok(())
+    }
+
+    async fn use_session(&self, session: Option<Arc<Session>>) -> Result<Status> {
+        self.controller.set_session(session, None).await?;
+        self.controller.refresh(Source::Start).await
+    }
+}

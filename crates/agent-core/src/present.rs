@@ -1,0 +1,392 @@
+//! How a [`Status`] looks in the tray and in notifications: pure functions, so the shell only
+//! applies them and they are tested without a display.
+
+use exotel_api::{Availability, Device};
+
+use crate::status::{Outcome, Status, Target};
+
+/// The tray icon for a status (one image per variant, told apart by shape as well as colour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrayIcon {
+    Offline,
+    Phone,
+    Sip,
+    /// Unknown, or the last change failed, or signed out.
+    Unknown,
+    /// A change is in flight.
+    Pending,
+}
+
+impl TrayIcon {
+    pub fn for_status(s: &Status) -> Self {
+        if s.pending.is_some() {
+            return TrayIcon::Pending;
+        }
+        match (s.signed_in, s.availability) {
+            (false, _) | (_, Availability::Unknown) => TrayIcon::Unknown,
+            (true, Availability::Offline) => TrayIcon::Offline,
+            (true, Availability::Receiving(Device::Phone)) => TrayIcon::Phone,
+            (true, Availability::Receiving(Device::Sip)) => TrayIcon::Sip,
+        }
+    }
+
+    /// The file stem under `icons/`: `tray-offline`, `tray-phone`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            TrayIcon::Offline => "tray-offline",
+            TrayIcon::Phone => "tray-phone",
+            TrayIcon::Sip => "tray-sip",
+            TrayIcon::Unknown => "tray-unknown",
+            TrayIcon::Pending => "tray-pending",
+        }
+    }
+}
+
+/// The ids of the tray menu's items.
+pub mod menu_id {
+    pub const STATUS: &str = "status";
+    pub const PHONE: &str = "phone";
+    pub const SIP: &str = "sip";
+    pub const OFFLINE: &str = "offline";
+    pub const OPEN: &str = "open";
+    pub const QUIT: &str = "quit";
+}
+
+/// One check item of the tray menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckItem {
+    pub enabled: bool,
+    /// Ticked only from the confirmed state.
+    pub checked: bool,
+}
+
+/// Everything the tray menu shows for a status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuModel {
+    /// The first, disabled line: the status in words.
+    pub status_line: String,
+    pub phone: CheckItem,
+    pub sip: CheckItem,
+    pub offline: CheckItem,
+    /// "Open Exotel Agent Tray", or "Sign in..." when signed out.
+    pub open_text: &'static str,
+}
+
+impl MenuModel {
+    pub fn for_status(s: &Status) -> Self {
+        let actionable = s.signed_in && s.pending.is_none();
+        let item = |a: Availability| CheckItem {
+            enabled: actionable,
+            checked: s.signed_in && s.availability == a,
+        };
+        Self {
+            status_line: status_line(s),
+            phone: item(Availability::Receiving(Device::Phone)),
+            sip: item(Availability::Receiving(Device::Sip)),
+            offline: item(Availability::Offline),
+            open_text: if s.signed_in {
+                "Open Exotel Agent Tray"
+            } else {
+                "Sign in..."
+            },
+        }
+    }
+}
+
+/// What a click on a tray menu item asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuAction {
+    Change(Target),
+    OpenWindow,
+    Quit,
+}
+
+/// The action of the item `id`, or `None` for an item that does nothing (the status line) or
+/// an action not allowed now (signed out, a change in flight): the menu disables those, and
+/// this says the same so a stale click is ignored.
+pub fn menu_action(id: &str, s: &Status) -> Option<MenuAction> {
+    let change = |t: Target| (s.signed_in && s.pending.is_none()).then_some(MenuAction::Change(t));
+    match id {
+        menu_id::PHONE => change(Target::Receiving(Device::Phone)),
+        menu_id::SIP => change(Target::Receiving(Device::Sip)),
+        menu_id::OFFLINE => change(Target::Offline),
+        menu_id::OPEN => Some(MenuAction::OpenWindow),
+        menu_id::QUIT => Some(MenuAction::Quit),
+        _ => None,
+    }
+}
+
+/// "Receiving calls on phone", "Switching to ...", "Signed out".
+pub fn status_line(s: &Status) -> String {
+    if !s.signed_in {
+        return "Signed out".to_owned();
+    }
+    if let Some(target) = s.pending {
+        return format!("Switching: {}...", capitalise(target.describe()));
+    }
+    match (s.availability, &s.last_error) {
+        (Availability::Unknown, Some(_)) => "Status unknown (see the window)".to_owned(),
+        (a, _) => a.describe().to_owned(),
+    }
+}
+
+/// The tray tooltip: the status in words and the agent's name.
+pub fn tooltip(s: &Status) -> String {
+    let line = status_line(s);
+    match s.user.as_ref().and_then(|u| u.name.as_deref()) {
+        Some(name) if s.signed_in => format!("Exotel: {line} ({name})"),
+        _ => format!("Exotel: {line}"),
+    }
+}
+
+/// A notification to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub title: String,
+    pub body: String,
+    /// A failure (shown with more urgency).
+    pub failure: bool,
+}
+
+/// The notification due when the published status goes from `before` to `after`: one for every
+/// new confirmed change of availability and one for every new failed change, none otherwise.
+pub fn notice(before: &Status, after: &Status) -> Option<Notice> {
+    let change = after.last_change.as_ref()?;
+    if before.last_change.as_ref() == Some(change) {
+        return None;
+    }
+    match change.outcome {
+        Outcome::Confirmed if change.from != change.to => Some(Notice {
+            title: capitalise(&format!("now {}", phrase(change.to))),
+            body: format!(
+                "{}, {}.",
+                capitalise(change.to.describe()),
+                change.source.describe()
+            ),
+            failure: false,
+        }),
+        Outcome::Confirmed => None,
+        Outcome::Failed => {
+            let wanted = change.target.map_or("change your status", |t| t.describe());
+            let error = after
+                .last_error
+                .as_ref()
+                .map(|e| e.message.as_str())
+                .unwrap_or("the change failed");
+            Some(Notice {
+                title: format!("Could not switch to {wanted}"),
+                body: format!("{}. {}.", capitalise(error), still(change.to)),
+                failure: true,
+            })
+        }
+    }
+}
+
+fn phrase(a: Availability) -> &'static str {
+    match a {
+        Availability::Offline => "offline: no new calls",
+        Availability::Receiving(Device::Phone) => "receiving calls on phone",
+        Availability::Receiving(Device::Sip) => "receiving calls on computer",
+        Availability::Unknown => "status unknown",
+    }
+}
+
+fn still(a: Availability) -> &'static str {
+    match a {
+        Availability::Offline => "Exotel still has you offline",
+        Availability::Receiving(Device::Phone) => "Calls still ring on your phone",
+        Availability::Receiving(Device::Sip) => "Calls still ring on your computer",
+        Availability::Unknown => "Your status is unknown: check it in the window",
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorInfo;
+    use crate::status::{Change, Source, UserSummary};
+
+    fn signed_in(a: Availability) -> Status {
+        Status {
+            availability: a,
+            signed_in: true,
+            user: Some(UserSummary {
+                user_id: "1".into(),
+                name: Some("Asha Demo".into()),
+                ..Default::default()
+            }),
+            ..Status::default()
+        }
+    }
+
+    const PHONE: Target = Target::Receiving(Device::Phone);
+
+    #[test]
+    fn ticks_follow_the_confirmed_state_only() {
+        let m = MenuModel::for_status(&signed_in(Availability::Receiving(Device::Phone)));
+        assert_eq!(
+            (m.phone.checked, m.sip.checked, m.offline.checked),
+            (true, false, false)
+        );
+        assert!(m.phone.enabled && m.sip.enabled && m.offline.enabled);
+        assert_eq!(m.status_line, "Receiving calls on phone");
+
+        // In flight to SIP: nothing new ticked, every action disabled.
+        let pending = Status {
+            pending: Some(Target::Receiving(Device::Sip)),
+            ..signed_in(Availability::Receiving(Device::Phone))
+        };
+        let m = MenuModel::for_status(&pending);
+        assert_eq!((m.phone.checked, m.sip.checked), (true, false));
+        assert!(!m.phone.enabled && !m.sip.enabled && !m.offline.enabled);
+        assert!(m.status_line.starts_with("Switching"), "{}", m.status_line);
+        assert_eq!(TrayIcon::for_status(&pending), TrayIcon::Pending);
+
+        let unknown = MenuModel::for_status(&signed_in(Availability::Unknown));
+        assert!(!unknown.phone.checked && !unknown.sip.checked && !unknown.offline.checked);
+    }
+
+    #[test]
+    fn signed_out_disables_actions_and_offers_sign_in() {
+        let s = Status::default();
+        let m = MenuModel::for_status(&s);
+        assert!(!m.phone.enabled && !m.offline.enabled && !m.phone.checked);
+        assert_eq!(
+            (m.status_line.as_str(), m.open_text),
+            ("Signed out", "Sign in...")
+        );
+        assert_eq!(menu_action(menu_id::PHONE, &s), None);
+        assert_eq!(menu_action(menu_id::OPEN, &s), Some(MenuAction::OpenWindow));
+        assert_eq!(TrayIcon::for_status(&s), TrayIcon::Unknown);
+    }
+
+    #[test]
+    fn each_item_maps_to_the_same_request_the_window_sends() {
+        let s = signed_in(Availability::Offline);
+        assert_eq!(
+            menu_action(menu_id::PHONE, &s),
+            Some(MenuAction::Change(PHONE))
+        );
+        assert_eq!(
+            menu_action(menu_id::SIP, &s),
+            Some(MenuAction::Change(Target::Receiving(Device::Sip)))
+        );
+        assert_eq!(
+            menu_action(menu_id::OFFLINE, &s),
+            Some(MenuAction::Change(Target::Offline))
+        );
+        assert_eq!(menu_action(menu_id::QUIT, &s), Some(MenuAction::Quit));
+        assert_eq!(menu_action(menu_id::STATUS, &s), None);
+        let busy = Status {
+            pending: Some(PHONE),
+            ..s
+        };
+        assert_eq!(
+            menu_action(menu_id::OFFLINE, &busy),
+            None,
+            "a stale click during a change is ignored"
+        );
+    }
+
+    #[test]
+    fn each_availability_has_its_own_icon_and_a_tooltip_with_the_name() {
+        let icons: std::collections::HashSet<_> = [
+            Availability::Offline,
+            Availability::Receiving(Device::Phone),
+            Availability::Receiving(Device::Sip),
+            Availability::Unknown,
+        ]
+        .map(|a| TrayIcon::for_status(&signed_in(a)))
+        .into_iter()
+        .collect();
+        assert_eq!(icons.len(), 4);
+        assert_eq!(
+            tooltip(&signed_in(Availability::Offline)),
+            "Exotel: Offline (no new calls) (Asha Demo)"
+        );
+    }
+
+    fn change(from: Availability, to: Availability, source: Source, outcome: Outcome) -> Change {
+        Change {
+            at: 1,
+            from,
+            to,
+            source,
+            outcome,
+            target: Some(PHONE),
+            error_kind: None,
+        }
+    }
+
+    #[test]
+    fn a_notice_for_each_new_change_and_none_otherwise() {
+        let before = signed_in(Availability::Offline);
+        let c = change(
+            Availability::Offline,
+            Availability::Receiving(Device::Phone),
+            Source::Tray,
+            Outcome::Confirmed,
+        );
+        let after = Status {
+            last_change: Some(c),
+            ..signed_in(Availability::Receiving(Device::Phone))
+        };
+        let n = notice(&before, &after).unwrap();
+        assert_eq!(n.title, "Now receiving calls on phone");
+        assert_eq!(n.body, "Receiving calls on phone, from the tray.");
+        assert!(!n.failure);
+        // The same status published again (a refresh that found nothing new): no second notice.
+        assert_eq!(notice(&after, &after), None);
+
+        let failed = change(
+            Availability::Offline,
+            Availability::Offline,
+            Source::Window,
+            Outcome::Failed,
+        );
+        let error = ErrorInfo {
+            kind: "server".into(),
+            message: "Exotel had a server error (HTTP 500). Try again in a minute".into(),
+            field: None,
+            at: 2,
+        };
+        let after = Status {
+            last_change: Some(failed),
+            last_error: Some(error),
+            ..signed_in(Availability::Offline)
+        };
+        let n = notice(&before, &after).unwrap();
+        assert_eq!(n.title, "Could not switch to receiving calls on phone");
+        assert!(
+            n.body.contains("HTTP 500") && n.body.ends_with("Exotel still has you offline."),
+            "{}",
+            n.body
+        );
+        assert!(n.failure);
+
+        let elsewhere = change(
+            Availability::Offline,
+            Availability::Receiving(Device::Sip),
+            Source::Sync,
+            Outcome::Confirmed,
+        );
+        let after = Status {
+            last_change: Some(elsewhere),
+            ..signed_in(Availability::Receiving(Device::Sip))
+        };
+        assert!(
+            notice(&before, &after)
+                .unwrap()
+                .body
+                .contains("changed elsewhere")
+        );
+    }
+}

@@ -1,0 +1,21 @@
+/// The window may call exactly these commands; `capabilities/main.json` grants them.
+const COMMANDS: &[&str] = &[
+    "get_status",
+    "get_account",
+    "hosts",
+    "sign_in",
+    "sign_out",
+    "set_availability",
+    "refresh",
+    "try_sandbox",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        // A build script's only way to fail is to stop the build with the reason.
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

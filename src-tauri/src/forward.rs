@@ -1,0 +1,43 @@
+//! The one subscriber that turns each published status into what the person sees: the tray,
+//! an event for the window, and a notification when [`agent_core::present::notice`] says one
+//! is due.
+
+use std::sync::Arc;
+
+use agent_core::present::notice;
+use agent_core::{Agent, Status};
+use tauri::{AppHandle, Emitter};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::tray::Tray;
+
+/// The event the window listens to; its payload is the [`Status`].
+pub const STATUS_EVENT: &str = "status";
+
+pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
+    let mut updates = agent.controller().subscribe();
+    tauri::async_runtime::spawn(async move {
+        let mut before: Status = updates.borrow_and_update().clone();
+        tray.show(&before);
+        while updates.changed().await.is_ok() {
+            let now = updates.borrow_and_update().clone();
+            tray.show(&now);
+            if let Err(e) = app.emit(STATUS_EVENT, &now) {
+                tracing::warn!("could not send the status to the window: {e}");
+            }
+            if let Some(n) = notice(&before, &now) {
+                let shown = app
+                    .notification()
+                    .builder()
+                    .title(&n.title)
+                    .body(&n.body)
+                    .show();
+                match shown {
+                    Ok(()) => tracing::info!(title = %n.title, "notified"),
+                    Err(e) => tracing::warn!("could not show a notification: {e}"),
+                }
+            }
+            before = now;
+        }
+    });
+}

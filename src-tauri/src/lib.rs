@@ -1,0 +1,95 @@
+//! Exotel Agent Tray: the desktop shell. It only translates: tray clicks, window commands and
+//! OS events become requests to the core's controller ([`agent_core::Agent`]), and each status
+//! the controller publishes becomes a tray icon, menu ticks, a notification and an event for
+//! the window ([`forward`]). No API call or business rule lives here.
+
+mod commands;
+mod forward;
+mod logging;
+mod tray;
+mod window;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use agent_core::{Accounts, Agent, ControllerConfig, Source};
+use tauri::{Manager, RunEvent};
+
+/// What the shell shares between its commands, tray and forwarder.
+#[derive(Debug)]
+pub struct AppState {
+    pub agent: Arc<Agent>,
+    /// The built-in sandbox, while "Try the sandbox" is in use.
+    pub sandbox: tokio::sync::Mutex<Option<exotel_sandbox::Sandbox>>,
+}
+
+/// Starts the app; returns when it quits.
+pub fn run() -> ExitCode {
+    if let Some(reason) = no_display() {
+        eprintln!("exotel-agent-tray: {reason}");
+        return ExitCode::from(1);
+    }
+    let _log = logging::init();
+    let show_window = std::env::args().any(|a| a == "--show");
+
+    let built = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            window::open(app)
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(commands::handler())
+        .setup(move |app| {
+            let accounts = Accounts::default_location()?;
+            let agent = tauri::async_runtime::block_on(async {
+                Arc::new(Agent::new(accounts, ControllerConfig::default()))
+            });
+            app.manage(AppState {
+                agent: agent.clone(),
+                sandbox: tokio::sync::Mutex::new(None),
+            });
+            let tray = tray::build(app.handle(), agent.clone())?;
+            forward::spawn(app.handle().clone(), agent.clone(), tray);
+            tracing::info!("tray ready");
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = agent.refresh(Source::Start).await {
+                    tracing::warn!(kind = e.kind(), "no status at start: {e}");
+                }
+            });
+            if show_window {
+                window::open(app.handle());
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match built {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("exotel-agent-tray: could not start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    app.run(|_app, event| {
+        // Closing the window keeps the app in the tray; only Quit (an explicit exit code) ends it.
+        if let RunEvent::ExitRequested {
+            api, code: None, ..
+        } = event
+        {
+            api.prevent_exit();
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// On Linux, a sentence saying why there is no display to open, instead of GTK's panic.
+fn no_display() -> Option<&'static str> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Some(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): run it from a desktop session, or use the exotel-agent command line",
+        );
+    }
+    None
+}

@@ -1,0 +1,128 @@
+//! The tray icon and menu. Built once; each published status is applied with [`Tray::show`]
+//! from the model in [`agent_core::present`], and each click becomes the same controller request
+//! the window sends.
+
+use std::sync::Arc;
+
+use agent_core::present::{MenuAction, MenuModel, TrayIcon as Look, menu_action, menu_id, tooltip};
+use agent_core::{Agent, Source, Status};
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Wry};
+
+use crate::window;
+
+/// The tray icon and the menu items whose look follows the status.
+#[derive(Clone)]
+pub struct Tray {
+    icon: TrayIcon,
+    status: MenuItem<Wry>,
+    phone: CheckMenuItem<Wry>,
+    sip: CheckMenuItem<Wry>,
+    offline: CheckMenuItem<Wry>,
+    open: MenuItem<Wry>,
+}
+
+fn image(look: Look) -> tauri::Result<Image<'static>> {
+    let bytes: &'static [u8] = match look {
+        Look::Offline => include_bytes!("../../icons/tray-offline.png"),
+        Look::Phone => include_bytes!("../../icons/tray-phone.png"),
+        Look::Sip => include_bytes!("../../icons/tray-sip.png"),
+        Look::Unknown => include_bytes!("../../icons/tray-unknown.png"),
+        Look::Pending => include_bytes!("../../icons/tray-pending.png"),
+    };
+    Image::from_bytes(bytes)
+}
+
+pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
+    let start = Status::default();
+    let model = MenuModel::for_status(&start);
+    let status = MenuItem::with_id(
+        app,
+        menu_id::STATUS,
+        &model.status_line,
+        false,
+        None::<&str>,
+    )?;
+    let check =
+        |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
+    let phone = check(menu_id::PHONE, "Receive calls on phone")?;
+    let sip = check(menu_id::SIP, "Receive calls on computer")?;
+    let offline = check(menu_id::OFFLINE, "Go offline")?;
+    let open = MenuItem::with_id(app, menu_id::OPEN, model.open_text, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, menu_id::QUIT, "Quit", true, None::<&str>)?;
+    let separator = || PredefinedMenuItem::separator(app);
+    let menu = Menu::with_items(
+        app,
+        &[
+            &status,
+            &separator()?,
+            &phone,
+            &sip,
+            &offline,
+            &separator()?,
+            &open,
+            &quit,
+        ],
+    )?;
+
+    let icon = TrayIconBuilder::with_id("main")
+        .icon(image(Look::for_status(&start))?)
+        .tooltip(tooltip(&start))
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .build(app)?;
+    let tray = Tray {
+        icon,
+        status,
+        phone,
+        sip,
+        offline,
+        open,
+    };
+
+    let handler = tray.clone();
+    tray.icon.on_menu_event(move |app, event| {
+        let now = agent.status();
+        match menu_action(event.id().as_ref(), &now) {
+            Some(MenuAction::Change(target)) => {
+                let agent = agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    // The outcome is published (and notified) by the controller.
+                    let _ = agent.change(target, Source::Tray).await;
+                });
+            }
+            Some(MenuAction::OpenWindow) => window::open(app),
+            Some(MenuAction::Quit) => app.exit(0),
+            None => {}
+        }
+        // A check item ticks itself when clicked; put the ticks back to the confirmed state.
+        handler.show(&now);
+    });
+    Ok(tray)
+}
+
+impl Tray {
+    /// Applies a status to the icon, tooltip and menu.
+    pub fn show(&self, s: &Status) {
+        let model = MenuModel::for_status(s);
+        let result = (|| -> tauri::Result<()> {
+            self.icon.set_icon(Some(image(Look::for_status(s))?))?;
+            self.icon.set_tooltip(Some(tooltip(s)))?;
+            self.status.set_text(&model.status_line)?;
+            for (item, state) in [
+                (&self.phone, model.phone),
+                (&self.sip, model.sip),
+                (&self.offline, model.offline),
+            ] {
+                item.set_checked(state.checked)?;
+                item.set_enabled(state.enabled)?;
+            }
+            self.open.set_text(model.open_text)
+        })();
+        if let Err(e) = result {
+            tracing::warn!("could not update the tray: {e}");
+        }
+    }
+}
