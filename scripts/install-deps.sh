@@ -51,3 +51,9 @@ if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
   done
 fi
+
+# The WebDriver bridge for the end-to-end tests (from crates.io; pinned to the 2.x line).
+if [ "$what" = test ] && ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  say "Installing tauri-driver (cargo install tauri-driver@^2 --locked)"
+  cargo install tauri-driver@^2 --locked --quiet
+fi

@@ -16,13 +16,15 @@ cargo fmt --all --check
 step "Lints (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Building the binaries the end-to-end tests run"
+step "Building the binaries the end-to-end tests run (the desktop app, exotel-agent, the sandbox)"
 cargo build --workspace --bins --locked
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-step "Tests: unit, sandbox, controller, keyring and command line"
+step "Tests: unit, sandbox, controller, keyring, command line, and the desktop app over WebDriver"
+# Each end-to-end test starts its own Xvfb, D-Bus session, gnome-keyring and notification
+# server in a temporary HOME, so nothing here needs a display or a desktop session.
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 step "Summary"

@@ -36,7 +36,7 @@ const SHORT = { offline: "Offline", phone: "Phone", sip: "Computer", unknown: "U
 const SOURCE_WORDS = {
   tray: "from the tray", window: "from the window", shortcut: "by the shortcut", cli: "from the command line",
   timer: "by the break timer", quit: "on quit", lock: "on screen lock", sleep: "on sleep",
-  sync: "changed elsewhere", start: "at start-up",
+  sync: "changed elsewhere", start: "at start-up", sign_in: "at sign-in",
 };
 const FIELDS = ["host", "app_id", "secret", "user_id"];
 

@@ -67,7 +67,7 @@ impl Agent {
             .accounts
             .account()?
             .map_or(SignedIn::InMemory, SignedIn::Saved);
-        self.use_session(Some(session)).await
+        self.use_session(session).await
     }
 
     /// Validates with Exotel and signs the controller in, keeping nothing on disk or in the
@@ -76,7 +76,7 @@ impl Agent {
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.validate(input).await?;
         *signed_in = SignedIn::InMemory;
-        self.use_session(Some(session)).await
+        self.use_session(session).await
     }
 
     /// Signs out: a saved account is removed from the keyring and settings (so the command
@@ -133,7 +133,7 @@ impl Agent {
             Some(_) => match self.accounts.open_session() {
                 Ok(session) => {
                     *signed_in = wanted;
-                    self.use_session(Some(session)).await?;
+                    self.controller.set_session(Some(session), None).await?;
                 }
                 Err(e) => {
                     *signed_in = SignedIn::Out;
@@ -145,8 +145,8 @@ impl Agent {
         Ok(())
     }
 
-    async fn use_session(&self, session: Option<Arc<Session>>) -> Result<Status> {
-        self.controller.set_session(session, None).await?;
-        self.controller.refresh(Source::Start).await
+    async fn use_session(&self, session: Arc<Session>) -> Result<Status> {
+        self.controller.set_session(Some(session), None).await?;
+        self.controller.refresh(Source::SignIn).await
     }
 }

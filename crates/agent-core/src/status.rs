@@ -49,8 +49,10 @@ pub enum Source {
     Sleep,
     /// A read found Exotel's state different from the last one known.
     Sync,
-    /// The first read after start or sign-in.
+    /// The first read after the app starts.
     Start,
+    /// The first read after signing in.
+    SignIn,
 }
 
 impl Source {
@@ -67,6 +69,7 @@ impl Source {
             Source::Sleep => "on sleep",
             Source::Sync => "changed elsewhere",
             Source::Start => "at start-up",
+            Source::SignIn => "at sign-in",
         }
     }
 }

@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+mod desktop;
+pub use desktop::{Desktop, Notification};
+
 /// The password of the test keyring.
 pub const KEYRING_PASSWORD: &str = "test-keyring-password";
 
@@ -159,7 +162,7 @@ impl KeyringSession {
         found
     }
 
-    fn wait_for_name(&self, name: &str, limit: Duration) -> std::io::Result<()> {
+    pub(crate) fn wait_for_name(&self, name: &str, limit: Duration) -> std::io::Result<()> {
         let start = Instant::now();
         while start.elapsed() < limit {
             let out = self
@@ -216,7 +219,7 @@ fn scan(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
     }
 }
 
-fn missing(program: &str, e: std::io::Error) -> std::io::Error {
+pub(crate) fn missing(program: &str, e: std::io::Error) -> std::io::Error {
     std::io::Error::new(
         e.kind(),
         format!("could not run {program} ({e}); install the test packages with `make test-deps`"),

@@ -1,0 +1,217 @@
+//! A whole desktop for end-to-end tests: a [`KeyringSession`] plus an Xvfb display, a
+//! notification server (dunst) and a `dbus-monitor` that records every
+//! `org.freedesktop.Notifications.Notify` call, the only proof that a notification was sent.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{KeyringSession, KeyringState, missing};
+
+/// One `Notify` call seen on the bus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub app_name: String,
+    pub summary: String,
+    pub body: String,
+}
+
+#[derive(Debug)]
+pub struct Desktop {
+    session: KeyringSession,
+    display: String,
+    monitor_log: PathBuf,
+    children: Vec<Child>,
+}
+
+impl Desktop {
+    pub fn start() -> std::io::Result<Self> {
+        let session = KeyringSession::start(KeyringState::Unlocked)?;
+        let mut desktop = Self {
+            monitor_log: session.home().join("notifications.log"),
+            session,
+            display: String::new(),
+            children: Vec::new(),
+        };
+
+        // Xvfb picks a free display number and writes it to the pipe given by -displayfd (here
+        // its stdout).
+        let mut xvfb = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| missing("Xvfb", e))?;
+        let mut number = String::new();
+        if let Some(out) = xvfb.stdout.take() {
+            BufReader::new(out).read_line(&mut number)?;
+        }
+        desktop.children.push(xvfb);
+        let number = number.trim();
+        if number.is_empty() {
+            return Err(std::io::Error::other("Xvfb did not report a display"));
+        }
+        desktop.display = format!(":{number}");
+
+        let log = std::fs::File::create(&desktop.monitor_log)?;
+        let monitor = desktop
+            .command("dbus-monitor")
+            .args([
+                "--session",
+                "interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdout(log)
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| missing("dbus-monitor", e))?;
+        desktop.children.push(monitor);
+        let dunst = desktop
+            .command("dunst")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| missing("dunst", e))?;
+        desktop.children.push(dunst);
+        desktop
+            .session
+            .wait_for_name("org.freedesktop.Notifications", Duration::from_secs(10))?;
+        Ok(desktop)
+    }
+
+    pub fn keyring(&self) -> &KeyringSession {
+        &self.session
+    }
+
+    pub fn home(&self) -> &Path {
+        self.session.home()
+    }
+
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// A command that runs on this desktop: the keyring session's environment plus `DISPLAY`.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = self.session.command(program);
+        cmd.env("DISPLAY", &self.display)
+            .env_remove("WAYLAND_DISPLAY");
+        cmd
+    }
+
+    /// The environment of [`Self::command`], for processes started another way.
+    pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        let mut env = self.session.env();
+        env.push(("DISPLAY", PathBuf::from(&self.display)));
+        env
+    }
+
+    /// Every `Notify` call recorded so far, oldest first.
+    pub fn notifications(&self) -> Vec<Notification> {
+        let mut text = String::new();
+        if let Ok(mut f) = std::fs::File::open(&self.monitor_log) {
+            let _ = f.read_to_string(&mut text);
+        }
+        parse_notify_calls(&text)
+    }
+
+    /// Waits until at least `n` notifications were recorded (or `limit` passes), then returns
+    /// them all.
+    pub fn wait_for_notifications(&self, n: usize, limit: Duration) -> Vec<Notification> {
+        let start = Instant::now();
+        loop {
+            let seen = self.notifications();
+            if seen.len() >= n || start.elapsed() > limit {
+                return seen;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `dbus-monitor` prints a `member=Notify` header, then the arguments one per line: app name,
+/// replaces id (uint32), icon, summary, body, actions, hints, timeout.
+fn parse_notify_calls(text: &str) -> Vec<Notification> {
+    let mut out = Vec::new();
+    let mut strings: Option<Vec<String>> = None;
+    for line in text.lines() {
+        if line.starts_with("method call") {
+            if let Some(s) = strings.take() {
+                out.extend(to_notification(s));
+            }
+            if line.contains("member=Notify") {
+                strings = Some(Vec::new());
+            }
+            continue;
+        }
+        if let (Some(s), Some(value)) = (strings.as_mut(), line.trim().strip_prefix("string \"")) {
+            if s.len() < 4 {
+                s.push(value.strip_suffix('"').unwrap_or(value).to_owned());
+            }
+        }
+    }
+    if let Some(s) = strings.take() {
+        out.extend(to_notification(s));
+    }
+    out
+}
+
+fn to_notification(s: Vec<String>) -> Option<Notification> {
+    let mut it = s.into_iter();
+    let app_name = it.next()?;
+    let _icon = it.next()?;
+    Some(Notification {
+        app_name,
+        summary: it.next()?,
+        body: it.next().unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notify_calls_are_read_from_dbus_monitor_output() {
+        let text = r#"signal time=1.0 sender=org.freedesktop.DBus -> destination=:1.0 serial=2 path=/org/freedesktop/DBus; interface=org.freedesktop.DBus; member=NameAcquired
+   string ":1.0"
+method call time=2.0 sender=:1.5 -> destination=:1.3 serial=7 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
+   string "exotel-agent-tray"
+   uint32 0
+   string ""
+   string "Now receiving calls on phone"
+   string "Receiving calls on phone, from the window."
+   array [
+   ]
+   array [
+      dict entry(
+         string "urgency"
+         variant             byte 1
+      )
+   ]
+   int32 -1
+"#;
+        let n = parse_notify_calls(text);
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].summary, "Now receiving calls on phone");
+        assert_eq!(n[0].body, "Receiving calls on phone, from the window.");
+        assert_eq!(n[0].app_name, "exotel-agent-tray");
+    }
+}

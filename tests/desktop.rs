@@ -1,0 +1,306 @@
+//! The real desktop app, driven over WebDriver in a real WebKit window under Xvfb, with a real
+//! gnome-keyring and a real notification server on a private D-Bus session, against the
+//! sandbox. Notifications are checked on the bus, not by trusting the plugin's `Ok`.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use desktop_e2e::{Driver, text_of, wait_for};
+use exotel_sandbox::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox,
+};
+use fantoccini::Locator;
+use test_session::Desktop;
+
+async fn click(client: &fantoccini::Client, id: &str) {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn type_into(client: &fantoccini::Client, id: &str, text: &str) {
+    let field = client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+fn keyring_secret(desktop: &Desktop) -> Option<String> {
+    desktop
+        .keyring()
+        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "app-secret")])
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let sandbox = Sandbox::start().await.unwrap();
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+
+    // Signed out: the form, with Exotel's default host preselected.
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    let preselected = client
+        .find(Locator::Id("host-choice"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        preselected.as_deref(),
+        Some("https://integrationscore.mum1.exotel.com")
+    );
+
+    // A wrong secret is shown next to the secret field, and nothing is kept.
+    let host = client.find(Locator::Id("host-choice")).await.unwrap();
+    host.select_by_value("custom").await.unwrap();
+    type_into(&client, "host-custom", &sandbox.url()).await;
+    type_into(&client, "app-id", DEMO_APP_ID).await;
+    type_into(&client, "secret", "not-the-secret").await;
+    type_into(&client, "user-id", DEMO_USER_ID).await;
+    click(&client, "sign-in-button").await;
+    wait_for(
+        &client,
+        "#secret[aria-invalid='true']",
+        "the secret field marked wrong",
+    )
+    .await;
+    assert!(
+        text_of(&client, "err-secret")
+            .await
+            .contains("app secret is wrong")
+    );
+    assert_eq!(keyring_secret(&desktop), None);
+
+    // Sign in for real.
+    type_into(&client, "secret", DEMO_APP_SECRET).await;
+    click(&client, "sign-in-button").await;
+    wait_for(
+        &client,
+        "#status[data-availability='offline']",
+        "offline after sign-in",
+    )
+    .await;
+    assert!(text_of(&client, "agent").await.contains("Asha Demo"));
+    assert_eq!(keyring_secret(&desktop).as_deref(), Some(DEMO_APP_SECRET));
+    assert_eq!(
+        desktop.keyring().files_containing(DEMO_APP_SECRET),
+        Vec::<PathBuf>::new()
+    );
+    let token = desktop
+        .keyring()
+        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
+        .unwrap();
+    let token = token
+        .unwrap_or_default()
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        token.starts_with("sbx-token-"),
+        "the minted token is in the keyring"
+    );
+
+    // One sign-in for the app and the command line: exotel-agent uses it as it is.
+    let cli = desktop_e2e::app_binary().with_file_name("exotel-agent");
+    let out = desktop
+        .command(&cli)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (json["availability"].as_str(), json["user_id"].as_str()),
+        (Some("offline"), Some(DEMO_USER_ID))
+    );
+
+    // Each button: the sandbox follows, and the window shows the confirmed state.
+    for (button, word, device) in [
+        ("btn-phone", "phone", Some(DeviceName::Phone)),
+        ("btn-sip", "sip", Some(DeviceName::Sip)),
+        ("btn-offline", "offline", None),
+    ] {
+        click(&client, button).await;
+        wait_for(
+            &client,
+            &format!("#status[data-availability='{word}']"),
+            word,
+        )
+        .await;
+        wait_for(
+            &client,
+            &format!("#{button}[aria-pressed='true']"),
+            "the confirmed button marked",
+        )
+        .await;
+        assert_eq!(
+            sandbox.active(DEMO_USER_ID),
+            Some(Ok(device)),
+            "after {button}"
+        );
+    }
+    click(&client, "btn-phone").await;
+    wait_for(&client, "#status[data-availability='phone']", "phone again").await;
+
+    // The screenshot for the README: signed in to the sandbox, receiving on phone.
+    let png = client.screenshot().await.unwrap();
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("window.png"), png).unwrap();
+
+    // A fault: the error in words, and the last confirmed state stays.
+    sandbox.set_fault(Endpoint::Device, Fault::status(500));
+    click(&client, "btn-offline").await;
+    wait_for(
+        &client,
+        "#error:not([hidden])[data-kind='server']",
+        "the server error shown",
+    )
+    .await;
+    assert_eq!(
+        text_of(&client, "error-kind").await,
+        "Exotel had a problem on its side."
+    );
+    assert!(text_of(&client, "error-message").await.contains("HTTP 500"));
+    let status = client.find(Locator::Id("status")).await.unwrap();
+    assert_eq!(
+        status.attr("data-availability").await.unwrap().as_deref(),
+        Some("phone")
+    );
+    assert_eq!(
+        sandbox.active(DEMO_USER_ID),
+        Some(Ok(Some(DeviceName::Phone)))
+    );
+    sandbox.clear_faults();
+
+    // Sign out: the keyring entries are gone.
+    click(&client, "sign-out").await;
+    wait_for(
+        &client,
+        "#signed-out:not([hidden])",
+        "the sign-in form again",
+    )
+    .await;
+    assert_eq!(keyring_secret(&desktop), None);
+    let kept = desktop
+        .keyring()
+        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
+        .unwrap();
+    assert_eq!(kept, None);
+
+    // Nothing the app wrote (its trace-level log, settings) holds a secret: the app secret,
+    // the token, or the agent's SipSecret that every sandbox reply carries.
+    let sip_secret = sandbox.user(DEMO_USER_ID).unwrap().sip_secret;
+    let log_dir = desktop.home().join(".local/state/exotel-agent-tray/logs");
+    assert!(
+        std::fs::read_dir(&log_dir).is_ok_and(|mut d| d.next().is_some()),
+        "the app wrote its log file"
+    );
+    for secret in [DEMO_APP_SECRET, token.as_str(), sip_secret.as_str()] {
+        assert_eq!(
+            desktop.keyring().files_containing(secret),
+            Vec::<PathBuf>::new(),
+            "a file holds a secret"
+        );
+    }
+
+    // "Try the sandbox": signed in to a built-in sandbox, with nothing kept in the keyring.
+    click(&client, "sandbox-button").await;
+    wait_for(
+        &client,
+        "#status[data-availability='offline']",
+        "signed in to the built-in sandbox",
+    )
+    .await;
+    wait_for(&client, "#sandbox-badge:not([hidden])", "the sandbox badge").await;
+    assert_eq!(keyring_secret(&desktop), None);
+    click(&client, "btn-sip").await;
+    wait_for(
+        &client,
+        "#status[data-availability='sip']",
+        "sip in the built-in sandbox",
+    )
+    .await;
+    assert_eq!(
+        sandbox.active(DEMO_USER_ID),
+        Some(Ok(Some(DeviceName::Phone))),
+        "the test's sandbox was not touched"
+    );
+    click(&client, "sign-out").await;
+    wait_for(
+        &client,
+        "#signed-out:not([hidden])",
+        "signed out of the built-in sandbox",
+    )
+    .await;
+
+    // On the bus: one notification per confirmed change and one for the failure, in order.
+    let expected = [
+        (
+            "Now offline: no new calls",
+            "Offline (no new calls), at sign-in.",
+        ),
+        (
+            "Now receiving calls on phone",
+            "Receiving calls on phone, from the window.",
+        ),
+        (
+            "Now receiving calls on computer",
+            "Receiving calls on computer (web), from the window.",
+        ),
+        (
+            "Now offline: no new calls",
+            "Offline (no new calls), from the window.",
+        ),
+        (
+            "Now receiving calls on phone",
+            "Receiving calls on phone, from the window.",
+        ),
+    ];
+    let seen = desktop.wait_for_notifications(expected.len() + 1, Duration::from_secs(10));
+    let seen = &seen[..seen.len().min(expected.len() + 1)];
+    let pairs: Vec<(&str, &str)> = seen
+        .iter()
+        .map(|n| (n.summary.as_str(), n.body.as_str()))
+        .collect();
+    assert_eq!(pairs.len(), expected.len() + 1, "{pairs:#?}");
+    assert_eq!(&pairs[..expected.len()], &expected[..], "{pairs:#?}");
+    let (summary, body) = pairs[expected.len()];
+    assert_eq!(summary, "Could not switch to offline");
+    assert!(
+        body.contains("HTTP 500") && body.ends_with("Calls still ring on your phone."),
+        "{body}"
+    );
+    // Then the built-in sandbox: signed in offline, then the computer.
+    let rest = desktop.wait_for_notifications(expected.len() + 3, Duration::from_secs(10));
+    let rest: Vec<&str> = rest[expected.len() + 1..]
+        .iter()
+        .map(|n| n.summary.as_str())
+        .collect();
+    assert_eq!(
+        rest,
+        [
+            "Now offline: no new calls",
+            "Now receiving calls on computer"
+        ]
+    );
+
+    client.close().await.unwrap();
+}

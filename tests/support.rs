@@ -1,0 +1,130 @@
+//! Helpers for the end-to-end tests: the built app, `tauri-driver`, and a WebDriver session on
+//! the app's real window.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use test_session::Desktop;
+
+/// The debug build of the app, next to this test's own binary in the shared target folder.
+pub fn app_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    // target/debug/deps/desktop-<hash> -> target/debug/exotel-agent-tray
+    let dir = exe.parent().and_then(|d| d.parent()).expect("target/debug");
+    let app = dir.join("exotel-agent-tray");
+    assert!(
+        app.exists(),
+        "{} is missing: build it first (cargo build --workspace --bins)",
+        app.display()
+    );
+    app
+}
+
+/// `tauri-driver` on a free port, started in the desktop's environment (so the app it launches
+/// gets the test's HOME, bus, keyring and display).
+#[derive(Debug)]
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    pub async fn start(desktop: &Desktop) -> Self {
+        let port = free_port();
+        let native = free_port();
+        let child = desktop
+            .command(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            // The app inherits this: its log file is then as verbose as it gets, and the tests
+            // scan it for secrets.
+            .env("RUST_LOG", "trace")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tauri-driver (installed by scripts/install-deps.sh test)");
+        let driver = Self { child, port };
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if reqwest::get(format!("http://127.0.0.1:{port}/status"))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return driver;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("tauri-driver did not answer on port {port}");
+    }
+
+    /// A WebDriver session: the app is launched with `--show`, so its window opens at start.
+    pub async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary(), "args": ["--show"] }),
+        );
+        ClientBuilder::rustls()
+            .expect("TLS roots")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("a WebDriver session on the app's window")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    let home_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|d| d.join("bin/tauri-driver"));
+    match home_bin {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits for an element matching `css`, failing with `what` after 15 s.
+pub async fn wait_for(client: &Client, css: &str, what: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{what}: no {css} ({e})"))
+}
+
+/// The text of the element with this id.
+pub async fn text_of(client: &Client, id: &str) -> String {
+    client
+        .find(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id}: {e}"))
+        .text()
+        .await
+        .unwrap_or_default()
+}
