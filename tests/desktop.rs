@@ -9,27 +9,16 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use desktop_e2e::{Driver, text_of, wait_for};
-use exotel_sandbox::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox,
-};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
 
 async fn click(client: &fantoccini::Client, id: &str) {
-    client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"))
-        .click()
-        .await
-        .unwrap();
+    client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("#{id}: {e}")).click().await.unwrap();
 }
 
 async fn type_into(client: &fantoccini::Client, id: &str, text: &str) {
-    let field = client
-        .find(Locator::Id(id))
-        .await
-        .unwrap_or_else(|e| panic!("#{id}: {e}"));
+    let field = client.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("#{id}: {e}"));
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
@@ -50,17 +39,8 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
 
     // Signed out: the form, with Exotel's default host preselected.
     wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
-    let preselected = client
-        .find(Locator::Id("host-choice"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap();
-    assert_eq!(
-        preselected.as_deref(),
-        Some("https://integrationscore.mum1.exotel.com")
-    );
+    let preselected = client.find(Locator::Id("host-choice")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(preselected.as_deref(), Some("https://integrationscore.mum1.exotel.com"));
 
     // A wrong secret is shown next to the secret field, and nothing is kept.
     let host = client.find(Locator::Id("host-choice")).await.unwrap();
@@ -70,61 +50,28 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     type_into(&client, "secret", "not-the-secret").await;
     type_into(&client, "user-id", DEMO_USER_ID).await;
     click(&client, "sign-in-button").await;
-    wait_for(
-        &client,
-        "#secret[aria-invalid='true']",
-        "the secret field marked wrong",
-    )
-    .await;
-    assert!(
-        text_of(&client, "err-secret")
-            .await
-            .contains("app secret is wrong")
-    );
+    wait_for(&client, "#secret[aria-invalid='true']", "the secret field marked wrong").await;
+    assert!(text_of(&client, "err-secret").await.contains("app secret is wrong"));
     assert_eq!(keyring_secret(&desktop), None);
 
     // Sign in for real.
     type_into(&client, "secret", DEMO_APP_SECRET).await;
     click(&client, "sign-in-button").await;
-    wait_for(
-        &client,
-        "#status[data-availability='offline']",
-        "offline after sign-in",
-    )
-    .await;
+    wait_for(&client, "#status[data-availability='offline']", "offline after sign-in").await;
     assert!(text_of(&client, "agent").await.contains("Asha Demo"));
     assert_eq!(keyring_secret(&desktop).as_deref(), Some(DEMO_APP_SECRET));
-    assert_eq!(
-        desktop.keyring().files_containing(DEMO_APP_SECRET),
-        Vec::<PathBuf>::new()
-    );
+    assert_eq!(desktop.keyring().files_containing(DEMO_APP_SECRET), Vec::<PathBuf>::new());
     let token = desktop
         .keyring()
         .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
         .unwrap();
-    let token = token
-        .unwrap_or_default()
-        .rsplit(':')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    assert!(
-        token.starts_with("sbx-token-"),
-        "the minted token is in the keyring"
-    );
+    let token = token.unwrap_or_default().rsplit(':').next().unwrap_or_default().to_owned();
+    assert!(token.starts_with("sbx-token-"), "the minted token is in the keyring");
 
     // One sign-in for the app and the command line: exotel-agent uses it as it is.
     let cli = desktop_e2e::app_binary().with_file_name("exotel-agent");
-    let out = desktop
-        .command(&cli)
-        .args(["status", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = desktop.command(&cli).args(["status", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         (json["availability"].as_str(), json["user_id"].as_str()),
@@ -138,23 +85,9 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
         ("btn-offline", "offline", None),
     ] {
         click(&client, button).await;
-        wait_for(
-            &client,
-            &format!("#status[data-availability='{word}']"),
-            word,
-        )
-        .await;
-        wait_for(
-            &client,
-            &format!("#{button}[aria-pressed='true']"),
-            "the confirmed button marked",
-        )
-        .await;
-        assert_eq!(
-            sandbox.active(DEMO_USER_ID),
-            Some(Ok(device)),
-            "after {button}"
-        );
+        wait_for(&client, &format!("#status[data-availability='{word}']"), word).await;
+        wait_for(&client, &format!("#{button}[aria-pressed='true']"), "the confirmed button marked").await;
+        assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(device)), "after {button}");
     }
     click(&client, "btn-phone").await;
     wait_for(&client, "#status[data-availability='phone']", "phone again").await;
@@ -168,36 +101,17 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     // A fault: the error in words, and the last confirmed state stays.
     sandbox.set_fault(Endpoint::Device, Fault::status(500));
     click(&client, "btn-offline").await;
-    wait_for(
-        &client,
-        "#error:not([hidden])[data-kind='server']",
-        "the server error shown",
-    )
-    .await;
-    assert_eq!(
-        text_of(&client, "error-kind").await,
-        "Exotel had a problem on its side."
-    );
+    wait_for(&client, "#error:not([hidden])[data-kind='server']", "the server error shown").await;
+    assert_eq!(text_of(&client, "error-kind").await, "Exotel had a problem on its side.");
     assert!(text_of(&client, "error-message").await.contains("HTTP 500"));
     let status = client.find(Locator::Id("status")).await.unwrap();
-    assert_eq!(
-        status.attr("data-availability").await.unwrap().as_deref(),
-        Some("phone")
-    );
-    assert_eq!(
-        sandbox.active(DEMO_USER_ID),
-        Some(Ok(Some(DeviceName::Phone)))
-    );
+    assert_eq!(status.attr("data-availability").await.unwrap().as_deref(), Some("phone"));
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
     sandbox.clear_faults();
 
     // Sign out: the keyring entries are gone.
     click(&client, "sign-out").await;
-    wait_for(
-        &client,
-        "#signed-out:not([hidden])",
-        "the sign-in form again",
-    )
-    .await;
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form again").await;
     assert_eq!(keyring_secret(&desktop), None);
     let kept = desktop
         .keyring()
@@ -209,10 +123,7 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     // the token, or the agent's SipSecret that every sandbox reply carries.
     let sip_secret = sandbox.user(DEMO_USER_ID).unwrap().sip_secret;
     let log_dir = desktop.home().join(".local/state/exotel-agent-tray/logs");
-    assert!(
-        std::fs::read_dir(&log_dir).is_ok_and(|mut d| d.next().is_some()),
-        "the app wrote its log file"
-    );
+    assert!(std::fs::read_dir(&log_dir).is_ok_and(|mut d| d.next().is_some()), "the app wrote its log file");
     for secret in [DEMO_APP_SECRET, token.as_str(), sip_secret.as_str()] {
         assert_eq!(
             desktop.keyring().files_containing(secret),
@@ -223,84 +134,39 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
 
     // "Try the sandbox": signed in to a built-in sandbox, with nothing kept in the keyring.
     click(&client, "sandbox-button").await;
-    wait_for(
-        &client,
-        "#status[data-availability='offline']",
-        "signed in to the built-in sandbox",
-    )
-    .await;
+    wait_for(&client, "#status[data-availability='offline']", "signed in to the built-in sandbox").await;
     wait_for(&client, "#sandbox-badge:not([hidden])", "the sandbox badge").await;
     assert_eq!(keyring_secret(&desktop), None);
     click(&client, "btn-sip").await;
-    wait_for(
-        &client,
-        "#status[data-availability='sip']",
-        "sip in the built-in sandbox",
-    )
-    .await;
+    wait_for(&client, "#status[data-availability='sip']", "sip in the built-in sandbox").await;
     assert_eq!(
         sandbox.active(DEMO_USER_ID),
         Some(Ok(Some(DeviceName::Phone))),
         "the test's sandbox was not touched"
     );
     click(&client, "sign-out").await;
-    wait_for(
-        &client,
-        "#signed-out:not([hidden])",
-        "signed out of the built-in sandbox",
-    )
-    .await;
+    wait_for(&client, "#signed-out:not([hidden])", "signed out of the built-in sandbox").await;
 
     // On the bus: one notification per confirmed change and one for the failure, in order.
     let expected = [
-        (
-            "Now offline: no new calls",
-            "Offline (no new calls), at sign-in.",
-        ),
-        (
-            "Now receiving calls on phone",
-            "Receiving calls on phone, from the window.",
-        ),
-        (
-            "Now receiving calls on computer",
-            "Receiving calls on computer (web), from the window.",
-        ),
-        (
-            "Now offline: no new calls",
-            "Offline (no new calls), from the window.",
-        ),
-        (
-            "Now receiving calls on phone",
-            "Receiving calls on phone, from the window.",
-        ),
+        ("Now offline: no new calls", "Offline (no new calls), at sign-in."),
+        ("Now receiving calls on phone", "Receiving calls on phone, from the window."),
+        ("Now receiving calls on computer", "Receiving calls on computer (web), from the window."),
+        ("Now offline: no new calls", "Offline (no new calls), from the window."),
+        ("Now receiving calls on phone", "Receiving calls on phone, from the window."),
     ];
     let seen = desktop.wait_for_notifications(expected.len() + 1, Duration::from_secs(10));
     let seen = &seen[..seen.len().min(expected.len() + 1)];
-    let pairs: Vec<(&str, &str)> = seen
-        .iter()
-        .map(|n| (n.summary.as_str(), n.body.as_str()))
-        .collect();
+    let pairs: Vec<(&str, &str)> = seen.iter().map(|n| (n.summary.as_str(), n.body.as_str())).collect();
     assert_eq!(pairs.len(), expected.len() + 1, "{pairs:#?}");
     assert_eq!(&pairs[..expected.len()], &expected[..], "{pairs:#?}");
     let (summary, body) = pairs[expected.len()];
     assert_eq!(summary, "Could not switch to offline");
-    assert!(
-        body.contains("HTTP 500") && body.ends_with("Calls still ring on your phone."),
-        "{body}"
-    );
+    assert!(body.contains("HTTP 500") && body.ends_with("Calls still ring on your phone."), "{body}");
     // Then the built-in sandbox: signed in offline, then the computer.
     let rest = desktop.wait_for_notifications(expected.len() + 3, Duration::from_secs(10));
-    let rest: Vec<&str> = rest[expected.len() + 1..]
-        .iter()
-        .map(|n| n.summary.as_str())
-        .collect();
-    assert_eq!(
-        rest,
-        [
-            "Now offline: no new calls",
-            "Now receiving calls on computer"
-        ]
-    );
+    let rest: Vec<&str> = rest[expected.len() + 1..].iter().map(|n| n.summary.as_str()).collect();
+    assert_eq!(rest, ["Now offline: no new calls", "Now receiving calls on computer"]);
 
     client.close().await.unwrap();
 }

@@ -17,11 +17,7 @@ pub fn app_binary() -> PathBuf {
     // target/debug/deps/desktop-<hash> -> target/debug/exotel-agent-tray
     let dir = exe.parent().and_then(|d| d.parent()).expect("target/debug");
     let app = dir.join("exotel-agent-tray");
-    assert!(
-        app.exists(),
-        "{} is missing: build it first (cargo build --workspace --bins)",
-        app.display()
-    );
+    assert!(app.exists(), "{} is missing: build it first (cargo build --workspace --bins)", app.display());
     app
 }
 
@@ -39,12 +35,7 @@ impl Driver {
         let native = free_port();
         let child = desktop
             .command(tauri_driver())
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             // The app inherits this: its log file is then as verbose as it gets, and the tests
             // scan it for secrets.
             .env("RUST_LOG", "trace")

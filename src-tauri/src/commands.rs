@@ -41,10 +41,7 @@ struct AccountView {
 #[tauri::command]
 async fn get_account(state: State<'_, AppState>) -> CmdResult<AccountView> {
     let sandbox = state.sandbox.lock().await.is_some();
-    Ok(AccountView {
-        account: state.agent.account().await,
-        sandbox,
-    })
+    Ok(AccountView { account: state.agent.account().await, sandbox })
 }
 
 #[derive(Serialize)]
@@ -63,10 +60,7 @@ struct Hosts {
 fn hosts() -> Hosts {
     Hosts {
         default: DEFAULT_HOST,
-        known: KNOWN_HOSTS
-            .iter()
-            .map(|(label, url)| HostChoice { label, url })
-            .collect(),
+        known: KNOWN_HOSTS.iter().map(|(label, url)| HostChoice { label, url }).collect(),
     }
 }
 
@@ -78,12 +72,7 @@ async fn sign_in(
     secret: String,
     user_id: String,
 ) -> CmdResult<Status> {
-    let input = SignInInput {
-        host,
-        app_id,
-        secret: Secret::new(secret),
-        user_id,
-    };
+    let input = SignInInput { host, app_id, secret: Secret::new(secret), user_id };
     state.agent.sign_in(input).await.map_err(|e| e.info())
 }
 
@@ -103,29 +92,16 @@ async fn set_availability(state: State<'_, AppState>, target: String) -> CmdResu
         "sip" => Target::Receiving(Device::Sip),
         other => {
             let message = format!("unknown target {other:?}: expected offline, phone or sip");
-            return Err(ErrorInfo {
-                kind: "invalid_input".into(),
-                message,
-                field: None,
-                at: now_ms(),
-            });
+            return Err(ErrorInfo { kind: "invalid_input".into(), message, field: None, at: now_ms() });
         }
     };
-    state
-        .agent
-        .change(target, Source::Window)
-        .await
-        .map_err(|e| e.info())
+    state.agent.change(target, Source::Window).await.map_err(|e| e.info())
 }
 
 /// Reads the status from Exotel now (the window calls it once when it opens).
 #[tauri::command]
 async fn refresh(state: State<'_, AppState>) -> CmdResult<Status> {
-    state
-        .agent
-        .refresh(Source::Sync)
-        .await
-        .map_err(|e| e.info())
+    state.agent.refresh(Source::Sync).await.map_err(|e| e.info())
 }
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
@@ -146,9 +122,5 @@ async fn try_sandbox(state: State<'_, AppState>) -> CmdResult<Status> {
         secret: Secret::new(DEMO_APP_SECRET),
         user_id: DEMO_USER_ID.to_owned(),
     };
-    state
-        .agent
-        .sign_in_in_memory(input)
-        .await
-        .map_err(|e| e.info())
+    state.agent.sign_in_in_memory(input).await.map_err(|e| e.info())
 }

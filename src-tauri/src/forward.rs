@@ -26,12 +26,7 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
                 tracing::warn!("could not send the status to the window: {e}");
             }
             if let Some(n) = notice(&before, &now) {
-                let shown = app
-                    .notification()
-                    .builder()
-                    .title(&n.title)
-                    .body(&n.body)
-                    .show();
+                let shown = app.notification().builder().title(&n.title).body(&n.body).show();
                 match shown {
                     Ok(()) => tracing::info!(title = %n.title, "notified"),
                     Err(e) => tracing::warn!("could not show a notification: {e}"),

@@ -34,9 +34,7 @@ pub fn run() -> ExitCode {
 
     let built = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            window::open(app)
-        }))
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::open(app)))
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(commands::handler())
         .setup(move |app| {
@@ -44,10 +42,7 @@ pub fn run() -> ExitCode {
             let agent = tauri::async_runtime::block_on(async {
                 Arc::new(Agent::new(accounts, ControllerConfig::default()))
             });
-            app.manage(AppState {
-                agent: agent.clone(),
-                sandbox: tokio::sync::Mutex::new(None),
-            });
+            app.manage(AppState { agent: agent.clone(), sandbox: tokio::sync::Mutex::new(None) });
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
             tracing::info!("tray ready");
@@ -71,10 +66,7 @@ pub fn run() -> ExitCode {
     };
     app.run(|_app, event| {
         // Closing the window keeps the app in the tray; only Quit (an explicit exit code) ends it.
-        if let RunEvent::ExitRequested {
-            api, code: None, ..
-        } = event
-        {
+        if let RunEvent::ExitRequested { api, code: None, .. } = event {
             api.prevent_exit();
         }
     });

@@ -10,9 +10,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// Keep the guard alive for the life of the app: dropping it flushes the file.
 pub fn init() -> Option<WorkerGuard> {
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let stderr = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_target(false);
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
     let file = agent_core::paths::log_dir().ok().and_then(|dir| {
         if let Err(e) = std::fs::create_dir_all(&dir) {
             eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display());
@@ -30,21 +28,12 @@ pub fn init() -> Option<WorkerGuard> {
     match file {
         Some(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
-            let file_layer = tracing_subscriber::fmt::layer()
-                .with_writer(writer)
-                .with_ansi(false);
-            let _ = tracing_subscriber::registry()
-                .with(filter())
-                .with(stderr)
-                .with(file_layer)
-                .try_init();
+            let file_layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false);
+            let _ = tracing_subscriber::registry().with(filter()).with(stderr).with(file_layer).try_init();
             Some(guard)
         }
         None => {
-            let _ = tracing_subscriber::registry()
-                .with(filter())
-                .with(stderr)
-                .try_init();
+            let _ = tracing_subscriber::registry().with(filter()).with(stderr).try_init();
             None
         }
     }

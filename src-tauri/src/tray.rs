@@ -38,15 +38,8 @@ fn image(look: Look) -> tauri::Result<Image<'static>> {
 pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
     let start = Status::default();
     let model = MenuModel::for_status(&start);
-    let status = MenuItem::with_id(
-        app,
-        menu_id::STATUS,
-        &model.status_line,
-        false,
-        None::<&str>,
-    )?;
-    let check =
-        |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
+    let status = MenuItem::with_id(app, menu_id::STATUS, &model.status_line, false, None::<&str>)?;
+    let check = |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
     let phone = check(menu_id::PHONE, "Receive calls on phone")?;
     let sip = check(menu_id::SIP, "Receive calls on computer")?;
     let offline = check(menu_id::OFFLINE, "Go offline")?;
@@ -55,16 +48,7 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
     let separator = || PredefinedMenuItem::separator(app);
     let menu = Menu::with_items(
         app,
-        &[
-            &status,
-            &separator()?,
-            &phone,
-            &sip,
-            &offline,
-            &separator()?,
-            &open,
-            &quit,
-        ],
+        &[&status, &separator()?, &phone, &sip, &offline, &separator()?, &open, &quit],
     )?;
 
     let icon = TrayIconBuilder::with_id("main")
@@ -73,14 +57,7 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         .menu(&menu)
         .show_menu_on_left_click(true)
         .build(app)?;
-    let tray = Tray {
-        icon,
-        status,
-        phone,
-        sip,
-        offline,
-        open,
-    };
+    let tray = Tray { icon, status, phone, sip, offline, open };
 
     let handler = tray.clone();
     tray.icon.on_menu_event(move |app, event| {
@@ -111,11 +88,9 @@ impl Tray {
             self.icon.set_icon(Some(image(Look::for_status(s))?))?;
             self.icon.set_tooltip(Some(tooltip(s)))?;
             self.status.set_text(&model.status_line)?;
-            for (item, state) in [
-                (&self.phone, model.phone),
-                (&self.sip, model.sip),
-                (&self.offline, model.offline),
-            ] {
+            for (item, state) in
+                [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
+            {
                 item.set_checked(state.checked)?;
                 item.set_enabled(state.enabled)?;
             }

@@ -92,26 +92,12 @@ async fn run(command: Command) -> Report {
         Err(e) => return Report::failed(e, None),
     };
     match command {
-        Command::Login {
-            host,
-            app_id,
-            user_id,
-            secret_stdin,
-            ..
-        } => {
+        Command::Login { host, app_id, user_id, secret_stdin, .. } => {
             let secret = match read_secret(secret_stdin) {
                 Ok(s) => s,
                 Err(e) => return Report::failed(e, None),
             };
-            match accounts
-                .sign_in(SignInInput {
-                    host: host.clone(),
-                    app_id,
-                    secret,
-                    user_id,
-                })
-                .await
-            {
+            match accounts.sign_in(SignInInput { host: host.clone(), app_id, secret, user_id }).await {
                 Ok((session, user)) => {
                     Report::signed_in(session.client().host().as_str(), session.user_id(), &user)
                 }
@@ -132,11 +118,7 @@ async fn run(command: Command) -> Report {
 }
 
 async fn change(accounts: &Accounts, target: Target) -> Report {
-    with_controller(
-        accounts,
-        |c| async move { c.change(target, Source::Cli).await },
-    )
-    .await
+    with_controller(accounts, |c| async move { c.change(target, Source::Cli).await }).await
 }
 
 /// Opens the signed-in session, runs one request through a controller and reports its end.
@@ -158,17 +140,12 @@ where
 
 /// The app secret: from standard input with `--secret-stdin`, else prompted for without echo.
 fn read_secret(from_stdin: bool) -> agent_core::Result<Secret> {
-    let usage = |message: String| CoreError::InvalidInput {
-        field: agent_core::Field::Secret,
-        message,
-    };
+    let usage = |message: String| CoreError::InvalidInput { field: agent_core::Field::Secret, message };
     if from_stdin {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            usage(format!(
-                "could not read the app secret from standard input: {e}"
-            ))
-        })?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| usage(format!("could not read the app secret from standard input: {e}")))?;
         let line = text.strip_suffix('\n').unwrap_or(&text);
         return Ok(Secret::new(line.strip_suffix('\r').unwrap_or(line)));
     }
@@ -210,9 +187,7 @@ mod tests {
         use clap::Parser;
         assert!(matches!(
             super::Cli::try_parse_from(["exotel-agent", "web", "--json"]),
-            Ok(super::Cli {
-                command: super::Command::Sip { json: true }
-            })
+            Ok(super::Cli { command: super::Command::Sip { json: true } })
         ));
         let secret_flag = super::Cli::try_parse_from([
             "exotel-agent",

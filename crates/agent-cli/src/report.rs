@@ -67,19 +67,12 @@ impl Report {
     fn human(&self) -> Option<String> {
         match self {
             Report::Status(s) => Some(s.describe()),
-            Report::SignedIn {
-                host,
-                user,
-                availability,
-            } => Some(format!(
-                "Signed in as {} on {host}. {}",
-                user.describe(),
-                availability.describe()
-            )),
-            Report::SignedOut => Some(
-                "Signed out: the app secret and token were removed from the system keyring."
-                    .to_owned(),
-            ),
+            Report::SignedIn { host, user, availability } => {
+                Some(format!("Signed in as {} on {host}. {}", user.describe(), availability.describe()))
+            }
+            Report::SignedOut => {
+                Some("Signed out: the app secret and token were removed from the system keyring.".to_owned())
+            }
             Report::Failed { .. } => None,
         }
     }
@@ -87,11 +80,7 @@ impl Report {
     fn json(&self) -> Value {
         match self {
             Report::Status(s) => status_json(s.availability, s.user.as_ref(), None),
-            Report::SignedIn {
-                host,
-                user,
-                availability,
-            } => {
+            Report::SignedIn { host, user, availability } => {
                 let mut v = status_json(*availability, Some(user), None);
                 v["host"] = json!(host);
                 v["signed_in"] = json!(true);
@@ -99,24 +88,14 @@ impl Report {
             }
             Report::SignedOut => json!({ "signed_in": false }),
             Report::Failed { error, status } => {
-                let availability = status
-                    .as_ref()
-                    .map_or(Availability::Unknown, |s| s.availability);
-                status_json(
-                    availability,
-                    status.as_ref().and_then(|s| s.user.as_ref()),
-                    Some(error),
-                )
+                let availability = status.as_ref().map_or(Availability::Unknown, |s| s.availability);
+                status_json(availability, status.as_ref().and_then(|s| s.user.as_ref()), Some(error))
             }
         }
     }
 }
 
-fn status_json(
-    availability: Availability,
-    user: Option<&UserSummary>,
-    error: Option<&CoreError>,
-) -> Value {
+fn status_json(availability: Availability, user: Option<&UserSummary>, error: Option<&CoreError>) -> Value {
     json!({
         "availability": availability,
         "user_id": user.map(|u| u.user_id.as_str()),
@@ -132,9 +111,7 @@ fn failure_sentence(error: &CoreError, status: Option<&Status>) -> String {
     let mut sentence = capitalise(&error.to_string());
     if exit_code(error) == 4 {
         let last = match status.map(|s| s.availability) {
-            Some(Availability::Unknown) | None => {
-                "Exotel has confirmed no status in this run".to_owned()
-            }
+            Some(Availability::Unknown) | None => "Exotel has confirmed no status in this run".to_owned(),
             Some(a) => format!("Exotel last confirmed: {}", a.describe()),
         };
         sentence = format!("{sentence}. {last}.");
@@ -156,11 +133,8 @@ fn capitalise(s: &str) -> String {
 /// or server, 5 keyring; 1 for anything else (a settings file that cannot be written).
 pub fn exit_code(error: &CoreError) -> u8 {
     match error {
-        CoreError::InvalidInput { .. } => 2,
-        CoreError::Rejected {
-            field: Field::Secret | Field::AppId,
-            ..
-        } => 3,
+        CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => 2,
+        CoreError::Rejected { field: Field::Secret | Field::AppId, .. } => 3,
         CoreError::Rejected { source, .. } | CoreError::Api(source) => api_exit_code(source),
         CoreError::NotSignedIn | CoreError::SecretMissing => 3,
         CoreError::Unconfirmed { .. } => 4,
@@ -191,53 +165,22 @@ mod tests {
     fn every_error_has_its_documented_exit_code() {
         let api = |e: ApiError| exit_code(&CoreError::Api(e));
         assert_eq!(api(ApiError::Timeout), 4);
-        assert_eq!(
-            api(ApiError::Server {
-                status: 500,
-                message: String::new()
-            }),
-            4
-        );
+        assert_eq!(api(ApiError::Server { status: 500, message: String::new() }), 4);
         assert_eq!(api(ApiError::RateLimited { retry_after: None }), 4);
-        assert_eq!(
-            api(ApiError::Unauthorized {
-                message: String::new()
-            }),
-            3
-        );
-        assert_eq!(
-            api(ApiError::NotFound {
-                message: String::new()
-            }),
-            2
-        );
+        assert_eq!(api(ApiError::Unauthorized { message: String::new() }), 3);
+        assert_eq!(api(ApiError::NotFound { message: String::new() }), 2);
         assert_eq!(exit_code(&CoreError::NotSignedIn), 3);
+        assert_eq!(exit_code(&CoreError::Keyring(KeyringError::Locked("x".into()))), 5);
         assert_eq!(
-            exit_code(&CoreError::Keyring(KeyringError::Locked("x".into()))),
-            5
-        );
-        assert_eq!(
-            exit_code(&CoreError::Rejected {
-                field: Field::Secret,
-                source: ApiError::BadCredentials
-            }),
+            exit_code(&CoreError::Rejected { field: Field::Secret, source: ApiError::BadCredentials }),
             3
         );
-        assert_eq!(
-            exit_code(&CoreError::Rejected {
-                field: Field::Host,
-                source: ApiError::Timeout
-            }),
-            4
-        );
+        assert_eq!(exit_code(&CoreError::Rejected { field: Field::Host, source: ApiError::Timeout }), 4);
     }
 
     #[test]
     fn failures_that_leave_the_state_open_say_what_exotel_last_confirmed() {
-        let status = Status {
-            availability: Availability::Offline,
-            ..Status::default()
-        };
+        let status = Status { availability: Availability::Offline, ..Status::default() };
         let s = failure_sentence(&CoreError::Api(ApiError::Timeout), Some(&status));
         assert!(
             s.starts_with("Exotel did not answer in time")

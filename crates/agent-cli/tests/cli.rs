@@ -18,11 +18,7 @@ const SECRET: &str = "sandbox-secret-do-not-use";
 fn sibling_binary(name: &str) -> PathBuf {
     let own = PathBuf::from(env!("CARGO_BIN_EXE_exotel-agent"));
     let path = own.with_file_name(name);
-    assert!(
-        path.exists(),
-        "{} is missing: build it first (cargo build --workspace --bins)",
-        path.display()
-    );
+    assert!(path.exists(), "{} is missing: build it first (cargo build --workspace --bins)", path.display());
     path
 }
 
@@ -57,11 +53,7 @@ impl SandboxProcess {
             req = req.json(&b);
         }
         let resp = req.send().await.expect("sandbox admin request");
-        assert!(
-            resp.status().is_success(),
-            "admin {path}: {}",
-            resp.status()
-        );
+        assert!(resp.status().is_success(), "admin {path}: {}", resp.status());
         resp.json().await.unwrap_or(Value::Null)
     }
 
@@ -72,11 +64,7 @@ impl SandboxProcess {
 
     async fn count(&self, endpoint: &str) -> usize {
         let log = self.admin(reqwest::Method::GET, "requests", None).await;
-        log.as_array()
-            .expect("log")
-            .iter()
-            .filter(|r| r["endpoint"] == endpoint)
-            .count()
+        log.as_array().expect("log").iter().filter(|r| r["endpoint"] == endpoint).count()
     }
 }
 
@@ -113,38 +101,21 @@ fn agent(session: &KeyringSession, args: &[&str], stdin: Option<&str>) -> Run {
             pipe.write_all(text.as_bytes()).expect("write stdin");
         }
     }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().expect("exotel-agent ends");
+    let Output { status, stdout, stderr } = child.wait_with_output().expect("exotel-agent ends");
     let run = Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
     };
     // Whatever happened, at the most verbose log level, the secret is never printed.
-    assert!(
-        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
-        "the secret was printed: {args:?}"
-    );
+    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET), "the secret was printed: {args:?}");
     run
 }
 
 fn login(session: &KeyringSession, host: &str, user: &str, secret: &str) -> Run {
     agent(
         session,
-        &[
-            "login",
-            "--host",
-            host,
-            "--app-id",
-            APP_ID,
-            "--user-id",
-            user,
-            "--secret-stdin",
-            "--json",
-        ],
+        &["login", "--host", host, "--app-id", APP_ID, "--user-id", user, "--secret-stdin", "--json"],
         Some(&format!("{secret}\n")),
     )
 }
@@ -156,9 +127,7 @@ fn keyring_secret(session: &KeyringSession) -> Option<String> {
 }
 
 fn settings_path(session: &KeyringSession) -> PathBuf {
-    session
-        .home()
-        .join(".config/exotel-agent-tray/settings.toml")
+    session.home().join(".config/exotel-agent-tray/settings.toml")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -169,10 +138,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     let run = login(&session, &sandbox.url, "1", SECRET);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = run.json();
-    assert_eq!(
-        (out["availability"].as_str(), out["user_id"].as_str()),
-        (Some("offline"), Some("1"))
-    );
+    assert_eq!((out["availability"].as_str(), out["user_id"].as_str()), (Some("offline"), Some("1")));
     assert_eq!(out["name"], "Asha Demo");
 
     // The secret is in the keyring, as another program reads it, and in no file under HOME.
@@ -183,22 +149,13 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
         .unwrap()
         .unwrap_or_default();
     let token = token.rsplit(':').next().unwrap_or_default().to_owned();
-    assert!(
-        token.starts_with("sbx-token-"),
-        "the keyring holds the minted token"
-    );
+    assert!(token.starts_with("sbx-token-"), "the keyring holds the minted token");
     assert_eq!(session.files_containing(&token), Vec::<PathBuf>::new());
     let settings = std::fs::read_to_string(settings_path(&session)).unwrap();
-    assert!(
-        settings.contains(&sandbox.url) && settings.contains("user_id = \"1\""),
-        "{settings}"
-    );
+    assert!(settings.contains(&sandbox.url) && settings.contains("user_id = \"1\""), "{settings}");
 
     let status = agent(&session, &["status", "--json"], None);
-    assert_eq!(
-        (status.code, status.json()["availability"].as_str()),
-        (0, Some("offline"))
-    );
+    assert_eq!((status.code, status.json()["availability"].as_str()), (0, Some("offline")));
 
     for (args, word, active) in [
         (["phone", "--json"], "phone", Value::from("phone")),
@@ -212,11 +169,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
         assert_eq!(out["availability"], word, "{args:?}");
         assert_eq!(out["user_id"], "1");
         assert!(out["error"].is_null());
-        assert_eq!(
-            sandbox.active().await,
-            active,
-            "the sandbox follows {args:?}"
-        );
+        assert_eq!(sandbox.active().await, active, "the sandbox follows {args:?}");
         for secret in [SECRET, token.as_str(), "sbx-sip-secret"] {
             assert!(
                 !run.stdout.contains(secret) && !run.stderr.contains(secret),
@@ -226,10 +179,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     }
 
     let human = agent(&session, &["phone"], None);
-    assert_eq!(
-        human.stdout.trim(),
-        "Receiving calls on phone (Asha Demo, +910000000001)"
-    );
+    assert_eq!(human.stdout.trim(), "Receiving calls on phone (Asha Demo, +910000000001)");
 
     // One token for the login and every command after it.
     assert_eq!(sandbox.count("token").await, 1);
@@ -238,16 +188,10 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(keyring_secret(&session), None);
     assert_eq!(
-        session
-            .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
-            .unwrap(),
+        session.secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")]).unwrap(),
         None
     );
-    assert!(
-        !std::fs::read_to_string(settings_path(&session))
-            .unwrap()
-            .contains("user_id")
-    );
+    assert!(!std::fs::read_to_string(settings_path(&session)).unwrap().contains("user_id"));
     let after = agent(&session, &["status"], None);
     assert_eq!(after.code, 3);
     assert!(after.stderr.contains("Not signed in"), "{}", after.stderr);
@@ -259,48 +203,29 @@ async fn each_exit_code_has_a_real_cause() {
     let sandbox = SandboxProcess::start();
 
     // 2: a host that is not https, an empty user id, an unknown user.
-    let run = login(
-        &session,
-        "http://integrationscore.mum1.exotel.com",
-        "1",
-        SECRET,
-    );
+    let run = login(&session, "http://integrationscore.mum1.exotel.com", "1", SECRET);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("https://"), "{}", run.stderr);
     assert_eq!(run.json()["error"]["field"], "host");
     assert_eq!(login(&session, &sandbox.url, "  ", SECRET).code, 2);
     let unknown = login(&session, &sandbox.url, "no-such-agent", SECRET);
-    assert_eq!(
-        (unknown.code, unknown.json()["error"]["field"].as_str()),
-        (2, Some("user_id"))
-    );
+    assert_eq!((unknown.code, unknown.json()["error"]["field"].as_str()), (2, Some("user_id")));
 
     // 3: a wrong secret, and not signed in. Nothing was kept by any failed login.
     let wrong = login(&session, &sandbox.url, "1", "not-the-secret");
     assert_eq!(wrong.code, 3);
-    assert!(
-        wrong.stderr.contains("app secret is wrong"),
-        "{}",
-        wrong.stderr
-    );
+    assert!(wrong.stderr.contains("app secret is wrong"), "{}", wrong.stderr);
     assert_eq!(keyring_secret(&session), None);
     assert!(!settings_path(&session).exists());
     assert_eq!(agent(&session, &["off"], None).code, 3);
 
     // 4: the server fails; the message says what Exotel last confirmed.
     assert_eq!(login(&session, &sandbox.url, "1", SECRET).code, 0);
-    sandbox
-        .admin(
-            reqwest::Method::PUT,
-            "faults/device",
-            Some(serde_json::json!({ "status": 500 })),
-        )
-        .await;
+    sandbox.admin(reqwest::Method::PUT, "faults/device", Some(serde_json::json!({ "status": 500 }))).await;
     let failed = agent(&session, &["phone", "--json"], None);
     assert_eq!(failed.code, 4, "{}", failed.stderr);
     assert!(
-        failed.stderr.contains("server error")
-            && failed.stderr.contains("Exotel last confirmed: Offline"),
+        failed.stderr.contains("server error") && failed.stderr.contains("Exotel last confirmed: Offline"),
         "{}",
         failed.stderr
     );
@@ -313,11 +238,7 @@ async fn each_exit_code_has_a_real_cause() {
     let gone = agent(&session, &["status", "--json"], None);
     assert_eq!(gone.code, 4);
     assert_eq!(gone.json()["error"]["kind"], "network");
-    assert!(
-        gone.stderr.contains("Could not reach Exotel"),
-        "{}",
-        gone.stderr
-    );
+    assert!(gone.stderr.contains("Could not reach Exotel"), "{}", gone.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -328,21 +249,9 @@ async fn an_absent_or_locked_keyring_is_exit_5_and_nothing_is_written() {
         let run = login(&session, &sandbox.url, "1", SECRET);
         assert_eq!(run.code, 5, "{state:?}: {}", run.stderr);
         assert!(run.stderr.contains("keyring"), "{state:?}: {}", run.stderr);
-        assert!(
-            run.json()["error"]["kind"]
-                .as_str()
-                .unwrap_or_default()
-                .starts_with("keyring")
-        );
-        assert!(
-            !settings_path(&session).exists(),
-            "{state:?}: settings written"
-        );
-        assert_eq!(
-            session.files_containing(SECRET),
-            Vec::<PathBuf>::new(),
-            "{state:?}"
-        );
+        assert!(run.json()["error"]["kind"].as_str().unwrap_or_default().starts_with("keyring"));
+        assert!(!settings_path(&session).exists(), "{state:?}: settings written");
+        assert_eq!(session.files_containing(SECRET), Vec::<PathBuf>::new(), "{state:?}");
     }
 }
 
@@ -355,31 +264,16 @@ async fn a_corrupt_settings_file_is_backed_up_and_replaced_by_defaults() {
 
     let run = agent(&session, &["status"], None);
     assert_eq!(run.code, 3, "defaults: not signed in. {}", run.stderr);
-    assert!(
-        run.stderr.contains("could not be read") && run.stderr.contains(".corrupt-"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("could not be read") && run.stderr.contains(".corrupt-"), "{}", run.stderr);
     let backups: Vec<_> = std::fs::read_dir(path.parent().unwrap())
         .unwrap()
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("settings.toml.corrupt-")
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with("settings.toml.corrupt-"))
         .collect();
     assert_eq!(backups.len(), 1);
-    assert_eq!(
-        std::fs::read_to_string(backups[0].path()).unwrap(),
-        "[account\nhost = "
-    );
+    assert_eq!(std::fs::read_to_string(backups[0].path()).unwrap(), "[account\nhost = ");
 
     // Said once: the next run is quiet about it.
     let again = agent(&session, &["status"], None);
-    assert!(
-        !again.stderr.contains("could not be read"),
-        "{}",
-        again.stderr
-    );
+    assert!(!again.stderr.contains("could not be read"), "{}", again.stderr);
 }

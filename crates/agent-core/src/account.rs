@@ -3,9 +3,7 @@
 
 use std::sync::Arc;
 
-use exotel_api::{
-    ApiError, AppCredentials, Client, Host, RetryPolicy, Secret, Session, User, shared_http,
-};
+use exotel_api::{ApiError, AppCredentials, Client, Host, RetryPolicy, Secret, Session, User, shared_http};
 
 use crate::credentials::{Keyring, KeyringTokenSink};
 use crate::error::{CoreError, Field, Result};
@@ -34,10 +32,7 @@ impl SignInInput {
         let host = Host::parse(&self.host)?;
         let app_id = self.app_id.trim().to_owned();
         if app_id.is_empty() {
-            return Err(invalid(
-                Field::AppId,
-                "the app id is empty: copy it from Exotel's app settings",
-            ));
+            return Err(invalid(Field::AppId, "the app id is empty: copy it from Exotel's app settings"));
         }
         if self.secret.expose().trim().is_empty() {
             return Err(invalid(
@@ -47,31 +42,17 @@ impl SignInInput {
         }
         let user_id = self.user_id.trim().to_owned();
         if user_id.is_empty() {
-            return Err(invalid(
-                Field::UserId,
-                "the user id is empty: enter the agent's user id in the app",
-            ));
+            return Err(invalid(Field::UserId, "the user id is empty: enter the agent's user id in the app"));
         }
         if user_id.chars().any(char::is_control) {
-            return Err(invalid(
-                Field::UserId,
-                "the user id contains control characters",
-            ));
+            return Err(invalid(Field::UserId, "the user id contains control characters"));
         }
-        Ok(Checked {
-            host,
-            app_id,
-            secret: self.secret,
-            user_id,
-        })
+        Ok(Checked { host, app_id, secret: self.secret, user_id })
     }
 }
 
 fn invalid(field: Field, message: &str) -> CoreError {
-    CoreError::InvalidInput {
-        field,
-        message: message.to_owned(),
-    }
+    CoreError::InvalidInput { field, message: message.to_owned() }
 }
 
 /// The signed-in account, kept in the settings file (host, app id, user id) and the keyring
@@ -85,19 +66,12 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(keyring: Keyring, settings: SettingsStore) -> Self {
-        Self {
-            keyring,
-            settings,
-            retry: RetryPolicy::default(),
-        }
+        Self { keyring, settings, retry: RetryPolicy::default() }
     }
 
     /// The OS keyring and the settings file at its usual place.
     pub fn default_location() -> Result<Self> {
-        Ok(Self::new(
-            Keyring::default(),
-            SettingsStore::default_location()?,
-        ))
+        Ok(Self::new(Keyring::default(), SettingsStore::default_location()?))
     }
 
     pub fn with_retry(self, retry: RetryPolicy) -> Self {
@@ -131,9 +105,7 @@ impl Accounts {
                     app_id: checked.app_id.clone(),
                     user_id: checked.user_id.clone(),
                 };
-                self.settings
-                    .update(|s| s.account = Some(account))
-                    .map(drop)
+                self.settings.update(|s| s.account = Some(account)).map(drop)
             });
         if let Err(e) = stored {
             // Leave nothing half-stored. A keyring that failed to store will likely fail to
@@ -157,12 +129,8 @@ impl Accounts {
     /// Mints a token and reads the user; each refusal is tied to the input it is about.
     async fn check_with_exotel(&self, c: &Checked) -> Result<(Session, User)> {
         let client = Client::new(c.host.clone(), shared_http()?);
-        let credentials = AppCredentials {
-            app_id: c.app_id.clone(),
-            secret: c.secret.clone(),
-        };
-        let session =
-            Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
+        let credentials = AppCredentials { app_id: c.app_id.clone(), secret: c.secret.clone() };
+        let session = Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
         let rejected = |field: Field, source: ApiError| CoreError::Rejected { field, source };
         session.token().await.map_err(|e| match e {
             ApiError::BadCredentials => rejected(Field::Secret, e),
@@ -174,9 +142,7 @@ impl Accounts {
             other => CoreError::Api(other),
         })?;
         let user = session.user().await.map_err(|e| match e {
-            ApiError::NotFound { .. } | ApiError::InvalidRequest { .. } => {
-                rejected(Field::UserId, e)
-            }
+            ApiError::NotFound { .. } | ApiError::InvalidRequest { .. } => rejected(Field::UserId, e),
             ApiError::Unauthorized { .. } => rejected(Field::AppId, e),
             other => CoreError::Api(other),
         })?;
@@ -200,10 +166,7 @@ impl Accounts {
         let secret = self.keyring.secret()?.ok_or(CoreError::SecretMissing)?;
         let token = self.keyring.token()?;
         let client = Client::new(host, shared_http()?);
-        let credentials = AppCredentials {
-            app_id: account.app_id,
-            secret,
-        };
+        let credentials = AppCredentials { app_id: account.app_id, secret };
         let session = Session::new(client, credentials, account.user_id)
             .with_retry(self.retry.clone())
             .with_token(token)

@@ -8,9 +8,10 @@ use exotel_api::Session;
 use tokio::sync::Mutex;
 
 use crate::account::{Accounts, SignInInput};
+use crate::away::AwayMemory;
 use crate::controller::{Controller, ControllerConfig};
 use crate::error::{CoreError, Result};
-use crate::settings::Account;
+use crate::settings::{Account, Preferences};
 use crate::status::{Source, Status, Target};
 
 /// Which account the controller is signed in with.
@@ -25,9 +26,14 @@ enum SignedIn {
 
 #[derive(Debug)]
 pub struct Agent {
-    accounts: Accounts,
-    controller: Controller,
+    pub(crate) accounts: Accounts,
+    pub(crate) controller: Controller,
     signed_in: Mutex<SignedIn>,
+    /// The preferences as last loaded or saved (the settings file is their home).
+    pub(crate) preferences: std::sync::Mutex<Preferences>,
+    pub(crate) away: Mutex<AwayMemory>,
+    /// Wakes the sync loop early (after sleep, when the window opens).
+    pub(crate) sync_now: tokio::sync::Notify,
 }
 
 impl Agent {
@@ -36,11 +42,32 @@ impl Agent {
     /// status. A saved account that cannot be opened (keyring locked, secret gone) leaves the
     /// app signed out with that error published; it is tried again at the next refresh.
     pub fn new(accounts: Accounts, config: ControllerConfig) -> Self {
+        let preferences = accounts.settings().load().map(|l| l.settings.preferences).unwrap_or_default();
         Self {
             accounts,
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
+            preferences: std::sync::Mutex::new(preferences),
+            away: Mutex::new(AwayMemory::default()),
+            sync_now: tokio::sync::Notify::new(),
         }
+    }
+
+    pub fn preferences(&self) -> Preferences {
+        self.preferences.lock().map(|p| p.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Saves new preferences (the sync interval is raised to its minimum if need be).
+    pub fn set_preferences(&self, mut prefs: Preferences) -> Result<Preferences> {
+        prefs.sync_interval_secs = prefs.sync_interval().as_secs();
+        let saved = prefs.clone();
+        self.accounts.settings().update(|s| s.preferences = saved)?;
+        match self.preferences.lock() {
+            Ok(mut p) => *p = prefs.clone(),
+            Err(poisoned) => *poisoned.into_inner() = prefs.clone(),
+        }
+        self.sync_now.notify_one();
+        Ok(prefs)
     }
 
     pub fn controller(&self) -> &Controller {
@@ -63,10 +90,7 @@ impl Agent {
     pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.sign_in(input).await?;
-        *signed_in = self
-            .accounts
-            .account()?
-            .map_or(SignedIn::InMemory, SignedIn::Saved);
+        *signed_in = self.accounts.account()?.map_or(SignedIn::InMemory, SignedIn::Saved);
         self.use_session(session).await
     }
 
@@ -88,13 +112,16 @@ impl Agent {
             _ => Ok(()),
         };
         *signed_in = SignedIn::Out;
-        self.controller
-            .set_session(None, removed.as_ref().err().map(CoreError::info))
-            .await?;
+        self.controller.set_session(None, removed.as_ref().err().map(CoreError::info)).await?;
         removed.map(|()| self.status())
     }
 
+    /// A change asked for by the agent (or the app on their behalf). Any change other than the
+    /// break timer's own cancels a break in progress.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
+        if source != Source::Timer {
+            self.cancel_break().await?;
+        }
         self.controller.change(target, source).await
     }
 
@@ -121,10 +148,7 @@ impl Agent {
         if wanted == *signed_in {
             return Ok(());
         }
-        tracing::info!(
-            signed_in = saved.is_some(),
-            "the saved account changed; following it"
-        );
+        tracing::info!(signed_in = saved.is_some(), "the saved account changed; following it");
         match saved {
             None => {
                 *signed_in = SignedIn::Out;

@@ -21,7 +21,8 @@ use exotel_api::{ApiError, Availability, DeviceChange, Session, User};
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::error::{CoreError, ErrorInfo, Result};
-use crate::status::{Change, Outcome, Source, Status, Target, UserSummary, now_ms};
+use crate::history::ChangeSink;
+use crate::status::{Change, Outcome, Source, Status, Target, UnixMillis, UserSummary, now_ms};
 
 /// How hard the controller tries to confirm a change that the PUT's reply did not show.
 #[derive(Debug, Clone)]
@@ -32,33 +33,21 @@ pub struct ControllerConfig {
     pub confirm_backoff: Duration,
     /// Requests that may wait in the queue.
     pub queue: usize,
+    /// Where every recorded change is also kept (the history file).
+    pub history: Option<Arc<dyn ChangeSink>>,
 }
 
 impl Default for ControllerConfig {
     fn default() -> Self {
-        Self {
-            confirm_reads: 3,
-            confirm_backoff: Duration::from_millis(150),
-            queue: 64,
-        }
+        Self { confirm_reads: 3, confirm_backoff: Duration::from_millis(150), queue: 64, history: None }
     }
 }
 
 enum Request {
-    Change {
-        target: Target,
-        source: Source,
-        reply: oneshot::Sender<Result<Status>>,
-    },
-    Refresh {
-        source: Source,
-        reply: oneshot::Sender<Result<Status>>,
-    },
-    SetSession {
-        session: Option<Arc<Session>>,
-        note: Option<ErrorInfo>,
-        reply: oneshot::Sender<Status>,
-    },
+    Change { target: Target, source: Source, reply: oneshot::Sender<Result<Status>> },
+    Refresh { source: Source, reply: oneshot::Sender<Result<Status>> },
+    SetBreak { until: Option<UnixMillis>, reply: oneshot::Sender<Status> },
+    SetSession { session: Option<Arc<Session>>, note: Option<ErrorInfo>, reply: oneshot::Sender<Status> },
 }
 
 /// A handle to the controller task. Cheap to clone; the task ends when every handle is gone.
@@ -71,17 +60,10 @@ pub struct Controller {
 impl Controller {
     /// Starts the controller task on the current tokio runtime.
     pub fn spawn(session: Option<Arc<Session>>, config: ControllerConfig) -> Self {
-        let initial = Status {
-            signed_in: session.is_some(),
-            ..Status::default()
-        };
+        let initial = Status { signed_in: session.is_some(), ..Status::default() };
         let (publish, status) = watch::channel(initial);
         let (requests, queue) = mpsc::channel(config.queue.max(1));
-        let actor = Actor {
-            session,
-            config,
-            publish,
-        };
+        let actor = Actor { session, config, publish };
         tokio::spawn(actor.run(queue));
         Self { requests, status }
     }
@@ -99,12 +81,7 @@ impl Controller {
     /// Asks Exotel for `target` and waits until the change is confirmed or has failed. The
     /// returned status is the one published at the end.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
-        self.ask(|reply| Request::Change {
-            target,
-            source,
-            reply,
-        })
-        .await?
+        self.ask(|reply| Request::Change { target, source, reply }).await?
     }
 
     /// Reads the state from Exotel; a difference from the last known state is published as a
@@ -120,20 +97,17 @@ impl Controller {
         session: Option<Arc<Session>>,
         note: Option<ErrorInfo>,
     ) -> Result<Status> {
-        self.ask(|reply| Request::SetSession {
-            session,
-            note,
-            reply,
-        })
-        .await
+        self.ask(|reply| Request::SetSession { session, note, reply }).await
+    }
+
+    /// Publishes the end of a timed break in progress (or `None` when there is none).
+    pub async fn set_break(&self, until: Option<UnixMillis>) -> Result<Status> {
+        self.ask(|reply| Request::SetBreak { until, reply }).await
     }
 
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T> {
         let (tx, rx) = oneshot::channel();
-        self.requests
-            .send(make(tx))
-            .await
-            .map_err(|_| CoreError::Stopped)?;
+        self.requests.send(make(tx)).await.map_err(|_| CoreError::Stopped)?;
         rx.await.map_err(|_| CoreError::Stopped)
     }
 }
@@ -148,30 +122,21 @@ impl Actor {
     async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
         while let Some(request) = queue.recv().await {
             match request {
-                Request::Change {
-                    target,
-                    source,
-                    reply,
-                } => {
+                Request::Change { target, source, reply } => {
                     let _ = reply.send(self.change(target, source).await);
                 }
                 Request::Refresh { source, reply } => {
                     let _ = reply.send(self.refresh(source).await);
                 }
-                Request::SetSession {
-                    session,
-                    note,
-                    reply,
-                } => {
+                Request::SetBreak { until, reply } => {
+                    self.publish(|s| s.break_until = until);
+                    let _ = reply.send(self.current());
+                }
+                Request::SetSession { session, note, reply } => {
                     self.session = session;
                     let signed_in = self.session.is_some();
                     self.publish(|s| {
-                        *s = Status {
-                            signed_in,
-                            last_error: note,
-                            revision: s.revision,
-                            ..Status::default()
-                        }
+                        *s = Status { signed_in, last_error: note, revision: s.revision, ..Status::default() }
                     });
                     let _ = reply.send(self.current());
                 }
@@ -201,11 +166,7 @@ impl Actor {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err((CoreError::Unconfirmed { target }, None)),
             Err(e) => {
-                let known = if may_have_applied(&e) {
-                    session.user().await.ok()
-                } else {
-                    None
-                };
+                let known = if may_have_applied(&e) { session.user().await.ok() } else { None };
                 Err((CoreError::Api(e), known))
             }
         };
@@ -249,10 +210,7 @@ impl Actor {
                     // Exotel says the other device is on (changed behind the app's back):
                     // turn that one off too. Bounded: one more request.
                     (Some(asked), Availability::Receiving(other)) if other != asked => {
-                        tracing::info!(
-                            device = other.api_name(),
-                            "the other device was on; turning it off"
-                        );
+                        tracing::info!(device = other.api_name(), "the other device was on; turning it off");
                         session.set_device(DeviceChange::Off(Some(other))).await?
                     }
                     _ => reply,
@@ -300,6 +258,13 @@ impl Actor {
     }
 
     /// Publishes what Exotel confirmed. A change of availability is recorded as a change.
+    /// Hands a recorded change to the history, outside the publish lock.
+    fn keep(&self, change: Option<&Change>) {
+        if let (Some(sink), Some(change)) = (&self.config.history, change) {
+            sink.record(change);
+        }
+    }
+
     fn confirm(
         &self,
         session: &Session,
@@ -311,24 +276,26 @@ impl Actor {
         let to = user.availability();
         let summary = UserSummary::from_user(session.user_id(), user);
         let at = now_ms();
+        let change = (from != to).then_some(Change {
+            at,
+            from,
+            to,
+            source,
+            outcome: Outcome::Confirmed,
+            target,
+            error_kind: None,
+        });
         self.publish(|s| {
             s.availability = to;
             s.user = Some(summary);
             s.pending = None;
             s.last_error = None;
             s.confirmed_at = Some(at);
-            if from != to {
-                s.record(Change {
-                    at,
-                    from,
-                    to,
-                    source,
-                    outcome: Outcome::Confirmed,
-                    target,
-                    error_kind: None,
-                });
+            if let Some(c) = &change {
+                s.record(c.clone());
             }
         });
+        self.keep(change.as_ref());
         tracing::info!(from = %from, to = %to, source = ?source, "status confirmed by Exotel");
     }
 
@@ -346,12 +313,18 @@ impl Actor {
         let info = error.info();
         let at = now_ms();
         let (to, summary) = match (&known, error) {
-            (Some(user), _) => (
-                user.availability(),
-                Some(UserSummary::from_user(session.user_id(), user)),
-            ),
+            (Some(user), _) => (user.availability(), Some(UserSummary::from_user(session.user_id(), user))),
             (None, CoreError::Unconfirmed { .. }) => (Availability::Unknown, None),
             (None, _) => (from, None),
+        };
+        let change = Change {
+            at,
+            from,
+            to,
+            source,
+            outcome: Outcome::Failed,
+            target: Some(target),
+            error_kind: Some(info.kind.clone()),
         };
         self.publish(|s| {
             s.availability = to;
@@ -360,17 +333,10 @@ impl Actor {
                 s.confirmed_at = Some(at);
             }
             s.pending = None;
-            s.record(Change {
-                at,
-                from,
-                to,
-                source,
-                outcome: Outcome::Failed,
-                target: Some(target),
-                error_kind: Some(info.kind.clone()),
-            });
+            s.record(change.clone());
             s.last_error = Some(info);
         });
+        self.keep(Some(&change));
         tracing::warn!(kind = error.kind(), target = target.describe(), now = %to, "status change failed");
     }
 }
@@ -379,9 +345,6 @@ impl Actor {
 fn may_have_applied(e: &ApiError) -> bool {
     matches!(
         e,
-        ApiError::Network(_)
-            | ApiError::Timeout
-            | ApiError::Server { .. }
-            | ApiError::Malformed { .. }
+        ApiError::Network(_) | ApiError::Timeout | ApiError::Server { .. } | ApiError::Malformed { .. }
     )
 }

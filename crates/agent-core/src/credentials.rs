@@ -23,17 +23,13 @@ pub struct Keyring {
 
 impl Default for Keyring {
     fn default() -> Self {
-        Self {
-            service: KEYRING_SERVICE.to_owned(),
-        }
+        Self { service: KEYRING_SERVICE.to_owned() }
     }
 }
 
 impl Keyring {
     pub fn store_secret(&self, secret: &Secret) -> Result<(), KeyringError> {
-        self.entry(SECRET_ENTRY)?
-            .set_password(secret.expose())
-            .map_err(map_error)
+        self.entry(SECRET_ENTRY)?.set_password(secret.expose()).map_err(map_error)
     }
 
     pub fn secret(&self) -> Result<Option<Secret>, KeyringError> {
@@ -42,15 +38,9 @@ impl Keyring {
 
     /// Stored as `v1:<minted at, Unix seconds>:<token>`, so the token's age survives restarts.
     pub fn store_token(&self, token: &Token) -> Result<(), KeyringError> {
-        let minted = token
-            .minted_at
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let minted = token.minted_at.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         let value = Secret::new(format!("v1:{minted}:{}", token.value.expose()));
-        self.entry(TOKEN_ENTRY)?
-            .set_password(value.expose())
-            .map_err(map_error)
+        self.entry(TOKEN_ENTRY)?.set_password(value.expose()).map_err(map_error)
     }
 
     /// The kept token; an entry in an unknown format is treated as no token (a new one is
@@ -60,8 +50,7 @@ impl Keyring {
             return Ok(None);
         };
         let mut parts = raw.expose().splitn(3, ':');
-        let (Some("v1"), Some(secs), Some(value)) = (parts.next(), parts.next(), parts.next())
-        else {
+        let (Some("v1"), Some(secs), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
             return Ok(None);
         };
         let Ok(secs) = secs.parse::<u64>() else {
@@ -70,10 +59,7 @@ impl Keyring {
         if value.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Token {
-            value: Secret::new(value),
-            minted_at: UNIX_EPOCH + Duration::from_secs(secs),
-        }))
+        Ok(Some(Token { value: Secret::new(value), minted_at: UNIX_EPOCH + Duration::from_secs(secs) }))
     }
 
     pub fn delete_token(&self) -> Result<(), KeyringError> {

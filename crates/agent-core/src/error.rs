@@ -50,6 +50,9 @@ pub enum CoreError {
     /// Local validation of sign-in input.
     #[error("{message}")]
     InvalidInput { field: Field, message: String },
+    /// A request the app cannot carry out as asked (not about a sign-in field).
+    #[error("{0}")]
+    BadRequest(String),
     /// Exotel refused a sign-in input.
     #[error("{source}")]
     Rejected { field: Field, source: ApiError },
@@ -61,10 +64,7 @@ pub enum CoreError {
 
 impl From<HostError> for CoreError {
     fn from(e: HostError) -> Self {
-        CoreError::InvalidInput {
-            field: Field::Host,
-            message: e.to_string(),
-        }
+        CoreError::InvalidInput { field: Field::Host, message: e.to_string() }
     }
 }
 
@@ -77,7 +77,7 @@ impl CoreError {
             CoreError::NotSignedIn | CoreError::SecretMissing => "not_signed_in",
             CoreError::Keyring(KeyringError::Locked(_)) => "keyring_locked",
             CoreError::Keyring(_) => "keyring",
-            CoreError::InvalidInput { .. } => "invalid_input",
+            CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => "invalid_input",
             CoreError::Settings(_) => "settings",
             CoreError::Stopped => "internal",
         }
@@ -86,9 +86,7 @@ impl CoreError {
     /// The sign-in field this error is about, if any.
     pub fn field(&self) -> Option<Field> {
         match self {
-            CoreError::InvalidInput { field, .. } | CoreError::Rejected { field, .. } => {
-                Some(*field)
-            }
+            CoreError::InvalidInput { field, .. } | CoreError::Rejected { field, .. } => Some(*field),
             _ => None,
         }
     }

@@ -4,20 +4,28 @@
 
 mod account;
 mod agent;
+mod away;
 mod controller;
 mod credentials;
+mod duties;
 mod error;
+mod history;
 pub mod paths;
 pub mod present;
+mod schedule;
 mod settings;
 mod status;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
+pub use away::{AwayEvent, AwayMemory};
 pub use controller::{Controller, ControllerConfig};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
+pub use duties::{MAX_BREAK, QuitOutcome};
 pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
-pub use settings::{Account, Loaded, Settings, SettingsStore};
-pub use status::{
-    Change, Outcome, RECENT_CHANGES, Source, Status, Target, UnixMillis, UserSummary, now_ms,
+pub use history::{ChangeSink, HISTORY_LIMIT, History};
+pub use schedule::{MAX_SYNC_DELAY, sync_delay};
+pub use settings::{
+    Account, BreakState, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
 };
+pub use status::{Change, Outcome, RECENT_CHANGES, Source, Status, Target, UnixMillis, UserSummary, now_ms};

@@ -25,10 +25,15 @@ pub fn settings_file() -> Result<PathBuf> {
 /// Where the desktop app writes its log files: on Linux `$XDG_STATE_HOME/exotel-agent-tray/logs`
 /// (default `~/.local/state/...`), elsewhere the OS's local data directory.
 pub fn log_dir() -> Result<PathBuf> {
-    dirs::state_dir()
-        .or_else(dirs::data_local_dir)
-        .map(|d| d.join(APP_DIR).join("logs"))
-        .ok_or_else(|| {
-            CoreError::Settings("the OS has no data directory for this user (is HOME set?)".into())
-        })
+    dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join(APP_DIR).join("logs")).ok_or_else(|| {
+        CoreError::Settings("the OS has no data directory for this user (is HOME set?)".into())
+    })
+}
+
+/// The OS data directory for the app (history): on Linux `$XDG_DATA_HOME/exotel-agent-tray`
+/// (default `~/.local/share/...`).
+pub fn data_dir() -> Result<PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_DIR)).ok_or_else(|| {
+        CoreError::Settings("the OS has no data directory for this user (is HOME set?)".into())
+    })
 }

@@ -75,20 +75,14 @@ pub struct MenuModel {
 impl MenuModel {
     pub fn for_status(s: &Status) -> Self {
         let actionable = s.signed_in && s.pending.is_none();
-        let item = |a: Availability| CheckItem {
-            enabled: actionable,
-            checked: s.signed_in && s.availability == a,
-        };
+        let item =
+            |a: Availability| CheckItem { enabled: actionable, checked: s.signed_in && s.availability == a };
         Self {
             status_line: status_line(s),
             phone: item(Availability::Receiving(Device::Phone)),
             sip: item(Availability::Receiving(Device::Sip)),
             offline: item(Availability::Offline),
-            open_text: if s.signed_in {
-                "Open Exotel Agent Tray"
-            } else {
-                "Sign in..."
-            },
+            open_text: if s.signed_in { "Open Exotel Agent Tray" } else { "Sign in..." },
         }
     }
 }
@@ -158,21 +152,13 @@ pub fn notice(before: &Status, after: &Status) -> Option<Notice> {
     match change.outcome {
         Outcome::Confirmed if change.from != change.to => Some(Notice {
             title: capitalise(&format!("now {}", phrase(change.to))),
-            body: format!(
-                "{}, {}.",
-                capitalise(change.to.describe()),
-                change.source.describe()
-            ),
+            body: format!("{}, {}.", capitalise(change.to.describe()), change.source.describe()),
             failure: false,
         }),
         Outcome::Confirmed => None,
         Outcome::Failed => {
             let wanted = change.target.map_or("change your status", |t| t.describe());
-            let error = after
-                .last_error
-                .as_ref()
-                .map(|e| e.message.as_str())
-                .unwrap_or("the change failed");
+            let error = after.last_error.as_ref().map(|e| e.message.as_str()).unwrap_or("the change failed");
             Some(Notice {
                 title: format!("Could not switch to {wanted}"),
                 body: format!("{}. {}.", capitalise(error), still(change.to)),
@@ -202,10 +188,7 @@ fn still(a: Availability) -> &'static str {
 
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -232,10 +215,7 @@ mod tests {
     #[test]
     fn ticks_follow_the_confirmed_state_only() {
         let m = MenuModel::for_status(&signed_in(Availability::Receiving(Device::Phone)));
-        assert_eq!(
-            (m.phone.checked, m.sip.checked, m.offline.checked),
-            (true, false, false)
-        );
+        assert_eq!((m.phone.checked, m.sip.checked, m.offline.checked), (true, false, false));
         assert!(m.phone.enabled && m.sip.enabled && m.offline.enabled);
         assert_eq!(m.status_line, "Receiving calls on phone");
 
@@ -259,10 +239,7 @@ mod tests {
         let s = Status::default();
         let m = MenuModel::for_status(&s);
         assert!(!m.phone.enabled && !m.offline.enabled && !m.phone.checked);
-        assert_eq!(
-            (m.status_line.as_str(), m.open_text),
-            ("Signed out", "Sign in...")
-        );
+        assert_eq!((m.status_line.as_str(), m.open_text), ("Signed out", "Sign in..."));
         assert_eq!(menu_action(menu_id::PHONE, &s), None);
         assert_eq!(menu_action(menu_id::OPEN, &s), Some(MenuAction::OpenWindow));
         assert_eq!(TrayIcon::for_status(&s), TrayIcon::Unknown);
@@ -271,29 +248,13 @@ mod tests {
     #[test]
     fn each_item_maps_to_the_same_request_the_window_sends() {
         let s = signed_in(Availability::Offline);
-        assert_eq!(
-            menu_action(menu_id::PHONE, &s),
-            Some(MenuAction::Change(PHONE))
-        );
-        assert_eq!(
-            menu_action(menu_id::SIP, &s),
-            Some(MenuAction::Change(Target::Receiving(Device::Sip)))
-        );
-        assert_eq!(
-            menu_action(menu_id::OFFLINE, &s),
-            Some(MenuAction::Change(Target::Offline))
-        );
+        assert_eq!(menu_action(menu_id::PHONE, &s), Some(MenuAction::Change(PHONE)));
+        assert_eq!(menu_action(menu_id::SIP, &s), Some(MenuAction::Change(Target::Receiving(Device::Sip))));
+        assert_eq!(menu_action(menu_id::OFFLINE, &s), Some(MenuAction::Change(Target::Offline)));
         assert_eq!(menu_action(menu_id::QUIT, &s), Some(MenuAction::Quit));
         assert_eq!(menu_action(menu_id::STATUS, &s), None);
-        let busy = Status {
-            pending: Some(PHONE),
-            ..s
-        };
-        assert_eq!(
-            menu_action(menu_id::OFFLINE, &busy),
-            None,
-            "a stale click during a change is ignored"
-        );
+        let busy = Status { pending: Some(PHONE), ..s };
+        assert_eq!(menu_action(menu_id::OFFLINE, &busy), None, "a stale click during a change is ignored");
     }
 
     #[test]
@@ -308,22 +269,11 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(icons.len(), 4);
-        assert_eq!(
-            tooltip(&signed_in(Availability::Offline)),
-            "Exotel: Offline (no new calls) (Asha Demo)"
-        );
+        assert_eq!(tooltip(&signed_in(Availability::Offline)), "Exotel: Offline (no new calls) (Asha Demo)");
     }
 
     fn change(from: Availability, to: Availability, source: Source, outcome: Outcome) -> Change {
-        Change {
-            at: 1,
-            from,
-            to,
-            source,
-            outcome,
-            target: Some(PHONE),
-            error_kind: None,
-        }
+        Change { at: 1, from, to, source, outcome, target: Some(PHONE), error_kind: None }
     }
 
     #[test]
@@ -335,10 +285,7 @@ mod tests {
             Source::Tray,
             Outcome::Confirmed,
         );
-        let after = Status {
-            last_change: Some(c),
-            ..signed_in(Availability::Receiving(Device::Phone))
-        };
+        let after = Status { last_change: Some(c), ..signed_in(Availability::Receiving(Device::Phone)) };
         let n = notice(&before, &after).unwrap();
         assert_eq!(n.title, "Now receiving calls on phone");
         assert_eq!(n.body, "Receiving calls on phone, from the tray.");
@@ -346,23 +293,15 @@ mod tests {
         // The same status published again (a refresh that found nothing new): no second notice.
         assert_eq!(notice(&after, &after), None);
 
-        let failed = change(
-            Availability::Offline,
-            Availability::Offline,
-            Source::Window,
-            Outcome::Failed,
-        );
+        let failed = change(Availability::Offline, Availability::Offline, Source::Window, Outcome::Failed);
         let error = ErrorInfo {
             kind: "server".into(),
             message: "Exotel had a server error (HTTP 500). Try again in a minute".into(),
             field: None,
             at: 2,
         };
-        let after = Status {
-            last_change: Some(failed),
-            last_error: Some(error),
-            ..signed_in(Availability::Offline)
-        };
+        let after =
+            Status { last_change: Some(failed), last_error: Some(error), ..signed_in(Availability::Offline) };
         let n = notice(&before, &after).unwrap();
         assert_eq!(n.title, "Could not switch to receiving calls on phone");
         assert!(
@@ -378,15 +317,8 @@ mod tests {
             Source::Sync,
             Outcome::Confirmed,
         );
-        let after = Status {
-            last_change: Some(elsewhere),
-            ..signed_in(Availability::Receiving(Device::Sip))
-        };
-        assert!(
-            notice(&before, &after)
-                .unwrap()
-                .body
-                .contains("changed elsewhere")
-        );
+        let after =
+            Status { last_change: Some(elsewhere), ..signed_in(Availability::Receiving(Device::Sip)) };
+        assert!(notice(&before, &after).unwrap().body.contains("changed elsewhere"));
     }
 }

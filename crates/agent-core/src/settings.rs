@@ -17,12 +17,70 @@ pub struct Account {
     pub user_id: String,
 }
 
+/// What the agent chose in the window. Each field has a default, so a file that lacks one
+/// (from an older version) still loads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preferences {
+    /// Turn the device off before the app quits (tray, window, SIGTERM/SIGINT, session end).
+    pub offline_on_quit: bool,
+    /// Go offline when the screen locks.
+    pub offline_on_lock: bool,
+    /// Go offline when the computer goes to sleep.
+    pub offline_on_sleep: bool,
+    /// On unlock or wake, turn back on the device the app turned off, if nothing changed since.
+    pub restore_on_return: bool,
+    /// Seconds between reads of the status from Exotel (at least 10).
+    pub sync_interval_secs: u64,
+    /// The global shortcut that toggles between offline and the last device, e.g.
+    /// `Ctrl+Alt+O`; empty for none.
+    pub shortcut: String,
+    /// Start the app (in the tray, no window) when the user logs in.
+    pub start_at_login: bool,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            offline_on_quit: true,
+            offline_on_lock: false,
+            offline_on_sleep: false,
+            restore_on_return: true,
+            sync_interval_secs: 30,
+            shortcut: "Ctrl+Alt+O".to_owned(),
+            start_at_login: false,
+        }
+    }
+}
+
+/// The shortest sync interval accepted.
+pub const MIN_SYNC_INTERVAL_SECS: u64 = 10;
+
+impl Preferences {
+    /// The sync interval, never below [`MIN_SYNC_INTERVAL_SECS`].
+    pub fn sync_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.sync_interval_secs.max(MIN_SYNC_INTERVAL_SECS))
+    }
+}
+
+/// A timed break in progress: kept so that a restart in the middle continues it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BreakState {
+    /// When the break ends (Unix milliseconds).
+    pub ends_at: crate::status::UnixMillis,
+    /// The device to turn back on at the end (none if the agent was offline already).
+    pub restore: Option<exotel_api::Device>,
+}
+
 /// Everything in the settings file. Unknown keys are ignored, missing ones take defaults, so
 /// files from older and newer versions both load.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub account: Option<Account>,
+    pub preferences: Preferences,
+    #[serde(rename = "break")]
+    pub on_break: Option<BreakState>,
 }
 
 /// What loading found.
@@ -60,26 +118,17 @@ impl SettingsStore {
         let bytes = match fs::read(&self.path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Loaded {
-                    settings: Settings::default(),
-                    warning: None,
-                });
+                return Ok(Loaded { settings: Settings::default(), warning: None });
             }
             Err(e) => {
-                return Err(CoreError::Settings(format!(
-                    "could not read {}: {e}",
-                    self.path.display()
-                )));
+                return Err(CoreError::Settings(format!("could not read {}: {e}", self.path.display())));
             }
         };
         let parsed = std::str::from_utf8(&bytes)
             .map_err(|e| e.to_string())
             .and_then(|text| toml::from_str::<Settings>(text).map_err(|e| e.message().to_owned()));
         match parsed {
-            Ok(settings) => Ok(Loaded {
-                settings,
-                warning: None,
-            }),
+            Ok(settings) => Ok(Loaded { settings, warning: None }),
             Err(reason) => {
                 let backup = self.backup_path();
                 let warning = match fs::rename(&self.path, &backup) {
@@ -94,10 +143,7 @@ impl SettingsStore {
                     ),
                 };
                 tracing::warn!("{warning}");
-                Ok(Loaded {
-                    settings: Settings::default(),
-                    warning: Some(warning),
-                })
+                Ok(Loaded { settings: Settings::default(), warning: Some(warning) })
             }
         }
     }
@@ -105,21 +151,18 @@ impl SettingsStore {
     /// Writes the whole file atomically: a temporary file in the same folder, flushed, then
     /// renamed over the old one. A crash leaves the old file or the new one, never half of one.
     pub fn save(&self, settings: &Settings) -> Result<()> {
-        let text =
-            toml::to_string_pretty(settings).map_err(|e| CoreError::Settings(e.to_string()))?;
+        let text = toml::to_string_pretty(settings).map_err(|e| CoreError::Settings(e.to_string()))?;
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             CoreError::Settings(format!("{what} {}: {e}", self.path.display()))
         };
         create_private_dir(dir).map_err(|e| fail("could not create the folder of", &e))?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("could not write", &e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("could not write", &e))?;
         tmp.write_all(HEADER.as_bytes())
             .and_then(|()| tmp.write_all(text.as_bytes()))
             .and_then(|()| tmp.as_file().sync_all())
             .map_err(|e| fail("could not write", &e))?;
-        tmp.persist(&self.path)
-            .map_err(|e| fail("could not replace", &e.error))?;
+        tmp.persist(&self.path).map_err(|e| fail("could not replace", &e.error))?;
         Ok(())
     }
 
@@ -132,11 +175,7 @@ impl SettingsStore {
     }
 
     fn backup_path(&self) -> PathBuf {
-        let mut name = self
-            .path
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
+        let mut name = self.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         name.push(format!(".corrupt-{}", crate::status::now_ms() / 1000));
         self.path.with_file_name(name)
     }
@@ -149,10 +188,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
+        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
     }
     #[cfg(not(unix))]
     {
@@ -177,9 +213,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SettingsStore::new(dir.path().join("sub/settings.toml"));
         assert_eq!(store.load().unwrap().settings, Settings::default());
-        let settings = Settings {
-            account: Some(account()),
-        };
+        let settings = Settings { account: Some(account()), ..Settings::default() };
         store.save(&settings).unwrap();
         let loaded = store.load().unwrap();
         assert_eq!(loaded.settings, settings);
@@ -199,25 +233,14 @@ mod tests {
         let loaded = store.load().unwrap();
         assert_eq!(loaded.settings, Settings::default());
         let warning = loaded.warning.unwrap_or_default();
-        assert!(
-            warning.contains("could not be read") && warning.contains(".corrupt-"),
-            "{warning}"
-        );
+        assert!(warning.contains("could not be read") && warning.contains(".corrupt-"), "{warning}");
         let backups: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_name()
-                    .to_string_lossy()
-                    .starts_with("settings.toml.corrupt-")
-            })
+            .filter(|e| e.file_name().to_string_lossy().starts_with("settings.toml.corrupt-"))
             .collect();
         assert_eq!(backups.len(), 1);
-        assert!(
-            fs::read_to_string(backups[0].path())
-                .unwrap()
-                .contains("app_id = ")
-        );
+        assert!(fs::read_to_string(backups[0].path()).unwrap().contains("app_id = "));
         // Said once: the next load finds no file and says nothing.
         assert!(store.load().unwrap().warning.is_none());
     }
@@ -228,6 +251,24 @@ mod tests {
         let path = dir.path().join("settings.toml");
         fs::write(&path, [0xff, 0xfe, 0x00, 0x41]).unwrap();
         assert!(SettingsStore::new(&path).load().unwrap().warning.is_some());
+    }
+
+    #[test]
+    fn preferences_default_when_missing_and_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        fs::write(&path, "[preferences]\noffline_on_lock = true\n").unwrap();
+        let store = SettingsStore::new(&path);
+        let p = store.load().unwrap().settings.preferences;
+        assert!(p.offline_on_lock && p.offline_on_quit && p.restore_on_return);
+        assert_eq!((p.sync_interval_secs, p.shortcut.as_str()), (30, "Ctrl+Alt+O"));
+        let on_break = BreakState { ends_at: 1_800_000_000_000, restore: Some(exotel_api::Device::Sip) };
+        store.update(|s| s.on_break = Some(on_break)).unwrap();
+        assert_eq!(store.load().unwrap().settings.on_break, Some(on_break));
+        assert_eq!(
+            Preferences { sync_interval_secs: 1, ..p }.sync_interval().as_secs(),
+            MIN_SYNC_INTERVAL_SECS
+        );
     }
 
     #[test]

@@ -120,12 +120,8 @@ pub struct UserSummary {
 
 impl UserSummary {
     pub fn from_user(user_id: &str, user: &User) -> Self {
-        let clean = |s: &Option<String>| {
-            s.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
+        let clean =
+            |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         Self {
             user_id: user_id.to_owned(),
             name: user.display_name().map(str::to_owned),
@@ -137,15 +133,9 @@ impl UserSummary {
 
     /// "Temp Name, +0000000000", or the user id when Exotel gave neither.
     pub fn describe(&self) -> String {
-        let parts: Vec<&str> = [self.name.as_deref(), self.agent_number.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if parts.is_empty() {
-            format!("user {}", self.user_id)
-        } else {
-            parts.join(", ")
-        }
+        let parts: Vec<&str> =
+            [self.name.as_deref(), self.agent_number.as_deref()].into_iter().flatten().collect();
+        if parts.is_empty() { format!("user {}", self.user_id) } else { parts.join(", ") }
     }
 }
 
@@ -165,6 +155,8 @@ pub struct Status {
     pub confirmed_at: Option<UnixMillis>,
     /// The latest changes and failed attempts, newest first, at most [`RECENT_CHANGES`].
     pub recent: Vec<Change>,
+    /// When the timed break in progress ends, if one is.
+    pub break_until: Option<UnixMillis>,
     /// Grows by one on each publish, so subscribers can tell updates apart.
     pub revision: u64,
 }
@@ -180,6 +172,7 @@ impl Default for Status {
             last_error: None,
             confirmed_at: None,
             recent: Vec::new(),
+            break_until: None,
             revision: 0,
         }
     }

@@ -10,25 +10,16 @@ use agent_core::{Controller, ControllerConfig, CoreError, Outcome, Source, Statu
 use exotel_api::{
     AppCredentials, Availability, Client, Device, Host, HttpConfig, RetryPolicy, Secret, Session,
 };
-use exotel_sandbox::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox,
-};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 
 const PHONE: Target = Target::Receiving(Device::Phone);
 const SIP: Target = Target::Receiving(Device::Sip);
 
 fn session(sandbox: &Sandbox) -> Arc<Session> {
-    let http = HttpConfig {
-        request_timeout: Duration::from_millis(500),
-        ..HttpConfig::default()
-    }
-    .build()
-    .unwrap();
+    let http =
+        HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }.build().unwrap();
     let client = Client::new(Host::parse(&sandbox.url()).unwrap(), http);
-    let creds = AppCredentials {
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(DEMO_APP_SECRET),
-    };
+    let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
     let retry = RetryPolicy {
         attempts: 3,
         base_delay: Duration::from_millis(5),
@@ -76,28 +67,15 @@ async fn two_requests_at_once_are_served_one_after_the_other() {
     let c = controller(&sandbox);
     sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(100)));
 
-    let (first, second) =
-        tokio::join!(c.change(PHONE, Source::Tray), c.change(SIP, Source::Window));
-    assert_eq!(
-        first.unwrap().availability,
-        Availability::Receiving(Device::Phone)
-    );
+    let (first, second) = tokio::join!(c.change(PHONE, Source::Tray), c.change(SIP, Source::Window));
+    assert_eq!(first.unwrap().availability, Availability::Receiving(Device::Phone));
     let end = second.unwrap();
     assert_eq!(end.availability, Availability::Receiving(Device::Sip));
-    assert_eq!(
-        c.status().availability,
-        Availability::Receiving(Device::Sip)
-    );
-    assert_eq!(
-        sandbox.active(DEMO_USER_ID),
-        Some(Ok(Some(DeviceName::Sip)))
-    );
+    assert_eq!(c.status().availability, Availability::Receiving(Device::Sip));
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Sip))));
 
-    let puts: Vec<_> = sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.endpoint == Some(Endpoint::Device))
-        .collect();
+    let puts: Vec<_> =
+        sandbox.requests().into_iter().filter(|r| r.endpoint == Some(Endpoint::Device)).collect();
     assert_eq!(puts.len(), 2);
     assert!(puts[0].body.contains("\"phone\"") && puts[1].body.contains("\"sip\""));
     assert!(
@@ -109,11 +87,7 @@ async fn two_requests_at_once_are_served_one_after_the_other() {
     let change = end.last_change.unwrap();
     assert_eq!(
         (change.from, change.to, change.source),
-        (
-            Availability::Receiving(Device::Phone),
-            Availability::Receiving(Device::Sip),
-            Source::Window
-        )
+        (Availability::Receiving(Device::Phone), Availability::Receiving(Device::Sip), Source::Window)
     );
 }
 
@@ -142,24 +116,13 @@ async fn a_lagging_reply_is_confirmed_by_reading_back() {
     assert_eq!(end.availability, Availability::Receiving(Device::Phone));
     assert_eq!(end.last_change.map(|c| c.outcome), Some(Outcome::Confirmed));
     assert_eq!(sandbox.count(Endpoint::Device), 1);
-    assert_eq!(
-        sandbox.count(Endpoint::Usermapping),
-        3,
-        "two stale reads, then the confirming one"
-    );
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 3, "two stale reads, then the confirming one");
 
     let seen = seen.lock().unwrap().clone();
-    assert!(
-        seen.first().is_some_and(|s| s.pending == Some(PHONE)),
-        "in flight first: {seen:?}"
-    );
-    let shown_phone_early = seen
-        .iter()
-        .any(|s| s.availability == Availability::Receiving(Device::Phone) && s.pending.is_some());
-    assert!(
-        !shown_phone_early,
-        "phone was shown before Exotel confirmed it"
-    );
+    assert!(seen.first().is_some_and(|s| s.pending == Some(PHONE)), "in flight first: {seen:?}");
+    let shown_phone_early =
+        seen.iter().any(|s| s.availability == Availability::Receiving(Device::Phone) && s.pending.is_some());
+    assert!(!shown_phone_early, "phone was shown before Exotel confirmed it");
 }
 
 #[tokio::test]
@@ -174,16 +137,9 @@ async fn a_change_exotel_never_confirms_ends_unknown_with_an_error() {
     let s = c.status();
     assert_eq!(s.availability, Availability::Unknown);
     assert_eq!(s.pending, None);
-    assert_eq!(
-        s.last_error.as_ref().map(|e| e.kind.as_str()),
-        Some("unconfirmed")
-    );
+    assert_eq!(s.last_error.as_ref().map(|e| e.kind.as_str()), Some("unconfirmed"));
     assert!(s.last_error.unwrap().message.contains("did not confirm"));
-    assert_eq!(
-        sandbox.count(Endpoint::Usermapping),
-        1 + 3,
-        "the start read and three read-backs, no more"
-    );
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 1 + 3, "the start read and three read-backs, no more");
 }
 
 #[tokio::test]
@@ -217,13 +173,7 @@ async fn going_offline_from_an_unknown_state_reads_first() {
     // Already offline: the read confirms it and no PUT is sent.
     sandbox.clear_requests();
     let c = controller(&sandbox);
-    assert_eq!(
-        c.change(Target::Offline, Source::Cli)
-            .await
-            .unwrap()
-            .availability,
-        Availability::Offline
-    );
+    assert_eq!(c.change(Target::Offline, Source::Cli).await.unwrap().availability, Availability::Offline);
     assert_eq!(sandbox.count(Endpoint::Device), 0);
 }
 
@@ -244,41 +194,22 @@ async fn a_failed_change_keeps_the_last_confirmed_state() {
     let change = s.last_change.unwrap();
     assert_eq!(
         (change.outcome, change.to, change.error_kind.as_deref()),
-        (
-            Outcome::Failed,
-            Availability::Receiving(Device::Phone),
-            Some("invalid")
-        )
+        (Outcome::Failed, Availability::Receiving(Device::Phone), Some("invalid"))
     );
 
     // Uncertain (the server failed): a read tells the truth.
     sandbox.set_fault(Endpoint::Device, Fault::status(500));
-    assert_eq!(
-        c.change(SIP, Source::Window).await.unwrap_err().kind(),
-        "server"
-    );
-    assert_eq!(
-        c.status().availability,
-        Availability::Receiving(Device::Phone)
-    );
+    assert_eq!(c.change(SIP, Source::Window).await.unwrap_err().kind(), "server");
+    assert_eq!(c.status().availability, Availability::Receiving(Device::Phone));
 
     // Uncertain and unreadable: the last confirmed state stays, with the error.
     sandbox.set_fault(Endpoint::Device, Fault::dropped());
     sandbox.set_fault(Endpoint::Usermapping, Fault::dropped());
-    assert_eq!(
-        c.change(Target::Offline, Source::Tray)
-            .await
-            .unwrap_err()
-            .kind(),
-        "network"
-    );
+    assert_eq!(c.change(Target::Offline, Source::Tray).await.unwrap_err().kind(), "network");
     let s = c.status();
     assert_eq!(s.availability, Availability::Receiving(Device::Phone));
     assert_eq!(s.last_error.map(|e| e.kind), Some("network".to_owned()));
-    assert_eq!(
-        sandbox.active(DEMO_USER_ID),
-        Some(Ok(Some(DeviceName::Phone)))
-    );
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
 }
 
 #[tokio::test]
@@ -287,10 +218,7 @@ async fn a_difference_found_by_a_read_is_published_as_changed_elsewhere() {
     let c = controller(&sandbox);
     let start = c.refresh(Source::Start).await.unwrap();
     assert_eq!(start.availability, Availability::Offline);
-    assert_eq!(
-        start.user.as_ref().and_then(|u| u.name.as_deref()),
-        Some("Asha Demo")
-    );
+    assert_eq!(start.user.as_ref().and_then(|u| u.name.as_deref()), Some("Asha Demo"));
 
     let same = c.refresh(Source::Sync).await.unwrap();
     assert_eq!(
@@ -303,26 +231,17 @@ async fn a_difference_found_by_a_read_is_published_as_changed_elsewhere() {
     let s = c.refresh(Source::Sync).await.unwrap();
     assert_eq!(s.availability, Availability::Receiving(Device::Phone));
     let change = s.last_change.unwrap();
-    assert_eq!(
-        (change.from, change.source, change.target),
-        (Availability::Offline, Source::Sync, None)
-    );
+    assert_eq!((change.from, change.source, change.target), (Availability::Offline, Source::Sync, None));
 
     // An id that matches neither device is shown as unknown, not guessed.
     sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
-    assert_eq!(
-        c.refresh(Source::Sync).await.unwrap().availability,
-        Availability::Unknown
-    );
+    assert_eq!(c.refresh(Source::Sync).await.unwrap().availability, Availability::Unknown);
 }
 
 #[tokio::test]
 async fn signed_out_requests_are_refused_and_the_status_says_so() {
     let c = Controller::spawn(None, ControllerConfig::default());
-    assert_eq!(
-        c.change(PHONE, Source::Tray).await.unwrap_err(),
-        CoreError::NotSignedIn
-    );
+    assert_eq!(c.change(PHONE, Source::Tray).await.unwrap_err(), CoreError::NotSignedIn);
     assert!(!c.status().signed_in);
     assert_eq!(c.status().availability, Availability::Unknown);
 }

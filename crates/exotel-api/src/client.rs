@@ -88,27 +88,16 @@ impl Client {
     /// `POST /v2/integrations/token` with `Entity: "app"`: a new token.
     pub async fn mint_token(&self, app_id: &str, secret: &Secret) -> Result<Secret> {
         let body = serde_json::json!({ "Id": app_id, "Secret": secret.expose(), "Entity": "app" });
-        let req = self
-            .http
-            .request(Method::POST, self.host.endpoint("token"))
-            .json(&body);
+        let req = self.http.request(Method::POST, self.host.endpoint("token")).json(&body);
         let token: String = send(req, Endpoint::Token).await?;
         if token.trim().is_empty() {
-            return Err(ApiError::Malformed {
-                status: 200,
-                detail: "the token was empty".into(),
-            });
+            return Err(ApiError::Malformed { status: 200, detail: "the token was empty".into() });
         }
         Ok(Secret::new(token))
     }
 
     /// `PUT /v2/integrations/device`: the user after the change, as Exotel replied.
-    pub async fn set_device(
-        &self,
-        token: &Secret,
-        user_id: &str,
-        change: DeviceChange,
-    ) -> Result<User> {
+    pub async fn set_device(&self, token: &Secret, user_id: &str, change: DeviceChange) -> Result<User> {
         let req = self
             .http
             .request(Method::PUT, self.host.endpoint("device"))
@@ -122,10 +111,7 @@ impl Client {
         let mut url = self.host.endpoint("usermapping");
         // `query_pairs_mut` percent-encodes, so a `+` in the id is sent as `%2B`.
         url.query_pairs_mut().append_pair("user_id", user_id);
-        let req = self
-            .http
-            .request(Method::GET, url)
-            .header(header::AUTHORIZATION, token.expose());
+        let req = self.http.request(Method::GET, url).header(header::AUTHORIZATION, token.expose());
         send(req, Endpoint::UserMapping).await
     }
 }
@@ -140,10 +126,7 @@ async fn send<T: DeserializeOwned>(req: reqwest::RequestBuilder, endpoint: Endpo
 
 async fn read_capped(resp: &mut reqwest::Response) -> Result<Vec<u8>> {
     let status = resp.status().as_u16();
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_REPLY_BYTES as u64)
-    {
+    if resp.content_length().is_some_and(|n| n > MAX_REPLY_BYTES as u64) {
         return Err(too_large(status));
     }
     let mut body = Vec::new();
@@ -157,10 +140,7 @@ async fn read_capped(resp: &mut reqwest::Response) -> Result<Vec<u8>> {
 }
 
 fn too_large(status: u16) -> ApiError {
-    ApiError::Malformed {
-        status,
-        detail: format!("reply larger than {} KiB", MAX_REPLY_BYTES / 1024),
-    }
+    ApiError::Malformed { status, detail: format!("reply larger than {} KiB", MAX_REPLY_BYTES / 1024) }
 }
 
 /// Turns a status and body into the value or the error. Pure, so every shape is testable.
@@ -171,20 +151,11 @@ fn interpret<T: DeserializeOwned>(
     endpoint: Endpoint,
 ) -> Result<T> {
     let envelope: Option<Envelope<serde_json::Value>> = serde_json::from_slice(body).ok();
-    let server_message = envelope
-        .as_ref()
-        .and_then(|e| e.error.as_deref())
-        .map(clean_message)
-        .unwrap_or_default();
+    let server_message =
+        envelope.as_ref().and_then(|e| e.error.as_deref()).map(clean_message).unwrap_or_default();
 
     if !status.is_success() {
-        return Err(status_error(
-            status.as_u16(),
-            server_message,
-            retry_after,
-            body,
-            endpoint,
-        ));
+        return Err(status_error(status.as_u16(), server_message, retry_after, body, endpoint));
     }
     let Some(envelope) = envelope else {
         return Err(ApiError::Malformed {
@@ -193,37 +164,18 @@ fn interpret<T: DeserializeOwned>(
         });
     };
     // A 200 whose envelope says it failed: believe the envelope's code when it is an error code.
-    let failed = envelope
-        .status
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("failed"));
+    let failed = envelope.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("failed"));
     if failed {
-        let code = envelope
-            .code
-            .and_then(|c| u16::try_from(c).ok())
-            .filter(|c| *c >= 400)
-            .unwrap_or(500);
-        return Err(status_error(
-            code,
-            server_message,
-            retry_after,
-            body,
-            endpoint,
-        ));
+        let code = envelope.code.and_then(|c| u16::try_from(c).ok()).filter(|c| *c >= 400).unwrap_or(500);
+        return Err(status_error(code, server_message, retry_after, body, endpoint));
     }
     let Some(data) = envelope.data.filter(|d| !d.is_null()) else {
-        return Err(ApiError::Malformed {
-            status: status.as_u16(),
-            detail: "the reply had no Data".into(),
-        });
+        return Err(ApiError::Malformed { status: status.as_u16(), detail: "the reply had no Data".into() });
     };
     serde_json::from_value(data).map_err(|e| ApiError::Malformed {
         status: status.as_u16(),
         // serde's message names the field and type, never the value.
-        detail: format!(
-            "unexpected Data ({})",
-            e.to_string().chars().take(80).collect::<String>()
-        ),
+        detail: format!("unexpected Data ({})", e.to_string().chars().take(80).collect::<String>()),
     })
 }
 
@@ -248,10 +200,9 @@ fn status_error(
             };
             ApiError::Server { status, message }
         }
-        _ => ApiError::Malformed {
-            status,
-            detail: format!("unexpected HTTP status: {}", safe_snippet(body)),
-        },
+        _ => {
+            ApiError::Malformed { status, detail: format!("unexpected HTTP status: {}", safe_snippet(body)) }
+        }
     }
 }
 
@@ -261,14 +212,7 @@ fn looks_like_json(body: &[u8]) -> bool {
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 fn transport_error(e: reqwest::Error) -> ApiError {
@@ -310,10 +254,7 @@ mod tests {
         assert_eq!(user.email.as_deref(), Some("temp.user@company.in"));
         assert_eq!(user.outbound_active, Some(false));
         assert_eq!(user.is_active, Some(true));
-        assert_eq!(
-            user.sip_secret.as_ref().map(Secret::expose),
-            Some("b*5#TGC$2!r&s#X2H1Rt")
-        );
+        assert_eq!(user.sip_secret.as_ref().map(Secret::expose), Some("b*5#TGC$2!r&s#X2H1Rt"));
         // The seed answers "phone on" with an empty ActiveDeviceId: by the contract, offline.
         assert_eq!(user.availability(), Availability::Offline);
         let with_phone = SEED.replace(r#""ActiveDeviceId": """#, r#""ActiveDeviceId": "057""#);
@@ -325,32 +266,14 @@ mod tests {
 
     #[test]
     fn every_bad_shape_is_an_error_not_a_panic() {
-        for body in [
-            "",
-            "null",
-            "[]",
-            "<html>oops</html>",
-            "{",
-            "{\"Data\":null}",
-            "{\"Data\":5}",
-            "\u{0}\u{1}",
-        ] {
+        for body in
+            ["", "null", "[]", "<html>oops</html>", "{", "{\"Data\":null}", "{\"Data\":5}", "\u{0}\u{1}"]
+        {
             let r = parse_user(200, body);
-            assert!(
-                matches!(r, Err(ApiError::Malformed { .. })),
-                "{body:?} gave {r:?}"
-            );
+            assert!(matches!(r, Err(ApiError::Malformed { .. })), "{body:?} gave {r:?}");
         }
-        let failed = parse_user(
-            200,
-            r#"{"Status":"Failed","Code":400,"Error":"bad UserId"}"#,
-        );
-        assert_eq!(
-            failed.err(),
-            Some(ApiError::InvalidRequest {
-                message: "bad UserId".into()
-            })
-        );
+        let failed = parse_user(200, r#"{"Status":"Failed","Code":400,"Error":"bad UserId"}"#);
+        assert_eq!(failed.err(), Some(ApiError::InvalidRequest { message: "bad UserId".into() }));
     }
 
     #[test]
@@ -358,26 +281,17 @@ mod tests {
         let body = r#"{"Status":"Failed","Code":400,"Error":"DeviceName invalid"}"#;
         assert_eq!(
             parse_user(400, body).err(),
-            Some(ApiError::InvalidRequest {
-                message: "DeviceName invalid".into()
-            })
+            Some(ApiError::InvalidRequest { message: "DeviceName invalid".into() })
         );
-        assert!(matches!(
-            parse_user(401, "").err(),
-            Some(ApiError::Unauthorized { .. })
-        ));
+        assert!(matches!(parse_user(401, "").err(), Some(ApiError::Unauthorized { .. })));
         let token: Result<String> = interpret(StatusCode::UNAUTHORIZED, None, b"", Endpoint::Token);
         assert_eq!(token.err(), Some(ApiError::BadCredentials));
-        assert!(matches!(
-            parse_user(404, "{}").err(),
-            Some(ApiError::NotFound { .. })
-        ));
+        assert!(matches!(parse_user(404, "{}").err(), Some(ApiError::NotFound { .. })));
         let html = parse_user(502, "<html><title>502 Bad Gateway</title></html>").err();
         match html {
-            Some(ApiError::Server {
-                status: 502,
-                message,
-            }) => assert!(message.contains("502 Bad Gateway"), "{message}"),
+            Some(ApiError::Server { status: 502, message }) => {
+                assert!(message.contains("502 Bad Gateway"), "{message}")
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -79,20 +79,13 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ApiError::Network(_)
-                | ApiError::Timeout
-                | ApiError::Server { .. }
-                | ApiError::RateLimited { .. }
+            ApiError::Network(_) | ApiError::Timeout | ApiError::Server { .. } | ApiError::RateLimited { .. }
         )
     }
 }
 
 fn suffix(message: &str) -> String {
-    if message.is_empty() {
-        String::new()
-    } else {
-        format!(": {message}")
-    }
+    if message.is_empty() { String::new() } else { format!(": {message}") }
 }
 
 fn after(retry_after: &Option<Duration>) -> String {
@@ -110,11 +103,7 @@ const SENSITIVE_MARKERS: &[&str] = &["secret", "token", "data", "authorization",
 pub(crate) fn safe_snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let lower = text.to_ascii_lowercase();
-    let cut = SENSITIVE_MARKERS
-        .iter()
-        .filter_map(|m| lower.find(m))
-        .min()
-        .unwrap_or(text.len());
+    let cut = SENSITIVE_MARKERS.iter().filter_map(|m| lower.find(m)).min().unwrap_or(text.len());
     let head: String = text
         .get(..cut)
         .unwrap_or("")
@@ -123,20 +112,12 @@ pub(crate) fn safe_snippet(body: &[u8]) -> String {
         .take(80)
         .collect();
     let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
-    if head.is_empty() {
-        "empty reply".to_owned()
-    } else {
-        format!("\"{head}\"")
-    }
+    if head.is_empty() { "empty reply".to_owned() } else { format!("\"{head}\"") }
 }
 
 /// Exotel's own `Error` text, made safe to show: one line, at most 200 characters.
 pub(crate) fn clean_message(message: &str) -> String {
-    let one_line: String = message
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect();
+    let one_line: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).take(200).collect();
     one_line.trim().to_owned()
 }
 
@@ -157,21 +138,10 @@ mod tests {
 
     #[test]
     fn messages_name_the_cause() {
-        assert!(
-            ApiError::BadCredentials
-                .to_string()
-                .contains("app secret is wrong")
-        );
-        let e = ApiError::RateLimited {
-            retry_after: Some(Duration::from_secs(7)),
-        };
+        assert!(ApiError::BadCredentials.to_string().contains("app secret is wrong"));
+        let e = ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)) };
         assert!(e.to_string().contains("in 7 s"));
         assert!(e.is_transient());
-        assert!(
-            !ApiError::InvalidRequest {
-                message: String::new()
-            }
-            .is_transient()
-        );
+        assert!(!ApiError::InvalidRequest { message: String::new() }.is_transient());
     }
 }

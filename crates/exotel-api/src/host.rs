@@ -10,10 +10,8 @@ pub const DEFAULT_HOST: &str = "https://integrationscore.mum1.exotel.com";
 
 /// Hosts that public material names. No official list of regions exists, so anything else is
 /// typed by the user as a custom host.
-pub const KNOWN_HOSTS: &[(&str, &str)] = &[
-    ("Mumbai (default)", DEFAULT_HOST),
-    ("US3 QA", "https://integrationscore.us3.qaexotel.com"),
-];
+pub const KNOWN_HOSTS: &[(&str, &str)] =
+    &[("Mumbai (default)", DEFAULT_HOST), ("US3 QA", "https://integrationscore.us3.qaexotel.com")];
 
 /// Why a host was refused. Raised before any request is sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,9 +40,7 @@ impl Host {
             return Err(HostError::Empty);
         }
         let url = Url::parse(trimmed).map_err(|_| HostError::NotAUrl(trimmed.to_owned()))?;
-        let host = url
-            .host()
-            .ok_or_else(|| HostError::NotAUrl(trimmed.to_owned()))?;
+        let host = url.host().ok_or_else(|| HostError::NotAUrl(trimmed.to_owned()))?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&host) => {}
@@ -132,39 +128,19 @@ mod tests {
         assert!(Host::parse("http://[::1]:8080").is_ok());
         assert_eq!(
             Host::parse("http://integrationscore.mum1.exotel.com"),
-            Err(HostError::NotHttps(
-                "http://integrationscore.mum1.exotel.com".into()
-            ))
+            Err(HostError::NotHttps("http://integrationscore.mum1.exotel.com".into()))
         );
-        assert!(matches!(
-            Host::parse("http://10.0.0.1"),
-            Err(HostError::NotHttps(_))
-        ));
-        assert!(matches!(
-            Host::parse("ftp://example.com"),
-            Err(HostError::NotHttps(_))
-        ));
+        assert!(matches!(Host::parse("http://10.0.0.1"), Err(HostError::NotHttps(_))));
+        assert!(matches!(Host::parse("ftp://example.com"), Err(HostError::NotHttps(_))));
     }
 
     #[test]
     fn garbage_and_extras_are_refused_with_a_reason() {
         assert_eq!(Host::parse("  "), Err(HostError::Empty));
-        assert!(matches!(
-            Host::parse("integrationscore.mum1.exotel.com"),
-            Err(HostError::NotAUrl(_))
-        ));
-        assert!(matches!(
-            Host::parse("https://x.com/v2/integrations"),
-            Err(HostError::HasExtras(_))
-        ));
-        assert!(matches!(
-            Host::parse("https://u:p@x.com"),
-            Err(HostError::HasExtras(_))
-        ));
-        let msg = Host::parse("http://example.com")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        assert!(matches!(Host::parse("integrationscore.mum1.exotel.com"), Err(HostError::NotAUrl(_))));
+        assert!(matches!(Host::parse("https://x.com/v2/integrations"), Err(HostError::HasExtras(_))));
+        assert!(matches!(Host::parse("https://u:p@x.com"), Err(HostError::HasExtras(_))));
+        let msg = Host::parse("http://example.com").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("https://"), "{msg}");
     }
 }

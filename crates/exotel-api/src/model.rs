@@ -224,11 +224,7 @@ impl<'a> DeviceRequest<'a> {
             DeviceChange::On(d) => (Some(d), true),
             DeviceChange::Off(d) => (d, false),
         };
-        Self {
-            user_id,
-            device_name: device.map(Device::api_name),
-            device_status: on,
-        }
+        Self { user_id, device_name: device.map(Device::api_name), device_status: on }
     }
 }
 
@@ -274,41 +270,22 @@ mod tests {
         let p = Some("057");
         let s = Some("9012");
         assert_eq!(user(Some(""), p, s).availability(), Availability::Offline);
-        assert_eq!(
-            user(Some("057"), p, s).availability(),
-            Availability::Receiving(Device::Phone)
-        );
-        assert_eq!(
-            user(Some("9012"), p, s).availability(),
-            Availability::Receiving(Device::Sip)
-        );
-        assert_eq!(
-            user(Some("777"), p, s).availability(),
-            Availability::Unknown
-        );
+        assert_eq!(user(Some("057"), p, s).availability(), Availability::Receiving(Device::Phone));
+        assert_eq!(user(Some("9012"), p, s).availability(), Availability::Receiving(Device::Sip));
+        assert_eq!(user(Some("777"), p, s).availability(), Availability::Unknown);
         assert_eq!(user(None, p, s).availability(), Availability::Unknown);
         // An id that matches both devices cannot be told apart: unknown, not a guess.
-        assert_eq!(
-            user(Some("1"), Some("1"), Some("1")).availability(),
-            Availability::Unknown
-        );
+        assert_eq!(user(Some("1"), Some("1"), Some("1")).availability(), Availability::Unknown);
         // Empty device ids never match a non-empty active id.
-        assert_eq!(
-            user(Some("057"), Some(""), Some("")).availability(),
-            Availability::Unknown
-        );
+        assert_eq!(user(Some("057"), Some(""), Some("")).availability(), Availability::Unknown);
     }
 
     #[test]
     fn device_request_body_is_exotels_shape() {
-        let on = serde_json::to_value(DeviceRequest::new("1", DeviceChange::On(Device::Sip)))
-            .unwrap_or_default();
-        assert_eq!(
-            on,
-            serde_json::json!({"UserId":"1","DeviceName":"sip","DeviceStatus":true})
-        );
-        let off = serde_json::to_value(DeviceRequest::new("1", DeviceChange::Off(None)))
-            .unwrap_or_default();
+        let on =
+            serde_json::to_value(DeviceRequest::new("1", DeviceChange::On(Device::Sip))).unwrap_or_default();
+        assert_eq!(on, serde_json::json!({"UserId":"1","DeviceName":"sip","DeviceStatus":true}));
+        let off = serde_json::to_value(DeviceRequest::new("1", DeviceChange::Off(None))).unwrap_or_default();
         assert_eq!(off, serde_json::json!({"UserId":"1","DeviceStatus":false}));
     }
 

@@ -84,12 +84,8 @@ impl RetryPolicy {
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
             .min(self.max_delay);
         match err {
-            ApiError::RateLimited {
-                retry_after: Some(wait),
-            } if *wait > self.max_retry_after => None,
-            ApiError::RateLimited {
-                retry_after: Some(wait),
-            } => Some((*wait).max(backoff)),
+            ApiError::RateLimited { retry_after: Some(wait) } if *wait > self.max_retry_after => None,
+            ApiError::RateLimited { retry_after: Some(wait) } => Some((*wait).max(backoff)),
             _ => Some(backoff),
         }
     }
@@ -135,17 +131,11 @@ impl Session {
 
     /// Start from a token kept from an earlier run.
     pub fn with_token(self, token: Option<Token>) -> Self {
-        Self {
-            token: Mutex::new(token),
-            ..self
-        }
+        Self { token: Mutex::new(token), ..self }
     }
 
     pub fn with_sink(self, sink: Arc<dyn TokenSink>) -> Self {
-        Self {
-            sink: Some(sink),
-            ..self
-        }
+        Self { sink: Some(sink), ..self }
     }
 
     pub fn with_retry(self, retry: RetryPolicy) -> Self {
@@ -217,13 +207,8 @@ impl Session {
 
     async fn mint(&self) -> Result<Token> {
         let creds = &self.credentials;
-        let value = self
-            .with_retries(|| self.client.mint_token(&creds.app_id, &creds.secret))
-            .await?;
-        let token = Token {
-            value,
-            minted_at: SystemTime::now(),
-        };
+        let value = self.with_retries(|| self.client.mint_token(&creds.app_id, &creds.secret)).await?;
+        let token = Token { value, minted_at: SystemTime::now() };
         tracing::info!("minted a new Exotel token");
         if let Some(sink) = &self.sink {
             sink.token_minted(&token);
@@ -260,56 +245,24 @@ mod tests {
     #[test]
     fn tokens_go_stale_at_thirty_days_or_from_the_future() {
         let now = SystemTime::now();
-        let t = |age: Duration| Token {
-            value: Secret::new("t"),
-            minted_at: now - age,
-        };
+        let t = |age: Duration| Token { value: Secret::new("t"), minted_at: now - age };
         assert!(!t(Duration::from_secs(29 * 86_400)).is_stale(now));
         assert!(t(Duration::from_secs(30 * 86_400)).is_stale(now));
-        let future = Token {
-            value: Secret::new("t"),
-            minted_at: now + Duration::from_secs(3600),
-        };
+        let future = Token { value: Secret::new("t"), minted_at: now + Duration::from_secs(3600) };
         assert!(future.is_stale(now));
     }
 
     #[test]
     fn retry_policy_retries_only_transient_failures_and_bounds_them() {
         let p = RetryPolicy::default();
-        assert_eq!(
-            p.delay_after(1, &ApiError::Timeout),
-            Some(Duration::from_millis(250))
-        );
-        assert_eq!(
-            p.delay_after(2, &ApiError::Timeout),
-            Some(Duration::from_millis(500))
-        );
+        assert_eq!(p.delay_after(1, &ApiError::Timeout), Some(Duration::from_millis(250)));
+        assert_eq!(p.delay_after(2, &ApiError::Timeout), Some(Duration::from_millis(500)));
         assert_eq!(p.delay_after(3, &ApiError::Timeout), None);
-        assert_eq!(
-            p.delay_after(
-                1,
-                &ApiError::InvalidRequest {
-                    message: String::new()
-                }
-            ),
-            None
-        );
-        assert_eq!(
-            p.delay_after(
-                1,
-                &ApiError::Unauthorized {
-                    message: String::new()
-                }
-            ),
-            None
-        );
-        let soon = ApiError::RateLimited {
-            retry_after: Some(Duration::from_secs(2)),
-        };
+        assert_eq!(p.delay_after(1, &ApiError::InvalidRequest { message: String::new() }), None);
+        assert_eq!(p.delay_after(1, &ApiError::Unauthorized { message: String::new() }), None);
+        let soon = ApiError::RateLimited { retry_after: Some(Duration::from_secs(2)) };
         assert_eq!(p.delay_after(1, &soon), Some(Duration::from_secs(2)));
-        let late = ApiError::RateLimited {
-            retry_after: Some(Duration::from_secs(60)),
-        };
+        let late = ApiError::RateLimited { retry_after: Some(Duration::from_secs(60)) };
         assert_eq!(p.delay_after(1, &late), None);
     }
 }

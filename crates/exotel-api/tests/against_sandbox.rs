@@ -6,28 +6,21 @@
 use std::time::Duration;
 
 use exotel_api::{
-    ApiError, AppCredentials, Availability, Client, Device, DeviceChange, Host, HttpConfig,
-    RetryPolicy, Secret, Session,
+    ApiError, AppCredentials, Availability, Client, Device, DeviceChange, Host, HttpConfig, RetryPolicy,
+    Secret, Session,
 };
 use exotel_sandbox::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody, Sandbox,
 };
 
 fn client(sandbox: &Sandbox) -> Client {
-    let http = HttpConfig {
-        request_timeout: Duration::from_millis(500),
-        ..HttpConfig::default()
-    }
-    .build()
-    .unwrap();
+    let http =
+        HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }.build().unwrap();
     Client::new(Host::parse(&sandbox.url()).unwrap(), http)
 }
 
 fn creds(secret: &str) -> AppCredentials {
-    AppCredentials {
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(secret),
-    }
+    AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(secret) }
 }
 
 fn quick_retry() -> RetryPolicy {
@@ -44,10 +37,7 @@ fn session(sandbox: &Sandbox, user: &str) -> Session {
 }
 
 async fn token(sandbox: &Sandbox) -> Secret {
-    client(sandbox)
-        .mint_token(DEMO_APP_ID, &Secret::new(DEMO_APP_SECRET))
-        .await
-        .unwrap()
+    client(sandbox).mint_token(DEMO_APP_ID, &Secret::new(DEMO_APP_SECRET)).await.unwrap()
 }
 
 #[tokio::test]
@@ -60,42 +50,21 @@ async fn every_endpoint_succeeds_and_the_state_follows() {
     assert_eq!(user.availability(), Availability::Offline);
     assert_eq!(user.app_user_id.as_deref(), Some(DEMO_USER_ID));
 
-    let on_phone = c
-        .set_device(&t, DEMO_USER_ID, DeviceChange::On(Device::Phone))
-        .await
-        .unwrap();
-    assert_eq!(
-        on_phone.availability(),
-        Availability::Receiving(Device::Phone)
-    );
-    assert_eq!(
-        sandbox.active(DEMO_USER_ID),
-        Some(Ok(Some(DeviceName::Phone)))
-    );
+    let on_phone = c.set_device(&t, DEMO_USER_ID, DeviceChange::On(Device::Phone)).await.unwrap();
+    assert_eq!(on_phone.availability(), Availability::Receiving(Device::Phone));
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
 
-    let on_sip = c
-        .set_device(&t, DEMO_USER_ID, DeviceChange::On(Device::Sip))
-        .await
-        .unwrap();
+    let on_sip = c.set_device(&t, DEMO_USER_ID, DeviceChange::On(Device::Sip)).await.unwrap();
     assert_eq!(on_sip.availability(), Availability::Receiving(Device::Sip));
-    assert_eq!(
-        c.user(&t, DEMO_USER_ID).await.unwrap().availability(),
-        Availability::Receiving(Device::Sip)
-    );
+    assert_eq!(c.user(&t, DEMO_USER_ID).await.unwrap().availability(), Availability::Receiving(Device::Sip));
 
-    let off = c
-        .set_device(&t, DEMO_USER_ID, DeviceChange::Off(None))
-        .await
-        .unwrap();
+    let off = c.set_device(&t, DEMO_USER_ID, DeviceChange::Off(None)).await.unwrap();
     assert_eq!(off.availability(), Availability::Offline);
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)));
 
     // The token travels raw in Authorization, with no "Bearer " prefix: the sandbox honoured it.
-    let authed: Vec<_> = sandbox
-        .requests()
-        .into_iter()
-        .filter(|r| r.endpoint != Some(Endpoint::Token))
-        .collect();
+    let authed: Vec<_> =
+        sandbox.requests().into_iter().filter(|r| r.endpoint != Some(Endpoint::Token)).collect();
     assert_eq!(authed.len(), 5);
     assert!(authed.iter().all(|r| r.auth_valid));
 }
@@ -103,35 +72,20 @@ async fn every_endpoint_succeeds_and_the_state_follows() {
 #[tokio::test]
 async fn a_plus_in_the_user_id_is_percent_encoded() {
     let sandbox = Sandbox::start().await.unwrap();
-    let user = client(&sandbox)
-        .user(&token(&sandbox).await, "agent+3")
-        .await
-        .unwrap();
+    let user = client(&sandbox).user(&token(&sandbox).await, "agent+3").await.unwrap();
     assert_eq!(user.app_user_id.as_deref(), Some("agent+3"));
-    let q = sandbox
-        .requests()
-        .last()
-        .and_then(|r| r.query.clone())
-        .unwrap_or_default();
+    let q = sandbox.requests().last().and_then(|r| r.query.clone()).unwrap_or_default();
     assert_eq!(q, "user_id=agent%2B3");
 }
 
 #[tokio::test]
 async fn wrong_secret_is_reported_as_bad_credentials() {
     let sandbox = Sandbox::start().await.unwrap();
-    let err = client(&sandbox)
-        .mint_token(DEMO_APP_ID, &Secret::new("wrong"))
-        .await
-        .unwrap_err();
+    let err = client(&sandbox).mint_token(DEMO_APP_ID, &Secret::new("wrong")).await.unwrap_err();
     assert_eq!(err, ApiError::BadCredentials);
     assert!(err.to_string().contains("app id or app secret is wrong"));
     // The secret is not kept in the sandbox's log either.
-    assert!(
-        sandbox
-            .requests()
-            .iter()
-            .all(|r| !r.body.contains(DEMO_APP_SECRET))
-    );
+    assert!(sandbox.requests().iter().all(|r| !r.body.contains(DEMO_APP_SECRET)));
 }
 
 #[tokio::test]
@@ -142,10 +96,7 @@ async fn each_error_kind_comes_from_a_real_fault() {
     let read = || c.user(&t, DEMO_USER_ID);
 
     // 404: an unknown user.
-    assert!(matches!(
-        c.user(&t, "no-such-user").await,
-        Err(ApiError::NotFound { .. })
-    ));
+    assert!(matches!(c.user(&t, "no-such-user").await, Err(ApiError::NotFound { .. })));
     // 400: Exotel's validation, with its words.
     match c.user(&t, "").await {
         Err(ApiError::InvalidRequest { message }) => {
@@ -166,41 +117,25 @@ async fn each_error_kind_comes_from_a_real_fault() {
             |e| matches!(e, ApiError::InvalidRequest { message } if message == "Invalid parameters"),
         ),
         (Fault::status(429).with_retry_after(7), |e| {
-            *e == ApiError::RateLimited {
-                retry_after: Some(Duration::from_secs(7)),
-            }
+            *e == ApiError::RateLimited { retry_after: Some(Duration::from_secs(7)) }
         }),
-        (Fault::status(500), |e| {
-            matches!(e, ApiError::Server { status: 500, .. })
-        }),
+        (Fault::status(500), |e| matches!(e, ApiError::Server { status: 500, .. })),
         (
-            Fault {
-                status: Some(502),
-                body: Some(FaultBody::Html),
-                ..Fault::default()
-            },
+            Fault { status: Some(502), body: Some(FaultBody::Html), ..Fault::default() },
             |e| matches!(e, ApiError::Server { status: 502, message } if message.contains("Bad Gateway")),
         ),
-        (Fault::body(FaultBody::Html), |e| {
-            matches!(e, ApiError::Malformed { status: 200, .. })
-        }),
-        (Fault::body(FaultBody::Garbage), |e| {
-            matches!(e, ApiError::Malformed { .. })
-        }),
+        (Fault::body(FaultBody::Html), |e| matches!(e, ApiError::Malformed { status: 200, .. })),
+        (Fault::body(FaultBody::Garbage), |e| matches!(e, ApiError::Malformed { .. })),
         (
             Fault::body(FaultBody::Empty),
             |e| matches!(e, ApiError::Malformed { detail, .. } if detail.contains("empty reply")),
         ),
         (
-            Fault::body(FaultBody::Huge {
-                bytes: 10 * 1024 * 1024,
-            }),
+            Fault::body(FaultBody::Huge { bytes: 10 * 1024 * 1024 }),
             |e| matches!(e, ApiError::Malformed { detail, .. } if detail.contains("larger than")),
         ),
         (Fault::dropped(), |e| matches!(e, ApiError::Network(_))),
-        (Fault::delay(Duration::from_millis(1500)), |e| {
-            *e == ApiError::Timeout
-        }),
+        (Fault::delay(Duration::from_millis(1500)), |e| *e == ApiError::Timeout),
     ];
     for (fault, expected) in cases {
         sandbox.set_fault(Endpoint::Usermapping, fault.clone().times(1));
@@ -210,11 +145,7 @@ async fn each_error_kind_comes_from_a_real_fault() {
             Ok(_) => panic!("fault {fault:?} gave a user"),
         }
         // And the next request, with the fault used up, works.
-        assert_eq!(
-            read().await.map(|u| u.availability()),
-            Ok(Availability::Offline),
-            "after {fault:?}"
-        );
+        assert_eq!(read().await.map(|u| u.availability()), Ok(Availability::Offline), "after {fault:?}");
     }
 }
 
@@ -246,23 +177,9 @@ async fn the_token_is_minted_once_for_many_requests_and_again_after_a_401() {
     sandbox.expire_tokens();
     let user = s.user().await.unwrap();
     assert_eq!(user.availability(), Availability::Receiving(Device::Phone));
-    assert_eq!(
-        sandbox.count(Endpoint::Token),
-        2,
-        "re-minted once after the 401"
-    );
-    assert_eq!(
-        sandbox.count(Endpoint::Usermapping),
-        7,
-        "the 401 and its one retry"
-    );
-    let statuses: Vec<u16> = sandbox
-        .requests()
-        .iter()
-        .rev()
-        .take(3)
-        .map(|r| r.status)
-        .collect();
+    assert_eq!(sandbox.count(Endpoint::Token), 2, "re-minted once after the 401");
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 7, "the 401 and its one retry");
+    let statuses: Vec<u16> = sandbox.requests().iter().rev().take(3).map(|r| r.status).collect();
     assert_eq!(statuses, vec![200, 200, 401]);
 }
 
@@ -273,11 +190,7 @@ async fn a_401_after_a_fresh_token_is_reported_not_looped() {
     sandbox.set_fault(Endpoint::Usermapping, Fault::status(401));
     let err = s.user().await.unwrap_err();
     assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
-    assert_eq!(
-        sandbox.count(Endpoint::Usermapping),
-        2,
-        "one try, one retry with a fresh token"
-    );
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 2, "one try, one retry with a fresh token");
     assert_eq!(sandbox.count(Endpoint::Token), 2);
 }
 
@@ -295,22 +208,12 @@ async fn transient_failures_are_retried_a_bounded_number_of_times() {
 
     sandbox.clear_requests();
     sandbox.set_fault(Endpoint::Device, Fault::dropped());
-    assert!(matches!(
-        s.set_device(DeviceChange::Off(None)).await,
-        Err(ApiError::Network(_))
-    ));
-    assert_eq!(
-        sandbox.count(Endpoint::Device),
-        3,
-        "three sends in all, then the error"
-    );
+    assert!(matches!(s.set_device(DeviceChange::Off(None)).await, Err(ApiError::Network(_))));
+    assert_eq!(sandbox.count(Endpoint::Device), 3, "three sends in all, then the error");
 
     sandbox.clear_requests();
     sandbox.set_fault(Endpoint::Device, Fault::status(400));
-    assert!(matches!(
-        s.set_device(DeviceChange::Off(None)).await,
-        Err(ApiError::InvalidRequest { .. })
-    ));
+    assert!(matches!(s.set_device(DeviceChange::Off(None)).await, Err(ApiError::InvalidRequest { .. })));
     assert_eq!(sandbox.count(Endpoint::Device), 1, "a 400 is not retried");
     assert_eq!(
         sandbox.active(DEMO_USER_ID),
@@ -322,8 +225,7 @@ async fn transient_failures_are_retried_a_bounded_number_of_times() {
 #[tokio::test]
 async fn the_token_endpoints_401_is_not_retried() {
     let sandbox = Sandbox::start().await.unwrap();
-    let s = Session::new(client(&sandbox), creds("wrong-secret"), DEMO_USER_ID)
-        .with_retry(quick_retry());
+    let s = Session::new(client(&sandbox), creds("wrong-secret"), DEMO_USER_ID).with_retry(quick_retry());
     assert_eq!(s.user().await.unwrap_err(), ApiError::BadCredentials);
     assert_eq!(sandbox.count(Endpoint::Token), 1);
     assert_eq!(sandbox.count(Endpoint::Usermapping), 0);

@@ -75,10 +75,7 @@ async fn expire(State(s): State<Arc<Shared>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-async fn user(
-    State(s): State<Arc<Shared>>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, StatusCode> {
+async fn user(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Result<Json<Value>, StatusCode> {
     let inner = s.lock();
     let user = inner.users.get(&id).ok_or(StatusCode::NOT_FOUND)?;
     let active = match user.active() {

@@ -24,16 +24,10 @@ struct Reply {
 
 impl Reply {
     fn ok(data: Value) -> Self {
-        Self {
-            status: 200,
-            data: Ok(data),
-        }
+        Self { status: 200, data: Ok(data) }
     }
     fn err(status: u16, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            data: Err(message.into()),
-        }
+        Self { status, data: Err(message.into()) }
     }
 }
 
@@ -46,10 +40,7 @@ pub(crate) async fn handle(
     body: Bytes,
 ) -> Response {
     let endpoint = Endpoint::from_path(uri.path());
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let received_us = shared.lock().elapsed_us();
     let mut record = RequestRecord {
         method: method.to_string(),
@@ -87,11 +78,8 @@ pub(crate) async fn handle(
             envelope_response(reply)
         }
     };
-    record.status = if response.extensions().get::<DropConnection>().is_some() {
-        0
-    } else {
-        response.status().as_u16()
-    };
+    record.status =
+        if response.extensions().get::<DropConnection>().is_some() { 0 } else { response.status().as_u16() };
     let mut inner = shared.lock();
     record.replied_us = inner.elapsed_us();
     inner.log.push(record);
@@ -136,10 +124,7 @@ fn set_device(inner: &mut Inner, app_id: &str, body: &[u8]) -> Reply {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
         Some(_) => {
-            return Reply::err(
-                400,
-                "Invalid parameters: DeviceStatus must be true or false",
-            );
+            return Reply::err(400, "Invalid parameters: DeviceStatus must be true or false");
         }
     };
     let device = match req.get("DeviceName") {
@@ -151,10 +136,7 @@ fn set_device(inner: &mut Inner, app_id: &str, body: &[u8]) -> Reply {
     // Turning on (or a bare DeviceName, read as "switch to it") needs a device.
     let turn_on = status.unwrap_or(device.is_some());
     if turn_on && device.is_none() {
-        return Reply::err(
-            400,
-            "Invalid parameters: DeviceName is required when turning a device on",
-        );
+        return Reply::err(400, "Invalid parameters: DeviceName is required when turning a device on");
     }
     let armed = inner.lag.armed_reads.take();
     let Some(user) = inner.users.get_mut(user_id) else {
@@ -238,21 +220,14 @@ fn fault_response(fault: &Fault) -> Response {
             let (text, ct) = fault_body(body, code);
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let mut r = (status, text).into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
             r
         }
     };
     if let Some(secs) = fault.retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
-    if let Some(ct) = fault
-        .content_type
-        .as_deref()
-        .and_then(|c| HeaderValue::from_str(c).ok())
-    {
+    if let Some(ct) = fault.content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
     response

@@ -25,8 +25,8 @@ use tokio::sync::oneshot;
 use tower::ServiceExt;
 
 pub use state::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody,
-    RequestRecord, SandboxConfig, SandboxUser,
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody, RequestRecord,
+    SandboxConfig, SandboxUser,
 };
 
 /// The sandbox's shared state.
@@ -52,27 +52,17 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts on 127.0.0.1 with an OS-chosen port and the default apps and users.
     pub async fn start() -> std::io::Result<Self> {
-        Self::start_with(
-            SocketAddr::from(([127, 0, 0, 1], 0)),
-            SandboxConfig::default(),
-        )
-        .await
+        Self::start_with(SocketAddr::from(([127, 0, 0, 1], 0)), SandboxConfig::default()).await
     }
 
     pub async fn start_with(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared(Mutex::new(state::Inner::new(config))));
-        let router = admin::routes()
-            .fallback(api::handle)
-            .with_state(shared.clone());
+        let router = admin::routes().fallback(api::handle).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel();
         tokio::spawn(serve(listener, router, stopped));
-        Ok(Self {
-            addr,
-            shared,
-            _stop: stop,
-        })
+        Ok(Self { addr, shared, _stop: stop })
     }
 
     /// `http://127.0.0.1:PORT`, the host to give the client.
@@ -113,12 +103,7 @@ impl Sandbox {
 
     /// How many requests reached `endpoint`.
     pub fn count(&self, endpoint: Endpoint) -> usize {
-        self.shared
-            .lock()
-            .log
-            .iter()
-            .filter(|r| r.endpoint == Some(endpoint))
-            .count()
+        self.shared.lock().log.iter().filter(|r| r.endpoint == Some(endpoint)).count()
     }
 
     pub fn clear_requests(&self) {
@@ -141,9 +126,7 @@ impl Sandbox {
         let Some(user) = inner.users.get_mut(user_id) else {
             return false;
         };
-        user.active_device_id = device
-            .map(|d| user.device_id(d).to_owned())
-            .unwrap_or_default();
+        user.active_device_id = device.map(|d| user.device_id(d).to_owned()).unwrap_or_default();
         true
     }
 
@@ -169,21 +152,20 @@ async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Rece
         let Ok((stream, _)) = accepted else { continue };
         let router = router.clone();
         tokio::spawn(async move {
-            let service =
-                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                    let router = router.clone();
-                    async move {
-                        let response = match router.oneshot(req.map(axum::body::Body::new)).await {
-                            Ok(r) => r,
-                            Err(never) => match never {},
-                        };
-                        if response.extensions().get::<api::DropConnection>().is_some() {
-                            Err(DroppedOnPurpose)
-                        } else {
-                            Ok(response)
-                        }
+            let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let router = router.clone();
+                async move {
+                    let response = match router.oneshot(req.map(axum::body::Body::new)).await {
+                        Ok(r) => r,
+                        Err(never) => match never {},
+                    };
+                    if response.extensions().get::<api::DropConnection>().is_some() {
+                        Err(DroppedOnPurpose)
+                    } else {
+                        Ok(response)
                     }
-                });
+                }
+            });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;

@@ -26,21 +26,14 @@ async fn main() -> std::process::ExitCode {
         eprintln!("exotel-sandbox: --bind must be a loopback address such as 127.0.0.1");
         return std::process::ExitCode::from(2);
     }
-    let sandbox = match Sandbox::start_with(
-        SocketAddr::new(args.bind, args.port),
-        SandboxConfig::default(),
-    )
-    .await
-    {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!(
-                "exotel-sandbox: could not listen on {}:{}: {e}",
-                args.bind, args.port
-            );
-            return std::process::ExitCode::from(1);
-        }
-    };
+    let sandbox =
+        match Sandbox::start_with(SocketAddr::new(args.bind, args.port), SandboxConfig::default()).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("exotel-sandbox: could not listen on {}:{}: {e}", args.bind, args.port);
+                return std::process::ExitCode::from(1);
+            }
+        };
     let url = sandbox.url();
     let banner = format!(
         "Exotel sandbox listening on {url}\n  host:    {url}\n  app id:  {DEMO_APP_ID}\n  secret:  {DEMO_APP_SECRET}   (a demo value, not a real credential)\n  user id: {DEMO_USER_ID}   (also: 2, agent+3)\nTry: exotel-agent login --host {url} --app-id {DEMO_APP_ID} --user-id {DEMO_USER_ID}\nFaults and state: see the exotel_sandbox::admin docs (/_sandbox/...). Stop with Ctrl+C.\n"

@@ -79,46 +79,25 @@ pub struct Fault {
 
 impl Fault {
     pub fn status(code: u16) -> Self {
-        Self {
-            status: Some(code),
-            ..Self::default()
-        }
+        Self { status: Some(code), ..Self::default() }
     }
     pub fn delay(d: Duration) -> Self {
-        Self {
-            delay_ms: u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
-            ..Self::default()
-        }
+        Self { delay_ms: u64::try_from(d.as_millis()).unwrap_or(u64::MAX), ..Self::default() }
     }
     pub fn body(body: FaultBody) -> Self {
-        Self {
-            body: Some(body),
-            ..Self::default()
-        }
+        Self { body: Some(body), ..Self::default() }
     }
     pub fn dropped() -> Self {
-        Self {
-            drop_connection: true,
-            ..Self::default()
-        }
+        Self { drop_connection: true, ..Self::default() }
     }
     pub fn times(self, n: u32) -> Self {
-        Self {
-            times: Some(n),
-            ..self
-        }
+        Self { times: Some(n), ..self }
     }
     pub fn with_retry_after(self, secs: u64) -> Self {
-        Self {
-            retry_after: Some(secs),
-            ..self
-        }
+        Self { retry_after: Some(secs), ..self }
     }
     pub fn with_content_type(self, ct: &str) -> Self {
-        Self {
-            content_type: Some(ct.to_owned()),
-            ..self
-        }
+        Self { content_type: Some(ct.to_owned()), ..self }
     }
     /// Whether the request is answered with something other than the real result.
     pub(crate) fn replaces_reply(&self) -> bool {
@@ -273,11 +252,7 @@ impl Inner {
     pub fn new(config: SandboxConfig) -> Self {
         Self {
             apps: config.apps.into_iter().collect(),
-            users: config
-                .users
-                .into_iter()
-                .map(|u| (u.user_id.clone(), u))
-                .collect(),
+            users: config.users.into_iter().map(|u| (u.user_id.clone(), u)).collect(),
             tokens: HashMap::new(),
             faults: HashMap::new(),
             log: Vec::new(),

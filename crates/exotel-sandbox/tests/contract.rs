@@ -28,44 +28,26 @@ async fn call(
 
 async fn token(s: &Sandbox) -> String {
     let body = json!({"Id": DEMO_APP_ID, "Secret": DEMO_APP_SECRET, "Entity": "app"});
-    let (status, v) = call(
-        reqwest::Method::POST,
-        format!("{}/v2/integrations/token", s.url()),
-        None,
-        Some(body),
-    )
-    .await;
+    let (status, v) =
+        call(reqwest::Method::POST, format!("{}/v2/integrations/token", s.url()), None, Some(body)).await;
     assert_eq!(status, StatusCode::OK);
     v["Data"].as_str().unwrap().to_owned()
 }
 
 async fn put_device(s: &Sandbox, token: &str, body: Value) -> (StatusCode, Value) {
-    call(
-        reqwest::Method::PUT,
-        format!("{}/v2/integrations/device", s.url()),
-        Some(token),
-        Some(body),
-    )
-    .await
+    call(reqwest::Method::PUT, format!("{}/v2/integrations/device", s.url()), Some(token), Some(body)).await
 }
 
 #[tokio::test]
 async fn replies_carry_the_contracts_envelope_and_user() {
     let s = Sandbox::start().await.unwrap();
     let t = token(&s).await;
-    let (status, v) = put_device(
-        &s,
-        &t,
-        json!({"UserId": DEMO_USER_ID, "DeviceName": "phone", "DeviceStatus": true}),
-    )
-    .await;
+    let (status, v) =
+        put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceName": "phone", "DeviceStatus": true}))
+            .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
-        (
-            v["Status"].as_str(),
-            v["Code"].as_i64(),
-            v["Error"].as_str()
-        ),
+        (v["Status"].as_str(), v["Code"].as_i64(), v["Error"].as_str()),
         (Some("Success"), Some(200), Some(""))
     );
     assert!(v["RequestId"].as_str().is_some_and(|id| id.len() == 36));
@@ -103,18 +85,9 @@ async fn validation_is_exotel_like() {
     let s = Sandbox::start().await.unwrap();
     let t = token(&s).await;
     for (body, words) in [
-        (
-            json!({"DeviceName": "phone", "DeviceStatus": true}),
-            "UserId",
-        ),
-        (
-            json!({"UserId": "1", "DeviceName": "phone", "DeviceStatus": "yes"}),
-            "DeviceStatus",
-        ),
-        (
-            json!({"UserId": "1", "DeviceName": "landline", "DeviceStatus": true}),
-            "DeviceName",
-        ),
+        (json!({"DeviceName": "phone", "DeviceStatus": true}), "UserId"),
+        (json!({"UserId": "1", "DeviceName": "phone", "DeviceStatus": "yes"}), "DeviceStatus"),
+        (json!({"UserId": "1", "DeviceName": "landline", "DeviceStatus": true}), "DeviceName"),
         (json!({"UserId": "1", "DeviceStatus": true}), "DeviceName"),
     ] {
         let (status, v) = put_device(&s, &t, body.clone()).await;
@@ -122,51 +95,24 @@ async fn validation_is_exotel_like() {
         assert_eq!(v["Status"], "Failed");
         assert!(v["Error"].as_str().unwrap().contains(words), "{body}: {v}");
     }
-    let (status, _) = put_device(
-        &s,
-        &t,
-        json!({"UserId": "nobody", "DeviceName": "sip", "DeviceStatus": true}),
-    )
-    .await;
+    let (status, _) =
+        put_device(&s, &t, json!({"UserId": "nobody", "DeviceName": "sip", "DeviceStatus": true})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, v) = put_device(
-        &s,
-        "not-a-token",
-        json!({"UserId": "1", "DeviceName": "sip", "DeviceStatus": true}),
-    )
-    .await;
+    let (status, v) =
+        put_device(&s, "not-a-token", json!({"UserId": "1", "DeviceName": "sip", "DeviceStatus": true}))
+            .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(v["Code"], 401);
     let wrong = json!({"Id": DEMO_APP_ID, "Secret": "nope", "Entity": "app"});
-    let (status, v) = call(
-        reqwest::Method::POST,
-        format!("{}/v2/integrations/token", s.url()),
-        None,
-        Some(wrong),
-    )
-    .await;
+    let (status, v) =
+        call(reqwest::Method::POST, format!("{}/v2/integrations/token", s.url()), None, Some(wrong)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(
-        v["Error"]
-            .as_str()
-            .unwrap()
-            .contains("Check the entity id and secret")
-    );
+    assert!(v["Error"].as_str().unwrap().contains("Check the entity id and secret"));
     // No request changed the state, and the log saw them all, auth flagged.
     assert_eq!(s.active(DEMO_USER_ID), Some(Ok(None)));
     let log = s.requests();
-    assert_eq!(
-        log.iter()
-            .filter(|r| r.endpoint == Some(Endpoint::Device))
-            .count(),
-        6
-    );
-    assert_eq!(
-        log.iter()
-            .filter(|r| r.endpoint == Some(Endpoint::Device) && !r.auth_valid)
-            .count(),
-        1
-    );
+    assert_eq!(log.iter().filter(|r| r.endpoint == Some(Endpoint::Device)).count(), 6);
+    assert_eq!(log.iter().filter(|r| r.endpoint == Some(Endpoint::Device) && !r.auth_valid).count(), 1);
 }
 
 #[tokio::test]
@@ -174,19 +120,10 @@ async fn off_with_a_device_name_turns_off_only_that_device() {
     let s = Sandbox::start().await.unwrap();
     let t = token(&s).await;
     s.set_active(DEMO_USER_ID, Some(DeviceName::Sip));
-    let (_, v) = put_device(
-        &s,
-        &t,
-        json!({"UserId": "1", "DeviceName": "phone", "DeviceStatus": false}),
-    )
-    .await;
+    let (_, v) =
+        put_device(&s, &t, json!({"UserId": "1", "DeviceName": "phone", "DeviceStatus": false})).await;
     assert_eq!(v["Data"]["ActiveDeviceId"], v["Data"]["SipDeviceID"]);
-    let (_, v) = put_device(
-        &s,
-        &t,
-        json!({"UserId": "1", "DeviceName": "sip", "DeviceStatus": false}),
-    )
-    .await;
+    let (_, v) = put_device(&s, &t, json!({"UserId": "1", "DeviceName": "sip", "DeviceStatus": false})).await;
     assert_eq!(v["Data"]["ActiveDeviceId"], "");
 }
 
@@ -206,46 +143,31 @@ async fn the_admin_api_sets_faults_and_state() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let read = format!("{}/v2/integrations/usermapping?user_id=1", s.url());
     assert_eq!(
-        call(reqwest::Method::GET, read.clone(), Some(&t), None)
-            .await
-            .0,
+        call(reqwest::Method::GET, read.clone(), Some(&t), None).await.0,
         StatusCode::SERVICE_UNAVAILABLE
     );
     assert_eq!(
-        call(reqwest::Method::GET, read.clone(), Some(&t), None)
-            .await
-            .0,
+        call(reqwest::Method::GET, read.clone(), Some(&t), None).await.0,
         StatusCode::OK,
         "used up after one"
     );
 
-    call(
-        reqwest::Method::PUT,
-        admin("users/1/active"),
-        None,
-        Some(json!({"device": "phone"})),
-    )
-    .await;
+    call(reqwest::Method::PUT, admin("users/1/active"), None, Some(json!({"device": "phone"}))).await;
     assert_eq!(s.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
     let (_, user) = call(reqwest::Method::GET, admin("users/1"), None, None).await;
     assert_eq!(user["active"], "phone");
 
     call(reqwest::Method::POST, admin("tokens/expire"), None, None).await;
-    assert_eq!(
-        call(reqwest::Method::GET, read, Some(&t), None).await.0,
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(call(reqwest::Method::GET, read, Some(&t), None).await.0, StatusCode::UNAUTHORIZED);
 
     let (_, log) = call(reqwest::Method::GET, admin("requests"), None, None).await;
     let log = log.as_array().unwrap();
     assert!(
-        log.iter()
-            .all(|r| !r["path"].as_str().unwrap().starts_with("/_sandbox")),
+        log.iter().all(|r| !r["path"].as_str().unwrap().starts_with("/_sandbox")),
         "admin calls are not logged"
     );
     assert!(
-        log.iter()
-            .all(|r| !r["body"].as_str().unwrap().contains(DEMO_APP_SECRET)),
+        log.iter().all(|r| !r["body"].as_str().unwrap().contains(DEMO_APP_SECRET)),
         "secrets are redacted"
     );
 }

@@ -38,15 +38,7 @@ impl Desktop {
         // Xvfb picks a free display number and writes it to the pipe given by -displayfd (here
         // its stdout).
         let mut xvfb = Command::new("Xvfb")
-            .args([
-                "-displayfd",
-                "1",
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -65,10 +57,7 @@ impl Desktop {
         let log = std::fs::File::create(&desktop.monitor_log)?;
         let monitor = desktop
             .command("dbus-monitor")
-            .args([
-                "--session",
-                "interface='org.freedesktop.Notifications',member='Notify'",
-            ])
+            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
             .stdout(log)
             .stderr(Stdio::null())
             .spawn()
@@ -81,9 +70,7 @@ impl Desktop {
             .spawn()
             .map_err(|e| missing("dunst", e))?;
         desktop.children.push(dunst);
-        desktop
-            .session
-            .wait_for_name("org.freedesktop.Notifications", Duration::from_secs(10))?;
+        desktop.session.wait_for_name("org.freedesktop.Notifications", Duration::from_secs(10))?;
         Ok(desktop)
     }
 
@@ -102,8 +89,7 @@ impl Desktop {
     /// A command that runs on this desktop: the keyring session's environment plus `DISPLAY`.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut cmd = self.session.command(program);
-        cmd.env("DISPLAY", &self.display)
-            .env_remove("WAYLAND_DISPLAY");
+        cmd.env("DISPLAY", &self.display).env_remove("WAYLAND_DISPLAY");
         cmd
     }
 
@@ -177,11 +163,7 @@ fn to_notification(s: Vec<String>) -> Option<Notification> {
     let mut it = s.into_iter();
     let app_name = it.next()?;
     let _icon = it.next()?;
-    Some(Notification {
-        app_name,
-        summary: it.next()?,
-        body: it.next().unwrap_or_default(),
-    })
+    Some(Notification { app_name, summary: it.next()?, body: it.next().unwrap_or_default() })
 }
 
 #[cfg(test)]

@@ -39,22 +39,13 @@ pub struct KeyringSession {
 
 impl KeyringSession {
     pub fn start(state: KeyringState) -> std::io::Result<Self> {
-        let home = tempfile::Builder::new()
-            .prefix("exotel-test-home-")
-            .tempdir()?;
+        let home = tempfile::Builder::new().prefix("exotel-test-home-").tempdir()?;
         let runtime = home.path().join("run");
         std::fs::create_dir_all(&runtime)?;
         set_private(&runtime)?;
-        let mut session = Self {
-            home,
-            bus_address: String::new(),
-            children: Vec::new(),
-        };
+        let mut session = Self { home, bus_address: String::new(), children: Vec::new() };
         if state == KeyringState::NoBus {
-            session.bus_address = format!(
-                "unix:path={}",
-                session.home.path().join("no-bus-here").display()
-            );
+            session.bus_address = format!("unix:path={}", session.home.path().join("no-bus-here").display());
             return Ok(session);
         }
 
@@ -138,20 +129,14 @@ impl KeyringSession {
 
     /// `secret-tool lookup KEY VALUE ...`: the stored secret, read by a program other than the
     /// app (so the test does not trust the app's own reading).
-    pub fn secret_tool_lookup(
-        &self,
-        attributes: &[(&str, &str)],
-    ) -> std::io::Result<Option<String>> {
+    pub fn secret_tool_lookup(&self, attributes: &[(&str, &str)]) -> std::io::Result<Option<String>> {
         let mut cmd = self.command("secret-tool");
         cmd.arg("lookup");
         for (k, v) in attributes {
             cmd.args([k, v]);
         }
         let out = cmd.output().map_err(|e| missing("secret-tool", e))?;
-        Ok(out
-            .status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
+        Ok(out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
     /// Every file under `HOME` whose bytes contain `needle` (the keyring's own encrypted file
@@ -167,12 +152,7 @@ impl KeyringSession {
         while start.elapsed() < limit {
             let out = self
                 .command("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                ])
+                .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
                 .arg("org.freedesktop.DBus.NameHasOwner")
                 .arg(format!("string:{name}"))
                 .output()
@@ -182,9 +162,7 @@ impl KeyringSession {
             }
             std::thread::sleep(Duration::from_millis(25));
         }
-        Err(std::io::Error::other(format!(
-            "{name} did not appear on the test bus within {limit:?}"
-        )))
+        Err(std::io::Error::other(format!("{name} did not appear on the test bus within {limit:?}")))
     }
 }
 
@@ -210,8 +188,8 @@ fn scan(dir: &Path, needle: &[u8], found: &mut Vec<PathBuf>) {
         if kind.is_dir() {
             scan(&path, needle, found);
         } else if kind.is_file() {
-            let hit = std::fs::read(&path)
-                .is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle));
+            let hit =
+                std::fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle));
             if hit {
                 found.push(path);
             }

@@ -1,0 +1,225 @@
+//! Breaks, lock/sleep, quit, sync and history, through `Agent` against the sandbox (with the
+//! in-memory sign-in, so no keyring is needed; the desktop tests cover the keyring).
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_core::{
+    Accounts, Agent, AwayEvent, BreakState, ControllerConfig, History, Keyring, Preferences, QuitOutcome,
+    SettingsStore, SignInInput, Source, Status, Target, now_ms,
+};
+use exotel_api::{Availability, Device, Secret};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+
+const PHONE: Target = Target::Receiving(Device::Phone);
+
+struct Setup {
+    sandbox: Sandbox,
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        Self { sandbox: Sandbox::start().await.unwrap(), dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn settings(&self) -> SettingsStore {
+        SettingsStore::new(self.dir.path().join("settings.toml"))
+    }
+
+    fn history(&self) -> History {
+        History::new(self.dir.path().join("history.jsonl"))
+    }
+
+    async fn agent(&self) -> Arc<Agent> {
+        let config =
+            ControllerConfig { history: Some(Arc::new(self.history())), ..ControllerConfig::default() };
+        let agent = Arc::new(Agent::new(Accounts::new(Keyring::default(), self.settings()), config));
+        let input = SignInInput {
+            host: self.sandbox.url(),
+            app_id: DEMO_APP_ID.into(),
+            secret: Secret::new(DEMO_APP_SECRET),
+            user_id: DEMO_USER_ID.into(),
+        };
+        agent.sign_in_in_memory(input).await.unwrap();
+        agent
+    }
+
+    fn active(&self) -> Option<DeviceName> {
+        self.sandbox.active(DEMO_USER_ID).unwrap().unwrap()
+    }
+}
+
+/// Waits (at most 5 s) until the published status satisfies `ok`.
+async fn until(agent: &Agent, ok: impl Fn(&Status) -> bool) -> Status {
+    let mut rx = agent.controller().subscribe();
+    let wait = async {
+        loop {
+            let s = rx.borrow_and_update().clone();
+            if ok(&s) {
+                return s;
+            }
+            rx.changed().await.unwrap();
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), wait).await.expect("the expected status within 5 s")
+}
+
+#[tokio::test]
+async fn a_break_goes_offline_then_restores_the_device() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+
+    let on_break = agent.start_break(Duration::from_millis(400)).await.unwrap();
+    assert_eq!(on_break.availability, Availability::Offline);
+    assert!(on_break.break_until.is_some_and(|t| t > now_ms()));
+    assert_eq!(t.active(), None);
+    assert!(t.settings().load().unwrap().settings.on_break.is_some(), "kept for a restart");
+
+    let back = until(&agent, |s| s.availability == Availability::Receiving(Device::Phone)).await;
+    assert_eq!(back.last_change.map(|c| c.source), Some(Source::Timer));
+    assert_eq!(back.break_until, None);
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+    assert_eq!(t.settings().load().unwrap().settings.on_break, None);
+}
+
+#[tokio::test]
+async fn a_manual_change_cancels_the_break() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    agent.start_break(Duration::from_millis(300)).await.unwrap();
+    let s = agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
+    assert_eq!(s.break_until, None);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        agent.status().availability,
+        Availability::Receiving(Device::Sip),
+        "the timer restored nothing"
+    );
+    assert_eq!(t.settings().load().unwrap().settings.on_break, None);
+
+    // Ending a break early restores at once.
+    agent.start_break(Duration::from_secs(60)).await.unwrap();
+    let s = agent.end_break().await.unwrap();
+    assert_eq!((s.availability, s.break_until), (Availability::Receiving(Device::Sip), None));
+}
+
+#[tokio::test]
+async fn a_restart_continues_the_break_or_ends_it_if_it_is_over() {
+    let t = Setup::new().await;
+    // As a run that quit mid-break left it: offline, the break's end in the settings.
+    let state = BreakState { ends_at: now_ms() + 500, restore: Some(Device::Sip) };
+    t.settings().update(|s| s.on_break = Some(state)).unwrap();
+    let agent = t.agent().await;
+    agent.start().await;
+    assert_eq!(agent.status().break_until, Some(state.ends_at));
+    assert_eq!(agent.status().availability, Availability::Offline);
+    until(&agent, |s| s.availability == Availability::Receiving(Device::Sip)).await;
+
+    let t = Setup::new().await;
+    let over = BreakState { ends_at: now_ms() - 1_000, restore: Some(Device::Phone) };
+    t.settings().update(|s| s.on_break = Some(over)).unwrap();
+    let agent = t.agent().await;
+    agent.start().await;
+    assert_eq!(agent.status().availability, Availability::Receiving(Device::Phone), "restored right away");
+    assert_eq!(agent.status().break_until, None);
+}
+
+#[tokio::test]
+async fn lock_goes_offline_and_unlock_restores_unless_the_agent_changed_something() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
+    agent.change(PHONE, Source::Tray).await.unwrap();
+
+    let locked = agent.away(AwayEvent::Locked).await.unwrap().unwrap();
+    assert_eq!(locked.availability, Availability::Offline);
+    assert_eq!(locked.last_change.map(|c| c.source), Some(Source::Lock));
+    assert_eq!(t.active(), None);
+    let back = agent.away(AwayEvent::Unlocked).await.unwrap().unwrap();
+    assert_eq!(back.availability, Availability::Receiving(Device::Phone));
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+
+    agent.away(AwayEvent::Locked).await.unwrap().unwrap();
+    agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
+    agent.change(Target::Offline, Source::Window).await.unwrap();
+    assert!(agent.away(AwayEvent::Unlocked).await.is_none(), "the agent changed things: nothing restored");
+    assert_eq!(t.active(), None);
+
+    // With the setting off, locking does nothing.
+    agent.set_preferences(Preferences::default()).unwrap();
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    assert!(agent.away(AwayEvent::Locked).await.is_none());
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+}
+
+#[tokio::test]
+async fn sleep_goes_offline_and_wake_restores() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.set_preferences(Preferences { offline_on_sleep: true, ..Preferences::default() }).unwrap();
+    agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
+    let s = agent.away(AwayEvent::Sleeping).await.unwrap().unwrap();
+    assert_eq!(
+        (s.availability, s.last_change.map(|c| c.source)),
+        (Availability::Offline, Some(Source::Sleep))
+    );
+    let s = agent.away(AwayEvent::Woke).await.unwrap().unwrap();
+    assert_eq!(s.availability, Availability::Receiving(Device::Sip));
+}
+
+#[tokio::test]
+async fn quitting_goes_offline_within_the_bound_or_says_it_could_not() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    assert_eq!(agent.quit_offline(Duration::from_secs(3)).await, QuitOutcome::Offline);
+    assert_eq!(t.active(), None);
+    assert_eq!(agent.status().last_change.map(|c| c.source), Some(Source::Quit));
+
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    t.sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_secs(4)));
+    let started = std::time::Instant::now();
+    let outcome = agent.quit_offline(Duration::from_millis(500)).await;
+    assert!(started.elapsed() < Duration::from_secs(2), "bounded: {:?}", started.elapsed());
+    assert!(matches!(outcome, QuitOutcome::Failed(ref m) if m.contains("did not confirm")), "{outcome:?}");
+
+    t.sandbox.clear_faults();
+    agent.set_preferences(Preferences { offline_on_quit: false, ..Preferences::default() }).unwrap();
+    assert_eq!(agent.quit_offline(Duration::from_secs(3)).await, QuitOutcome::NotNeeded);
+}
+
+#[tokio::test]
+async fn sync_finds_a_change_made_elsewhere() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.start().await;
+    t.sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Phone));
+    agent.sync_soon();
+    let s = until(&agent, |s| s.availability == Availability::Receiving(Device::Phone)).await;
+    assert_eq!(s.last_change.map(|c| c.source), Some(Source::Sync));
+}
+
+#[tokio::test]
+async fn every_change_and_failure_is_kept_in_the_history() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    t.sandbox.set_fault(Endpoint::Device, Fault::status(400));
+    let _ = agent.change(Target::Offline, Source::Window).await;
+    let kept = t.history().read().unwrap();
+    let summary: Vec<_> = kept.iter().map(|c| (c.source, c.to, c.error_kind.clone())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (Source::SignIn, Availability::Offline, None),
+            (Source::Tray, Availability::Receiving(Device::Phone), None),
+            (Source::Window, Availability::Receiving(Device::Phone), Some("invalid".to_owned())),
+        ]
+    );
+}
