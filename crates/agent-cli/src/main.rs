@@ -6,7 +6,9 @@ mod report;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
-use agent_core::{Accounts, Controller, ControllerConfig, CoreError, SignInInput, Source, Target};
+use std::sync::Arc;
+
+use agent_core::{Accounts, Controller, ControllerConfig, CoreError, History, SignInInput, Source, Target};
 use clap::{Parser, Subcommand};
 use exotel_api::{DEFAULT_HOST, Device, Secret};
 
@@ -67,6 +69,11 @@ enum Command {
     /// Sign out: removes the secret and token from the keyring and the account from the
     /// settings file.
     Logout,
+    /// The last changes (at most 500), oldest first, from the app and this command line.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -80,6 +87,7 @@ async fn main() -> ExitCode {
             | Command::Phone { json: true }
             | Command::Sip { json: true }
             | Command::Off { json: true }
+            | Command::History { json: true }
     );
     let report = run(cli.command).await;
     report.print(json);
@@ -114,6 +122,10 @@ async fn run(command: Command) -> Report {
         Command::Phone { .. } => change(&accounts, Target::Receiving(Device::Phone)).await,
         Command::Sip { .. } => change(&accounts, Target::Receiving(Device::Sip)).await,
         Command::Off { .. } => change(&accounts, Target::Offline).await,
+        Command::History { .. } => match History::default_location().and_then(|h| h.read()) {
+            Ok(changes) => Report::history(changes),
+            Err(e) => Report::failed(e, None),
+        },
     }
 }
 
@@ -131,7 +143,9 @@ where
         Ok(s) => s,
         Err(e) => return Report::failed(e, None),
     };
-    let controller = Controller::spawn(Some(session), ControllerConfig::default());
+    let history = History::default_location().ok().map(|h| Arc::new(h) as Arc<dyn agent_core::ChangeSink>);
+    let controller =
+        Controller::spawn(Some(session), ControllerConfig { history, ..ControllerConfig::default() });
     match request(controller.clone()).await {
         Ok(status) => Report::status(status),
         Err(e) => Report::failed(e, Some(controller.status())),

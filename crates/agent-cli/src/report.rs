@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use agent_core::{CoreError, Field, KeyringError, Status, UserSummary};
+use agent_core::{Change, CoreError, Field, KeyringError, Outcome, Status, UserSummary};
 use exotel_api::{ApiError, Availability, User};
 use serde_json::{Value, json};
 
@@ -17,6 +17,7 @@ pub enum Report {
         availability: Availability,
     },
     SignedOut,
+    History(Vec<Change>),
     /// A failure, with the status Exotel last confirmed in this run, if a controller ran.
     Failed {
         error: CoreError,
@@ -39,6 +40,10 @@ impl Report {
 
     pub fn signed_out() -> Self {
         Report::SignedOut
+    }
+
+    pub fn history(changes: Vec<Change>) -> Self {
+        Report::History(changes)
     }
 
     pub fn failed(error: CoreError, status: Option<Status>) -> Self {
@@ -73,6 +78,8 @@ impl Report {
             Report::SignedOut => {
                 Some("Signed out: the app secret and token were removed from the system keyring.".to_owned())
             }
+            Report::History(changes) if changes.is_empty() => Some("No changes yet.".to_owned()),
+            Report::History(changes) => Some(changes.iter().map(history_line).collect::<Vec<_>>().join("\n")),
             Report::Failed { .. } => None,
         }
     }
@@ -87,12 +94,30 @@ impl Report {
                 v
             }
             Report::SignedOut => json!({ "signed_in": false }),
+            Report::History(changes) => json!({ "changes": changes }),
             Report::Failed { error, status } => {
                 let availability = status.as_ref().map_or(Availability::Unknown, |s| s.availability);
                 status_json(availability, status.as_ref().and_then(|s| s.user.as_ref()), Some(error))
             }
         }
     }
+}
+
+/// `2026-11-27T07:29:28Z  offline -> phone  from the tray  confirmed`
+fn history_line(c: &Change) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(c.at);
+    let outcome = match (&c.outcome, &c.error_kind) {
+        (Outcome::Confirmed, _) => "confirmed".to_owned(),
+        (Outcome::Failed, Some(kind)) => format!("failed ({kind})"),
+        (Outcome::Failed, None) => "failed".to_owned(),
+    };
+    format!(
+        "{}  {} -> {}  {}  {outcome}",
+        humantime::format_rfc3339_seconds(at),
+        c.from,
+        c.to,
+        c.source.describe()
+    )
 }
 
 fn status_json(availability: Availability, user: Option<&UserSummary>, error: Option<&CoreError>) -> Value {

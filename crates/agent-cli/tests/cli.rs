@@ -184,6 +184,21 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     // One token for the login and every command after it.
     assert_eq!(sandbox.count("token").await, 1);
 
+    // The history has every change these commands made, in order.
+    let history = agent(&session, &["history", "--json"], None);
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    let tos: Vec<String> = history.json()["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}:{}", c["to"].as_str().unwrap(), c["source"].as_str().unwrap()))
+        .collect();
+    // (`status` only read the state, so it is not a change.)
+    assert_eq!(tos, ["phone:cli", "sip:cli", "offline:cli", "sip:cli", "phone:cli"]);
+    let text = agent(&session, &["history"], None).stdout;
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.ends_with("-> phone  from the command line  confirmed"), "{text}");
+
     let out = agent(&session, &["logout"], None);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(keyring_secret(&session), None);

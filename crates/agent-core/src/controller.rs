@@ -258,9 +258,12 @@ impl Actor {
     }
 
     /// Publishes what Exotel confirmed. A change of availability is recorded as a change.
-    /// Hands a recorded change to the history, outside the publish lock.
+    /// Hands a recorded change to the history, outside the publish lock. A read that only
+    /// learns the state (from unknown, at start or sign-in) changed nothing at Exotel and is not
+    /// kept.
     fn keep(&self, change: Option<&Change>) {
-        if let (Some(sink), Some(change)) = (&self.config.history, change) {
+        let learned_only = |c: &Change| c.target.is_none() && c.from == Availability::Unknown;
+        if let (Some(sink), Some(change)) = (&self.config.history, change.filter(|c| !learned_only(c))) {
             sink.record(change);
         }
     }

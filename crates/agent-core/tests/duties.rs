@@ -217,7 +217,6 @@ async fn every_change_and_failure_is_kept_in_the_history() {
     assert_eq!(
         summary,
         vec![
-            (Source::SignIn, Availability::Offline, None),
             (Source::Tray, Availability::Receiving(Device::Phone), None),
             (Source::Window, Availability::Receiving(Device::Phone), Some("invalid".to_owned())),
         ]
