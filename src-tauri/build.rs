@@ -8,6 +8,12 @@ const COMMANDS: &[&str] = &[
     "set_availability",
     "refresh",
     "try_sandbox",
+    "get_preferences",
+    "set_preferences",
+    "start_break",
+    "end_break",
+    "get_history",
+    "quit",
 ];
 
 fn main() {

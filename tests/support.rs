@@ -119,3 +119,97 @@ pub async fn text_of(client: &Client, id: &str) -> String {
         .await
         .unwrap_or_default()
 }
+
+/// `exotel-agent` (built next to the app).
+pub fn cli_binary() -> PathBuf {
+    app_binary().with_file_name("exotel-agent")
+}
+
+/// Signs in with `exotel-agent login` on this desktop (the app shares the sign-in).
+pub fn cli(desktop: &Desktop, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    let mut child = desktop
+        .command(cli_binary())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run exotel-agent");
+    if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
+        pipe.write_all(text.as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("exotel-agent ends");
+    assert!(out.status.success(), "exotel-agent {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+/// The app started directly (not through WebDriver), in the tray with no window.
+#[derive(Debug)]
+pub struct App {
+    pub child: Child,
+}
+
+impl App {
+    pub fn start(desktop: &Desktop) -> Self {
+        let child = desktop
+            .command(app_binary())
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app");
+        Self { child }
+    }
+
+    /// Sends SIGTERM, as a session ending would.
+    pub fn terminate(&self) {
+        let ok = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "kill -TERM");
+    }
+
+    /// Waits for the app to end (at most `limit`); how long it took.
+    pub fn wait_exit(&mut self, limit: Duration) -> Duration {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(status.success(), "the app exited with {status}");
+                return start.elapsed();
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("the app did not exit within {limit:?}");
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `ok` every 50 ms for at most `limit`.
+pub async fn eventually(what: &str, limit: Duration, ok: impl Fn() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what}: not within {limit:?}");
+}
+
+/// The app's log files on this desktop, concatenated (for failure messages).
+pub fn app_log(desktop: &Desktop) -> String {
+    let dir = desktop.home().join(".local/state/exotel-agent-tray/logs");
+    let mut out = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        out.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    out
+}

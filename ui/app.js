@@ -75,9 +75,31 @@ function render(status) {
   $("error-kind").textContent = err ? KIND_WORDS[err.kind] || "Something went wrong." : "";
   $("error-message").textContent = err ? err.message : "";
 
+  renderBreak(status);
+
   const list = $("recent");
   list.replaceChildren(...status.recent.map(changeItem));
   $("recent-empty").hidden = status.recent.length > 0;
+}
+
+let breakTimer = null;
+let breakUntil = null;
+
+function renderBreak(status) {
+  breakUntil = status.availability === "offline" ? status.break_until : null;
+  $("break-banner").hidden = !breakUntil;
+  for (const b of document.querySelectorAll(".breaks button")) b.disabled = Boolean(status.pending);
+  clearInterval(breakTimer);
+  if (breakUntil) {
+    tickBreak();
+    // A local countdown only: the app publishes the break's end when it happens.
+    breakTimer = setInterval(tickBreak, 1000);
+  }
+}
+
+function tickBreak() {
+  const secs = Math.max(0, Math.ceil((breakUntil - Date.now()) / 1000));
+  $("break-left").textContent = secs >= 60 ? `${Math.ceil(secs / 60)} min` : `${secs} s`;
 }
 
 function changeItem(c) {
@@ -190,6 +212,40 @@ async function signOut() {
   await refreshBadge();
 }
 
+const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login"];
+
+function renderPreferences(view) {
+  for (const key of PREFS) {
+    const input = $(`pref-${key}`);
+    const value = view.preferences[key];
+    if (input.type === "checkbox") input.checked = value;
+    else input.value = value;
+  }
+  $("err-shortcut").textContent = view.shortcut_error || "";
+  $("err-autostart").textContent = view.autostart_error || "";
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  const preferences = {};
+  for (const key of PREFS) {
+    const input = $(`pref-${key}`);
+    preferences[key] = input.type === "checkbox" ? input.checked : input.type === "number" ? Number(input.value) : input.value;
+  }
+  try {
+    renderPreferences(await invoke("set_preferences", { preferences }));
+    $("settings-saved").textContent = "Saved.";
+  } catch (err) {
+    $("settings-saved").textContent = `${KIND_WORDS[err.kind] || ""} ${err.message}`.trim();
+  }
+}
+
+async function loadHistory() {
+  if (!$("history").open) return;
+  const changes = await invoke("get_history").catch(() => []);
+  $("history-list").replaceChildren(...changes.map(changeItem));
+}
+
 async function init() {
   const hosts = await invoke("hosts");
   const select = $("host-choice");
@@ -205,8 +261,19 @@ async function init() {
   $("sandbox-button").addEventListener("click", trySandbox);
   $("sign-out").addEventListener("click", signOut);
   for (const b of document.querySelectorAll(".choices button")) b.addEventListener("click", choose);
+  for (const b of document.querySelectorAll(".breaks button")) {
+    b.addEventListener("click", () => invoke("start_break", { seconds: Number(b.dataset.minutes) * 60 }).catch(() => {}));
+  }
+  $("end-break").addEventListener("click", () => invoke("end_break").catch(() => {}));
+  $("quit").addEventListener("click", () => invoke("quit"));
+  $("settings-form").addEventListener("submit", saveSettings);
+  $("history").addEventListener("toggle", loadHistory);
+  renderPreferences(await invoke("get_preferences"));
 
-  await listen("status", (event) => render(event.payload));
+  await listen("status", (event) => {
+    render(event.payload);
+    loadHistory();
+  });
   render(await invoke("get_status"));
   await refreshBadge();
   // One read when the window opens (errors are published with the status).

@@ -1,13 +1,16 @@
 //! The commands the window may call. Each is a thin call into the core; errors reach the
 //! window as `{kind, message, field}` ([`ErrorInfo`]) and no command ever returns a secret.
 
-use agent_core::{Account, ErrorInfo, SignInInput, Source, Status, Target, now_ms};
+use std::time::Duration;
+
+use agent_core::{Account, Change, ErrorInfo, Preferences, SignInInput, Source, Status, Target, now_ms};
 use exotel_api::{DEFAULT_HOST, Device, KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, State};
+use tauri_plugin_autostart::ManagerExt;
 
-use crate::AppState;
+use crate::{AppState, quit, shortcut};
 
 type CmdResult<T> = Result<T, ErrorInfo>;
 
@@ -21,7 +24,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sign_out,
         set_availability,
         refresh,
-        try_sandbox
+        try_sandbox,
+        get_preferences,
+        set_preferences,
+        start_break,
+        end_break,
+        get_history,
+        quit
     ]
 }
 
@@ -102,6 +111,71 @@ async fn set_availability(state: State<'_, AppState>, target: String) -> CmdResu
 #[tauri::command]
 async fn refresh(state: State<'_, AppState>) -> CmdResult<Status> {
     state.agent.refresh(Source::Sync).await.map_err(|e| e.info())
+}
+
+/// The preferences, with what could not be applied.
+#[derive(Serialize)]
+struct PreferencesView {
+    preferences: Preferences,
+    shortcut_error: Option<String>,
+    autostart_error: Option<String>,
+}
+
+fn preferences_view(state: &AppState, autostart_error: Option<String>) -> PreferencesView {
+    let shortcut_error = state.shortcut_error.lock().map(|e| e.clone()).unwrap_or_default();
+    PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
+}
+
+#[tauri::command]
+fn get_preferences(state: State<'_, AppState>) -> PreferencesView {
+    preferences_view(&state, None)
+}
+
+/// Saves the preferences and applies the shortcut and start-at-login ones.
+#[tauri::command]
+fn set_preferences(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    preferences: Preferences,
+) -> CmdResult<PreferencesView> {
+    let before = state.agent.preferences();
+    let saved = state.agent.set_preferences(preferences).map_err(|e| e.info())?;
+    if saved.shortcut != before.shortcut {
+        let error = shortcut::apply(&app, &saved.shortcut);
+        if let Ok(mut slot) = state.shortcut_error.lock() {
+            *slot = error;
+        }
+    }
+    let autolaunch = app.autolaunch();
+    let applied = if saved.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
+    let autostart_error = applied.err().map(|e| format!("Start at login could not be changed: {e}"));
+    Ok(preferences_view(&state, autostart_error))
+}
+
+/// A break of `seconds` (the window offers 5, 15, 30 and 60 minutes).
+#[tauri::command]
+async fn start_break(state: State<'_, AppState>, seconds: u64) -> CmdResult<Status> {
+    state.agent.start_break(Duration::from_secs(seconds)).await.map_err(|e| e.info())
+}
+
+#[tauri::command]
+async fn end_break(state: State<'_, AppState>) -> CmdResult<Status> {
+    state.agent.end_break().await.map_err(|e| e.info())
+}
+
+/// The kept history, newest first.
+#[tauri::command]
+fn get_history(state: State<'_, AppState>) -> CmdResult<Vec<Change>> {
+    let Some(history) = &state.history else { return Ok(Vec::new()) };
+    let mut changes = history.read().map_err(|e| e.info())?;
+    changes.reverse();
+    Ok(changes)
+}
+
+/// Quits the app (going offline first if the agent asked for that).
+#[tauri::command]
+fn quit(app: AppHandle) {
+    quit::quit(&app);
 }
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,

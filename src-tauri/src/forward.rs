@@ -1,6 +1,7 @@
 //! The one subscriber that turns each published status into what the person sees: the tray,
 //! an event for the window, and a notification when [`agent_core::present::notice`] says one
-//! is due.
+//! is due. During a break it also refreshes the tray's time left every 30 seconds (and only
+//! then: no timer runs otherwise).
 
 use std::sync::Arc;
 
@@ -19,7 +20,22 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
     tauri::async_runtime::spawn(async move {
         let mut before: Status = updates.borrow_and_update().clone();
         tray.show(&before);
-        while updates.changed().await.is_ok() {
+        loop {
+            let on_break = before.break_until.is_some();
+            let tick = async {
+                if on_break {
+                    tokio::time::sleep(std::time::Duration::from_secs(30)).await
+                } else {
+                    std::future::pending::<()>().await
+                }
+            };
+            tokio::select! {
+                changed = updates.changed() => if changed.is_err() { break },
+                () = tick => {
+                    tray.show(&before);
+                    continue;
+                }
+            }
             let now = updates.borrow_and_update().clone();
             tray.show(&now);
             if let Err(e) = app.emit(STATUS_EVENT, &now) {

@@ -1,26 +1,31 @@
-//! Exotel Agent Tray: the desktop shell. It only translates: tray clicks, window commands and
-//! OS events become requests to the core's controller ([`agent_core::Agent`]), and each status
-//! the controller publishes becomes a tray icon, menu ticks, a notification and an event for
-//! the window ([`forward`]). No API call or business rule lives here.
+//! Exotel Agent Tray: the desktop shell. It only translates: tray clicks, window commands,
+//! the global shortcut and OS events become requests to the core ([`agent_core::Agent`]), and
+//! each status the controller publishes becomes a tray icon, menu ticks, a notification and an
+//! event for the window ([`forward`]). No API call or business rule lives here.
 
 mod commands;
 mod forward;
 mod logging;
+mod quit;
+mod shortcut;
 mod tray;
 mod window;
 
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use agent_core::{Accounts, Agent, ControllerConfig, Source};
+use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, History};
 use tauri::{Manager, RunEvent};
 
 /// What the shell shares between its commands, tray and forwarder.
 #[derive(Debug)]
 pub struct AppState {
     pub agent: Arc<Agent>,
+    pub history: Option<History>,
     /// The built-in sandbox, while "Try the sandbox" is in use.
     pub sandbox: tokio::sync::Mutex<Option<exotel_sandbox::Sandbox>>,
+    /// Why the global shortcut could not be registered, if it could not.
+    pub shortcut_error: Mutex<Option<String>>,
 }
 
 /// Starts the app; returns when it quits.
@@ -36,21 +41,35 @@ pub fn run() -> ExitCode {
         // First, so a second launch hands over before anything else starts.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::open(app)))
         .plugin(tauri_plugin_notification::init())
+        .plugin(shortcut::plugin())
+        .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .invoke_handler(commands::handler())
         .setup(move |app| {
             let accounts = Accounts::default_location()?;
-            let agent = tauri::async_runtime::block_on(async {
-                Arc::new(Agent::new(accounts, ControllerConfig::default()))
+            let history = History::default_location().ok();
+            let config = ControllerConfig {
+                history: history.clone().map(|h| Arc::new(h) as Arc<dyn ChangeSink>),
+                ..ControllerConfig::default()
+            };
+            let agent = tauri::async_runtime::block_on(async { Arc::new(Agent::new(accounts, config)) });
+            let shortcut_error = shortcut::apply(app.handle(), &agent.preferences().shortcut);
+            app.manage(AppState {
+                agent: agent.clone(),
+                history,
+                sandbox: tokio::sync::Mutex::new(None),
+                shortcut_error: Mutex::new(shortcut_error),
             });
-            app.manage(AppState { agent: agent.clone(), sandbox: tokio::sync::Mutex::new(None) });
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
-            tracing::info!("tray ready");
+            quit::on_signals(app.handle());
+            let handle = app.handle().clone();
+            let on_shutdown = move || quit::quit(&handle);
+            let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
             tauri::async_runtime::spawn(async move {
-                if let Err(e) = agent.refresh(Source::Start).await {
-                    tracing::warn!(kind = e.kind(), "no status at start: {e}");
-                }
+                os_events::spawn(os, agent.clone());
+                agent.start().await;
             });
+            tracing::info!("tray ready");
             if show_window {
                 window::open(app.handle());
             }
@@ -65,7 +84,8 @@ pub fn run() -> ExitCode {
         }
     };
     app.run(|_app, event| {
-        // Closing the window keeps the app in the tray; only Quit (an explicit exit code) ends it.
+        // Closing the window keeps the app in the tray; only quitting (an explicit exit code)
+        // ends it.
         if let RunEvent::ExitRequested { api, code: None, .. } = event {
             api.prevent_exit();
         }

@@ -6,12 +6,15 @@ use std::sync::Arc;
 
 use agent_core::present::{MenuAction, MenuModel, TrayIcon as Look, menu_action, menu_id, tooltip};
 use agent_core::{Agent, Source, Status};
+use std::time::Duration;
 use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+
+use agent_core::present::BREAK_MINUTES;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Wry};
 
-use crate::window;
+use crate::{quit, window};
 
 /// The tray icon and the menu items whose look follows the status.
 #[derive(Clone)]
@@ -21,6 +24,8 @@ pub struct Tray {
     phone: CheckMenuItem<Wry>,
     sip: CheckMenuItem<Wry>,
     offline: CheckMenuItem<Wry>,
+    breaks: Submenu<Wry>,
+    end_break: MenuItem<Wry>,
     open: MenuItem<Wry>,
 }
 
@@ -43,12 +48,39 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
     let phone = check(menu_id::PHONE, "Receive calls on phone")?;
     let sip = check(menu_id::SIP, "Receive calls on computer")?;
     let offline = check(menu_id::OFFLINE, "Go offline")?;
+    let lengths = BREAK_MINUTES
+        .iter()
+        .map(|m| {
+            MenuItem::with_id(
+                app,
+                format!("{}{m}", menu_id::BREAK_PREFIX),
+                format!("{m} minutes"),
+                true,
+                None::<&str>,
+            )
+        })
+        .collect::<tauri::Result<Vec<_>>>()?;
+    let length_refs: Vec<&dyn IsMenuItem<Wry>> = lengths.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
+    let breaks = Submenu::with_id_and_items(app, menu_id::BREAK_MENU, "Take a break", false, &length_refs)?;
+    let end_break = MenuItem::with_id(app, menu_id::END_BREAK, "End break", false, None::<&str>)?;
     let open = MenuItem::with_id(app, menu_id::OPEN, model.open_text, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, menu_id::QUIT, "Quit", true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     let menu = Menu::with_items(
         app,
-        &[&status, &separator()?, &phone, &sip, &offline, &separator()?, &open, &quit],
+        &[
+            &status,
+            &separator()?,
+            &phone,
+            &sip,
+            &offline,
+            &separator()?,
+            &breaks,
+            &end_break,
+            &separator()?,
+            &open,
+            &quit,
+        ],
     )?;
 
     let icon = TrayIconBuilder::with_id("main")
@@ -57,7 +89,7 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         .menu(&menu)
         .show_menu_on_left_click(true)
         .build(app)?;
-    let tray = Tray { icon, status, phone, sip, offline, open };
+    let tray = Tray { icon, status, phone, sip, offline, breaks, end_break, open };
 
     let handler = tray.clone();
     tray.icon.on_menu_event(move |app, event| {
@@ -70,8 +102,20 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
                     let _ = agent.change(target, Source::Tray).await;
                 });
             }
+            Some(MenuAction::StartBreak(minutes)) => {
+                let agent = agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.start_break(Duration::from_secs(minutes * 60)).await;
+                });
+            }
+            Some(MenuAction::EndBreak) => {
+                let agent = agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.end_break().await;
+                });
+            }
             Some(MenuAction::OpenWindow) => window::open(app),
-            Some(MenuAction::Quit) => app.exit(0),
+            Some(MenuAction::Quit) => quit::quit(app),
             None => {}
         }
         // A check item ticks itself when clicked; put the ticks back to the confirmed state.
@@ -94,6 +138,9 @@ impl Tray {
                 item.set_checked(state.checked)?;
                 item.set_enabled(state.enabled)?;
             }
+            self.breaks.set_enabled(model.break_enabled)?;
+            self.end_break.set_enabled(model.end_break.is_some())?;
+            self.end_break.set_text(model.end_break.as_deref().unwrap_or("End break"))?;
             self.open.set_text(model.open_text)
         })();
         if let Err(e) = result {

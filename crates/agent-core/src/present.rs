@@ -3,7 +3,7 @@
 
 use exotel_api::{Availability, Device};
 
-use crate::status::{Outcome, Status, Target};
+use crate::status::{Outcome, Status, Target, UnixMillis, now_ms};
 
 /// The tray icon for a status (one image per variant, told apart by shape as well as colour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,7 +50,14 @@ pub mod menu_id {
     pub const OFFLINE: &str = "offline";
     pub const OPEN: &str = "open";
     pub const QUIT: &str = "quit";
+    pub const BREAK_MENU: &str = "break";
+    pub const END_BREAK: &str = "end-break";
+    /// `break-5`, `break-15`, ...: one item per length in [`super::BREAK_MINUTES`].
+    pub const BREAK_PREFIX: &str = "break-";
 }
+
+/// The break lengths offered, in minutes.
+pub const BREAK_MINUTES: [u64; 4] = [5, 15, 30, 60];
 
 /// One check item of the tray menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +77,10 @@ pub struct MenuModel {
     pub offline: CheckItem,
     /// "Open Exotel Agent Tray", or "Sign in..." when signed out.
     pub open_text: &'static str,
+    /// The break submenu's items can start a break (signed in, nothing in flight).
+    pub break_enabled: bool,
+    /// "End break (12 min left)" while on a break.
+    pub end_break: Option<String>,
 }
 
 impl MenuModel {
@@ -83,14 +94,38 @@ impl MenuModel {
             sip: item(Availability::Receiving(Device::Sip)),
             offline: item(Availability::Offline),
             open_text: if s.signed_in { "Open Exotel Agent Tray" } else { "Sign in..." },
+            break_enabled: actionable,
+            end_break: s.break_until.map(|until| format!("End break ({} left)", time_left(until, now_ms()))),
         }
     }
+}
+
+/// "12 min", "45 s": the time until `until`, rounded up.
+pub fn time_left(until: UnixMillis, now: UnixMillis) -> String {
+    let secs = until.saturating_sub(now).div_ceil(1000);
+    if secs < 60 { format!("{secs} s") } else { format!("{} min", secs.div_ceil(60)) }
+}
+
+/// What the global shortcut asks for: offline when receiving, else the device used last
+/// (from the recent changes; the phone if none).
+pub fn toggle_target(s: &Status) -> Target {
+    if let Availability::Receiving(_) = s.availability {
+        return Target::Offline;
+    }
+    let last = s.recent.iter().find_map(|c| match c.to {
+        Availability::Receiving(d) => Some(d),
+        _ => None,
+    });
+    Target::Receiving(last.unwrap_or(Device::Phone))
 }
 
 /// What a click on a tray menu item asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuAction {
     Change(Target),
+    /// Start a break of this many minutes.
+    StartBreak(u64),
+    EndBreak,
     OpenWindow,
     Quit,
 }
@@ -106,7 +141,12 @@ pub fn menu_action(id: &str, s: &Status) -> Option<MenuAction> {
         menu_id::OFFLINE => change(Target::Offline),
         menu_id::OPEN => Some(MenuAction::OpenWindow),
         menu_id::QUIT => Some(MenuAction::Quit),
-        _ => None,
+        menu_id::END_BREAK => s.break_until.map(|_| MenuAction::EndBreak),
+        other => {
+            let minutes = other.strip_prefix(menu_id::BREAK_PREFIX)?.parse().ok()?;
+            let offered = BREAK_MINUTES.contains(&minutes) && s.signed_in && s.pending.is_none();
+            offered.then_some(MenuAction::StartBreak(minutes))
+        }
     }
 }
 
@@ -117,6 +157,9 @@ pub fn status_line(s: &Status) -> String {
     }
     if let Some(target) = s.pending {
         return format!("Switching: {}...", capitalise(target.describe()));
+    }
+    if let (Some(until), Availability::Offline) = (s.break_until, s.availability) {
+        return format!("On a break: {} left", time_left(until, now_ms()));
     }
     match (s.availability, &s.last_error) {
         (Availability::Unknown, Some(_)) => "Status unknown (see the window)".to_owned(),
@@ -255,6 +298,36 @@ mod tests {
         assert_eq!(menu_action(menu_id::STATUS, &s), None);
         let busy = Status { pending: Some(PHONE), ..s };
         assert_eq!(menu_action(menu_id::OFFLINE, &busy), None, "a stale click during a change is ignored");
+    }
+
+    #[test]
+    fn breaks_in_the_menu_and_the_shortcut_toggle() {
+        let s = signed_in(Availability::Offline);
+        assert_eq!(menu_action("break-15", &s), Some(MenuAction::StartBreak(15)));
+        assert_eq!(menu_action("break-7", &s), None, "only the offered lengths");
+        assert_eq!(menu_action(menu_id::END_BREAK, &s), None, "no break to end");
+        let on_break = Status { break_until: Some(now_ms() + 12 * 60_000 - 500), ..s.clone() };
+        assert_eq!(menu_action(menu_id::END_BREAK, &on_break), Some(MenuAction::EndBreak));
+        assert_eq!(MenuModel::for_status(&on_break).end_break.as_deref(), Some("End break (12 min left)"));
+        assert_eq!(status_line(&on_break), "On a break: 12 min left");
+        assert_eq!(time_left(10_000, 9_001), "1 s");
+
+        assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
+        assert_eq!(toggle_target(&s), PHONE, "no device used yet: the phone");
+        let used_sip = change(
+            Availability::Offline,
+            Availability::Receiving(Device::Sip),
+            Source::Tray,
+            Outcome::Confirmed,
+        );
+        let back = change(
+            Availability::Receiving(Device::Sip),
+            Availability::Offline,
+            Source::Tray,
+            Outcome::Confirmed,
+        );
+        let s = Status { recent: vec![back, used_sip], ..s };
+        assert_eq!(toggle_target(&s), Target::Receiving(Device::Sip));
     }
 
     #[test]

@@ -123,6 +123,26 @@ impl Desktop {
     }
 }
 
+impl Desktop {
+    /// Waits (at most `limit`) for a notification that `matches`.
+    pub fn wait_for_notification(
+        &self,
+        limit: Duration,
+        matches: impl Fn(&Notification) -> bool,
+    ) -> Option<Notification> {
+        let start = Instant::now();
+        loop {
+            if let Some(n) = self.notifications().into_iter().find(|n| matches(n)) {
+                return Some(n);
+            }
+            if start.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Desktop {
     fn drop(&mut self) {
         for child in self.children.iter_mut().rev() {

@@ -1,0 +1,151 @@
+//! The OS telling the app that the agent is away (Linux, over D-Bus):
+//! - the screensaver's `ActiveChanged(bool)` on the session bus, under both the freedesktop
+//!   (`org.freedesktop.ScreenSaver`) and GNOME (`org.gnome.ScreenSaver`) names: lock/unlock;
+//! - logind's `PrepareForSleep(bool)` on the system bus: sleep/wake. While "offline on sleep"
+//!   is on, the app holds a logind *delay* inhibitor, so the computer waits (a few seconds at
+//!   most, as logind allows) for Exotel to confirm before it sleeps;
+//! - logind's `PrepareForShutdown(true)`: the session is ending, so the app quits (going
+//!   offline first, if the agent asked for that).
+//!
+//! On macOS and Windows nothing is compiled in yet (the README says so): the app still goes
+//! offline on quit there.
+
+use std::sync::Arc;
+
+use agent_core::{Agent, AwayEvent};
+use futures_util::StreamExt;
+use zbus::message::Type;
+use zbus::{Connection, MatchRule, MessageStream};
+
+/// What the OS said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsEvent {
+    Away(AwayEvent),
+    /// The system is shutting down or the session ending.
+    Shutdown,
+}
+
+/// What the app does with an [`OsEvent`]; `handle` returns when the work is done (so a sleep
+/// inhibitor is held until then).
+pub trait OsEventHandler: Send + Sync + 'static {
+    fn handle(&self, event: OsEvent) -> impl Future<Output = ()> + Send;
+}
+
+/// The usual handler: away events go to the agent; shutdown calls `on_shutdown`.
+pub struct AgentHandler<F> {
+    pub agent: Arc<Agent>,
+    pub on_shutdown: F,
+}
+
+impl<F> std::fmt::Debug for AgentHandler<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentHandler").finish_non_exhaustive()
+    }
+}
+
+impl<F: Fn() + Send + Sync + 'static> OsEventHandler for AgentHandler<F> {
+    async fn handle(&self, event: OsEvent) {
+        match event {
+            OsEvent::Away(e) => {
+                if let Some(Err(err)) = self.agent.away(e).await {
+                    tracing::warn!(kind = err.kind(), event = ?e, "could not change the status: {err}");
+                }
+            }
+            OsEvent::Shutdown => (self.on_shutdown)(),
+        }
+    }
+}
+
+/// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
+/// usual places) in the background. A bus that cannot be reached is logged and skipped.
+pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
+    let h = handler.clone();
+    tokio::spawn(async move {
+        match Connection::session().await {
+            Ok(conn) => log_end("screensaver", watch_screensaver(&conn, h).await),
+            Err(e) => tracing::warn!("no session bus, so no screen-lock events: {e}"),
+        }
+    });
+    tokio::spawn(async move {
+        match Connection::system().await {
+            Ok(conn) => log_end("logind", watch_login1(&conn, handler, agent).await),
+            Err(e) => tracing::warn!("no system bus, so no sleep or shutdown events: {e}"),
+        }
+    });
+}
+
+fn log_end(what: &str, r: zbus::Result<()>) {
+    if let Err(e) = r {
+        tracing::warn!("stopped watching {what} signals: {e}");
+    }
+}
+
+/// Lock and unlock, from either screensaver name.
+pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
+    let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
+    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    while let Some(msg) = stream.next().await {
+        let Ok(msg) = msg else { continue };
+        let iface = msg.header().interface().map(|i| i.as_str().to_owned());
+        if !matches!(iface.as_deref(), Some("org.freedesktop.ScreenSaver" | "org.gnome.ScreenSaver")) {
+            continue;
+        }
+        let Ok(active) = msg.body().deserialize::<bool>() else { continue };
+        let event = if active { AwayEvent::Locked } else { AwayEvent::Unlocked };
+        tracing::info!(?event, "screensaver");
+        handler.handle(OsEvent::Away(event)).await;
+    }
+    Ok(())
+}
+
+const LOGIN1: &str = "org.freedesktop.login1";
+const LOGIN1_PATH: &str = "/org/freedesktop/login1";
+const LOGIN1_MANAGER: &str = "org.freedesktop.login1.Manager";
+
+/// Sleep, wake and shutdown from logind, holding a delay inhibitor while the agent wants to be
+/// taken offline before sleep.
+pub async fn watch_login1<H: OsEventHandler>(
+    conn: &Connection,
+    handler: Arc<H>,
+    agent: Arc<Agent>,
+) -> zbus::Result<()> {
+    let rule = MatchRule::builder().msg_type(Type::Signal).interface(LOGIN1_MANAGER)?.build();
+    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    let mut inhibitor = take_inhibitor(conn, &agent).await;
+    while let Some(msg) = stream.next().await {
+        let Ok(msg) = msg else { continue };
+        let member = msg.header().member().map(|m| m.as_str().to_owned());
+        let Ok(starting) = msg.body().deserialize::<bool>() else { continue };
+        match (member.as_deref(), starting) {
+            (Some("PrepareForSleep"), true) => {
+                handler.handle(OsEvent::Away(AwayEvent::Sleeping)).await;
+                // Done: let the computer sleep.
+                drop(inhibitor.take());
+            }
+            (Some("PrepareForSleep"), false) => {
+                handler.handle(OsEvent::Away(AwayEvent::Woke)).await;
+                inhibitor = take_inhibitor(conn, &agent).await;
+            }
+            (Some("PrepareForShutdown"), true) => handler.handle(OsEvent::Shutdown).await,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A logind "delay" lock on sleep, when the agent wants to go offline before sleeping; `None`
+/// when not wanted or not available (no logind, as in containers and tests).
+async fn take_inhibitor(conn: &Connection, agent: &Agent) -> Option<zbus::zvariant::OwnedFd> {
+    if !agent.preferences().offline_on_sleep {
+        return None;
+    }
+    let args = ("sleep", "Exotel Agent Tray", "Going offline on Exotel before sleep", "delay");
+    let reply = conn.call_method(Some(LOGIN1), LOGIN1_PATH, Some(LOGIN1_MANAGER), "Inhibit", &args).await;
+    match reply.and_then(|r| r.body().deserialize::<zbus::zvariant::OwnedFd>()) {
+        Ok(fd) => Some(fd),
+        Err(e) => {
+            tracing::info!("no sleep inhibitor (going offline may race the sleep): {e}");
+            None
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Quitting: from the tray, the window, SIGTERM/SIGINT or the end of the session, the app first
+//! turns the agent's device off (if "offline on quit" is on) and waits for Exotel, at most
+//! [`QUIT_LIMIT`], then exits whatever happened, saying so when it could not.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use agent_core::QuitOutcome;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+use crate::AppState;
+
+/// The longest quitting waits for Exotel's confirmation.
+pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
+
+static QUITTING: AtomicBool = AtomicBool::new(false);
+
+/// Starts quitting (once; later calls are ignored).
+pub fn quit(app: &AppHandle) {
+    if QUITTING.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let outcome = match app.try_state::<AppState>() {
+            Some(state) => state.agent.quit_offline(QUIT_LIMIT).await,
+            None => QuitOutcome::NotNeeded,
+        };
+        tracing::info!(?outcome, "quitting");
+        if let QuitOutcome::Failed(reason) = outcome {
+            let body = format!(
+                "{reason}. You may still be receiving calls: go offline in Exotel if you are leaving."
+            );
+            let shown = app.notification().builder().title("Quit without going offline").body(body).show();
+            if let Err(e) = shown {
+                tracing::warn!("could not show a notification: {e}");
+            }
+        }
+        app.exit(0);
+    });
+}
+
+/// SIGTERM (the session ending, `kill`) and SIGINT (Ctrl+C) quit the same way.
+pub fn on_signals(app: &AppHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int)) =
+                (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+            else {
+                tracing::warn!("could not listen for SIGTERM/SIGINT");
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => tracing::info!("SIGTERM"),
+                _ = int.recv() => tracing::info!("SIGINT"),
+            }
+            quit(&app);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
+}

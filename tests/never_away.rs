@@ -1,0 +1,143 @@
+//! Never available by accident, with the real app: offline on quit (window and SIGTERM, and a
+//! bounded exit when Exotel does not answer), a change made elsewhere found by sync and
+//! notified, the global shortcut, and a timed break from the window.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use desktop_e2e::{App, Driver, cli, eventually, wait_for};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use fantoccini::Locator;
+use test_session::Desktop;
+
+fn sign_in_with_cli(desktop: &Desktop, sandbox: &Sandbox) {
+    let args = [
+        "login",
+        "--host",
+        &sandbox.url(),
+        "--app-id",
+        DEMO_APP_ID,
+        "--user-id",
+        DEMO_USER_ID,
+        "--secret-stdin",
+    ];
+    cli(desktop, &args, Some(DEMO_APP_SECRET));
+}
+
+/// Edits one line of the settings file, as a person (or an admin's script) would; the app
+/// reads it at start.
+fn edit_settings(desktop: &Desktop, from: &str, to: &str) {
+    let path = desktop.home().join(".config/exotel-agent-tray/settings.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{text}");
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+fn history(desktop: &Desktop) -> String {
+    std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_goes_offline_first_and_exits_within_the_bound_when_exotel_hangs() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    cli(&desktop, &["phone"], None);
+
+    let reads = sandbox.count(Endpoint::Usermapping);
+    let mut app = App::start(&desktop);
+    eventually("the app's start-up read", Duration::from_secs(15), || {
+        sandbox.count(Endpoint::Usermapping) > reads
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // The global shortcut toggles: offline, then back to the phone.
+    let key = |k: &str| desktop.command("xdotool").args(["key", k]).status().unwrap();
+    assert!(key("ctrl+alt+o").success());
+    eventually("offline by the shortcut", Duration::from_secs(5), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(None))
+    })
+    .await;
+    key("ctrl+alt+o");
+    eventually("phone again by the shortcut", Duration::from_secs(5), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(Some(DeviceName::Phone)))
+    })
+    .await;
+
+    app.terminate();
+    app.wait_exit(Duration::from_secs(5));
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "offline before exiting");
+    assert!(history(&desktop).contains("\"source\":\"quit\""));
+
+    // Exotel hangs: the app still exits within the 3 s bound (plus start-up slack), and says
+    // the agent may still be receiving calls.
+    cli(&desktop, &["phone"], None);
+    let mut app = App::start(&desktop);
+    let reads = sandbox.count(Endpoint::Usermapping);
+    eventually("the app's start-up read", Duration::from_secs(15), || {
+        sandbox.count(Endpoint::Usermapping) > reads
+    })
+    .await;
+    sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_secs(20)));
+    app.terminate();
+    let took = app.wait_exit(Duration::from_secs(6));
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    let said = desktop.wait_for_notification(Duration::from_secs(3), |n| {
+        n.summary == "Quit without going offline" && n.body.contains("may still be receiving calls")
+    });
+    assert!(said.is_some(), "{:#?}\n{}", desktop.notifications(), desktop_e2e::app_log(&desktop));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_made_elsewhere_is_found_by_sync_and_notified() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    edit_settings(&desktop, "sync_interval_secs = 30", "sync_interval_secs = 10");
+    let reads = sandbox.count(Endpoint::Usermapping);
+    let _app = App::start(&desktop);
+    eventually("the app's start-up read", Duration::from_secs(15), || {
+        sandbox.count(Endpoint::Usermapping) > reads
+    })
+    .await;
+
+    // A supervisor switches the agent to the computer, outside the app.
+    sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Sip));
+    let n = desktop.wait_for_notification(Duration::from_secs(20), |n| n.body.contains("changed elsewhere"));
+    let n = n.unwrap_or_else(|| panic!("not notified: {:#?}", desktop.notifications()));
+    assert_eq!(n.summary, "Now receiving calls on computer");
+    assert_eq!(n.body, "Receiving calls on computer (web), changed elsewhere.");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quit_from_the_window_and_a_break_from_the_window() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    cli(&desktop, &["sip"], None);
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+    wait_for(&client, "#status[data-availability='sip']", "signed in, on the computer").await;
+
+    // A short break (the window offers minutes; the command takes seconds).
+    client.execute("window.__TAURI__.core.invoke('start_break', { seconds: 2 })", vec![]).await.unwrap();
+    wait_for(&client, "#break-banner:not([hidden])", "the break banner").await;
+    wait_for(&client, "#status[data-availability='offline']", "offline for the break").await;
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)));
+    wait_for(&client, "#status[data-availability='sip']", "back on the computer after the break").await;
+    wait_for(&client, "#break-banner[hidden]", "the banner gone").await;
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Sip))));
+
+    // Quit from the window: offline first.
+    // (The app may be gone before WebDriver answers the click: that is the point.)
+    let _ = client.find(Locator::Id("quit")).await.unwrap().click().await;
+    eventually("offline on quit", Duration::from_secs(5), || sandbox.active(DEMO_USER_ID) == Some(Ok(None)))
+        .await;
+    let kept = history(&desktop);
+    assert!(kept.contains("\"source\":\"timer\"") && kept.contains("\"source\":\"quit\""), "{kept}");
+    drop(client);
+}
