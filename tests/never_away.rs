@@ -137,6 +137,11 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     let _ = client.find(Locator::Id("quit")).await.unwrap().click().await;
     eventually("offline on quit", Duration::from_secs(5), || sandbox.active(DEMO_USER_ID) == Some(Ok(None)))
         .await;
+    // The history is written just after Exotel's reply is published.
+    eventually("the quit kept in the history", Duration::from_secs(5), || {
+        history(&desktop).contains("\"quit\"")
+    })
+    .await;
     let kept = history(&desktop);
     assert!(kept.contains("\"source\":\"timer\"") && kept.contains("\"source\":\"quit\""), "{kept}");
     drop(client);

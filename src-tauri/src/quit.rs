@@ -14,6 +14,9 @@ use crate::AppState;
 /// The longest quitting waits for Exotel's confirmation.
 pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
 
+/// How long a last notification is given to reach the notification server before exit.
+const NOTICE_GRACE: Duration = Duration::from_millis(500);
+
 static QUITTING: AtomicBool = AtomicBool::new(false);
 
 /// Starts quitting (once; later calls are ignored).
@@ -36,6 +39,9 @@ pub fn quit(app: &AppHandle) {
             if let Err(e) = shown {
                 tracing::warn!("could not show a notification: {e}");
             }
+            // The plugin's show() hands the D-Bus call to a background task and returns at once;
+            // give it a moment to be delivered before the process ends.
+            tokio::time::sleep(NOTICE_GRACE).await;
         }
         app.exit(0);
     });
