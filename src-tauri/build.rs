@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "start_break",
     "end_break",
     "get_history",
+    "close_window",
     "quit",
 ];
 

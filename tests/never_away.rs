@@ -132,6 +132,23 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     wait_for(&client, "#break-banner[hidden]", "the banner gone").await;
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Sip))));
 
+    // Start at login: the window's setting writes an XDG autostart entry, and removes it.
+    let autostart = desktop.home().join(".config/autostart");
+    let set_start_at_login = |on: bool| {
+        format!(
+            "const p = (await window.__TAURI__.core.invoke('get_preferences')).preferences; \
+             p.start_at_login = {on}; \
+             return await window.__TAURI__.core.invoke('set_preferences', {{ preferences: p }});"
+        )
+    };
+    let view = client.execute(&set_start_at_login(true), vec![]).await.unwrap();
+    assert_eq!(view["preferences"]["start_at_login"], true, "{view}");
+    assert!(view["autostart_error"].is_null(), "{view}");
+    let entries = || std::fs::read_dir(&autostart).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(entries(), 1, "an autostart entry in {}", autostart.display());
+    client.execute(&set_start_at_login(false), vec![]).await.unwrap();
+    assert_eq!(entries(), 0);
+
     // Quit from the window: offline first.
     // (The app may be gone before WebDriver answers the click: that is the point.)
     let _ = client.find(Locator::Id("quit")).await.unwrap().click().await;

@@ -266,6 +266,10 @@ async function init() {
   }
   $("end-break").addEventListener("click", () => invoke("end_break").catch(() => {}));
   $("quit").addEventListener("click", () => invoke("quit"));
+  // Escape closes the window; the app stays in the tray.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") invoke("close_window");
+  });
   $("settings-form").addEventListener("submit", saveSettings);
   $("history").addEventListener("toggle", loadHistory);
   renderPreferences(await invoke("get_preferences"));

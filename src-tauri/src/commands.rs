@@ -30,6 +30,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         start_break,
         end_break,
         get_history,
+        close_window,
         quit
     ]
 }
@@ -170,6 +171,12 @@ fn get_history(state: State<'_, AppState>) -> CmdResult<Vec<Change>> {
     let mut changes = history.read().map_err(|e| e.info())?;
     changes.reverse();
     Ok(changes)
+}
+
+/// Closes the window (Escape); the app stays in the tray.
+#[tauri::command]
+fn close_window(app: AppHandle) {
+    crate::window::close(&app);
 }
 
 /// Quits the app (going offline first if the agent asked for that).

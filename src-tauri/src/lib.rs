@@ -62,13 +62,15 @@ pub fn run() -> ExitCode {
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
             quit::on_signals(app.handle());
-            let handle = app.handle().clone();
-            let on_shutdown = move || quit::quit(&handle);
-            let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
-            tauri::async_runtime::spawn(async move {
-                os_events::spawn(os, agent.clone());
-                agent.start().await;
-            });
+            #[cfg(target_os = "linux")]
+            {
+                let handle = app.handle().clone();
+                let on_shutdown = move || quit::quit(&handle);
+                let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
+                let agent = agent.clone();
+                tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
+            }
+            tauri::async_runtime::spawn(async move { agent.start().await });
             tracing::info!("tray ready");
             if show_window {
                 window::open(app.handle());

@@ -18,7 +18,25 @@ pub fn open(app: &AppHandle) {
         .inner_size(420.0, 700.0)
         .min_inner_size(360.0, 420.0)
         .build();
-    if let Err(e) = built {
-        tracing::error!("could not open the window: {e}");
+    match built {
+        Ok(w) => {
+            tracing::info!("window opened");
+            w.on_window_event(|event| {
+                if let tauri::WindowEvent::Destroyed = event {
+                    tracing::info!("window closed");
+                }
+            });
+        }
+        Err(e) => tracing::error!("could not open the window: {e}"),
+    }
+}
+
+/// Closes (destroys) the window: its web view and WebKit's processes go with it; the app stays
+/// in the tray.
+pub fn close(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window(MAIN) {
+        if let Err(e) = w.close() {
+            tracing::warn!("could not close the window: {e}");
+        }
     }
 }

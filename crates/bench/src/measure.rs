@@ -1,0 +1,393 @@
+//! Each measurement, and the table they make.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use agent_core::{Controller, ControllerConfig, Source, Target};
+use exotel_api::{AppCredentials, Client, Device, Host, HttpConfig, Secret, Session};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Endpoint, Sandbox};
+use test_session::Desktop;
+
+/// One figure and its budget.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub name: String,
+    pub figure: f64,
+    pub unit: &'static str,
+    /// `None`: a figure shown for reference, with no budget.
+    pub budget: Option<f64>,
+}
+
+impl Row {
+    fn new(name: impl Into<String>, figure: f64, unit: &'static str, budget: Option<f64>) -> Self {
+        Self { name: name.into(), figure, unit, budget }
+    }
+
+    pub fn ok(&self) -> bool {
+        self.budget.is_none_or(|b| self.figure <= b)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Table {
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// A Markdown table: measure, figure, budget, ok/OVER.
+    pub fn render(&self) -> String {
+        let mut out = String::from("| measure | figure | budget | |\n|---|---:|---:|---|\n");
+        for r in &self.rows {
+            let budget = r.budget.map_or("-".to_owned(), |b| format!("{} {}", fmt(b), r.unit));
+            let verdict = match r.budget {
+                None => "",
+                Some(_) if r.ok() => "ok",
+                Some(_) => "OVER",
+            };
+            out.push_str(&format!("| {} | {} {} | {budget} | {verdict} |\n", r.name, fmt(r.figure), r.unit));
+        }
+        out
+    }
+}
+
+fn fmt(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    sorted.get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1))).copied().unwrap_or_default()
+}
+
+/// The release binaries next to this one.
+fn sibling(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    let path = exe.with_file_name(name);
+    assert!(path.exists(), "{} is missing: build it first (make bench does)", path.display());
+    path
+}
+
+pub struct Toggle {
+    controller: Vec<Duration>,
+    raw: Vec<Duration>,
+    puts_per_change: f64,
+    mints_after_first: f64,
+}
+
+impl Toggle {
+    pub fn rows(&self) -> Vec<Row> {
+        let (c50, c99) = (percentile(&self.controller, 50), percentile(&self.controller, 99));
+        let (r50, r99) = (percentile(&self.raw, 50), percentile(&self.raw, 99));
+        vec![
+            Row::new("Toggle through the controller, p50", ms(c50), "ms", None),
+            Row::new("Toggle through the controller, p99", ms(c99), "ms", None),
+            Row::new("Raw keep-alive PUT, p50", ms(r50), "ms", None),
+            Row::new("Raw keep-alive PUT, p99", ms(r99), "ms", None),
+            Row::new("Controller minus raw, p50", ms(c50) - ms(r50), "ms", Some(0.3)),
+            Row::new("Controller minus raw, p99", ms(c99) - ms(r99), "ms", None),
+            Row::new("PUTs per confirmed change", self.puts_per_change, "", Some(1.0)),
+            Row::new("Token mints after the first", self.mints_after_first, "", Some(0.0)),
+        ]
+    }
+}
+
+/// `n` alternating changes through the whole path (controller, session, client, sandbox,
+/// reply, published state), each followed by the same PUT from a plain keep-alive client in
+/// the same process, so both see the same machine at the same moment.
+pub async fn toggle_latency(n: usize) -> Toggle {
+    let sandbox = Sandbox::start().await.unwrap();
+    let host = Host::parse(&sandbox.url()).unwrap();
+    let client = Client::new(host, HttpConfig::default().build().unwrap());
+    let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
+    let controller = Controller::spawn(
+        Some(Arc::new(Session::new(client, creds, DEMO_USER_ID))),
+        ControllerConfig::default(),
+    );
+    controller.refresh(Source::Start).await.unwrap();
+
+    let raw = reqwest::Client::new();
+    let token_body = serde_json::json!({"Id": DEMO_APP_ID, "Secret": DEMO_APP_SECRET, "Entity": "app"});
+    let minted: serde_json::Value = raw
+        .post(format!("{}/v2/integrations/token", sandbox.url()))
+        .json(&token_body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = minted["Data"].as_str().unwrap().to_owned();
+    let device_url = format!("{}/v2/integrations/device", sandbox.url());
+    let put = |device: &str| {
+        raw.put(&device_url)
+            .header("Authorization", &token)
+            .json(&serde_json::json!({"UserId": DEMO_USER_ID, "DeviceName": device, "DeviceStatus": true}))
+    };
+    put("phone").send().await.unwrap().bytes().await.unwrap(); // warm the raw connection
+    sandbox.clear_requests();
+
+    let (mut c, mut r) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let (target, device) = if i % 2 == 0 {
+            (Target::Receiving(Device::Sip), "sip")
+        } else {
+            (Target::Receiving(Device::Phone), "phone")
+        };
+        let t = Instant::now();
+        controller.change(target, Source::Tray).await.unwrap();
+        c.push(t.elapsed());
+        let t = Instant::now();
+        put(device).send().await.unwrap().bytes().await.unwrap();
+        r.push(t.elapsed());
+    }
+    c.sort();
+    r.sort();
+    let controller_puts = sandbox.count(Endpoint::Device).saturating_sub(n);
+    Toggle {
+        controller: c,
+        raw: r,
+        puts_per_change: controller_puts as f64 / n as f64,
+        mints_after_first: sandbox.count(Endpoint::Token) as f64,
+    }
+}
+
+/// A desktop with the app signed in to a sandbox (through `exotel-agent`, as a person would).
+struct Bench {
+    desktop: Desktop,
+    sandbox: Sandbox,
+}
+
+impl Bench {
+    async fn new() -> Self {
+        let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring, dunst");
+        let sandbox = Sandbox::start().await.unwrap();
+        let mut login = desktop
+            .command(sibling("exotel-agent"))
+            .args([
+                "login",
+                "--host",
+                &sandbox.url(),
+                "--app-id",
+                DEMO_APP_ID,
+                "--user-id",
+                DEMO_USER_ID,
+                "--secret-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        if let Some(mut stdin) = login.stdin.take() {
+            use std::io::Write;
+            stdin.write_all(DEMO_APP_SECRET.as_bytes()).unwrap();
+        }
+        assert!(login.wait().unwrap().success(), "exotel-agent login");
+        Self { desktop, sandbox }
+    }
+
+    /// The app, logging at `info` into `state_dir`.
+    fn launch(&self, state_dir: &Path, args: &[&str]) -> Child {
+        self.desktop
+            .command(sibling("exotel-agent-tray"))
+            .args(args)
+            .env("RUST_LOG", "info")
+            .env("XDG_STATE_HOME", state_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+}
+
+/// When the first log line containing `needle` was written, polling for at most 20 s.
+async fn logged_at(state_dir: &Path, needle: &str) -> SystemTime {
+    let dir = state_dir.join("exotel-agent-tray/logs");
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+                let stamp = line.split_whitespace().next().unwrap_or_default();
+                return humantime::parse_rfc3339_weak(stamp).unwrap();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("the app never logged {needle:?} in {}", dir.display());
+}
+
+/// Median over `k` launches: launch to tray ready, and tray ready to the first status Exotel
+/// confirmed; with the sandbox's round trip for reference.
+pub async fn start_times(k: usize) -> Vec<Row> {
+    let bench = Bench::new().await;
+    let (mut tray, mut status) = (Vec::new(), Vec::new());
+    for i in 0..k {
+        let state = bench.desktop.home().join(format!("state-{i}"));
+        let launched = SystemTime::now();
+        let mut app = bench.launch(&state, &[]);
+        let ready = logged_at(&state, "tray ready").await;
+        let confirmed = logged_at(&state, "status confirmed by Exotel").await;
+        tray.push(ready.duration_since(launched).unwrap_or_default());
+        status.push(confirmed.duration_since(ready).unwrap_or_default());
+        let _ = app.kill();
+        let _ = app.wait();
+    }
+    tray.sort();
+    status.sort();
+    let rtt = round_trip(&bench.sandbox).await;
+    vec![
+        Row::new(
+            format!("Start: launch to tray ready (median of {k})"),
+            ms(percentile(&tray, 50)),
+            "ms",
+            Some(150.0),
+        ),
+        Row::new(
+            format!("Start: tray ready to first confirmed status (median of {k})"),
+            ms(percentile(&status, 50)),
+            "ms",
+            Some(20.0 + ms(rtt)),
+        ),
+        Row::new("Sandbox round trip (new connection, for the budget above)", ms(rtt), "ms", None),
+    ]
+}
+
+/// One token mint and one read on a fresh connection: what the app's first read costs at least.
+async fn round_trip(sandbox: &Sandbox) -> Duration {
+    let mut samples = Vec::new();
+    for _ in 0..11 {
+        let client =
+            Client::new(Host::parse(&sandbox.url()).unwrap(), HttpConfig::default().build().unwrap());
+        let t = Instant::now();
+        let token = client.mint_token(DEMO_APP_ID, &Secret::new(DEMO_APP_SECRET)).await.unwrap();
+        client.user(&token, DEMO_USER_ID).await.unwrap();
+        samples.push(t.elapsed());
+    }
+    samples.sort();
+    percentile(&samples, 50)
+}
+
+/// PSS in MB summed over `root` and every process under it (WebKit's web and network
+/// processes included), from `/proc/<pid>/smaps_rollup`.
+fn pss_mb(root: u32) -> f64 {
+    let kb: u64 = tree(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        })
+        .sum();
+    kb as f64 / 1024.0
+}
+
+/// `root` and all its descendants.
+fn tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = stat.rsplit_once(')')?.1;
+            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
+}
+
+/// CPU seconds used so far by `root` and its descendants (utime + stime, in clock ticks of
+/// 1/100 s, Linux's fixed USER_HZ).
+fn cpu_secs(root: u32) -> f64 {
+    let ticks: u64 = tree(root)
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum();
+    ticks as f64 / 100.0
+}
+
+/// Tray only (idle), window open, and 5 s after the window closed.
+pub async fn memory() -> Vec<Row> {
+    let bench = Bench::new().await;
+    let state = bench.desktop.home().join("state-mem");
+    let mut app = bench.launch(&state, &[]);
+    logged_at(&state, "status confirmed by Exotel").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let tray = pss_mb(app.id());
+
+    // A second launch opens the running app's window (single instance).
+    let mut second = bench.launch(&state, &["--show"]);
+    let _ = second.wait();
+    logged_at(&state, "window opened").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let window = pss_mb(app.id());
+
+    // Escape closes the window, as a person would.
+    let closed = bench
+        .desktop
+        .command("xdotool")
+        .args(["search", "--sync", "--name", "Exotel Agent Tray", "windowfocus", "--sync", "key", "Escape"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(closed, "xdotool could not press Escape in the window");
+    logged_at(&state, "window closed").await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = pss_mb(app.id());
+    let _ = app.kill();
+    let _ = app.wait();
+    vec![
+        Row::new("Memory (PSS), tray only, idle", tray, "MB", Some(60.0)),
+        Row::new("Memory (PSS), window open", window, "MB", Some(260.0)),
+        Row::new("Memory (PSS), 5 s after the window closed", after, "MB", Some(70.0)),
+    ]
+}
+
+/// CPU used in the tray, signed in, sync at its default interval, over `d`.
+pub async fn idle_cpu(d: Duration) -> Row {
+    let bench = Bench::new().await;
+    let state = bench.desktop.home().join("state-cpu");
+    let mut app = bench.launch(&state, &[]);
+    logged_at(&state, "status confirmed by Exotel").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let before = cpu_secs(app.id());
+    tokio::time::sleep(d).await;
+    let used = cpu_secs(app.id()) - before;
+    let _ = app.kill();
+    let _ = app.wait();
+    Row::new(
+        format!("Idle CPU in the tray over {} s", d.as_secs()),
+        used / d.as_secs_f64() * 100.0,
+        "% of a core",
+        Some(0.1),
+    )
+}
+
+pub fn binary_size() -> Row {
+    let len = std::fs::metadata(sibling("exotel-agent-tray")).map(|m| m.len()).unwrap_or(0);
+    Row::new("Release binary size", len as f64 / 1_000_000.0, "MB", Some(16.0))
+}
