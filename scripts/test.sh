@@ -27,6 +27,9 @@ step "Tests: unit, sandbox, controller, keyring, command line, and the desktop a
 # server in a temporary HOME, so nothing here needs a display or a desktop session.
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
+step "The fault matrix, with its tally"
+cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep -E "^(FAILED|fault matrix:)"
+
 step "Summary"
 # One closing line over every test binary above (cargo prints one line per binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

@@ -130,6 +130,8 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)));
     wait_for(&client, "#status[data-availability='sip']", "back on the computer after the break").await;
     wait_for(&client, "#break-banner[hidden]", "the banner gone").await;
+    let banner = client.find(Locator::Id("break-banner")).await.unwrap();
+    assert!(!banner.is_displayed().await.unwrap(), "a hidden banner is not drawn");
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Sip))));
 
     // Start at login: the window's setting writes an XDG autostart entry, and removes it.

@@ -39,7 +39,10 @@ pub fn run() -> ExitCode {
 
     let built = tauri::Builder::default()
         // First, so a second launch hands over before anything else starts.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| window::open(app)))
+        // A second launch opens the running app's window, or closes it with --hide.
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            if args.iter().any(|a| a == "--hide") { window::close(app) } else { window::open(app) }
+        }))
         .plugin(tauri_plugin_notification::init())
         .plugin(shortcut::plugin())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
@@ -59,6 +62,9 @@ pub fn run() -> ExitCode {
                 sandbox: tokio::sync::Mutex::new(None),
                 shortcut_error: Mutex::new(shortcut_error),
             });
+            // The first read (keyring, token, Exotel) runs while the tray is being built.
+            let starting = agent.clone();
+            tauri::async_runtime::spawn(async move { starting.start().await });
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
             quit::on_signals(app.handle());
@@ -70,7 +76,7 @@ pub fn run() -> ExitCode {
                 let agent = agent.clone();
                 tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
             }
-            tauri::async_runtime::spawn(async move { agent.start().await });
+
             tracing::info!("tray ready");
             if show_window {
                 window::open(app.handle());

@@ -347,14 +347,9 @@ pub async fn memory() -> Vec<Row> {
     tokio::time::sleep(Duration::from_secs(5)).await;
     let window = pss_mb(app.id());
 
-    // Escape closes the window, as a person would.
-    let closed = bench
-        .desktop
-        .command("xdotool")
-        .args(["search", "--sync", "--name", "Exotel Agent Tray", "windowfocus", "--sync", "key", "Escape"])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(closed, "xdotool could not press Escape in the window");
+    // A third launch with --hide closes the running app's window.
+    let mut third = bench.launch(&state, &["--hide"]);
+    let _ = third.wait();
     logged_at(&state, "window closed").await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after = pss_mb(app.id());

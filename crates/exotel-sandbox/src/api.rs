@@ -42,7 +42,7 @@ pub(crate) async fn handle(
     let endpoint = Endpoint::from_path(uri.path());
     let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let received_us = shared.lock().elapsed_us();
-    let mut record = RequestRecord {
+    let record = RequestRecord {
         method: method.to_string(),
         path: uri.path().to_owned(),
         query: uri.query().map(str::to_owned),
@@ -53,12 +53,22 @@ pub(crate) async fn handle(
         received_us,
         replied_us: 0,
     };
+    // Logged on arrival (status 0 until answered), so a request the client gave up on, whose
+    // handler is then dropped mid-delay, is still counted.
+    let slot = {
+        let mut inner = shared.lock();
+        inner.log.push(record);
+        inner.log.len() - 1
+    };
 
     let fault = endpoint.and_then(|e| shared.lock().take_fault(e));
-    if let Some(fault) = fault.as_ref().filter(|f| f.delay_ms > 0) {
-        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    if let Some(fault) = fault.as_ref().filter(|f| f.delay_ms > 0 || f.jitter_ms > 0) {
+        let jitter = if fault.jitter_ms > 0 { fastrand::u64(0..=fault.jitter_ms) } else { 0 };
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms.saturating_add(jitter))).await;
     }
-    let response = match fault.filter(Fault::replaces_reply) {
+    let (bogus, content_type) =
+        fault.as_ref().map_or((false, None), |f| (f.bogus_active, f.content_type.clone()));
+    let mut response = match fault.filter(Fault::replaces_reply) {
         Some(fault) => fault_response(&fault),
         None => {
             let mut inner = shared.lock();
@@ -75,16 +85,31 @@ pub(crate) async fn handle(
                 (Some(_), _) => Reply::err(405, "Method not allowed"),
                 (None, _) => Reply::err(404, "Not found"),
             };
-            envelope_response(reply)
+            envelope_response(with_bogus_active(reply, bogus))
         }
     };
-    record.status =
+    if let Some(ct) = content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    let status =
         if response.extensions().get::<DropConnection>().is_some() { 0 } else { response.status().as_u16() };
     let mut inner = shared.lock();
-    record.replied_us = inner.elapsed_us();
-    inner.log.push(record);
+    let replied_us = inner.elapsed_us();
+    // The log may have been cleared meanwhile: only fill in the slot if it is still this one.
+    if let Some(r) = inner.log.get_mut(slot).filter(|r| r.received_us == received_us) {
+        r.status = status;
+        r.replied_us = replied_us;
+    }
     drop(inner);
     response
+}
+
+/// The reply with its user's `ActiveDeviceId` replaced by an id that matches neither device.
+fn with_bogus_active(mut reply: Reply, bogus: bool) -> Reply {
+    if let (true, Ok(Value::Object(user))) = (bogus, reply.data.as_mut()) {
+        user.insert("ActiveDeviceId".into(), Value::String("no-such-device-7".into()));
+    }
+    reply
 }
 
 fn authorised(app: Option<String>, f: impl FnOnce(String) -> Reply) -> Reply {
@@ -226,9 +251,6 @@ fn fault_response(fault: &Fault) -> Response {
     };
     if let Some(secs) = fault.retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    }
-    if let Some(ct) = fault.content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
-        response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
     response
 }

@@ -75,6 +75,10 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     /// Apply to this many requests, then clear; `None`: until cleared.
     pub times: Option<u32>,
+    /// Carry the request out, but reply with an `ActiveDeviceId` that matches neither device.
+    pub bogus_active: bool,
+    /// Add a random delay of up to this many milliseconds (for concurrency tests).
+    pub jitter_ms: u64,
 }
 
 impl Fault {
@@ -98,6 +102,12 @@ impl Fault {
     }
     pub fn with_content_type(self, ct: &str) -> Self {
         Self { content_type: Some(ct.to_owned()), ..self }
+    }
+    pub fn bogus_active() -> Self {
+        Self { bogus_active: true, ..Self::default() }
+    }
+    pub fn jitter(max: Duration) -> Self {
+        Self { jitter_ms: u64::try_from(max.as_millis()).unwrap_or(u64::MAX), ..Self::default() }
     }
     /// Whether the request is answered with something other than the real result.
     pub(crate) fn replaces_reply(&self) -> bool {
