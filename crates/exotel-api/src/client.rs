@@ -143,6 +143,20 @@ fn too_large(status: u16) -> ApiError {
     ApiError::Malformed { status, detail: format!("reply larger than {} KiB", MAX_REPLY_BYTES / 1024) }
 }
 
+/// Parses a device or usermapping reply (HTTP status and body) into the user, exactly as the
+/// client does. Public for property tests and fuzzing.
+pub fn parse_user_reply(status: u16, body: &[u8]) -> Result<User> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    interpret(status, None, body, Endpoint::Device)
+}
+
+/// Parses a token reply into the token, exactly as the client does. Public for property tests
+/// and fuzzing.
+pub fn parse_token_reply(status: u16, body: &[u8]) -> Result<Secret> {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    interpret::<String>(status, None, body, Endpoint::Token).map(Secret::new)
+}
+
 /// Turns a status and body into the value or the error. Pure, so every shape is testable.
 fn interpret<T: DeserializeOwned>(
     status: StatusCode,

@@ -14,7 +14,7 @@ mod model;
 mod secret;
 mod session;
 
-pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, shared_http};
+pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, parse_token_reply, parse_user_reply, shared_http};
 pub use error::{ApiError, ApiErrorKind, Result};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};

@@ -1,0 +1,74 @@
+//! Properties of the reply parser over generated input: no input makes it panic, a valid user
+//! always parses with the contract's availability, and no error message repeats a secret.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use exotel_api::{Availability, Device, parse_token_reply, parse_user_reply};
+use proptest::prelude::*;
+use serde_json::json;
+
+/// The contract's rule, written again independently of the crate's.
+fn contract(active: &str, phone: &str, sip: &str) -> Availability {
+    if active.is_empty() {
+        Availability::Offline
+    } else if active == phone && active != sip {
+        Availability::Receiving(Device::Phone)
+    } else if active == sip && active != phone {
+        Availability::Receiving(Device::Sip)
+    } else {
+        Availability::Unknown
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_bytes_and_status_give_a_value_or_an_error(
+        status in 0u16..1000,
+        body in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let _ = parse_user_reply(status, &body);
+        let _ = parse_token_reply(status, &body);
+    }
+
+    #[test]
+    fn any_envelope_like_json_gives_a_value_or_an_error(
+        text in "\\{(\"[A-Za-z]{1,12}\": ?(null|true|[0-9]{1,5}|\"[a-z0-9 ]{0,20}\"|\\{\\}|\\[\\]), ?){0,6}\"Data\": ?(null|\\{\\}|\"x\"|[0-9])\\}",
+    ) {
+        let _ = parse_user_reply(200, text.as_bytes());
+    }
+
+    #[test]
+    fn a_valid_user_parses_with_the_contracts_availability(
+        active in "[0-9]{0,3}",
+        phone in "[0-9]{1,3}",
+        sip in "[0-9]{1,3}",
+        name in "\\PC{0,30}",
+        extra in "[a-z]{1,8}",
+    ) {
+        let body = json!({
+            "RequestId": "r", "Status": "Success", "Code": 200, "Error": "",
+            "Data": { "ActiveDeviceId": active, "PhoneDeviceID": phone, "SipDeviceID": sip,
+                      "ExotelUserName": name, "SipSecret": "s", extra: [1, 2] }
+        });
+        let user = parse_user_reply(200, body.to_string().as_bytes()).unwrap();
+        prop_assert_eq!(user.availability(), contract(&active, &phone, &sip));
+    }
+
+    #[test]
+    fn error_messages_never_repeat_a_secret(
+        secret in "[A-Za-z0-9#$!&*]{12,24}",
+        status in prop_oneof![Just(200u16), Just(500u16), Just(502u16)],
+    ) {
+        // A user reply cut off just after the agent's SIP password.
+        let body = format!(r#"{{"RequestId":"x","Status":"Success","Data":{{"SipSecret":"{secret}","Act"#);
+        let err = parse_user_reply(status, body.as_bytes()).unwrap_err();
+        prop_assert!(!err.to_string().contains(&secret), "{}", err);
+        // A token reply cut off inside the token.
+        let token = format!(r#"{{"RequestId":"x","Status":"Success","Data":"{secret}"#);
+        let err = parse_token_reply(status, token.as_bytes()).unwrap_err();
+        prop_assert!(!err.to_string().contains(&secret), "{}", err);
+    }
+}
