@@ -68,6 +68,12 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     let token = token.unwrap_or_default().rsplit(':').next().unwrap_or_default().to_owned();
     assert!(token.starts_with("sbx-token-"), "the minted token is in the keyring");
 
+    // Record every status event the window receives from now on (scanned for secrets below).
+    let record = "window.__seen = []; \
+        await window.__TAURI__.event.listen('status', (e) => window.__seen.push(JSON.stringify(e.payload))); \
+        return true;";
+    client.execute(record, vec![]).await.unwrap();
+
     // One sign-in for the app and the command line: exotel-agent uses it as it is.
     let cli = desktop_e2e::app_binary().with_file_name("exotel-agent");
     let out = desktop.command(&cli).args(["status", "--json"]).output().unwrap();
@@ -118,6 +124,19 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
         .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
         .unwrap();
     assert_eq!(kept, None);
+
+    // Nothing the window received holds a secret: every status event, and the result of every
+    // command that reads something.
+    let collect = "const i = window.__TAURI__.core.invoke; \
+        const results = [await i('get_status'), await i('get_account'), await i('get_preferences'), \
+                         await i('get_history'), await i('hosts')]; \
+        return JSON.stringify(results) + window.__seen.join('');";
+    let seen = client.execute(collect, vec![]).await.unwrap().as_str().unwrap_or_default().to_owned();
+    assert!(seen.contains("Asha Demo") && seen.contains("\"availability\""), "the recording worked: {seen}");
+    let sip = sandbox.user(DEMO_USER_ID).unwrap().sip_secret;
+    for secret in [DEMO_APP_SECRET, token.as_str(), sip.as_str()] {
+        assert!(!seen.contains(secret), "the window received a secret");
+    }
 
     // Nothing the app wrote (its trace-level log, settings) holds a secret: the app secret,
     // the token, or the agent's SipSecret that every sandbox reply carries.

@@ -292,3 +292,64 @@ async fn a_corrupt_settings_file_is_backed_up_and_replaced_by_defaults() {
     let again = agent(&session, &["status"], None);
     assert!(!again.stderr.contains("could not be read"), "{}", again.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keyring_and_disk_faults_give_their_own_errors_and_lose_nothing() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    assert_eq!(login(&session, &sandbox.url, "1", SECRET).code, 0);
+    assert_eq!(agent(&session, &["phone"], None).code, 0);
+
+    // The secret deleted behind the app's back: "sign in again", and the settings stay.
+    let cleared = session
+        .command("secret-tool")
+        .args(["clear", "service", "exotel-agent-tray", "username", "app-secret"])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    let run = agent(&session, &["off", "--json"], None);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("no longer in the system keyring"), "{}", run.stderr);
+    assert!(std::fs::read_to_string(settings_path(&session)).unwrap().contains("user_id = \"1\""));
+    assert_eq!(sandbox.active().await, Value::from("phone"), "nothing was sent without a secret");
+
+    // A settings file that cannot be read (here: a folder in its place) is an error of its own,
+    // not a crash, and the folder is left alone.
+    assert_eq!(login(&session, &sandbox.url, "1", SECRET).code, 0);
+    let settings = settings_path(&session);
+    let saved = std::fs::read(&settings).unwrap();
+    std::fs::remove_file(&settings).unwrap();
+    std::fs::create_dir(&settings).unwrap();
+    let run = agent(&session, &["status"], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("could not read"), "{}", run.stderr);
+    assert!(settings.is_dir());
+    std::fs::remove_dir(&settings).unwrap();
+    std::fs::write(&settings, &saved).unwrap();
+
+    // The history cannot be written (its folder's place is taken by a file, as on a full or
+    // broken disk): the change still happens and is reported, and the history kept so far is
+    // not lost.
+    let data = session.home().join(".local/share/exotel-agent-tray");
+    let history = data.join("history.jsonl");
+    let kept = std::fs::read(&history).unwrap();
+    std::fs::rename(&data, session.home().join("moved")).unwrap();
+    std::fs::write(&data, b"not a folder").unwrap();
+    let run = agent(&session, &["sip", "--json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["availability"], "sip");
+    assert!(run.stderr.contains("could not add to the history"), "{}", run.stderr);
+    assert_eq!(std::fs::read(session.home().join("moved/history.jsonl")).unwrap(), kept);
+
+    // Signing in when the settings cannot be written: a clear error, and the keyring is left
+    // clean (no secret without an account).
+    std::fs::remove_file(&data).unwrap();
+    assert_eq!(agent(&session, &["logout"], None).code, 0);
+    let config = session.home().join(".config/exotel-agent-tray");
+    std::fs::remove_dir_all(&config).unwrap();
+    std::fs::write(&config, b"not a folder").unwrap();
+    let run = login(&session, &sandbox.url, "1", SECRET);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("settings"), "{}", run.stderr);
+    assert_eq!(keyring_secret(&session), None);
+}
