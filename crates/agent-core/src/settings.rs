@@ -83,6 +83,15 @@ pub struct Settings {
     pub on_break: Option<BreakState>,
 }
 
+impl Settings {
+    /// The settings in a file's bytes, or why they are not valid settings (not UTF-8, not TOML,
+    /// a value of the wrong type).
+    pub fn parse(bytes: &[u8]) -> std::result::Result<Settings, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+        toml::from_str::<Settings>(text).map_err(|e| e.message().to_owned())
+    }
+}
+
 /// What loading found.
 #[derive(Debug)]
 pub struct Loaded {
@@ -124,10 +133,7 @@ impl SettingsStore {
                 return Err(CoreError::Settings(format!("could not read {}: {e}", self.path.display())));
             }
         };
-        let parsed = std::str::from_utf8(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|text| toml::from_str::<Settings>(text).map_err(|e| e.message().to_owned()));
-        match parsed {
+        match Settings::parse(&bytes) {
             Ok(settings) => Ok(Loaded { settings, warning: None }),
             Err(reason) => {
                 let backup = self.backup_path();
