@@ -125,21 +125,9 @@ pub fn cli_binary() -> PathBuf {
     app_binary().with_file_name("exotel-agent")
 }
 
-/// Signs in with `exotel-agent login` on this desktop (the app shares the sign-in).
+/// Runs `exotel-agent` on this desktop (sharing the app's sign-in) and checks it succeeded.
 pub fn cli(desktop: &Desktop, args: &[&str], stdin: Option<&str>) -> std::process::Output {
-    use std::io::Write;
-    let mut child = desktop
-        .command(cli_binary())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run exotel-agent");
-    if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
-        pipe.write_all(text.as_bytes()).expect("stdin");
-    }
-    let out = child.wait_with_output().expect("exotel-agent ends");
+    let out = desktop.run(cli_binary(), args, stdin).expect("run exotel-agent");
     assert!(out.status.success(), "exotel-agent {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
 }

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use agent_core::present::capitalise;
 use agent_core::{Change, CoreError, Field, KeyringError, Outcome, Status, UserSummary};
 use exotel_api::{ApiError, Availability, User};
 use serde_json::{Value, json};
@@ -144,14 +145,6 @@ fn failure_sentence(error: &CoreError, status: Option<&Status>) -> String {
         sentence.push('.');
     }
     sentence
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The documented exit codes: 2 bad input, 3 not signed in or credentials refused, 4 network

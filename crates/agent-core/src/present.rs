@@ -229,7 +229,8 @@ fn still(a: Availability) -> &'static str {
     }
 }
 
-fn capitalise(s: &str) -> String {
+/// The text with its first letter in upper case.
+pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -172,27 +172,18 @@ impl Bench {
     async fn new() -> Self {
         let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring, dunst");
         let sandbox = Sandbox::start().await.unwrap();
-        let mut login = desktop
-            .command(sibling("exotel-agent"))
-            .args([
-                "login",
-                "--host",
-                &sandbox.url(),
-                "--app-id",
-                DEMO_APP_ID,
-                "--user-id",
-                DEMO_USER_ID,
-                "--secret-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        if let Some(mut stdin) = login.stdin.take() {
-            use std::io::Write;
-            stdin.write_all(DEMO_APP_SECRET.as_bytes()).unwrap();
-        }
-        assert!(login.wait().unwrap().success(), "exotel-agent login");
+        let args = [
+            "login",
+            "--host",
+            &sandbox.url(),
+            "--app-id",
+            DEMO_APP_ID,
+            "--user-id",
+            DEMO_USER_ID,
+            "--secret-stdin",
+        ];
+        let login = desktop.run(sibling("exotel-agent"), &args, Some(DEMO_APP_SECRET)).unwrap();
+        assert!(login.status.success(), "exotel-agent login: {}", String::from_utf8_lossy(&login.stderr));
         Self { desktop, sandbox }
     }
 

@@ -93,6 +93,28 @@ impl Desktop {
         cmd
     }
 
+    /// Runs `program` on this desktop with `stdin` written to its standard input, and waits
+    /// for it; its output is captured.
+    pub fn run(
+        &self,
+        program: impl AsRef<std::ffi::OsStr>,
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> std::io::Result<std::process::Output> {
+        use std::io::Write;
+        let mut child = self
+            .command(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let (Some(mut pipe), Some(text)) = (child.stdin.take(), stdin) {
+            pipe.write_all(text.as_bytes())?;
+        }
+        child.wait_with_output()
+    }
+
     /// The environment of [`Self::command`], for processes started another way.
     pub fn env(&self) -> Vec<(&'static str, PathBuf)> {
         let mut env = self.session.env();
