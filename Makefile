@@ -1,11 +1,15 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test bench deps test-deps sandbox
+.PHONY: run test bench package icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
 bench:
 	bash scripts/bench.sh
+package:
+	bash scripts/package.sh
+icons:
+	bash scripts/icons.sh
 deps:
 	bash scripts/install-deps.sh build
 test-deps:

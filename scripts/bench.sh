@@ -6,5 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/install-deps.sh test
-cargo build --release --locked -p exotel-agent-tray -p exotel-agent -p agent-bench
+# The app exactly as `scripts/package.sh` builds it (so the figures are the shipped binary's,
+# and the two share one build), then the command line and the benchmark itself.
+cargo build --release --locked -p exotel-agent-tray --bins --features tauri/custom-protocol
+cargo build --release --locked -p exotel-agent
+cargo build --release --locked -p agent-bench
 exec target/release/agent-bench --write docs/benchmarks.md "$@"

@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Building the binaries the end-to-end tests run (the desktop app, exotel-agent, the sandbox)"
 cargo build --workspace --bins --locked
 
+step "Building the Linux packages (.deb and .rpm, release mode) for the package test"
+bash scripts/package.sh
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
@@ -26,6 +29,9 @@ step "Tests: unit, sandbox, controller, keyring, command line, and the desktop a
 # Each end-to-end test starts its own Xvfb, D-Bus session, gnome-keyring and notification
 # server in a temporary HOME, so nothing here needs a display or a desktop session.
 cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+step "The .deb: its contents, and its unpacked app started to the tray and quit"
+cargo test -p desktop-e2e --locked --test package -- --include-ignored 2>&1 | tee -a "$log"
 
 step "The fault matrix, with its tally"
 cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep -E "^(FAILED|fault matrix:)"

@@ -2,7 +2,7 @@
 const COMMANDS: &[&str] = &[
     "get_status",
     "get_account",
-    "hosts",
+    "sign_in_form",
     "sign_in",
     "sign_out",
     "set_availability",

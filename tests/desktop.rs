@@ -129,7 +129,7 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     // command that reads something.
     let collect = "const i = window.__TAURI__.core.invoke; \
         const results = [await i('get_status'), await i('get_account'), await i('get_preferences'), \
-                         await i('get_history'), await i('hosts')]; \
+                         await i('get_history'), await i('sign_in_form')]; \
         return JSON.stringify(results) + window.__seen.join('');";
     let seen = client.execute(collect, vec![]).await.unwrap().as_str().unwrap_or_default().to_owned();
     assert!(seen.contains("Asha Demo") && seen.contains("\"availability\""), "the recording worked: {seen}");
@@ -187,5 +187,38 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     let rest: Vec<&str> = rest[expected.len() + 1..].iter().map(|n| n.summary.as_str()).collect();
     assert_eq!(rest, ["Now offline: no new calls", "Now receiving calls on computer"]);
 
+    client.close().await.unwrap();
+}
+
+/// An admin preset the host, app id and user id: the window's form starts filled in, says the
+/// host is the admin's, and the agent only types the secret.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sign_in_form_starts_with_the_admins_presets() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let sandbox = Sandbox::start().await.unwrap();
+    let presets = desktop.keyring().presets_file();
+    std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+    let text =
+        format!("[account]\nhost = \"{}\"\napp_id = \"{DEMO_APP_ID}\"\nuser_id = \"2\"\n", sandbox.url());
+    std::fs::write(&presets, text).unwrap();
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    let value = |id: &'static str| {
+        let client = client.clone();
+        async move { client.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default() }
+    };
+    // Not one of the known hosts: the custom field holds it.
+    assert_eq!(value("host-choice").await, "custom");
+    assert_eq!(value("host-custom").await, sandbox.url());
+    assert_eq!(value("app-id").await, DEMO_APP_ID);
+    assert_eq!(value("user-id").await, "2");
+    wait_for(&client, "#preset-note:not([hidden])", "the note that the admin set the host").await;
+
+    type_into(&client, "secret", DEMO_APP_SECRET).await;
+    click(&client, "sign-in-button").await;
+    wait_for(&client, "#status[data-availability='offline']", "offline after sign-in").await;
+    assert!(text_of(&client, "agent").await.contains("Ravi Demo"), "signed in as the preset user");
     client.close().await.unwrap();
 }

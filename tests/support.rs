@@ -140,8 +140,13 @@ pub struct App {
 
 impl App {
     pub fn start(desktop: &Desktop) -> Self {
+        Self::start_binary(desktop, &app_binary())
+    }
+
+    /// Starts another build of the app (the one unpacked from the .deb, say).
+    pub fn start_binary(desktop: &Desktop, binary: &std::path::Path) -> Self {
         let child = desktop
-            .command(app_binary())
+            .command(binary)
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

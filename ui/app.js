@@ -205,6 +205,7 @@ async function choose(event) {
 async function signOut() {
   try {
     render(await invoke("sign_out"));
+    await fillSignInForm();
   } catch (err) {
     render(await invoke("get_status"));
     showFormError(err);
@@ -246,12 +247,27 @@ async function loadHistory() {
   $("history-list").replaceChildren(...changes.map(changeItem));
 }
 
-async function init() {
-  const hosts = await invoke("hosts");
+// Fills the sign-in form from the saved account or the admin's presets (the core decides
+// which wins); a host that is not one of the known ones goes in the custom field.
+async function fillSignInForm() {
+  const form = await invoke("sign_in_form");
   const select = $("host-choice");
-  for (const h of hosts.known) select.add(new Option(`${h.label} (${h.url.replace("https://", "")})`, h.url));
-  select.add(new Option("Custom host…", CUSTOM));
-  select.value = hosts.default;
+  if (select.options.length === 0) {
+    for (const h of form.known) select.add(new Option(`${h.label} (${h.url.replace("https://", "")})`, h.url));
+    select.add(new Option("Custom host…", CUSTOM));
+  }
+  const known = form.known.some((h) => h.url === form.host);
+  select.value = known ? form.host : CUSTOM;
+  $("host-custom").value = known ? "" : form.host;
+  $("host-custom").hidden = known;
+  $("app-id").value = form.app_id;
+  $("user-id").value = form.user_id;
+  $("preset-note").hidden = form.host_origin !== "preset";
+}
+
+async function init() {
+  await fillSignInForm();
+  const select = $("host-choice");
   select.addEventListener("change", () => {
     $("host-custom").hidden = select.value !== CUSTOM;
     if (select.value === CUSTOM) $("host-custom").focus();

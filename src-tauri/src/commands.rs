@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
-use agent_core::{Account, Change, ErrorInfo, Preferences, SignInInput, Source, Status, Target, now_ms};
-use exotel_api::{DEFAULT_HOST, Device, KNOWN_HOSTS, Secret};
+use agent_core::{
+    Account, Change, ErrorInfo, Preferences, SignInDefaults, SignInInput, Source, Status, Target, now_ms,
+};
+use exotel_api::{Device, KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -19,7 +21,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
     tauri::generate_handler![
         get_status,
         get_account,
-        hosts,
+        sign_in_form,
         sign_in,
         sign_out,
         set_availability,
@@ -60,17 +62,20 @@ struct HostChoice {
     url: &'static str,
 }
 
+/// What the sign-in form starts with: the known hosts to choose from, and the fields filled in
+/// from the saved account or the admin's presets (`agent_core::presets`).
 #[derive(Serialize)]
-struct Hosts {
-    default: &'static str,
+struct SignInForm {
     known: Vec<HostChoice>,
+    #[serde(flatten)]
+    defaults: SignInDefaults,
 }
 
 #[tauri::command]
-fn hosts() -> Hosts {
-    Hosts {
-        default: DEFAULT_HOST,
+fn sign_in_form(state: State<'_, AppState>) -> SignInForm {
+    SignInForm {
         known: KNOWN_HOSTS.iter().map(|(label, url)| HostChoice { label, url }).collect(),
+        defaults: state.agent.sign_in_defaults(),
     }
 }
 

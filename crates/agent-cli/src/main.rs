@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use agent_core::{Accounts, Controller, ControllerConfig, CoreError, History, SignInInput, Source, Target};
 use clap::{Parser, Subcommand};
-use exotel_api::{DEFAULT_HOST, Device, Secret};
+use exotel_api::{Device, Secret};
 
 use crate::report::Report;
 
@@ -31,14 +31,18 @@ enum Command {
     /// system keyring and the rest in the settings file.
     Login {
         /// Exotel's integrations host (https; plain http only for a loopback sandbox).
-        #[arg(long, default_value = DEFAULT_HOST)]
-        host: String,
-        /// The app's id (from Exotel's app settings).
+        /// Default: the signed-in account's, else the admin's preset, else
+        /// https://integrationscore.mum1.exotel.com.
         #[arg(long)]
-        app_id: String,
-        /// The agent's user id in the app.
+        host: Option<String>,
+        /// The app's id (from Exotel's app settings). Default: the signed-in account's, else
+        /// the admin's preset.
         #[arg(long)]
-        user_id: String,
+        app_id: Option<String>,
+        /// The agent's user id in the app. Default: the signed-in account's, else the admin's
+        /// preset.
+        #[arg(long)]
+        user_id: Option<String>,
         /// Read the app secret from standard input instead of prompting for it.
         #[arg(long)]
         secret_stdin: bool,
@@ -105,7 +109,15 @@ async fn run(command: Command) -> Report {
                 Ok(s) => s,
                 Err(e) => return Report::failed(e, None),
             };
-            match accounts.sign_in(SignInInput { host: host.clone(), app_id, secret, user_id }).await {
+            // Flags win; what they leave out comes from the account or the admin's presets.
+            let form = accounts.sign_in_defaults();
+            let input = SignInInput {
+                host: host.unwrap_or(form.host),
+                app_id: app_id.unwrap_or(form.app_id),
+                secret,
+                user_id: user_id.unwrap_or(form.user_id),
+            };
+            match accounts.sign_in(input).await {
                 Ok((session, user)) => {
                     Report::signed_in(session.client().host().as_str(), session.user_id(), &user)
                 }

@@ -353,3 +353,58 @@ async fn keyring_and_disk_faults_give_their_own_errors_and_lose_nothing() {
     assert!(run.stderr.contains("settings"), "{}", run.stderr);
     assert_eq!(keyring_secret(&session), None);
 }
+
+/// `login` with no flags after an admin preset the sign-in: the system file and the environment
+/// fill it in (the environment winning), then the agent's own saved account wins over changed
+/// presets, and a flag wins over both.
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_presets_fill_in_login_and_the_agents_own_settings_win() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    let presets = session.presets_file();
+    std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+    let write_presets = |host: &str| {
+        let text = format!("[account]\nhost = \"{host}\"\napp_id = \"not-the-app\"\nuser_id = \"1\"\n");
+        std::fs::write(&presets, text).unwrap();
+    };
+    write_presets(&sandbox.url);
+    let no_flags = |env_app_id: &str, extra: &[&str]| {
+        let mut cmd = session.command(env!("CARGO_BIN_EXE_exotel-agent"));
+        cmd.args(["login", "--secret-stdin", "--json"]).args(extra).env("EXOTEL_AGENT_APP_ID", env_app_id);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run exotel-agent");
+        child.stdin.take().unwrap().write_all(format!("{SECRET}\n").as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    // Host and user id from the file; the app id from the environment, over the file's.
+    let (code, stdout, stderr) = no_flags(APP_ID, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"user_id\":\"1\""), "{stdout}");
+    let settings = std::fs::read_to_string(settings_path(&session)).unwrap();
+    assert!(settings.contains(&format!("host = \"{}\"", sandbox.url)), "{settings}");
+    assert!(settings.contains(&format!("app_id = \"{APP_ID}\"")), "{settings}");
+
+    // The admin moves everyone to another host, but this agent is signed in: their own account
+    // (host, app id, user id) is used, not the new presets nor the environment's app id.
+    write_presets("https://elsewhere.invalid");
+    let (code, _, stderr) = no_flags("", &[]);
+    assert_eq!(code, Some(0), "the saved account was used: {stderr}");
+    assert_eq!(sandbox.count("token").await, 2, "both logins reached the sandbox");
+
+    // A flag wins over the saved account: user 2 now.
+    let (code, stdout, stderr) = no_flags("", &["--user-id", "2"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Ravi Demo"), "{stdout}");
+
+    // Signed out, the new presets apply again: the host that does not answer is the one tried.
+    assert_eq!(agent(&session, &["logout"], None).code, 0);
+    let (code, _, stderr) = no_flags(APP_ID, &[]);
+    assert_ne!(code, Some(0));
+    assert!(stderr.contains("elsewhere.invalid"), "the preset host was tried: {stderr}");
+}

@@ -7,6 +7,7 @@ use exotel_api::{ApiError, AppCredentials, Client, Host, RetryPolicy, Secret, Se
 
 use crate::credentials::{Keyring, KeyringTokenSink};
 use crate::error::{CoreError, Field, Result};
+use crate::presets::{Presets, SignInDefaults};
 use crate::settings::{Account, SettingsStore};
 
 /// What a person types to sign in.
@@ -90,6 +91,13 @@ impl Accounts {
     /// Validates, then stores. A token is minted and the user read; only when both succeed are
     /// the secret and token put in the keyring and the account in the settings file. On any
     /// failure nothing is kept, and the error names the input that was wrong.
+    /// What the sign-in form starts with: this agent's own account if one is saved, else the
+    /// admin's presets ([`crate::presets`]). A settings file that cannot be read counts as no
+    /// account here (signing in says why).
+    pub fn sign_in_defaults(&self) -> SignInDefaults {
+        SignInDefaults::resolve(self.account().ok().flatten().as_ref(), Presets::load())
+    }
+
     pub async fn sign_in(&self, input: SignInInput) -> Result<(Arc<Session>, User)> {
         let checked = input.check()?;
         let (session, user) = self.check_with_exotel(&checked).await?;

@@ -86,6 +86,11 @@ impl Agent {
         }
     }
 
+    /// What the sign-in form starts with (the saved account, else the admin's presets).
+    pub fn sign_in_defaults(&self) -> crate::SignInDefaults {
+        self.accounts.sign_in_defaults()
+    }
+
     /// Validates with Exotel, stores (keyring and settings) and signs the controller in.
     pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
         let mut signed_in = self.signed_in.lock().await;

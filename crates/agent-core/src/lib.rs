@@ -12,6 +12,7 @@ mod error;
 mod history;
 pub mod paths;
 pub mod present;
+pub mod presets;
 mod schedule;
 mod settings;
 mod status;
@@ -24,6 +25,7 @@ pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use duties::{MAX_BREAK, QuitOutcome};
 pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
+pub use presets::{Presets, SignInDefaults};
 pub use schedule::{MAX_SYNC_DELAY, sync_delay};
 pub use settings::{
     Account, BreakState, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,

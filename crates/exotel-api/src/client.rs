@@ -242,7 +242,12 @@ fn transport_error(e: reqwest::Error) -> ApiError {
     if text.to_ascii_lowercase().contains("timed out") {
         return ApiError::Timeout;
     }
-    ApiError::Network(clean_message(&text))
+    // Which host could not be reached (never the path or query): a mistyped or preset host is
+    // then plain to see.
+    match e.url().and_then(|u| u.host_str()) {
+        Some(host) => ApiError::Network(format!("{host}: {}", clean_message(&text))),
+        None => ApiError::Network(clean_message(&text)),
+    }
 }
 
 #[cfg(test)]

@@ -109,7 +109,20 @@ impl KeyringSession {
             ("XDG_DATA_HOME", h.join(".local/share")),
             ("XDG_STATE_HOME", h.join(".local/state")),
             ("XDG_CACHE_HOME", h.join(".cache")),
+            // The admin's presets (agent_core::presets): a system file of this session's own,
+            // absent unless a test writes it, and no preset from the machine's environment
+            // (blank counts as unset), so the machine's /etc and shell never leak in.
+            ("EXOTEL_AGENT_PRESETS", self.presets_file()),
+            ("EXOTEL_AGENT_HOST", PathBuf::new()),
+            ("EXOTEL_AGENT_APP_ID", PathBuf::new()),
+            ("EXOTEL_AGENT_USER_ID", PathBuf::new()),
         ]
+    }
+
+    /// Where this session's programs look for the admin's presets file (instead of
+    /// `/etc/exotel-agent-tray/settings.toml`); a test writes it to preset the sign-in.
+    pub fn presets_file(&self) -> PathBuf {
+        self.home.path().join("etc/exotel-agent-tray/settings.toml")
     }
 
     /// Puts [`Self::env`] on a command.
