@@ -4,7 +4,8 @@
 //! Xvfb, it reaches its tray and exits cleanly when asked to (SIGTERM).
 //!
 //! Ignored by a plain `cargo test` (it needs the release package, a long build); the test
-//! command runs it with `--include-ignored` after building the package.
+//! command runs it with `--ignored` after building the package. Also here: the first run
+//! without a display.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use desktop_e2e::{App, app_log, eventually};
+use desktop_e2e::{App, app_binary, app_log, eventually};
 use test_session::Desktop;
 
 const NAME: &str = "exotel-agent-tray";
@@ -121,4 +122,24 @@ async fn the_deb_declares_and_holds_the_app_and_the_unpacked_app_reaches_its_tra
     app.wait_exit(Duration::from_secs(10));
     let log = app_log(&desktop);
     assert!(!log.contains("panicked"), "no panic in the log:\n{log}");
+}
+
+/// A first run over SSH or in a container: no display, so one sentence and exit code 1, not a
+/// GTK panic.
+#[test]
+fn without_a_display_the_app_says_so_in_one_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(app_binary())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(lines[0].contains("no graphical display") && lines[0].contains("exotel-agent"), "{stderr}");
 }
