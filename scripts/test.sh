@@ -16,6 +16,9 @@ cargo fmt --all --check
 step "Lints (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Supply chain (cargo deny: licences, bans, sources, advisories)"
+bash scripts/deny.sh
+
 step "Building the binaries the end-to-end tests run (the desktop app, exotel-agent, the sandbox)"
 cargo build --workspace --bins --locked
 

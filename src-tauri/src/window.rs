@@ -34,9 +34,9 @@ pub fn open(app: &AppHandle) {
 /// Closes (destroys) the window: its web view and WebKit's processes go with it; the app stays
 /// in the tray.
 pub fn close(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(MAIN) {
-        if let Err(e) = w.close() {
-            tracing::warn!("could not close the window: {e}");
-        }
+    if let Some(w) = app.get_webview_window(MAIN)
+        && let Err(e) = w.close()
+    {
+        tracing::warn!("could not close the window: {e}");
     }
 }

@@ -96,10 +96,10 @@ fn agent(session: &KeyringSession, args: &[&str], stdin: Option<&str>) -> Run {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run exotel-agent");
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).expect("write stdin");
-        }
+    if let Some(mut pipe) = child.stdin.take()
+        && let Some(text) = stdin
+    {
+        pipe.write_all(text.as_bytes()).expect("write stdin");
     }
     let Output { status, stdout, stderr } = child.wait_with_output().expect("exotel-agent ends");
     let run = Run {

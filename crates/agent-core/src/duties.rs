@@ -142,13 +142,13 @@ impl Agent {
             tokio::time::sleep(Duration::from_millis(ends_at.saturating_sub(now_ms()))).await;
             let current = agent.accounts.settings().load().ok().and_then(|l| l.settings.on_break);
             // Only the break this timer was started for (not one ended early or replaced).
-            if let Some(state) = current.filter(|b| b.ends_at == ends_at) {
-                if let Err(e) = agent.finish_break(state).await {
-                    tracing::warn!(
-                        kind = e.kind(),
-                        "the break ended but the device could not be turned back on: {e}"
-                    );
-                }
+            if let Some(state) = current.filter(|b| b.ends_at == ends_at)
+                && let Err(e) = agent.finish_break(state).await
+            {
+                tracing::warn!(
+                    kind = e.kind(),
+                    "the break ended but the device could not be turned back on: {e}"
+                );
             }
         });
     }

@@ -189,10 +189,10 @@ fn parse_notify_calls(text: &str) -> Vec<Notification> {
             }
             continue;
         }
-        if let (Some(s), Some(value)) = (strings.as_mut(), line.trim().strip_prefix("string \"")) {
-            if s.len() < 4 {
-                s.push(value.strip_suffix('"').unwrap_or(value).to_owned());
-            }
+        if let (Some(s), Some(value)) = (strings.as_mut(), line.trim().strip_prefix("string \""))
+            && s.len() < 4
+        {
+            s.push(value.strip_suffix('"').unwrap_or(value).to_owned());
         }
     }
     if let Some(s) = strings.take() {

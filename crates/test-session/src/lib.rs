@@ -79,10 +79,10 @@ impl KeyringSession {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| missing("gnome-keyring-daemon", e))?;
-        if let Some(mut stdin) = keyring.stdin.take() {
-            if state == KeyringState::Unlocked {
-                stdin.write_all(KEYRING_PASSWORD.as_bytes())?;
-            }
+        if let Some(mut stdin) = keyring.stdin.take()
+            && state == KeyringState::Unlocked
+        {
+            stdin.write_all(KEYRING_PASSWORD.as_bytes())?;
         }
         session.children.push(keyring);
         session.wait_for_name("org.freedesktop.secrets", Duration::from_secs(10))?;
