@@ -16,9 +16,20 @@ use tauri::{AppHandle, Wry};
 
 use crate::{quit, window};
 
+/// What the tray last showed: a status that looks the same (a sync read that only moved
+/// `confirmed_at`, say) changes nothing, so the icon is not re-encoded and re-sent to the
+/// tray host over D-Bus every sync (measured in docs/benchmarks.md, idle CPU).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    look: Look,
+    tooltip: String,
+    model: MenuModel,
+}
+
 /// The tray icon and the menu items whose look follows the status.
 #[derive(Clone)]
 pub struct Tray {
+    shown: Arc<std::sync::Mutex<Option<Shown>>>,
     icon: TrayIcon,
     status: MenuItem<Wry>,
     phone: CheckMenuItem<Wry>,
@@ -89,7 +100,8 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         .menu(&menu)
         .show_menu_on_left_click(true)
         .build(app)?;
-    let tray = Tray { icon, status, phone, sip, offline, breaks, end_break, open };
+    let shown = Arc::new(std::sync::Mutex::new(None));
+    let tray = Tray { shown, icon, status, phone, sip, offline, breaks, end_break, open };
 
     let handler = tray.clone();
     tray.icon.on_menu_event(move |app, event| {
@@ -119,18 +131,34 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
             None => {}
         }
         // A check item ticks itself when clicked; put the ticks back to the confirmed state.
-        handler.show(&now);
+        handler.restore_ticks(&now);
     });
     Ok(tray)
 }
 
 impl Tray {
-    /// Applies a status to the icon, tooltip and menu.
+    /// Applies a status to the icon, tooltip and menu; only what differs from what is shown.
+    /// Called by the one forwarding task only (so two calls never interleave); the lock is
+    /// not held while the tray is updated on the main thread.
     pub fn show(&self, s: &Status) {
-        let model = MenuModel::for_status(s);
+        let next = Shown { look: Look::for_status(s), tooltip: tooltip(s), model: MenuModel::for_status(s) };
+        let before = match self.shown.lock() {
+            Ok(mut shown) => shown.replace(next.clone()),
+            Err(_) => None,
+        };
+        if before.as_ref() == Some(&next) {
+            return;
+        }
+        let icon_changed = before.as_ref().is_none_or(|old| old.look != next.look);
+        let tooltip_changed = before.as_ref().is_none_or(|old| old.tooltip != next.tooltip);
+        let model = &next.model;
         let result = (|| -> tauri::Result<()> {
-            self.icon.set_icon(Some(image(Look::for_status(s))?))?;
-            self.icon.set_tooltip(Some(tooltip(s)))?;
+            if icon_changed {
+                self.icon.set_icon(Some(image(next.look)?))?;
+            }
+            if tooltip_changed {
+                self.icon.set_tooltip(Some(&next.tooltip))?;
+            }
             self.status.set_text(&model.status_line)?;
             for (item, state) in
                 [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
@@ -144,7 +172,24 @@ impl Tray {
             self.open.set_text(model.open_text)
         })();
         if let Err(e) = result {
+            // Forgotten: the next status applies everything again.
+            if let Ok(mut shown) = self.shown.lock() {
+                *shown = None;
+            }
             tracing::warn!("could not update the tray: {e}");
+        }
+    }
+
+    /// After a click a check item has ticked itself: puts the three ticks back to the
+    /// confirmed state (a change, if one was asked for, is shown when Exotel confirms it).
+    pub fn restore_ticks(&self, s: &Status) {
+        let model = MenuModel::for_status(s);
+        for (item, state) in
+            [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
+        {
+            if let Err(e) = item.set_checked(state.checked) {
+                tracing::warn!("could not update the tray: {e}");
+            }
         }
     }
 }
