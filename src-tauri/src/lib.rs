@@ -37,14 +37,13 @@ pub fn run() -> ExitCode {
     let _log = logging::init();
     let show_window = std::env::args().any(|a| a == "--show");
 
-    let built = tauri::Builder::default()
-        // First, so a second launch hands over before anything else starts.
-        // A second launch opens the running app's window, or closes it with --hide.
-        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-            if args.iter().any(|a| a == "--hide") { window::close(app) } else { window::open(app) }
-        }))
+    // First, so a second launch hands over before anything else starts.
+    // A second launch opens the running app's window, or closes it with --hide.
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+        if args.iter().any(|a| a == "--hide") { window::close(app) } else { window::open(app) }
+    }));
+    let built = shortcut::plugin(builder)
         .plugin(tauri_plugin_notification::init())
-        .plugin(shortcut::plugin())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .invoke_handler(commands::handler())
         .setup(move |app| {

@@ -10,6 +10,8 @@
 //! On macOS and Windows nothing is compiled in yet (the README says so): the app still goes
 //! offline on quit there.
 
+pub mod shortcut;
+
 use std::sync::Arc;
 
 use agent_core::{Agent, AwayEvent};
