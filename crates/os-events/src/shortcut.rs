@@ -83,7 +83,7 @@ impl FromStr for Shortcut {
             return Err(ShortcutError::Invalid("it is empty".into()));
         };
         let mut mask = 0;
-        for m in mods {
+        for &m in mods {
             mask |= match m.to_ascii_lowercase().as_str() {
                 "ctrl" | "control" | "cmdorctrl" | "commandorcontrol" | "cmdorcontrol" | "commandorctrl" => {
                     CONTROL
@@ -92,7 +92,7 @@ impl FromStr for Shortcut {
                 "shift" => SHIFT,
                 "super" | "meta" | "cmd" | "command" | "win" => SUPER,
                 "" => return Err(ShortcutError::Invalid(format!("\"{text}\" has an empty part"))),
-                other => return Err(ShortcutError::Invalid(format!("\"{other}\" is not a modifier"))),
+                _ => return Err(ShortcutError::Invalid(format!("\"{m}\" is not a modifier"))),
             };
         }
         let keysym = keysym(key).ok_or_else(|| ShortcutError::Invalid(format!("\"{key}\" is not a key")))?;
