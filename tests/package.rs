@@ -124,22 +124,35 @@ async fn the_deb_declares_and_holds_the_app_and_the_unpacked_app_reaches_its_tra
     assert!(!log.contains("panicked"), "no panic in the log:\n{log}");
 }
 
-/// A first run over SSH or in a container: no display, so one sentence and exit code 1, not a
-/// GTK panic.
+/// A first run over SSH, in a container, or with a stale DISPLAY: one sentence and exit code
+/// 1, not a GTK panic.
 #[test]
 fn without_a_display_the_app_says_so_in_one_sentence() {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(app_binary())
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line: {stderr}");
-    assert!(lines[0].contains("no graphical display") && lines[0].contains("exotel-agent"), "{stderr}");
+    for (display, wayland, says) in [
+        (None, None, "no graphical display"),
+        (Some(""), None, "no graphical display"),
+        (Some(":987"), None, "the X display :987 cannot be opened"),
+        (None, Some("wayland-987"), "the Wayland display wayland-987 does not exist"),
+    ] {
+        let mut cmd = Command::new(app_binary());
+        cmd.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+        if let Some(d) = display {
+            cmd.env("DISPLAY", d);
+        }
+        if let Some(w) = wayland {
+            cmd.env("WAYLAND_DISPLAY", w).env("XDG_RUNTIME_DIR", home.path());
+        }
+        let out = cmd
+            .env("HOME", home.path())
+            .env("XDG_STATE_HOME", home.path().join("state"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{display:?} {wayland:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "one line for {display:?} {wayland:?}: {stderr}");
+        assert!(lines[0].contains(says) && lines[0].contains("exotel-agent command line"), "{stderr}");
+    }
 }

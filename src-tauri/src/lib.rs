@@ -101,14 +101,12 @@ pub fn run() -> ExitCode {
 }
 
 /// On Linux, a sentence saying why there is no display to open, instead of GTK's panic.
-fn no_display() -> Option<&'static str> {
-    if cfg!(target_os = "linux")
-        && std::env::var_os("DISPLAY").is_none()
-        && std::env::var_os("WAYLAND_DISPLAY").is_none()
-    {
-        return Some(
-            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): run it from a desktop session, or use the exotel-agent command line",
-        );
+fn no_display() -> Option<String> {
+    #[cfg(target_os = "linux")]
+    if let Some(reason) = os_events::display::unavailable() {
+        return Some(format!(
+            "{reason}: run it from a desktop session, or use the exotel-agent command line"
+        ));
     }
     None
 }

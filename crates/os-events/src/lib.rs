@@ -10,6 +10,7 @@
 //! On macOS and Windows nothing is compiled in yet (the README says so): the app still goes
 //! offline on quit there.
 
+pub mod display;
 pub mod shortcut;
 
 use std::sync::Arc;
