@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds in release mode and prints one table (figure, budget, ok/OVER),
-# measured against the sandbox on loopback with the app under Xvfb. Writes docs/benchmarks.md.
+# measured against the sandbox on loopback with the app under Xvfb. Writes the table to
+# docs/benchmarks-latest.md (docs/benchmarks.md keeps the before/after history, by hand).
 # Extra arguments go to agent-bench (--changes N, --launches N, --idle-secs N).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,4 @@ bash scripts/install-deps.sh test
 cargo build --release --locked -p exotel-agent-tray --bins --features tauri/custom-protocol
 cargo build --release --locked -p exotel-agent
 cargo build --release --locked -p agent-bench
-exec target/release/agent-bench --write docs/benchmarks.md "$@"
+exec target/release/agent-bench --write docs/benchmarks-latest.md "$@"
