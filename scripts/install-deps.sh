@@ -10,7 +10,7 @@ what="${1:-build}"
 build_pkgs=(build-essential pkg-config curl file libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev)
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
-  dunst xdotool imagemagick x11-utils procps)
+  dunst xdotool imagemagick x11-utils procps rpm2cpio cpio)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

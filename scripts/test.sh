@@ -33,7 +33,7 @@ step "Tests: unit, sandbox, controller, keyring, command line, and the desktop a
 # server in a temporary HOME, so nothing here needs a display or a desktop session.
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
-step "The .deb: its contents, and its unpacked app started to the tray and quit"
+step "The packages: the .deb's contents and its unpacked app started to the tray and quit; the .rpm against it"
 cargo test -p desktop-e2e --locked --test package -- --ignored 2>&1 | tee -a "$log"
 
 step "The fault matrix, with its tally"

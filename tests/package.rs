@@ -19,19 +19,41 @@ use test_session::Desktop;
 
 const NAME: &str = "exotel-agent-tray";
 
-/// The one `.deb` under `target/release/bundle/deb`.
-fn the_deb() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/bundle/deb");
-    let debs: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The one package of `kind` (`deb`, `rpm`) under `target/release/bundle/<kind>`.
+fn the_package(kind: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/bundle").join(kind);
+    let found: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| {
             panic!("{}: {e}; build the package first: bash scripts/package.sh", dir.display())
         })
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "deb"))
+        .filter(|p| p.extension().is_some_and(|x| x == kind))
         .collect();
-    assert_eq!(debs.len(), 1, "exactly one .deb in {}: {debs:?}", dir.display());
-    debs.into_iter().next().unwrap()
+    assert_eq!(found.len(), 1, "exactly one .{kind} in {}: {found:?}", dir.display());
+    found.into_iter().next().unwrap()
+}
+
+fn the_deb() -> PathBuf {
+    the_package("deb")
+}
+
+/// Every regular file under `root`, as paths relative to it, sorted.
+fn files_under(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn control_field(deb: &Path, field: &str) -> String {
@@ -155,4 +177,41 @@ fn without_a_display_the_app_says_so_in_one_sentence() {
         assert_eq!(lines.len(), 1, "one line for {display:?} {wayland:?}: {stderr}");
         assert!(lines[0].contains(says) && lines[0].contains("exotel-agent command line"), "{stderr}");
     }
+}
+
+/// The .rpm (for Fedora/openSUSE) holds the same files as the .deb, the same binaries (but for
+/// the bundler's package-type mark), and carries the same version. It is not installed or started (no rpm system here); it is
+/// unpacked with rpm2cpio.
+#[test]
+#[ignore = "needs the release packages: bash scripts/package.sh (the test command builds them and runs this)"]
+fn the_rpm_holds_what_the_deb_holds() {
+    let (deb, rpm) = (the_deb(), the_package("rpm"));
+    let deb_root = tempfile::tempdir().unwrap();
+    assert!(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(deb_root.path()).status().unwrap().success());
+    let rpm_root = tempfile::tempdir().unwrap();
+    let unpack = format!("rpm2cpio '{}' | cpio -idm --quiet", rpm.display());
+    let status = Command::new("sh").arg("-c").arg(&unpack).current_dir(rpm_root.path()).status().unwrap();
+    assert!(status.success(), "{unpack}");
+
+    // The changelog is the .deb's alone (/usr/share/doc/<package>/changelog.gz).
+    let deb_files: Vec<String> =
+        files_under(deb_root.path()).into_iter().filter(|f| !f.ends_with("changelog.gz")).collect();
+    assert!(deb_files.len() >= 10, "{deb_files:?}");
+    assert_eq!(files_under(rpm_root.path()), deb_files);
+    let read = |root: &Path, bin: &str| std::fs::read(root.join(bin)).unwrap();
+    let cli = "usr/bin/exotel-agent";
+    assert!(read(deb_root.path(), cli) == read(rpm_root.path(), cli), "{cli} differs between the packages");
+    // The bundler marks the app's binary with its package type (for Tauri's updater): the two
+    // copies differ in exactly those bytes, "DEB" against "RPM".
+    let app = "usr/bin/exotel-agent-tray";
+    let (from_deb, from_rpm) = (read(deb_root.path(), app), read(rpm_root.path(), app));
+    assert_eq!(from_deb.len(), from_rpm.len());
+    let differ: Vec<usize> = (0..from_deb.len()).filter(|&i| from_deb[i] != from_rpm[i]).collect();
+    assert!(!differ.is_empty() && differ.len() <= 3, "{} bytes differ", differ.len());
+    let (first, last) = (differ[0], differ[differ.len() - 1]);
+    assert!(last - first < 3, "the differing bytes are together");
+    assert_eq!((&from_deb[first..first + 3], &from_rpm[first..first + 3]), (&b"DEB"[..], &b"RPM"[..]));
+
+    let name = rpm.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with(&format!("{NAME}-{}-", env!("CARGO_PKG_VERSION"))), "{name}");
 }
