@@ -1,10 +1,11 @@
 //! The Linux package as an IT admin installs it: the `.deb` that `scripts/package.sh` builds
 //! (the test command builds it first). Its control fields, its files (both binaries, the
 //! desktop entry, the icons, the documentation), and the unpacked app itself: started under
-//! Xvfb, it reaches its tray and exits cleanly when asked to (SIGTERM).
+//! Xvfb, it reaches its tray and exits cleanly when asked to (SIGTERM). The `.rpm` is checked
+//! against it.
 //!
-//! Ignored by a plain `cargo test` (it needs the release package, a long build); the test
-//! command runs it with `--ignored` after building the package. Also here: the first run
+//! Those two are ignored by a plain `cargo test` (they need the release packages, a long
+//! build); the test command runs them with `--ignored` after building the packages. Also here: the first run
 //! without a display.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
