@@ -88,9 +88,6 @@ impl Accounts {
         Ok(self.settings.load()?.settings.account)
     }
 
-    /// Validates, then stores. A token is minted and the user read; only when both succeed are
-    /// the secret and token put in the keyring and the account in the settings file. On any
-    /// failure nothing is kept, and the error names the input that was wrong.
     /// What the sign-in form starts with: this agent's own account if one is saved, else the
     /// admin's presets ([`crate::presets`]). A settings file that cannot be read counts as no
     /// account here (signing in says why).
@@ -98,6 +95,9 @@ impl Accounts {
         SignInDefaults::resolve(self.account().ok().flatten().as_ref(), Presets::load())
     }
 
+    /// Validates, then stores. A token is minted and the user read; only when both succeed are
+    /// the secret and token put in the keyring and the account in the settings file. On any
+    /// failure nothing is kept, and the error names the input that was wrong.
     pub async fn sign_in(&self, input: SignInInput) -> Result<(Arc<Session>, User)> {
         let checked = input.check()?;
         let (session, user) = self.check_with_exotel(&checked).await?;

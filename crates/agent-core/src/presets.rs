@@ -69,20 +69,16 @@ impl Presets {
     /// The presets of this process: its environment over the system file.
     pub fn load() -> LoadedPresets {
         let path = std::env::var_os(PRESETS_FILE_ENV).map_or_else(system_file, PathBuf::from);
-        let file = match std::fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                let warning = format!("the preset settings in {} could not be read ({e})", path.display());
-                tracing::warn!("{warning}");
-                let presets = Self::from_sources(None, |name| std::env::var(name).ok()).presets;
-                return LoadedPresets { presets, warning: Some(warning) };
-            }
+        let (file, unreadable) = match std::fs::read(&path) {
+            Ok(bytes) => (Some(bytes), None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
+            Err(e) => (None, Some(format!("could not be read ({e})"))),
         };
         let mut loaded = Self::from_sources(file.as_deref(), |name| std::env::var(name).ok());
-        if let Some(w) = &mut loaded.warning {
-            *w = format!("the preset settings in {} are ignored: {w}", path.display());
-            tracing::warn!("{w}");
+        if let Some(why) = unreadable.or_else(|| loaded.warning.take().map(|w| format!("are ignored: {w}"))) {
+            let warning = format!("the preset settings in {} {why}", path.display());
+            tracing::warn!("{warning}");
+            loaded.warning = Some(warning);
         }
         loaded
     }
