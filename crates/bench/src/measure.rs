@@ -317,10 +317,8 @@ fn ticks_by_thread(root: u32) -> std::collections::BTreeMap<String, u64> {
         for task in std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten() {
             let dir = task.path();
             let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
-            let Some(ticks) = std::fs::read_to_string(dir.join("stat")).ok().and_then(|stat| {
-                let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-                Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-            }) else {
+            let Some(ticks) = std::fs::read_to_string(dir.join("stat")).ok().as_deref().and_then(stat_ticks)
+            else {
                 continue;
             };
             let tid = dir.file_name().and_then(|t| t.to_str()).unwrap_or_default().to_owned();
@@ -330,16 +328,19 @@ fn ticks_by_thread(root: u32) -> std::collections::BTreeMap<String, u64> {
     out
 }
 
-/// CPU seconds used so far by `root` and its descendants (utime + stime, in clock ticks of
-/// 1/100 s, Linux's fixed USER_HZ).
+/// utime + stime from a `/proc/.../stat` line, in clock ticks of 1/100 s (Linux's fixed
+/// USER_HZ).
+fn stat_ticks(stat: &str) -> Option<u64> {
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
+/// CPU seconds used so far by `root` and its descendants.
 fn cpu_secs(root: u32) -> f64 {
     let ticks: u64 = tree(root)
         .iter()
         .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-        .filter_map(|stat| {
-            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-        })
+        .filter_map(|stat| stat_ticks(&stat))
         .sum();
     ticks as f64 / 100.0
 }
