@@ -7,9 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/install-deps.sh test
-# The app exactly as `scripts/package.sh` builds it (so the figures are the shipped binary's,
-# and the two share one build), then the command line and the benchmark itself.
-cargo build --release --locked -p exotel-agent-tray --bins --features tauri/custom-protocol
-cargo build --release --locked -p exotel-agent
+bash scripts/build-release.sh
 cargo build --release --locked -p agent-bench
 exec target/release/agent-bench --write docs/benchmarks-latest.md "$@"

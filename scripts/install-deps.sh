@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running or testing Exotel Agent Tray needs, and only what is missing.
-#   scripts/install-deps.sh build   # to build and run the app
-#   scripts/install-deps.sh test    # the above, plus what the tests need
+#   scripts/install-deps.sh build     # to build and run the app
+#   scripts/install-deps.sh package   # the above, plus npm (Tauri's CLI comes from its registry)
+#   scripts/install-deps.sh test      # all of the above, plus what the tests need
 # On Debian/Ubuntu it uses apt-get (as root, or through sudo). Elsewhere it lists what to
 # install and stops.
 set -euo pipefail
@@ -14,6 +15,8 @@ test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-dri
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+# npm fetches Tauri's CLI (scripts/tauri-cli.sh); an npm already on PATH (from apt or not) does.
+if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 

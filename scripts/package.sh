@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-bash scripts/install-deps.sh build
+bash scripts/install-deps.sh package
 args=("$@")
 if [ "${#args[@]}" -eq 0 ]; then
   case "$(uname -s)" in

@@ -6,11 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/install-deps.sh build
-# Built as scripts/package.sh and scripts/bench.sh build it, so the three share one build.
-cargo build --locked --release -p exotel-agent-tray --bins --features tauri/custom-protocol
-cargo build --locked --release -p exotel-agent
-if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  echo "No graphical display here (DISPLAY and WAYLAND_DISPLAY are unset), so the tray app cannot start: run this from a desktop session, or use the command line, target/release/exotel-agent --help." >&2
-  exit 1
-fi
+bash scripts/build-release.sh
+# Without a usable display the app itself says so in one sentence and exits 1.
 exec target/release/exotel-agent-tray --show "$@"
