@@ -7,6 +7,9 @@ use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+/// Lines waiting to be written to the log file.
+const LOG_QUEUE_LINES: usize = 1024;
+
 /// Keep the guard alive for the life of the app: dropping it flushes the file.
 pub fn init() -> Option<WorkerGuard> {
     let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -27,7 +30,14 @@ pub fn init() -> Option<WorkerGuard> {
     });
     match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            // tracing-appender's default queue holds 128,000 lines, and its slots are written
+            // when it is made: 4 MB of memory for the life of the app (profiled with
+            // `agent-bench --memory-only`, docs/benchmarks.md). The app logs a few lines per
+            // change, so 1,024 is ample; a line that finds the queue full is dropped rather
+            // than stall the tray's thread on a slow disk.
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .finish(appender);
             let file_layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false);
             let _ = tracing_subscriber::registry().with(filter()).with(stderr).with(file_layer).try_init();
             Some(guard)

@@ -24,6 +24,11 @@ async fn main() {
     let idle_secs: u64 = flag(&args, "--idle-secs").unwrap_or(60);
 
     let mut table = Table::default();
+    if args.iter().any(|a| a == "--memory-only") {
+        table.rows.extend(measure::memory().await);
+        println!("{}", table.render());
+        return;
+    }
     eprintln!("toggle latency: {changes} changes and {changes} raw requests...");
     let toggle = measure::toggle_latency(changes).await;
     table.rows.extend(toggle.rows());

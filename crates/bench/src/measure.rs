@@ -284,6 +284,56 @@ fn pss_mb(root: u32) -> f64 {
     kb as f64 / 1024.0
 }
 
+/// Where the PSS of `root` and its descendants goes: kB per mapped file (or `[heap]`,
+/// `[anon]`, `[stack]`...), largest first, from `/proc/<pid>/smaps`. Printed by
+/// `agent-bench --profile-memory` (the profile behind the memory figures).
+pub fn pss_by_mapping(root: u32) -> Vec<(String, u64)> {
+    let mut by: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for pid in tree(root) {
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+        let mut name = String::new();
+        for line in text.lines() {
+            let mut words = line.split_whitespace();
+            let first = words.next().unwrap_or_default();
+            if first.contains('-') && !first.ends_with(':') {
+                // A mapping's header: range perms offset dev inode [path].
+                let path = words.nth(4).unwrap_or("[anon]");
+                let file = path.rsplit('/').next().unwrap_or(path);
+                name = format!("{}: {file}", comm.trim());
+            } else if first == "Pss:" {
+                let kb: u64 = words.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+                *by.entry(name.clone()).or_insert(0) += kb;
+            }
+        }
+    }
+    let mut out: Vec<(String, u64)> = by.into_iter().filter(|(_, kb)| *kb > 0).collect();
+    out.sort_by_key(|(_, kb)| std::cmp::Reverse(*kb));
+    out
+}
+
+fn print_profile(phase: &str, root: u32) {
+    let Some(dir) = std::env::var_os("AGENT_BENCH_PROFILE_MEMORY") else {
+        return;
+    };
+    // Each process's whole smaps, for a closer look.
+    let dir = std::path::PathBuf::from(dir);
+    if std::fs::create_dir_all(&dir).is_ok() {
+        for pid in tree(root) {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+            let name = format!("{}-{}-{pid}.smaps", phase.replace(' ', "-"), comm.trim());
+            let _ = std::fs::write(dir.join(name), smaps);
+        }
+    }
+    let rows = pss_by_mapping(root);
+    let total: u64 = rows.iter().map(|(_, kb)| kb).sum();
+    eprintln!("PSS by mapping, {phase}: {:.1} MB in all", total as f64 / 1024.0);
+    for (name, kb) in rows.iter().take(40) {
+        eprintln!("  {:>8.1} MB  {name}", *kb as f64 / 1024.0);
+    }
+}
+
 /// `root` and all its descendants.
 fn tree(root: u32) -> Vec<u32> {
     let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
@@ -353,6 +403,7 @@ pub async fn memory() -> Vec<Row> {
     logged_at(&state, "status confirmed by Exotel").await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let tray = pss_mb(app.id());
+    print_profile("tray only", app.id());
 
     // A second launch opens the running app's window (single instance).
     let mut second = bench.launch(&state, &["--show"]);
@@ -360,6 +411,7 @@ pub async fn memory() -> Vec<Row> {
     logged_at(&state, "window opened").await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let window = pss_mb(app.id());
+    print_profile("window open", app.id());
 
     // A third launch with --hide closes the running app's window.
     let mut third = bench.launch(&state, &["--hide"]);
@@ -367,6 +419,7 @@ pub async fn memory() -> Vec<Row> {
     logged_at(&state, "window closed").await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after = pss_mb(app.id());
+    print_profile("after close", app.id());
     let _ = app.kill();
     let _ = app.wait();
     vec![
