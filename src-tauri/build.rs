@@ -1,21 +1,5 @@
-/// The window may call exactly these commands; `capabilities/main.json` grants them.
-const COMMANDS: &[&str] = &[
-    "get_status",
-    "get_account",
-    "sign_in_form",
-    "sign_in",
-    "sign_out",
-    "set_availability",
-    "refresh",
-    "try_sandbox",
-    "get_preferences",
-    "set_preferences",
-    "start_break",
-    "end_break",
-    "get_history",
-    "close_window",
-    "quit",
-];
+// COMMANDS: the commands the page may call (one list, shared with the app).
+include!("src/command_names.rs");
 
 fn main() {
     let attributes =

@@ -1,5 +1,7 @@
-//! The commands the window may call. Each is a thin call into the core; errors reach the
-//! window as `{kind, message, field}` ([`ErrorInfo`]) and no command ever returns a secret.
+//! The commands the page may call, answered in the tray process: the window process passes
+//! each call here over its [`crate::link`] ([`dispatch`]). Each is a thin call into the core;
+//! errors reach the page as `{kind, message, field}` ([`ErrorInfo`]) and no command ever returns a
+//! secret. Arguments arrive as the page sent them (camelCase keys, as Tauri's own commands take).
 
 use std::time::Duration;
 
@@ -8,39 +10,61 @@ use agent_core::{
 };
 use exotel_api::{Device, KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
-use serde::Serialize;
-use tauri::{AppHandle, State};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_autostart::ManagerExt;
 
 use crate::{AppState, quit, shortcut};
 
 type CmdResult<T> = Result<T, ErrorInfo>;
 
-/// Every command, for `invoke_handler` (and `build.rs`'s permission list).
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        get_status,
-        get_account,
-        sign_in_form,
-        sign_in,
-        sign_out,
-        set_availability,
-        refresh,
-        try_sandbox,
-        get_preferences,
-        set_preferences,
-        start_break,
-        end_break,
-        get_history,
-        close_window,
-        quit
-    ]
+/// Answers the page's call of `command` (one of [`crate::command_names::COMMANDS`]) with `args`.
+pub async fn dispatch(app: AppHandle, command: &str, args: Value) -> CmdResult<Value> {
+    let Some(state) = app.try_state::<AppState>() else {
+        return Err(invalid_input("the app is still starting".into()));
+    };
+    let state = state.inner();
+    match command {
+        "get_status" => to_value(state.agent.status()),
+        "get_account" => to_value(get_account(state).await),
+        "sign_in_form" => to_value(sign_in_form(state)),
+        "sign_in" => to_value(sign_in(state, parse(args)?).await?),
+        "sign_out" => to_value(sign_out(state).await?),
+        "set_availability" => to_value(set_availability(state, parse(args)?).await?),
+        "refresh" => to_value(state.agent.refresh(Source::Sync).await.map_err(|e| e.info())?),
+        "try_sandbox" => to_value(try_sandbox(state).await?),
+        "get_preferences" => to_value(preferences_view(state, None)),
+        "set_preferences" => to_value(set_preferences(&app, state, parse(args)?)?),
+        "start_break" => to_value(start_break(state, parse(args)?).await?),
+        "end_break" => to_value(state.agent.end_break().await.map_err(|e| e.info())?),
+        "get_history" => to_value(get_history(state)?),
+        // Escape in the window: it closes; the app stays in the tray.
+        "close_window" => {
+            crate::window::close();
+            Ok(Value::Null)
+        }
+        // Quits the app (going offline first if the agent asked for that).
+        "quit" => {
+            quit::quit(&app);
+            Ok(Value::Null)
+        }
+        other => Err(invalid_input(format!("unknown command {other:?}"))),
+    }
 }
 
-/// The status as last published.
-#[tauri::command]
-fn get_status(state: State<'_, AppState>) -> Status {
-    state.agent.status()
+fn invalid_input(message: String) -> ErrorInfo {
+    ErrorInfo { kind: "invalid_input".into(), message, field: None, at: now_ms() }
+}
+
+/// The page's arguments, or a clear error naming what is wrong with them.
+fn parse<T: DeserializeOwned>(args: Value) -> CmdResult<T> {
+    serde_json::from_value(args).map_err(|e| invalid_input(format!("invalid arguments: {e}")))
+}
+
+fn to_value<T: Serialize>(value: T) -> CmdResult<Value> {
+    serde_json::to_value(value).map_err(|e| invalid_input(format!("could not encode the reply: {e}")))
 }
 
 /// The account the app is signed in with (no secret).
@@ -50,10 +74,9 @@ struct AccountView {
     sandbox: bool,
 }
 
-#[tauri::command]
-async fn get_account(state: State<'_, AppState>) -> CmdResult<AccountView> {
+async fn get_account(state: &AppState) -> AccountView {
     let sandbox = state.sandbox.lock().await.is_some();
-    Ok(AccountView { account: state.agent.account().await, sandbox })
+    AccountView { account: state.agent.account().await, sandbox }
 }
 
 #[derive(Serialize)]
@@ -71,52 +94,50 @@ struct SignInForm {
     defaults: SignInDefaults,
 }
 
-#[tauri::command]
-fn sign_in_form(state: State<'_, AppState>) -> SignInForm {
+fn sign_in_form(state: &AppState) -> SignInForm {
     SignInForm {
         known: KNOWN_HOSTS.iter().map(|(label, url)| HostChoice { label, url }).collect(),
         defaults: state.agent.sign_in_defaults(),
     }
 }
 
-#[tauri::command]
-async fn sign_in(
-    state: State<'_, AppState>,
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SignInArgs {
     host: String,
     app_id: String,
-    secret: String,
+    secret: Secret,
     user_id: String,
-) -> CmdResult<Status> {
-    let input = SignInInput { host, app_id, secret: Secret::new(secret), user_id };
+}
+
+async fn sign_in(state: &AppState, args: SignInArgs) -> CmdResult<Status> {
+    let SignInArgs { host, app_id, secret, user_id } = args;
+    let input = SignInInput { host, app_id, secret, user_id };
     state.agent.sign_in(input).await.map_err(|e| e.info())
 }
 
-#[tauri::command]
-async fn sign_out(state: State<'_, AppState>) -> CmdResult<Status> {
+async fn sign_out(state: &AppState) -> CmdResult<Status> {
     let result = state.agent.sign_out().await.map_err(|e| e.info());
     state.sandbox.lock().await.take();
     result
 }
 
 /// `target`: `offline`, `phone` or `sip`.
-#[tauri::command]
-async fn set_availability(state: State<'_, AppState>, target: String) -> CmdResult<Status> {
-    let target = match target.as_str() {
+#[derive(Deserialize)]
+struct AvailabilityArgs {
+    target: String,
+}
+
+async fn set_availability(state: &AppState, args: AvailabilityArgs) -> CmdResult<Status> {
+    let target = match args.target.as_str() {
         "offline" => Target::Offline,
         "phone" => Target::Receiving(Device::Phone),
         "sip" => Target::Receiving(Device::Sip),
         other => {
-            let message = format!("unknown target {other:?}: expected offline, phone or sip");
-            return Err(ErrorInfo { kind: "invalid_input".into(), message, field: None, at: now_ms() });
+            return Err(invalid_input(format!("unknown target {other:?}: expected offline, phone or sip")));
         }
     };
     state.agent.change(target, Source::Window).await.map_err(|e| e.info())
-}
-
-/// Reads the status from Exotel now (the window calls it once when it opens).
-#[tauri::command]
-async fn refresh(state: State<'_, AppState>) -> CmdResult<Status> {
-    state.agent.refresh(Source::Sync).await.map_err(|e| e.info())
 }
 
 /// The preferences, with what could not be applied.
@@ -132,22 +153,17 @@ fn preferences_view(state: &AppState, autostart_error: Option<String>) -> Prefer
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
 }
 
-#[tauri::command]
-fn get_preferences(state: State<'_, AppState>) -> PreferencesView {
-    preferences_view(&state, None)
+/// Saves the preferences and applies the shortcut and start-at-login ones.
+#[derive(Deserialize)]
+struct PreferencesArgs {
+    preferences: Preferences,
 }
 
-/// Saves the preferences and applies the shortcut and start-at-login ones.
-#[tauri::command]
-fn set_preferences(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    preferences: Preferences,
-) -> CmdResult<PreferencesView> {
+fn set_preferences(app: &AppHandle, state: &AppState, args: PreferencesArgs) -> CmdResult<PreferencesView> {
     let before = state.agent.preferences();
-    let saved = state.agent.set_preferences(preferences).map_err(|e| e.info())?;
+    let saved = state.agent.set_preferences(args.preferences).map_err(|e| e.info())?;
     if saved.shortcut != before.shortcut {
-        let error = shortcut::apply(&app, &saved.shortcut);
+        let error = shortcut::apply(app, &saved.shortcut);
         if let Ok(mut slot) = state.shortcut_error.lock() {
             *slot = error;
         }
@@ -155,45 +171,30 @@ fn set_preferences(
     let autolaunch = app.autolaunch();
     let applied = if saved.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
     let autostart_error = applied.err().map(|e| format!("Start at login could not be changed: {e}"));
-    Ok(preferences_view(&state, autostart_error))
+    Ok(preferences_view(state, autostart_error))
 }
 
 /// A break of `seconds` (the window offers 5, 15, 30 and 60 minutes).
-#[tauri::command]
-async fn start_break(state: State<'_, AppState>, seconds: u64) -> CmdResult<Status> {
-    state.agent.start_break(Duration::from_secs(seconds)).await.map_err(|e| e.info())
+#[derive(Deserialize)]
+struct BreakArgs {
+    seconds: u64,
 }
 
-#[tauri::command]
-async fn end_break(state: State<'_, AppState>) -> CmdResult<Status> {
-    state.agent.end_break().await.map_err(|e| e.info())
+async fn start_break(state: &AppState, args: BreakArgs) -> CmdResult<Status> {
+    state.agent.start_break(Duration::from_secs(args.seconds)).await.map_err(|e| e.info())
 }
 
 /// The kept history, newest first.
-#[tauri::command]
-fn get_history(state: State<'_, AppState>) -> CmdResult<Vec<Change>> {
+fn get_history(state: &AppState) -> CmdResult<Vec<Change>> {
     let Some(history) = &state.history else { return Ok(Vec::new()) };
     let mut changes = history.read().map_err(|e| e.info())?;
     changes.reverse();
     Ok(changes)
 }
 
-/// Closes the window (Escape); the app stays in the tray.
-#[tauri::command]
-fn close_window(app: AppHandle) {
-    crate::window::close(&app);
-}
-
-/// Quits the app (going offline first if the agent asked for that).
-#[tauri::command]
-fn quit(app: AppHandle) {
-    quit::quit(&app);
-}
-
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
 /// keeping nothing in the keyring or settings.
-#[tauri::command]
-async fn try_sandbox(state: State<'_, AppState>) -> CmdResult<Status> {
+async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
     let mut sandbox = state.sandbox.lock().await;
     if sandbox.is_none() {
         let started = Sandbox::start().await.map_err(|e| {
@@ -209,4 +210,21 @@ async fn try_sandbox(state: State<'_, AppState>) -> CmdResult<Status> {
         user_id: DEMO_USER_ID.to_owned(),
     };
     state.agent.sign_in_in_memory(input).await.map_err(|e| e.info())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::command_names::COMMANDS;
+
+    /// A command the window may not call fails in the page with "not allowed": each one must be
+    /// granted by the window's capability.
+    #[test]
+    fn the_window_is_granted_every_command() {
+        let capability = include_str!("../capabilities/main.json");
+        for command in COMMANDS {
+            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(capability.contains(&permission), "capabilities/main.json lacks {permission}");
+        }
+    }
 }

@@ -7,13 +7,10 @@ use std::sync::Arc;
 
 use agent_core::present::notice;
 use agent_core::{Agent, Status};
-use tauri::{AppHandle, Emitter};
+use tauri::AppHandle;
 use tauri_plugin_notification::NotificationExt;
 
 use crate::tray::Tray;
-
-/// The event the window listens to; its payload is the [`Status`].
-pub const STATUS_EVENT: &str = "status";
 
 pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
     let mut updates = agent.controller().subscribe();
@@ -38,9 +35,7 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
             }
             let now = updates.borrow_and_update().clone();
             tray.show(&now);
-            if let Err(e) = app.emit(STATUS_EVENT, &now) {
-                tracing::warn!("could not send the status to the window: {e}");
-            }
+            crate::window::send_status(&now);
             if let Some(n) = notice(&before, &now) {
                 let shown = app.notification().builder().title(&n.title).body(&n.body).show();
                 match shown {

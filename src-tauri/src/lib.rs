@@ -3,13 +3,17 @@
 //! each status the controller publishes becomes a tray icon, menu ticks, a notification and an
 //! event for the window ([`forward`]). No API call or business rule lives here.
 
+#[cfg(test)]
+mod command_names;
 mod commands;
 mod forward;
+mod link;
 mod logging;
 mod quit;
 mod shortcut;
 mod tray;
 mod window;
+mod window_process;
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -28,11 +32,17 @@ pub struct AppState {
     pub shortcut_error: Mutex<Option<String>>,
 }
 
-/// Starts the app; returns when it quits.
+/// Starts the app; returns when it quits. With [`link::WINDOW_FLAG`] (given only by the app
+/// itself) it is the window's process instead ([`window_process`]).
 pub fn run() -> ExitCode {
     if let Some(reason) = no_display() {
         eprintln!("exotel-agent-tray: {reason}");
         return ExitCode::from(1);
+    }
+    if std::env::args().nth(1).as_deref() == Some(link::WINDOW_FLAG) {
+        // Its log lines go to standard error: the log file has one writer, the tray process.
+        logging::init_stderr();
+        return window_process::run(context());
     }
     let _log = logging::init();
     let show_window = std::env::args().any(|a| a == "--show");
@@ -40,12 +50,11 @@ pub fn run() -> ExitCode {
     // First, so a second launch hands over before anything else starts.
     // A second launch opens the running app's window, or closes it with --hide.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-        if args.iter().any(|a| a == "--hide") { window::close(app) } else { window::open(app) }
+        if args.iter().any(|a| a == "--hide") { window::close() } else { window::open(app) }
     }));
     let built = shortcut::plugin(builder)
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
-        .invoke_handler(commands::handler())
         .setup(move |app| {
             let accounts = Accounts::default_location()?;
             let history = History::default_location().ok();
@@ -82,7 +91,7 @@ pub fn run() -> ExitCode {
             }
             Ok(())
         })
-        .build(tauri::generate_context!());
+        .build(context());
     let app = match built {
         Ok(app) => app,
         Err(e) => {
@@ -91,13 +100,18 @@ pub fn run() -> ExitCode {
         }
     };
     app.run(|_app, event| {
-        // Closing the window keeps the app in the tray; only quitting (an explicit exit code)
+        // The tray process has no window of its own; only quitting (an explicit exit code)
         // ends it.
         if let RunEvent::ExitRequested { api, code: None, .. } = event {
             api.prevent_exit();
         }
     });
     ExitCode::SUCCESS
+}
+
+/// The app's configuration and the page's files, embedded once for both processes.
+fn context() -> tauri::Context {
+    tauri::generate_context!()
 }
 
 /// On Linux, a sentence saying why there is no display to open, instead of GTK's panic.

@@ -48,3 +48,10 @@ pub fn init() -> Option<WorkerGuard> {
         }
     }
 }
+
+/// Logs to stderr only: the window process's (the tray process keeps the file).
+pub fn init_stderr() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
+    let _ = tracing_subscriber::registry().with(filter).with(stderr).try_init();
+}

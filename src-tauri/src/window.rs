@@ -1,42 +1,143 @@
-//! The window: created when opened, destroyed when closed (its WebKit processes end with it),
-//! while the app stays in the tray.
+//! The window, as the tray process sees it: a child process (this binary with
+//! [`WINDOW_FLAG`]), started when the window is opened and ended when it is closed, so that
+//! WebKit's memory goes with it (see [`crate::link`] for why and how they talk). At most one is
+//! open; opening it again brings it to the front.
 
-use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
+use std::process::Stdio;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-pub const MAIN: &str = "main";
+use agent_core::Status;
+use tauri::AppHandle;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
 
-/// Shows the window, creating it if it is not open.
-pub fn open(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(MAIN) {
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
-        return;
-    }
-    let built = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
-        .title("Exotel Agent Tray")
-        .inner_size(420.0, 700.0)
-        .min_inner_size(360.0, 420.0)
-        .build();
-    match built {
-        Ok(w) => {
-            tracing::info!("window opened");
-            w.on_window_event(|event| {
-                if let tauri::WindowEvent::Destroyed = event {
-                    tracing::info!("window closed");
-                }
-            });
-        }
-        Err(e) => tracing::error!("could not open the window: {e}"),
-    }
+use crate::link::{self, ToTray, ToWindow, WINDOW_FLAG};
+
+/// The event the page listens to; its payload is the [`Status`].
+pub const STATUS_EVENT: &str = "status";
+
+/// The open window's process: where messages for it go.
+struct Open {
+    generation: u64,
+    to_window: mpsc::UnboundedSender<ToWindow>,
 }
 
-/// Closes (destroys) the window: its web view and WebKit's processes go with it; the app stays
-/// in the tray.
-pub fn close(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(MAIN)
-        && let Err(e) = w.close()
-    {
-        tracing::warn!("could not close the window: {e}");
+static OPEN: Mutex<Option<Open>> = Mutex::new(None);
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+fn with_open<T>(f: impl FnOnce(&mut Option<Open>) -> T) -> T {
+    // A poisoned lock only means a panic elsewhere while holding it; the slot is still usable.
+    let mut slot = OPEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&mut slot)
+}
+
+/// Shows the window: brings the open one to the front, or starts its process.
+pub fn open(app: &AppHandle) {
+    with_open(|slot| {
+        if let Some(open) = slot.as_ref()
+            && open.to_window.send(ToWindow::Focus).is_ok()
+        {
+            return;
+        }
+        let (to_window, outbox) = mpsc::unbounded_channel();
+        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
+        *slot = Some(Open { generation, to_window: to_window.clone() });
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = serve(app, generation, to_window, outbox).await {
+                tracing::error!("could not open the window: {e}");
+                forget(generation);
+            }
+        });
+    });
+}
+
+/// Closes the window, if it is open: its process ends, and WebKit's with it.
+pub fn close() {
+    with_open(|slot| {
+        if let Some(open) = slot.as_ref() {
+            let _ = open.to_window.send(ToWindow::Close);
+        }
+    });
+}
+
+/// Sends the page the status just published, if the window is open.
+pub fn send_status(status: &Status) {
+    with_open(|slot| {
+        let Some(open) = slot.as_ref() else { return };
+        match serde_json::to_value(status) {
+            Ok(payload) => {
+                let _ = open.to_window.send(ToWindow::Event { name: STATUS_EVENT.into(), payload });
+            }
+            Err(e) => tracing::warn!("could not send the status to the window: {e}"),
+        }
+    });
+}
+
+/// Forgets the window process `generation` once it has ended (unless another replaced it).
+fn forget(generation: u64) {
+    with_open(|slot| {
+        if slot.as_ref().is_some_and(|o| o.generation == generation) {
+            *slot = None;
+        }
+    });
+}
+
+/// Runs one window process: starts it, passes it `outbox`, answers its calls, and returns when
+/// it has ended.
+async fn serve(
+    app: AppHandle,
+    generation: u64,
+    to_window: mpsc::UnboundedSender<ToWindow>,
+    mut outbox: mpsc::UnboundedReceiver<ToWindow>,
+) -> std::io::Result<()> {
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .arg(WINDOW_FLAG)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()?;
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(std::io::Error::other("the window process has no pipes"));
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    loop {
+        tokio::select! {
+            line = lines.next_line() => match line {
+                Ok(Some(line)) => answer(&app, &to_window, &line),
+                // The window process has ended (or closed its output, which is the same to us).
+                _ => break,
+            },
+            Some(message) = outbox.recv() => {
+                let line = link::encode(&message);
+                if stdin.write_all(line.as_bytes()).await.is_err() || stdin.flush().await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    // From here on, opening the window starts a new process.
+    forget(generation);
+    drop(stdin);
+    let status = child.wait().await?;
+    tracing::info!(%status, "window closed");
+    Ok(())
+}
+
+/// One line from the window process.
+fn answer(app: &AppHandle, to_window: &mpsc::UnboundedSender<ToWindow>, line: &str) {
+    match link::decode::<ToTray>(line) {
+        Some(ToTray::Opened) => tracing::info!("window opened"),
+        Some(ToTray::Call { id, command, args }) => {
+            let (app, replies) = (app.clone(), to_window.clone());
+            tauri::async_runtime::spawn(async move {
+                let result = crate::commands::dispatch(app, &command, args).await;
+                let _ = replies.send(ToWindow::reply(id, result));
+            });
+        }
+        // Never the line itself: it may be anything, a secret included.
+        None => tracing::debug!("a line from the window process that is not a message"),
     }
 }

@@ -1,0 +1,103 @@
+//! What the tray process and its window process say to each other, one JSON object a line over
+//! the window process's standard input and output.
+//!
+//! The window runs in a process of its own (this binary with [`WINDOW_FLAG`]) so that closing it
+//! gives back all the memory WebKit took: its web and network processes, and the GL libraries it
+//! maps into the process that shows it (measured in `docs/benchmarks.md`). The tray process keeps
+//! the agent, the tray, notifications and every rule; the window process only draws the page and
+//! passes each command the page calls to the tray process, which answers it
+//! ([`crate::commands::dispatch`]).
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The argument that starts this binary as the window process.
+pub const WINDOW_FLAG: &str = "--window";
+
+/// From the tray process to the window process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWindow {
+    /// The answer to [`ToTray::Call`] `id`: the command's value, or its error (`ok: false`).
+    Reply { id: u64, ok: bool, value: Value },
+    /// An event for the page (the status, each time it is published).
+    Event { name: String, payload: Value },
+    /// Show the window and bring it to the front.
+    Focus,
+    /// Close the window (the window process then ends).
+    Close,
+}
+
+impl ToWindow {
+    pub fn reply<E: Serialize>(id: u64, result: Result<Value, E>) -> Self {
+        match result {
+            Ok(value) => Self::Reply { id, ok: true, value },
+            Err(e) => Self::Reply { id, ok: false, value: serde_json::to_value(e).unwrap_or(Value::Null) },
+        }
+    }
+}
+
+/// From the window process to the tray process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToTray {
+    /// The page called `command` with `args` (the page's own argument object).
+    Call { id: u64, command: String, args: Value },
+    /// The window is built and shown.
+    Opened,
+}
+
+/// One message as a line.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // Serialising these enums cannot fail: their keys are strings and values JSON already.
+    let mut line = serde_json::to_string(message).unwrap_or_default();
+    line.push('\n');
+    line
+}
+
+/// A line as a message; `None` for anything else (a stray line another library printed, say).
+pub fn decode<T: DeserializeOwned>(line: &str) -> Option<T> {
+    serde_json::from_str(line.trim()).ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_message_survives_the_line() {
+        let to_window = [
+            ToWindow::reply::<()>(7, Ok(json!({"availability": "offline"}))),
+            ToWindow::reply(8, Err(json!({"kind": "auth", "message": "wrong secret"}))),
+            ToWindow::Event { name: "status".into(), payload: json!({"device": "sip"}) },
+            ToWindow::Focus,
+            ToWindow::Close,
+        ];
+        for m in to_window {
+            let line = encode(&m);
+            assert!(line.ends_with('\n') && !line.trim_end().contains('\n'), "one line: {line:?}");
+            assert_eq!(decode::<ToWindow>(&line), Some(m));
+        }
+        let call = ToTray::Call { id: 1, command: "sign_in".into(), args: json!({"appId": "a\nb"}) };
+        assert_eq!(decode::<ToTray>(&encode(&call)), Some(call));
+        assert_eq!(decode::<ToTray>(&encode(&ToTray::Opened)), Some(ToTray::Opened));
+    }
+
+    #[test]
+    fn a_reply_says_whether_the_command_failed() {
+        let failed = ToWindow::reply(3, Err(json!({"kind": "network"})));
+        assert_eq!(failed, ToWindow::Reply { id: 3, ok: false, value: json!({"kind": "network"}) });
+    }
+
+    #[test]
+    fn stray_lines_are_not_messages() {
+        for line in
+            ["", "Gtk-WARNING: whatever", "{\"type\":\"launch_missiles\"}", "[1,2]", "{\"type\":\"call\"}"]
+        {
+            assert_eq!(decode::<ToTray>(line), None, "{line:?}");
+        }
+    }
+}

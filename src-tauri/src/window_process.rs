@@ -1,0 +1,164 @@
+//! The window process (this binary with [`crate::link::WINDOW_FLAG`], started by the tray
+//! process): it shows the page, passes every command the page calls to the tray process and
+//! the reply back, and passes the tray's events to the page. It holds no account, secret or
+//! rule. It ends when its window closes, or when the tray process is gone (its input ends).
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tauri::ipc::{Invoke, InvokeBody, InvokeError};
+use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::link::{self, ToTray, ToWindow};
+
+/// The window's label (`capabilities/main.json` grants it the app's commands).
+pub const MAIN: &str = "main";
+
+type Reply = Result<Value, Value>;
+
+/// The way to the tray process: calls waiting for their reply, and the outgoing messages.
+#[derive(Clone)]
+struct TrayLink {
+    next_id: Arc<AtomicU64>,
+    waiting: Arc<Mutex<HashMap<u64, oneshot::Sender<Reply>>>>,
+    to_tray: mpsc::UnboundedSender<ToTray>,
+}
+
+impl TrayLink {
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Reply>>> {
+        self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Calls `command` in the tray process; resolves with its reply.
+    fn call(&self, command: String, args: Value) -> impl Future<Output = Reply> + Send + 'static {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.waiting().insert(id, tx);
+        let sent = self.to_tray.send(ToTray::Call { id, command, args });
+        async move {
+            if sent.is_err() {
+                return Err(gone());
+            }
+            rx.await.unwrap_or_else(|_| Err(gone()))
+        }
+    }
+
+    fn settle(&self, id: u64, reply: Reply) {
+        if let Some(tx) = self.waiting().remove(&id) {
+            let _ = tx.send(reply);
+        }
+    }
+}
+
+/// The error a call gets when the tray process is gone.
+fn gone() -> Value {
+    serde_json::json!({
+        "kind": "internal",
+        "message": "The tray app has ended: start Exotel Agent Tray again.",
+        "field": null,
+        "at": agent_core::now_ms(),
+    })
+}
+
+/// Runs the window process; returns when the window has closed.
+pub fn run(context: tauri::Context) -> ExitCode {
+    let built = tauri::Builder::default()
+        .invoke_handler(pass_to_tray)
+        .setup(|app| {
+            let link = start_link(app.handle());
+            app.manage(link.clone());
+            let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
+                .title("Exotel Agent Tray")
+                .inner_size(420.0, 700.0)
+                .min_inner_size(360.0, 420.0)
+                .build()?;
+            let _ = window.set_focus();
+            let _ = link.to_tray.send(ToTray::Opened);
+            Ok(())
+        })
+        .build(context);
+    match built {
+        // Closing the window ends this process (Tauri exits when its last window is gone).
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("exotel-agent-tray: could not open the window: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Every command the page calls goes to the tray process, with the page's arguments as sent;
+/// Tauri has already checked it is one the window may call (`capabilities/main.json`).
+fn pass_to_tray(invoke: Invoke) -> bool {
+    let command = invoke.message.command().to_owned();
+    let args = match invoke.message.payload() {
+        InvokeBody::Json(v) => v.clone(),
+        InvokeBody::Raw(_) => Value::Null,
+    };
+    let Some(link) = invoke.message.webview().try_state::<TrayLink>().map(|l| l.inner().clone()) else {
+        return false;
+    };
+    let reply = link.call(command, args);
+    invoke.resolver.respond_async(async move { reply.await.map_err(InvokeError) });
+    true
+}
+
+/// Starts reading the tray's messages from standard input and writing ours to standard output.
+fn start_link(app: &AppHandle) -> TrayLink {
+    let (to_tray, mut outbox) = mpsc::unbounded_channel::<ToTray>();
+    let link = TrayLink { next_id: Arc::default(), waiting: Arc::default(), to_tray };
+    tauri::async_runtime::spawn(async move {
+        let mut stdout = tokio::io::stdout();
+        while let Some(message) = outbox.recv().await {
+            let line = link::encode(&message);
+            if stdout.write_all(line.as_bytes()).await.is_err() || stdout.flush().await.is_err() {
+                break;
+            }
+        }
+    });
+    let (app, reader) = (app.clone(), link.clone());
+    tauri::async_runtime::spawn(async move {
+        let mut lines = BufReader::new(tokio::io::stdin()).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let Some(message) = link::decode::<ToWindow>(&line) else { continue };
+            match message {
+                ToWindow::Reply { id, ok, value } => {
+                    reader.settle(id, if ok { Ok(value) } else { Err(value) })
+                }
+                ToWindow::Event { name, payload } => {
+                    if let Err(e) = app.emit(&name, payload) {
+                        tracing::warn!("could not pass {name} to the page: {e}");
+                    }
+                }
+                ToWindow::Focus => {
+                    if let Some(w) = app.get_webview_window(MAIN) {
+                        let _ = w.unminimize();
+                        let _ = w.show();
+                        let _ = w.set_focus();
+                    }
+                }
+                ToWindow::Close => close(&app),
+            }
+        }
+        // The tray process is gone: a window without it could only show errors.
+        app.exit(0);
+    });
+    link
+}
+
+fn close(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window(MAIN)
+        && let Err(e) = w.close()
+    {
+        tracing::warn!("could not close the window: {e}");
+        app.exit(0);
+    }
+}
