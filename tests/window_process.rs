@@ -1,0 +1,92 @@
+//! The window's own process (see `src-tauri/src/link.rs`): started when the window is opened,
+//! one at a time, ended when the window closes while the tray stays, and never left behind when
+//! the tray process ends. Closing the window is what gives WebKit's memory back.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use desktop_e2e::{App, app_binary, app_log, eventually};
+use test_session::Desktop;
+
+/// The window processes the tray process `tray` has started and that are still running.
+fn window_processes(tray: u32) -> Vec<u32> {
+    let mut found: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| parent(*pid) == Some(tray) && alive(*pid))
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            cmdline.split(|b| *b == 0).any(|arg| arg == b"--window")
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+fn stat(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(stat.rsplit_once(')')?.1.to_owned())
+}
+
+fn parent(pid: u32) -> Option<u32> {
+    stat(pid)?.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Running: it exists and is not a zombie waiting to be reaped.
+fn alive(pid: u32) -> bool {
+    stat(pid).is_some_and(|s| s.split_whitespace().next() != Some("Z"))
+}
+
+/// A second launch with `arg`, which hands it to the running app and exits.
+fn launch(desktop: &Desktop, arg: &str) {
+    let status = desktop.command(app_binary()).arg(arg).status().unwrap();
+    assert!(status.success(), "exotel-agent-tray {arg}: {status}");
+}
+
+fn logged(desktop: &Desktop, line: &str) -> usize {
+    app_log(desktop).matches(line).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_has_a_process_of_its_own_that_ends_when_it_closes() {
+    let desktop = Desktop::start().unwrap();
+    let mut app = App::start(&desktop);
+    let tray = app.child.id();
+    eventually("the tray", Duration::from_secs(15), || logged(&desktop, "tray ready") == 1).await;
+    assert!(window_processes(tray).is_empty(), "no window process before the window is opened");
+
+    launch(&desktop, "--show");
+    eventually("the window", Duration::from_secs(20), || logged(&desktop, "window opened") == 1).await;
+    let first = window_processes(tray);
+    assert_eq!(first.len(), 1, "one window process: {first:?}\n{}", app_log(&desktop));
+
+    // Opening it again brings the same window to the front; no second one starts.
+    launch(&desktop, "--show");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(window_processes(tray), first);
+    assert_eq!(logged(&desktop, "window opened"), 1, "{}", app_log(&desktop));
+
+    // Closed: its process ends, the tray stays.
+    launch(&desktop, "--hide");
+    eventually("the window's process to end", Duration::from_secs(15), || {
+        logged(&desktop, "window closed") == 1 && !alive(first[0])
+    })
+    .await;
+    assert!(window_processes(tray).is_empty());
+    assert!(app.child.try_wait().unwrap().is_none(), "the tray process ended with its window");
+
+    // Opened again: a new process.
+    launch(&desktop, "--show");
+    eventually("the window again", Duration::from_secs(20), || logged(&desktop, "window opened") == 2).await;
+    let second = window_processes(tray);
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(second, first);
+
+    // The tray process killed outright: its window does not stay behind, orphaned.
+    app.child.kill().unwrap();
+    app.child.wait().unwrap();
+    eventually("the orphaned window to end", Duration::from_secs(15), || !alive(second[0])).await;
+}
