@@ -24,7 +24,8 @@ async fn main() {
     let idle_secs: u64 = flag(&args, "--idle-secs").unwrap_or(60);
 
     let mut table = Table::default();
-    if args.iter().any(|a| a == "--memory-only") {
+    if args.iter().any(|a| a == "--window") {
+        table.rows.push(measure::window_open_times(launches).await);
         table.rows.extend(measure::memory().await);
         println!("{}", table.render());
         return;
@@ -34,6 +35,8 @@ async fn main() {
     table.rows.extend(toggle.rows());
     eprintln!("start: {launches} launches...");
     table.rows.extend(measure::start_times(launches).await);
+    eprintln!("window: {launches} openings...");
+    table.rows.push(measure::window_open_times(launches).await);
     eprintln!("memory: tray, window, after close...");
     table.rows.extend(measure::memory().await);
     eprintln!("idle CPU over {idle_secs} s...");

@@ -203,12 +203,17 @@ impl Bench {
 
 /// When the first log line containing `needle` was written, polling for at most 20 s.
 async fn logged_at(state_dir: &Path, needle: &str) -> SystemTime {
+    logged_at_nth(state_dir, needle, 1).await
+}
+
+/// When the `n`th log line containing `needle` was written, polling for at most 20 s.
+async fn logged_at_nth(state_dir: &Path, needle: &str, n: usize) -> SystemTime {
     let dir = state_dir.join("exotel-agent-tray/logs");
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(20) {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+            if let Some(line) = text.lines().filter(|l| l.contains(needle)).nth(n - 1) {
                 let stamp = line.split_whitespace().next().unwrap_or_default();
                 return humantime::parse_rfc3339_weak(stamp).unwrap();
             }
@@ -252,6 +257,34 @@ pub async fn start_times(k: usize) -> Vec<Row> {
         ),
         Row::new("Sandbox round trip (new connection, for the budget above)", ms(rtt), "ms", None),
     ]
+}
+
+/// Median over `k` openings of the window (a second launch with `--show`, as the desktop entry
+/// does) until the app logs it open, its web view built; the window is closed between them.
+/// A reference figure, with no budget: the price of the window's own process.
+pub async fn window_open_times(k: usize) -> Row {
+    let bench = Bench::new().await;
+    let state = bench.desktop.home().join("state-open");
+    let mut app = bench.launch(&state, &[]);
+    logged_at(&state, "status confirmed by Exotel").await;
+    let mut times = Vec::new();
+    for i in 1..=k {
+        let launched = SystemTime::now();
+        let _ = bench.launch(&state, &["--show"]).wait();
+        let opened = logged_at_nth(&state, "window opened", i).await;
+        times.push(opened.duration_since(launched).unwrap_or_default());
+        let _ = bench.launch(&state, &["--hide"]).wait();
+        logged_at_nth(&state, "window closed", i).await;
+    }
+    let _ = app.kill();
+    let _ = app.wait();
+    times.sort();
+    Row::new(
+        format!("Window: launch --show to window open (median of {k})"),
+        ms(percentile(&times, 50)),
+        "ms",
+        None,
+    )
 }
 
 /// One token mint and one read on a fresh connection: what the app's first read costs at least.
