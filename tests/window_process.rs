@@ -1,6 +1,6 @@
 //! The window's own process (see `src-tauri/src/link.rs`): started when the window is opened,
-//! one at a time, ended when the window closes while the tray stays, and never left behind when
-//! the tray process ends. Closing the window is what gives WebKit's memory back.
+//! one at a time, ended when the window closes while the tray stays (and opened again after a
+//! close or a crash), and never left behind when the tray process ends. Closing the window is what gives WebKit's memory back.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -85,8 +85,36 @@ async fn the_window_has_a_process_of_its_own_that_ends_when_it_closes() {
     assert_eq!(second.len(), 1, "{second:?}");
     assert_ne!(second, first);
 
+    // Closed and at once opened again (Escape, then the tray's menu): the window comes back,
+    // in a new process, once the closing one has ended.
+    launch(&desktop, "--hide");
+    launch(&desktop, "--show");
+    eventually("the window after close and open", Duration::from_secs(20), || {
+        logged(&desktop, "window opened") == 3 && !alive(second[0])
+    })
+    .await;
+    let third = window_processes(tray);
+    assert_eq!(third.len(), 1, "{third:?}");
+
+    // The window's process killed (a crash): the tray stays and opens a new one.
+    assert!(
+        std::process::Command::new("kill").args(["-KILL", &third[0].to_string()]).status().unwrap().success()
+    );
+    eventually("the killed window noticed", Duration::from_secs(15), || {
+        logged(&desktop, "window closed") == 3
+    })
+    .await;
+    assert!(app.child.try_wait().unwrap().is_none(), "the tray process ended with its window");
+    launch(&desktop, "--show");
+    eventually("a window after the crash", Duration::from_secs(20), || {
+        logged(&desktop, "window opened") == 4
+    })
+    .await;
+    let fourth = window_processes(tray);
+    assert_eq!(fourth.len(), 1, "{fourth:?}");
+
     // The tray process killed outright: its window does not stay behind, orphaned.
     app.child.kill().unwrap();
     app.child.wait().unwrap();
-    eventually("the orphaned window to end", Duration::from_secs(15), || !alive(second[0])).await;
+    eventually("the orphaned window to end", Duration::from_secs(15), || !alive(fourth[0])).await;
 }

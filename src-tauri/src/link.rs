@@ -46,6 +46,8 @@ pub enum ToTray {
     Call { id: u64, command: String, args: Value },
     /// The window is built and shown.
     Opened,
+    /// The window has closed (the process is ending): opening it now needs a new process.
+    Closed,
 }
 
 /// One message as a line.
@@ -83,7 +85,9 @@ mod tests {
         }
         let call = ToTray::Call { id: 1, command: "sign_in".into(), args: json!({"appId": "a\nb"}) };
         assert_eq!(decode::<ToTray>(&encode(&call)), Some(call));
-        assert_eq!(decode::<ToTray>(&encode(&ToTray::Opened)), Some(ToTray::Opened));
+        for m in [ToTray::Opened, ToTray::Closed] {
+            assert_eq!(decode::<ToTray>(&encode(&m)), Some(m));
+        }
     }
 
     #[test]

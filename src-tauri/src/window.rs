@@ -21,6 +21,10 @@ pub const STATUS_EVENT: &str = "status";
 struct Open {
     generation: u64,
     to_window: mpsc::UnboundedSender<ToWindow>,
+    /// Its window is closing: the process is about to end.
+    closing: bool,
+    /// Opened again while closing: start a new process once this one has ended.
+    reopen: bool,
 }
 
 static OPEN: Mutex<Option<Open>> = Mutex::new(None);
@@ -35,19 +39,25 @@ fn with_open<T>(f: impl FnOnce(&mut Option<Open>) -> T) -> T {
 /// Shows the window: brings the open one to the front, or starts its process.
 pub fn open(app: &AppHandle) {
     with_open(|slot| {
-        if let Some(open) = slot.as_ref()
-            && open.to_window.send(ToWindow::Focus).is_ok()
-        {
-            return;
+        if let Some(open) = slot.as_mut() {
+            if open.closing {
+                open.reopen = true;
+                return;
+            }
+            if open.to_window.send(ToWindow::Focus).is_ok() {
+                return;
+            }
         }
         let (to_window, outbox) = mpsc::unbounded_channel();
         let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        *slot = Some(Open { generation, to_window: to_window.clone() });
+        *slot = Some(Open { generation, to_window: to_window.clone(), closing: false, reopen: false });
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
-            if let Err(e) = serve(app, generation, to_window, outbox).await {
+            if let Err(e) = serve(&app, generation, to_window, outbox).await {
                 tracing::error!("could not open the window: {e}");
-                forget(generation);
+            }
+            if forget(generation) {
+                open(&app);
             }
         });
     });
@@ -56,7 +66,8 @@ pub fn open(app: &AppHandle) {
 /// Closes the window, if it is open: its process ends, and WebKit's with it.
 pub fn close() {
     with_open(|slot| {
-        if let Some(open) = slot.as_ref() {
+        if let Some(open) = slot.as_mut() {
+            open.closing = true;
             let _ = open.to_window.send(ToWindow::Close);
         }
     });
@@ -75,19 +86,31 @@ pub fn send_status(status: &Status) {
     });
 }
 
-/// Forgets the window process `generation` once it has ended (unless another replaced it).
-fn forget(generation: u64) {
+/// Marks the window process `generation` as closing.
+fn closing(generation: u64) {
     with_open(|slot| {
-        if slot.as_ref().is_some_and(|o| o.generation == generation) {
-            *slot = None;
+        if let Some(open) = slot.as_mut().filter(|o| o.generation == generation) {
+            open.closing = true;
         }
     });
+}
+
+/// Forgets the window process `generation` once it has ended (unless another replaced it);
+/// whether the window was opened again meanwhile.
+fn forget(generation: u64) -> bool {
+    with_open(|slot| match slot.take() {
+        Some(open) if open.generation == generation => open.reopen,
+        other => {
+            *slot = other;
+            false
+        }
+    })
 }
 
 /// Runs one window process: starts it, passes it `outbox`, answers its calls, and returns when
 /// it has ended.
 async fn serve(
-    app: AppHandle,
+    app: &AppHandle,
     generation: u64,
     to_window: mpsc::UnboundedSender<ToWindow>,
     mut outbox: mpsc::UnboundedReceiver<ToWindow>,
@@ -106,7 +129,7 @@ async fn serve(
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
-                Ok(Some(line)) => answer(&app, &to_window, &line),
+                Ok(Some(line)) => answer(app, generation, &to_window, &line),
                 // The window process has ended (or closed its output, which is the same to us).
                 _ => break,
             },
@@ -118,8 +141,8 @@ async fn serve(
             }
         }
     }
-    // From here on, opening the window starts a new process.
-    forget(generation);
+    // From here on, opening the window waits for this process to end and starts another.
+    closing(generation);
     drop(stdin);
     let status = child.wait().await?;
     tracing::info!(%status, "window closed");
@@ -127,9 +150,10 @@ async fn serve(
 }
 
 /// One line from the window process.
-fn answer(app: &AppHandle, to_window: &mpsc::UnboundedSender<ToWindow>, line: &str) {
+fn answer(app: &AppHandle, generation: u64, to_window: &mpsc::UnboundedSender<ToWindow>, line: &str) {
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
+        Some(ToTray::Closed) => closing(generation),
         Some(ToTray::Call { id, command, args }) => {
             let (app, replies) = (app.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {

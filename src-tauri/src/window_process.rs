@@ -78,6 +78,12 @@ pub fn run(context: tauri::Context) -> ExitCode {
                 .min_inner_size(360.0, 420.0)
                 .build()?;
             let _ = window.set_focus();
+            let closed = link.to_tray.clone();
+            window.on_window_event(move |event| {
+                if let tauri::WindowEvent::Destroyed = event {
+                    let _ = closed.send(ToTray::Closed);
+                }
+            });
             let _ = link.to_tray.send(ToTray::Opened);
             Ok(())
         })
