@@ -103,6 +103,11 @@ pub fn run(context: tauri::Context) -> ExitCode {
 
 /// Every command the page calls goes to the tray process, with the page's arguments as sent;
 /// Tauri has already checked it is one the window may call (`capabilities/main.json`).
+///
+/// A handler of our own rather than `generate_handler!`: one forwarder for every command, so the
+/// list of commands and their arguments stays in one place ([`crate::commands::dispatch`]).
+/// Tauri marks [`Invoke`] as used by its macros and not covered by semver; `Cargo.lock` pins the
+/// version, and the end-to-end tests call every command through it.
 fn pass_to_tray(invoke: Invoke) -> bool {
     let command = invoke.message.command().to_owned();
     let args = match invoke.message.payload() {
