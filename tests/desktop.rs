@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use desktop_e2e::{Driver, text_of, wait_for};
+use desktop_e2e::{Driver, app_log, eventually, text_of, wait_for};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
@@ -220,5 +220,16 @@ async fn the_sign_in_form_starts_with_the_admins_presets() {
     click(&client, "sign-in-button").await;
     wait_for(&client, "#status[data-availability='offline']", "offline after sign-in").await;
     assert!(text_of(&client, "agent").await.contains("Ravi Demo"), "signed in as the preset user");
-    client.close().await.unwrap();
+
+    // Escape closes the window (the page asks the tray process, which closes it); the app stays
+    // in the tray.
+    client.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    eventually("the window closed by Escape", Duration::from_secs(15), || {
+        app_log(&desktop).contains("window closed")
+    })
+    .await;
+    let log = app_log(&desktop);
+    assert!(!log.contains("quitting"), "Escape quit the app:\n{log}");
+    // The session's window is gone with its process; ending the session may fail, and that is fine.
+    let _ = client.close().await;
 }
