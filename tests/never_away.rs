@@ -8,21 +8,13 @@
 use std::time::Duration;
 
 use desktop_e2e::{App, Driver, cli, eventually, wait_for};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
 
 fn sign_in_with_cli(desktop: &Desktop, sandbox: &Sandbox) {
-    let args = [
-        "login",
-        "--host",
-        &sandbox.url(),
-        "--app-id",
-        DEMO_APP_ID,
-        "--user-id",
-        DEMO_USER_ID,
-        "--secret-stdin",
-    ];
+    let args = sandbox.cli_login_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     cli(desktop, &args, Some(DEMO_APP_SECRET));
 }
 

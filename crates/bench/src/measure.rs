@@ -172,16 +172,8 @@ impl Bench {
     async fn new() -> Self {
         let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring, dunst");
         let sandbox = Sandbox::start().await.unwrap();
-        let args = [
-            "login",
-            "--host",
-            &sandbox.url(),
-            "--app-id",
-            DEMO_APP_ID,
-            "--user-id",
-            DEMO_USER_ID,
-            "--secret-stdin",
-        ];
+        let args = sandbox.cli_login_args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let login = desktop.run(sibling("exotel-agent"), &args, Some(DEMO_APP_SECRET)).unwrap();
         assert!(login.status.success(), "exotel-agent login: {}", String::from_utf8_lossy(&login.stderr));
         Self { desktop, sandbox }

@@ -70,6 +70,15 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
+    /// The arguments of `exotel-agent login` that sign in to this sandbox's demo account, the
+    /// secret ([`DEMO_APP_SECRET`]) to be written to its standard input.
+    pub fn cli_login_args(&self) -> Vec<String> {
+        let url = self.url();
+        ["login", "--host", &url, "--app-id", DEMO_APP_ID, "--user-id", DEMO_USER_ID, "--secret-stdin"]
+            .map(str::to_owned)
+            .to_vec()
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
