@@ -223,7 +223,8 @@ async fn the_sign_in_form_starts_with_the_admins_presets() {
 
     // Escape closes the window (the page asks the tray process, which closes it); the app stays
     // in the tray.
-    client.active_element().await.unwrap().send_keys("\u{E00C}").await.unwrap();
+    // The window may be gone before WebDriver answers the key press: the log says what happened.
+    let _ = client.active_element().await.unwrap().send_keys("\u{E00C}").await;
     eventually("the window closed by Escape", Duration::from_secs(15), || {
         app_log(&desktop).contains("window closed")
     })

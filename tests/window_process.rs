@@ -118,3 +118,22 @@ async fn the_window_has_a_process_of_its_own_that_ends_when_it_closes() {
     app.child.wait().unwrap();
     eventually("the orphaned window to end", Duration::from_secs(15), || !alive(fourth[0])).await;
 }
+
+/// A window process from another build (the binary replaced by an upgrade while the tray runs)
+/// refuses to start, in one sentence, rather than misread the tray's messages.
+#[test]
+fn a_window_process_from_another_build_refuses_to_start() {
+    let desktop = Desktop::start().unwrap();
+    for protocol in [Some("0.0.0/0"), None] {
+        let mut cmd = desktop.command(app_binary());
+        cmd.arg("--window");
+        if let Some(p) = protocol {
+            cmd.arg(p);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{protocol:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("restart the app"), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing on the channel to the tray: {out:?}");
+    }
+}

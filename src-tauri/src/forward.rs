@@ -37,13 +37,17 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
             tray.show(&now);
             crate::window::send_status(&now);
             if let Some(n) = notice(&before, &now) {
-                let shown = app.notification().builder().title(&n.title).body(&n.body).show();
-                match shown {
-                    Ok(()) => tracing::info!(title = %n.title, "notified"),
-                    Err(e) => tracing::warn!("could not show a notification: {e}"),
-                }
+                notify(&app, &n.title, &n.body);
             }
             before = now;
         }
     });
+}
+
+/// Shows a notification (its failure is logged: there is nowhere else to say it).
+pub fn notify(app: &AppHandle, title: &str, body: &str) {
+    match app.notification().builder().title(title).body(body).show() {
+        Ok(()) => tracing::info!(%title, "notified"),
+        Err(e) => tracing::warn!("could not show a notification: {e}"),
+    }
 }

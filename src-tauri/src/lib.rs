@@ -39,13 +39,14 @@ pub fn run() -> ExitCode {
         eprintln!("exotel-agent-tray: {reason}");
         return ExitCode::from(1);
     }
-    if std::env::args().nth(1).as_deref() == Some(link::WINDOW_FLAG) {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(link::WINDOW_FLAG) {
         // Its log lines go to standard error: the log file has one writer, the tray process.
         logging::init_stderr();
-        return window_process::run(context());
+        return window_process::run(context(), args.get(2).map(String::as_str));
     }
     let _log = logging::init();
-    let show_window = std::env::args().any(|a| a == "--show");
+    let show_window = args.iter().any(|a| a == "--show");
 
     // First, so a second launch hands over before anything else starts.
     // A second launch opens the running app's window, or closes it with --hide.

@@ -1,5 +1,5 @@
 //! What the tray process and its window process say to each other, one JSON object a line over
-//! the window process's standard input and output.
+//! the window process's standard input and output, each after [`MARK`].
 //!
 //! The window runs in a process of its own (this binary with [`WINDOW_FLAG`]) so that closing it
 //! gives back all the memory WebKit took: its web and network processes, and the GL libraries it
@@ -12,8 +12,21 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The argument that starts this binary as the window process.
+/// The argument that starts this binary as the window process; [`PROTOCOL`] follows it.
 pub const WINDOW_FLAG: &str = "--window";
+
+/// This build's version of the protocol, given to the window process after [`WINDOW_FLAG`]:
+/// a window process from another build (the binary replaced by an upgrade while the tray process
+/// runs, on a system that starts the new file) refuses to start rather than misunderstand.
+pub const PROTOCOL: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+
+/// The window process's exit code when [`PROTOCOL`] differs from its own.
+pub const OTHER_PROTOCOL_EXIT: u8 = 3;
+
+/// What starts every message. The window process's standard output is shared with anything in
+/// it (or in the WebKit processes it starts) that prints there; a line that is not ours has no
+/// mark, and a message appended to a stray partial line is still found after its mark.
+pub const MARK: &str = "\u{1e}exotel-agent-tray ";
 
 /// From the tray process to the window process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +52,7 @@ impl ToWindow {
 }
 
 /// From the window process to the tray process.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToTray {
     /// The page called `command` with `args` (the page's own argument object).
@@ -50,17 +63,30 @@ pub enum ToTray {
     Closed,
 }
 
+/// Never the arguments: a call's may hold the secret typed into the sign-in form.
+impl std::fmt::Debug for ToTray {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Call { id, command, .. } => {
+                f.debug_struct("Call").field("id", id).field("command", command).finish_non_exhaustive()
+            }
+            Self::Opened => f.write_str("Opened"),
+            Self::Closed => f.write_str("Closed"),
+        }
+    }
+}
+
 /// One message as a line.
 pub fn encode<T: Serialize>(message: &T) -> String {
     // Serialising these enums cannot fail: their keys are strings and values JSON already.
-    let mut line = serde_json::to_string(message).unwrap_or_default();
-    line.push('\n');
-    line
+    let json = serde_json::to_string(message).unwrap_or_default();
+    format!("{MARK}{json}\n")
 }
 
-/// A line as a message; `None` for anything else (a stray line another library printed, say).
+/// A line as a message; `None` for anything else (a line another library printed, say).
 pub fn decode<T: DeserializeOwned>(line: &str) -> Option<T> {
-    serde_json::from_str(line.trim()).ok()
+    let (_, json) = line.rsplit_once(MARK)?;
+    serde_json::from_str(json.trim()).ok()
 }
 
 #[cfg(test)]
@@ -98,10 +124,30 @@ mod tests {
 
     #[test]
     fn stray_lines_are_not_messages() {
-        for line in
-            ["", "Gtk-WARNING: whatever", "{\"type\":\"launch_missiles\"}", "[1,2]", "{\"type\":\"call\"}"]
-        {
-            assert_eq!(decode::<ToTray>(line), None, "{line:?}");
+        let marked = |json: &str| format!("{MARK}{json}");
+        let lines = [
+            String::new(),
+            "Gtk-WARNING: whatever".into(),
+            "{\"type\":\"opened\"}".into(),
+            marked("{\"type\":\"launch_missiles\"}"),
+            marked("[1,2]"),
+            marked("{\"type\":\"call\"}"),
+        ];
+        for line in lines {
+            assert_eq!(decode::<ToTray>(&line), None, "{line:?}");
         }
+    }
+
+    #[test]
+    fn a_message_after_a_stray_partial_line_is_still_read() {
+        let line = format!("CONSOLE LOG half a line{}", encode(&ToTray::Opened));
+        assert_eq!(decode::<ToTray>(&line), Some(ToTray::Opened));
+    }
+
+    #[test]
+    fn a_call_never_shows_its_arguments() {
+        let call = ToTray::Call { id: 1, command: "sign_in".into(), args: json!({"secret": "s3cr3t"}) };
+        let shown = format!("{call:?}");
+        assert!(shown.contains("sign_in") && !shown.contains("s3cr3t"), "{shown}");
     }
 }

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use agent_core::QuitOutcome;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_notification::NotificationExt;
 
 use crate::AppState;
 
@@ -35,10 +34,7 @@ pub fn quit(app: &AppHandle) {
             let body = format!(
                 "{reason}. You may still be receiving calls: go offline in Exotel if you are leaving."
             );
-            let shown = app.notification().builder().title("Quit without going offline").body(body).show();
-            if let Err(e) = shown {
-                tracing::warn!("could not show a notification: {e}");
-            }
+            crate::forward::notify(&app, "Quit without going offline", &body);
             // The plugin's show() hands the D-Bus call to a background task and returns at once;
             // give it a moment to be delivered before the process ends.
             tokio::time::sleep(NOTICE_GRACE).await;

@@ -12,7 +12,10 @@ use tauri::AppHandle;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::link::{self, ToTray, ToWindow, WINDOW_FLAG};
+use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow, WINDOW_FLAG};
+
+/// How long a window process is given to end once its window has closed, before it is killed.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The event the page listens to; its payload is the [`Status`].
 pub const STATUS_EVENT: &str = "status";
@@ -68,6 +71,7 @@ pub fn close() {
     with_open(|slot| {
         if let Some(open) = slot.as_mut() {
             open.closing = true;
+            open.reopen = false;
             let _ = open.to_window.send(ToWindow::Close);
         }
     });
@@ -86,11 +90,13 @@ pub fn send_status(status: &Status) {
     });
 }
 
-/// Marks the window process `generation` as closing.
-fn closing(generation: u64) {
+/// Marks the window process `generation` as closing; `reopen`: open the window again once
+/// it has ended.
+fn closing(generation: u64, reopen: bool) {
     with_open(|slot| {
         if let Some(open) = slot.as_mut().filter(|o| o.generation == generation) {
             open.closing = true;
+            open.reopen |= reopen;
         }
     });
 }
@@ -115,8 +121,8 @@ async fn serve(
     to_window: mpsc::UnboundedSender<ToWindow>,
     mut outbox: mpsc::UnboundedReceiver<ToWindow>,
 ) -> std::io::Result<()> {
-    let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .arg(WINDOW_FLAG)
+    let mut child = tokio::process::Command::new(this_binary()?)
+        .args([WINDOW_FLAG, PROTOCOL])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -126,11 +132,12 @@ async fn serve(
         return Err(std::io::Error::other("the window process has no pipes"));
     };
     let mut lines = BufReader::new(stdout).lines();
+    let mut exited = None;
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => answer(app, generation, &to_window, &line),
-                // The window process has ended (or closed its output, which is the same to us).
+                // It closed its output: it is ending.
                 _ => break,
             },
             Some(message) = outbox.recv() => {
@@ -139,21 +146,58 @@ async fn serve(
                     break;
                 }
             }
+            status = child.wait() => {
+                exited = Some(status);
+                break;
+            }
         }
     }
-    // From here on, opening the window waits for this process to end and starts another.
-    closing(generation);
+    // From here on, opening the window waits for this process to end and starts another; an
+    // opening asked for that it never saw counts as one.
+    let mut unseen_focus = false;
+    while let Ok(message) = outbox.try_recv() {
+        unseen_focus |= message == ToWindow::Focus;
+    }
+    closing(generation, unseen_focus);
     drop(stdin);
-    let status = child.wait().await?;
+    let status = match exited {
+        Some(status) => status?,
+        None => match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
+            Ok(status) => status?,
+            Err(_) => {
+                tracing::warn!("the window process did not end after its window closed; stopping it");
+                child.kill().await?;
+                child.wait().await?
+            }
+        },
+    };
     tracing::info!(%status, "window closed");
+    if status.code() == Some(i32::from(OTHER_PROTOCOL_EXIT)) {
+        tracing::error!("the window process is from another version of the app");
+        crate::forward::notify(
+            app,
+            "Restart Exotel Agent Tray",
+            "It was updated while running: quit it and start it again to open its window.",
+        );
+    }
     Ok(())
+}
+
+/// The binary to start the window process from: on Linux the running file itself, even if a
+/// package upgrade has since replaced (and unlinked) it; elsewhere its path.
+fn this_binary() -> std::io::Result<std::path::PathBuf> {
+    if cfg!(target_os = "linux") {
+        Ok(std::path::PathBuf::from("/proc/self/exe"))
+    } else {
+        std::env::current_exe()
+    }
 }
 
 /// One line from the window process.
 fn answer(app: &AppHandle, generation: u64, to_window: &mpsc::UnboundedSender<ToWindow>, line: &str) {
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
-        Some(ToTray::Closed) => closing(generation),
+        Some(ToTray::Closed) => closing(generation, false),
         Some(ToTray::Call { id, command, args }) => {
             let (app, replies) = (app.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {

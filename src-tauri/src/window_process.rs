@@ -14,7 +14,15 @@ use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::link::{self, ToTray, ToWindow};
+use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
+
+/// The longest a command waits for the tray process's answer: longer than any command takes
+/// (a sign-in is two requests to Exotel, each up to 3 sends of at most 10 s), so that a page
+/// never waits forever on a tray process that cannot answer.
+const CALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How long the window process is given to end by itself once the tray process is gone.
+const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The window's label (`capabilities/main.json` grants it the app's commands).
 pub const MAIN: &str = "main";
@@ -44,7 +52,10 @@ impl TrayLink {
             if sent.is_err() {
                 return Err(gone());
             }
-            rx.await.unwrap_or_else(|_| Err(gone()))
+            match tokio::time::timeout(CALL_LIMIT, rx).await {
+                Ok(reply) => reply.unwrap_or_else(|_| Err(gone())),
+                Err(_) => Err(gone()),
+            }
         }
     }
 
@@ -65,8 +76,17 @@ fn gone() -> Value {
     })
 }
 
-/// Runs the window process; returns when the window has closed.
-pub fn run(context: tauri::Context) -> ExitCode {
+/// Runs the window process; returns when the window has closed. `protocol`: the argument after
+/// the window flag, which must be this build's [`PROTOCOL`].
+pub fn run(context: tauri::Context, protocol: Option<&str>) -> ExitCode {
+    if protocol != Some(PROTOCOL) {
+        eprintln!(
+            "exotel-agent-tray: this window is version {PROTOCOL} and the app that started it {}: \
+             restart the app",
+            protocol.unwrap_or("unknown")
+        );
+        return ExitCode::from(OTHER_PROTOCOL_EXIT);
+    }
     let built = tauri::Builder::default()
         .invoke_handler(pass_to_tray)
         .setup(|app| {
@@ -159,17 +179,27 @@ fn start_link(app: &AppHandle) -> TrayLink {
                 ToWindow::Close => close(&app),
             }
         }
-        // The tray process is gone: a window without it could only show errors.
+        // The tray process is gone: a window without it could only show errors. Should the
+        // event loop not end it, the process ends anyway.
         app.exit(0);
+        std::thread::spawn(|| {
+            std::thread::sleep(EXIT_GRACE);
+            std::process::exit(0);
+        });
     });
     link
 }
 
+/// Closes the window, which ends the process; if there is no window (yet, or any more), ends
+/// the process.
 fn close(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(MAIN)
-        && let Err(e) = w.close()
-    {
-        tracing::warn!("could not close the window: {e}");
-        app.exit(0);
+    match app.get_webview_window(MAIN) {
+        Some(w) => {
+            if let Err(e) = w.close() {
+                tracing::warn!("could not close the window: {e}");
+                app.exit(0);
+            }
+        }
+        None => app.exit(0),
     }
 }
