@@ -54,7 +54,7 @@ impl TrayLink {
             }
             match tokio::time::timeout(CALL_LIMIT, rx).await {
                 Ok(reply) => reply.unwrap_or_else(|_| Err(gone())),
-                Err(_) => Err(gone()),
+                Err(_) => Err(unanswered()),
             }
         }
     }
@@ -68,12 +68,17 @@ impl TrayLink {
 
 /// The error a call gets when the tray process is gone.
 fn gone() -> Value {
-    serde_json::json!({
-        "kind": "internal",
-        "message": "The tray app has ended: start Exotel Agent Tray again.",
-        "field": null,
-        "at": agent_core::now_ms(),
-    })
+    failed("The tray app has ended: start Exotel Agent Tray again.")
+}
+
+/// The error a call gets when the tray process did not answer within [`CALL_LIMIT`].
+fn unanswered() -> Value {
+    failed("The tray app did not answer. Check the status in the tray before trying again.")
+}
+
+/// An error in the shape the page shows (`agent_core::ErrorInfo`).
+fn failed(message: &str) -> Value {
+    serde_json::json!({ "kind": "internal", "message": message, "field": null, "at": agent_core::now_ms() })
 }
 
 /// Runs the window process; returns when the window has closed. `protocol`: the argument after
