@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use agent_core::{
-    Account, Change, ErrorInfo, Preferences, SignInDefaults, SignInInput, Source, Status, Target, now_ms,
+    Account, Change, CoreError, ErrorInfo, Preferences, SignInDefaults, SignInInput, Source, Status, Target,
 };
 use exotel_api::{Device, KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
@@ -54,8 +54,9 @@ pub async fn dispatch(app: AppHandle, command: &str, args: Value) -> CmdResult<V
     }
 }
 
+/// A request the app cannot carry out as asked (kind `invalid_input`).
 fn invalid_input(message: String) -> ErrorInfo {
-    ErrorInfo { kind: "invalid_input".into(), message, field: None, at: now_ms() }
+    CoreError::BadRequest(message).info()
 }
 
 /// The page's arguments, or a clear error naming what is wrong with them.
@@ -197,9 +198,9 @@ fn get_history(state: &AppState) -> CmdResult<Vec<Change>> {
 async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
     let mut sandbox = state.sandbox.lock().await;
     if sandbox.is_none() {
-        let started = Sandbox::start().await.map_err(|e| {
-            agent_core::CoreError::Settings(format!("could not start the sandbox: {e}")).info()
-        })?;
+        let started = Sandbox::start()
+            .await
+            .map_err(|e| CoreError::Settings(format!("could not start the sandbox: {e}")).info())?;
         *sandbox = Some(started);
     }
     let url = sandbox.as_ref().map(Sandbox::url).unwrap_or_default();

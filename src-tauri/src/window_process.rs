@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use agent_core::{ErrorInfo, now_ms};
 use serde_json::Value;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
 use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
@@ -76,9 +77,10 @@ fn unanswered() -> Value {
     failed("The tray app did not answer. Check the status in the tray before trying again.")
 }
 
-/// An error in the shape the page shows (`agent_core::ErrorInfo`).
+/// An error as the page shows it.
 fn failed(message: &str) -> Value {
-    serde_json::json!({ "kind": "internal", "message": message, "field": null, "at": agent_core::now_ms() })
+    let info = ErrorInfo { kind: "internal".into(), message: message.into(), field: None, at: now_ms() };
+    serde_json::to_value(info).unwrap_or(Value::Null)
 }
 
 /// Runs the window process; returns when the window has closed. `protocol`: the argument after
