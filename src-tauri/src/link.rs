@@ -77,10 +77,21 @@ impl std::fmt::Debug for ToTray {
 }
 
 /// One message as a line.
-pub fn encode<T: Serialize>(message: &T) -> String {
+fn encode<T: Serialize>(message: &T) -> String {
     // Serialising these enums cannot fail: their keys are strings and values JSON already.
     let json = serde_json::to_string(message).unwrap_or_default();
     format!("{MARK}{json}\n")
+}
+
+/// Writes one message and flushes it, so the other side reads it at once.
+pub async fn send<W, T>(out: &mut W, message: &T) -> std::io::Result<()>
+where
+    W: tokio::io::AsyncWrite + Unpin,
+    T: Serialize,
+{
+    use tokio::io::AsyncWriteExt;
+    out.write_all(encode(message).as_bytes()).await?;
+    out.flush().await
 }
 
 /// A line as a message; `None` for anything else (a line another library printed, say).

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use agent_core::Status;
 use tauri::AppHandle;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
 use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow, WINDOW_FLAG};
@@ -141,8 +141,7 @@ async fn serve(
                 _ => break,
             },
             Some(message) = outbox.recv() => {
-                let line = link::encode(&message);
-                if stdin.write_all(line.as_bytes()).await.is_err() || stdin.flush().await.is_err() {
+                if link::send(&mut stdin, &message).await.is_err() {
                     break;
                 }
             }
