@@ -3,6 +3,7 @@
 //! reach a log: they are only ever formatted as `[redacted]`.
 
 use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::RollingFileAppender;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -10,48 +11,51 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// Lines waiting to be written to the log file.
 const LOG_QUEUE_LINES: usize = 1024;
 
-/// Keep the guard alive for the life of the app: dropping it flushes the file.
+/// Logs to stderr and the log file (the tray process). Keep the guard alive for the life of
+/// the app: dropping it flushes the file.
 pub fn init() -> Option<WorkerGuard> {
-    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
-    let file = agent_core::paths::log_dir().ok().and_then(|dir| {
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display());
-            return None;
-        }
-        tracing_appender::rolling::Builder::new()
-            .rotation(tracing_appender::rolling::Rotation::DAILY)
-            .filename_prefix("exotel-agent-tray")
-            .filename_suffix("log")
-            .max_log_files(7)
-            .build(&dir)
-            .map_err(|e| eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display()))
-            .ok()
-    });
-    match file {
-        Some(appender) => {
-            // tracing-appender's default queue holds 128,000 lines, and its slots are written
-            // when it is made: 4 MB of memory for the life of the app (profiled with
-            // `agent-bench --memory-only`, docs/benchmarks.md). The app logs a few lines per
-            // change, so 1,024 is ample; a line that finds the queue full is dropped rather
-            // than stall the tray's thread on a slow disk.
-            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-                .buffered_lines_limit(LOG_QUEUE_LINES)
-                .finish(appender);
-            let file_layer = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false);
-            let _ = tracing_subscriber::registry().with(filter()).with(stderr).with(file_layer).try_init();
-            Some(guard)
-        }
-        None => {
-            let _ = tracing_subscriber::registry().with(filter()).with(stderr).try_init();
-            None
-        }
-    }
+    start(log_file())
 }
 
 /// Logs to stderr only: the window process's (the tray process keeps the file).
 pub fn init_stderr() {
+    let _ = start(None);
+}
+
+fn start(file: Option<RollingFileAppender>) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_target(false);
-    let _ = tracing_subscriber::registry().with(filter).with(stderr).try_init();
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            // tracing-appender's default queue holds 128,000 lines, and its slots are written
+            // when it is made: 4 MB of memory for the life of the app (profiled with
+            // `agent-bench --window`, docs/benchmarks.md). The app logs a few lines per change,
+            // so 1,024 is ample; a line that finds the queue full is dropped rather than stall
+            // the tray's thread on a slow disk.
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .finish(appender);
+            (Some(tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(false)), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry().with(filter).with(stderr).with(file_layer).try_init();
+    guard
+}
+
+/// The daily log file in the OS state directory, or `None` (said on stderr) if it cannot be made.
+fn log_file() -> Option<RollingFileAppender> {
+    let dir = agent_core::paths::log_dir().ok()?;
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display());
+        return None;
+    }
+    tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("exotel-agent-tray")
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(&dir)
+        .map_err(|e| eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display()))
+        .ok()
 }
