@@ -1,6 +1,7 @@
 //! The window's own process (see `src-tauri/src/link.rs`): started when the window is opened,
 //! one at a time, ended when the window closes while the tray stays (and opened again after a
-//! close or a crash), and never left behind when the tray process ends. Closing the window is what gives WebKit's memory back.
+//! close or a crash), and never left behind when the tray process ends. Closing the window is
+//! what gives WebKit's memory back.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -9,13 +10,12 @@ use std::time::Duration;
 
 use desktop_e2e::{App, app_binary, app_log, eventually};
 use test_session::Desktop;
+use test_session::procs::{alive, parent, pids};
 
 /// The window processes the tray process `tray` has started and that are still running.
 fn window_processes(tray: u32) -> Vec<u32> {
-    let mut found: Vec<u32> = std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+    let mut found: Vec<u32> = pids()
+        .into_iter()
         .filter(|pid| parent(*pid) == Some(tray) && alive(*pid))
         .filter(|pid| {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
@@ -24,20 +24,6 @@ fn window_processes(tray: u32) -> Vec<u32> {
         .collect();
     found.sort_unstable();
     found
-}
-
-fn stat(pid: u32) -> Option<String> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    Some(stat.rsplit_once(')')?.1.to_owned())
-}
-
-fn parent(pid: u32) -> Option<u32> {
-    stat(pid)?.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Running: it exists and is not a zombie waiting to be reaped.
-fn alive(pid: u32) -> bool {
-    stat(pid).is_some_and(|s| s.split_whitespace().next() != Some("Z"))
 }
 
 /// A second launch with `arg`, which hands it to the running app and exits.

@@ -9,6 +9,7 @@ use agent_core::{Controller, ControllerConfig, Source, Target};
 use exotel_api::{AppCredentials, Client, Device, Host, HttpConfig, Secret, Session};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Endpoint, Sandbox};
 use test_session::Desktop;
+use test_session::procs::tree;
 
 /// One figure and its budget.
 #[derive(Debug, Clone)]
@@ -309,14 +310,23 @@ fn pss_mb(root: u32) -> f64 {
     kb as f64 / 1024.0
 }
 
-/// Where the PSS of `root` and its descendants goes: kB per mapped file (or `[heap]`,
-/// `[anon]`, `[stack]`...), largest first, from `/proc/<pid>/smaps`. Printed by
-/// `agent-bench --profile-memory` (the profile behind the memory figures).
-pub fn pss_by_mapping(root: u32) -> Vec<(String, u64)> {
+/// Each process of `root`'s tree: its id, its name and its `/proc/<pid>/smaps`.
+fn smaps(root: u32) -> Vec<(u32, String, String)> {
+    tree(root)
+        .into_iter()
+        .map(|pid| {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+            (pid, comm.trim().to_owned(), smaps)
+        })
+        .collect()
+}
+
+/// Where the PSS of these processes goes: kB per process and mapped file (or `[heap]`,
+/// `[anon]`, `[stack]`...), largest first.
+fn pss_by_mapping(processes: &[(u32, String, String)]) -> Vec<(String, u64)> {
     let mut by: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    for pid in tree(root) {
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        let text = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
+    for (_, comm, text) in processes {
         let mut name = String::new();
         for line in text.lines() {
             let mut words = line.split_whitespace();
@@ -325,7 +335,7 @@ pub fn pss_by_mapping(root: u32) -> Vec<(String, u64)> {
                 // A mapping's header: range perms offset dev inode [path].
                 let path = words.nth(4).unwrap_or("[anon]");
                 let file = path.rsplit('/').next().unwrap_or(path);
-                name = format!("{}: {file}", comm.trim());
+                name = format!("{comm}: {file}");
             } else if first == "Pss:" {
                 let kb: u64 = words.next().and_then(|v| v.parse().ok()).unwrap_or(0);
                 *by.entry(name.clone()).or_insert(0) += kb;
@@ -337,50 +347,26 @@ pub fn pss_by_mapping(root: u32) -> Vec<(String, u64)> {
     out
 }
 
+/// With `AGENT_BENCH_PROFILE_MEMORY=<dir>`, the profile behind a memory figure: the PSS by
+/// process and mapped file, printed, and each process's whole `smaps` saved in `<dir>`.
 fn print_profile(phase: &str, root: u32) {
     let Some(dir) = std::env::var_os("AGENT_BENCH_PROFILE_MEMORY") else {
         return;
     };
-    // Each process's whole smaps, for a closer look.
+    let processes = smaps(root);
     let dir = std::path::PathBuf::from(dir);
     if std::fs::create_dir_all(&dir).is_ok() {
-        for pid in tree(root) {
-            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-            let smaps = std::fs::read_to_string(format!("/proc/{pid}/smaps")).unwrap_or_default();
-            let name = format!("{}-{}-{pid}.smaps", phase.replace(' ', "-"), comm.trim());
+        for (pid, comm, smaps) in &processes {
+            let name = format!("{}-{comm}-{pid}.smaps", phase.replace(' ', "-"));
             let _ = std::fs::write(dir.join(name), smaps);
         }
     }
-    let rows = pss_by_mapping(root);
+    let rows = pss_by_mapping(&processes);
     let total: u64 = rows.iter().map(|(_, kb)| kb).sum();
     eprintln!("PSS by mapping, {phase}: {:.1} MB in all", total as f64 / 1024.0);
     for (name, kb) in rows.iter().take(40) {
         eprintln!("  {:>8.1} MB  {name}", *kb as f64 / 1024.0);
     }
-}
-
-/// `root` and all its descendants.
-fn tree(root: u32) -> Vec<u32> {
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-            let after = stat.rsplit_once(')')?.1;
-            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
-            Some((pid, ppid))
-        })
-        .collect();
-    let mut out = vec![root];
-    let mut i = 0;
-    while i < out.len() {
-        let p = out[i];
-        out.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    out
 }
 
 /// Clock ticks used so far by each thread of `root` and its descendants, keyed

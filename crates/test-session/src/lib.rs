@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 mod desktop;
+pub mod procs;
 pub use desktop::{Desktop, Notification};
 
 /// The password of the test keyring.
