@@ -136,7 +136,7 @@ impl Accounts {
 
     /// Mints a token and reads the user; each refusal is tied to the input it is about.
     async fn check_with_exotel(&self, c: &Checked) -> Result<(Session, User)> {
-        let client = Client::new(c.host.clone(), shared_http()?);
+        let client = Client::new(c.host.clone(), shared_http(&c.host)?);
         let credentials = AppCredentials { app_id: c.app_id.clone(), secret: c.secret.clone() };
         let session = Session::new(client, credentials, c.user_id.clone()).with_retry(self.retry.clone());
         let rejected = |field: Field, source: ApiError| CoreError::Rejected { field, source };
@@ -173,7 +173,7 @@ impl Accounts {
         let host = Host::parse(&account.host)?;
         let secret = self.keyring.secret()?.ok_or(CoreError::SecretMissing)?;
         let token = self.keyring.token()?;
-        let client = Client::new(host, shared_http()?);
+        let client = Client::new(host.clone(), shared_http(&host)?);
         let credentials = AppCredentials { app_id: account.app_id, secret };
         let session = Session::new(client, credentials, account.user_id)
             .with_retry(self.retry.clone())

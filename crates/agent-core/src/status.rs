@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use exotel_api::{Availability, Device, User};
+use exotel_api::{Availability, Device, User, printable};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorInfo;
@@ -119,12 +119,14 @@ pub struct UserSummary {
 }
 
 impl UserSummary {
+    /// Only printable text is kept ([`exotel_api::printable`]): a name or number from Exotel
+    /// reaches a terminal, a notification and a tooltip, where an escape sequence or a
+    /// bidirectional override would disguise or garble it.
     pub fn from_user(user_id: &str, user: &User) -> Self {
-        let clean =
-            |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let clean = |s: &Option<String>| s.as_deref().map(printable).filter(|s| !s.is_empty());
         Self {
-            user_id: user_id.to_owned(),
-            name: user.display_name().map(str::to_owned),
+            user_id: printable(user_id),
+            name: user.display_name().map(printable).filter(|s| !s.is_empty()),
             agent_number: clean(&user.agent_number),
             email: clean(&user.email),
             virtual_number: clean(&user.virtual_number),
@@ -195,5 +197,27 @@ impl Status {
             Some(u) => format!("{} ({})", self.availability.describe(), u.describe()),
             None => self.availability.describe().to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_exotel_reach_people_as_printable_text() {
+        let user = User {
+            exotel_user_name: Some("\u{1b}]0;pwned\u{7}Asha\u{202E}omeD".into()),
+            agent_number: Some("+91\u{1b}[2J000".into()),
+            email: Some("\u{0}".into()),
+            ..User::default()
+        };
+        let summary = UserSummary::from_user("1\r\n", &user);
+        assert_eq!(summary.name.as_deref(), Some("]0;pwned AshaomeD"));
+        assert_eq!(summary.agent_number.as_deref(), Some("+91 [2J000"));
+        assert_eq!(summary.email, None, "nothing printable is nothing");
+        assert_eq!(summary.user_id, "1");
+        let line = summary.describe();
+        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
     }
 }

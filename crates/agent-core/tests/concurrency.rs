@@ -18,7 +18,8 @@ async fn a_thousand_requests_from_four_sources_end_in_one_true_state() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox.set_fault(Endpoint::Device, Fault::jitter(Duration::from_millis(3)));
     sandbox.set_fault(Endpoint::Usermapping, Fault::jitter(Duration::from_millis(3)));
-    let client = Client::new(Host::parse(&sandbox.url()).unwrap(), HttpConfig::default().build().unwrap());
+    let host = Host::parse(&sandbox.url()).unwrap();
+    let client = Client::new(host.clone(), HttpConfig::default().build(&host).unwrap());
     let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
     let session = Arc::new(Session::new(client, creds, DEMO_USER_ID));
     let controller =

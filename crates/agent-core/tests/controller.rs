@@ -16,9 +16,11 @@ const PHONE: Target = Target::Receiving(Device::Phone);
 const SIP: Target = Target::Receiving(Device::Sip);
 
 fn session(sandbox: &Sandbox) -> Arc<Session> {
-    let http =
-        HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }.build().unwrap();
-    let client = Client::new(Host::parse(&sandbox.url()).unwrap(), http);
+    let host = Host::parse(&sandbox.url()).unwrap();
+    let http = HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }
+        .build(&host)
+        .unwrap();
+    let client = Client::new(host, http);
     let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
     let retry = RetryPolicy {
         attempts: 3,

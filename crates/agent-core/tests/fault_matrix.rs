@@ -157,10 +157,11 @@ fn counts(sandbox: &Sandbox) -> [usize; 3] {
 /// Runs one case; `Err` says how it differed from the rules.
 async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
     let sandbox = Sandbox::start().await.map_err(|e| e.to_string())?;
+    let host = Host::parse(&sandbox.url()).map_err(|e| e.to_string())?;
     let http = HttpConfig { request_timeout: TIMEOUT, ..HttpConfig::default() }
-        .build()
+        .build(&host)
         .map_err(|e| e.to_string())?;
-    let client = Client::new(Host::parse(&sandbox.url()).map_err(|e| e.to_string())?, http);
+    let client = Client::new(host, http);
     let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
     let retry = RetryPolicy {
         attempts: 3,

@@ -109,7 +109,7 @@ impl Toggle {
 pub async fn toggle_latency(n: usize) -> Toggle {
     let sandbox = Sandbox::start().await.unwrap();
     let host = Host::parse(&sandbox.url()).unwrap();
-    let client = Client::new(host, HttpConfig::default().build().unwrap());
+    let client = Client::new(host.clone(), HttpConfig::default().build(&host).unwrap());
     let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
     let controller = Controller::spawn(
         Some(Arc::new(Session::new(client, creds, DEMO_USER_ID))),
@@ -284,8 +284,8 @@ pub async fn window_open_times(k: usize) -> Row {
 async fn round_trip(sandbox: &Sandbox) -> Duration {
     let mut samples = Vec::new();
     for _ in 0..11 {
-        let client =
-            Client::new(Host::parse(&sandbox.url()).unwrap(), HttpConfig::default().build().unwrap());
+        let host = Host::parse(&sandbox.url()).unwrap();
+        let client = Client::new(host.clone(), HttpConfig::default().build(&host).unwrap());
         let t = Instant::now();
         let token = client.mint_token(DEMO_APP_ID, &Secret::new(DEMO_APP_SECRET)).await.unwrap();
         client.user(&token, DEMO_USER_ID).await.unwrap();

@@ -7,10 +7,11 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode, header};
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Result, clean_message, safe_snippet};
+use crate::error::{ApiError, Result};
 use crate::host::Host;
 use crate::model::{DeviceChange, DeviceRequest, Envelope, User};
 use crate::secret::Secret;
+use crate::text::{describe_body, describe_json, printable, server_message};
 
 /// The largest reply read. Exotel's replies are a few kilobytes; anything bigger is refused
 /// as malformed instead of being buffered.
@@ -36,9 +37,16 @@ impl Default for HttpConfig {
 }
 
 impl HttpConfig {
-    /// A client with rustls, these timeouts, keep-alive and the user agent.
-    pub fn build(&self) -> Result<reqwest::Client> {
-        reqwest::Client::builder()
+    /// A client for `host`, with rustls, these timeouts, keep-alive and the user agent.
+    ///
+    /// Proxies: a remote host goes through the system's proxy settings (`HTTPS_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`, as reqwest reads them), as call centres usually require. A
+    /// loopback host (the sandbox) never does: its plain-http requests would otherwise reach
+    /// the proxy in clear, and a proxy cannot reach this computer's loopback anyway.
+    pub fn build(&self, host: &Host) -> Result<reqwest::Client> {
+        let builder = reqwest::Client::builder();
+        let builder = if host.is_loopback() { builder.no_proxy() } else { builder };
+        builder
             .connect_timeout(self.connect_timeout)
             .timeout(self.request_timeout)
             .user_agent(self.user_agent.clone())
@@ -50,15 +58,18 @@ impl HttpConfig {
     }
 }
 
-/// The process-wide client (built once, on first use), so every request shares one connection
-/// pool.
-pub fn shared_http() -> Result<reqwest::Client> {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    if let Some(c) = CLIENT.get() {
+/// The process-wide client for `host` (built once, on first use), so every request shares one
+/// connection pool: one client for remote hosts (through any system proxy) and one for
+/// loopback hosts (never through a proxy), see [`HttpConfig::build`].
+pub fn shared_http(host: &Host) -> Result<reqwest::Client> {
+    static REMOTE: OnceLock<reqwest::Client> = OnceLock::new();
+    static LOOPBACK: OnceLock<reqwest::Client> = OnceLock::new();
+    let cell = if host.is_loopback() { &LOOPBACK } else { &REMOTE };
+    if let Some(c) = cell.get() {
         return Ok(c.clone());
     }
-    let built = HttpConfig::default().build()?;
-    Ok(CLIENT.get_or_init(|| built).clone())
+    let built = HttpConfig::default().build(host)?;
+    Ok(cell.get_or_init(|| built).clone())
 }
 
 /// Which endpoint a reply came from: a 401 means different things on each.
@@ -89,7 +100,7 @@ impl Client {
     pub async fn mint_token(&self, app_id: &str, secret: &Secret) -> Result<Secret> {
         let body = serde_json::json!({ "Id": app_id, "Secret": secret.expose(), "Entity": "app" });
         let req = self.http.request(Method::POST, self.host.endpoint("token")).json(&body);
-        let token: String = send(req, Endpoint::Token).await?;
+        let token: String = send(req, Endpoint::Token, &[secret.expose()]).await?;
         if token.trim().is_empty() {
             return Err(ApiError::Malformed { status: 200, detail: "the token was empty".into() });
         }
@@ -103,7 +114,7 @@ impl Client {
             .request(Method::PUT, self.host.endpoint("device"))
             .header(header::AUTHORIZATION, token.expose())
             .json(&DeviceRequest::new(user_id, change));
-        send(req, Endpoint::Device).await
+        send(req, Endpoint::Device, &[token.expose()]).await
     }
 
     /// `GET /v2/integrations/usermapping?user_id=`: the user as Exotel has them now.
@@ -112,16 +123,22 @@ impl Client {
         // `query_pairs_mut` percent-encodes, so a `+` in the id is sent as `%2B`.
         url.query_pairs_mut().append_pair("user_id", user_id);
         let req = self.http.request(Method::GET, url).header(header::AUTHORIZATION, token.expose());
-        send(req, Endpoint::UserMapping).await
+        send(req, Endpoint::UserMapping, &[token.expose()]).await
     }
 }
 
-async fn send<T: DeserializeOwned>(req: reqwest::RequestBuilder, endpoint: Endpoint) -> Result<T> {
+/// Sends and reads the reply. `known` are the request's own credentials (the app secret, the
+/// token): no error message ever repeats them, whatever the reply holds.
+async fn send<T: DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+    endpoint: Endpoint,
+    known: &[&str],
+) -> Result<T> {
     let mut resp = req.send().await.map_err(transport_error)?;
     let status = resp.status();
     let retry_after = retry_after(resp.headers());
     let body = read_capped(&mut resp).await?;
-    interpret(status, retry_after, &body, endpoint)
+    interpret(status, retry_after, &body, endpoint, known)
 }
 
 async fn read_capped(resp: &mut reqwest::Response) -> Result<Vec<u8>> {
@@ -147,49 +164,53 @@ fn too_large(status: u16) -> ApiError {
 /// client does. Public for property tests and fuzzing.
 pub fn parse_user_reply(status: u16, body: &[u8]) -> Result<User> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    interpret(status, None, body, Endpoint::Device)
+    interpret(status, None, body, Endpoint::Device, &[])
 }
 
 /// Parses a token reply into the token, exactly as the client does. Public for property tests
 /// and fuzzing.
 pub fn parse_token_reply(status: u16, body: &[u8]) -> Result<Secret> {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    interpret::<String>(status, None, body, Endpoint::Token).map(Secret::new)
+    interpret::<String>(status, None, body, Endpoint::Token, &[]).map(Secret::new)
 }
 
 /// Turns a status and body into the value or the error. Pure, so every shape is testable.
+/// Error messages describe the reply's shape and quote only Exotel's `Error` text, cleaned by
+/// [`crate::text`]: never a value from the reply, never one of `known`.
 fn interpret<T: DeserializeOwned>(
     status: StatusCode,
     retry_after: Option<Duration>,
     body: &[u8],
     endpoint: Endpoint,
+    known: &[&str],
 ) -> Result<T> {
     let envelope: Option<Envelope<serde_json::Value>> = serde_json::from_slice(body).ok();
-    let server_message =
-        envelope.as_ref().and_then(|e| e.error.as_deref()).map(clean_message).unwrap_or_default();
+    let message = envelope
+        .as_ref()
+        .and_then(|e| e.error.as_deref())
+        .map(|m| server_message(m, known))
+        .unwrap_or_default();
 
     if !status.is_success() {
-        return Err(status_error(status.as_u16(), server_message, retry_after, body, endpoint));
+        return Err(status_error(status.as_u16(), message, retry_after, body, endpoint, known));
     }
     let Some(envelope) = envelope else {
-        return Err(ApiError::Malformed {
-            status: status.as_u16(),
-            detail: format!("not JSON: {}", safe_snippet(body)),
-        });
+        return Err(ApiError::Malformed { status: status.as_u16(), detail: describe_body(body, known) });
     };
     // A 200 whose envelope says it failed: believe the envelope's code when it is an error code.
     let failed = envelope.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("failed"));
     if failed {
         let code = envelope.code.and_then(|c| u16::try_from(c).ok()).filter(|c| *c >= 400).unwrap_or(500);
-        return Err(status_error(code, server_message, retry_after, body, endpoint));
+        return Err(status_error(code, message, retry_after, body, endpoint, known));
     }
     let Some(data) = envelope.data.filter(|d| !d.is_null()) else {
         return Err(ApiError::Malformed { status: status.as_u16(), detail: "the reply had no Data".into() });
     };
-    serde_json::from_value(data).map_err(|e| ApiError::Malformed {
+    // serde's own message may quote the value (`invalid type: string "..."`): only the shape.
+    let shape = describe_json(&data);
+    serde_json::from_value(data).map_err(|_| ApiError::Malformed {
         status: status.as_u16(),
-        // serde's message names the field and type, never the value.
-        detail: format!("unexpected Data ({})", e.to_string().chars().take(80).collect::<String>()),
+        detail: format!("its Data was {shape}, not what Exotel sends"),
     })
 }
 
@@ -199,6 +220,7 @@ fn status_error(
     retry_after: Option<Duration>,
     body: &[u8],
     endpoint: Endpoint,
+    known: &[&str],
 ) -> ApiError {
     match status {
         400 => ApiError::InvalidRequest { message },
@@ -208,14 +230,14 @@ fn status_error(
         429 => ApiError::RateLimited { retry_after },
         500..=599 => {
             let message = if message.is_empty() && !body.is_empty() && !looks_like_json(body) {
-                format!("reply was not JSON: {}", safe_snippet(body))
+                format!("the reply was {}", describe_body(body, known))
             } else {
                 message
             };
             ApiError::Server { status, message }
         }
         _ => {
-            ApiError::Malformed { status, detail: format!("unexpected HTTP status: {}", safe_snippet(body)) }
+            ApiError::Malformed { status, detail: format!("unexpected HTTP status, {}", describe_body(body, known)) }
         }
     }
 }
@@ -245,8 +267,8 @@ fn transport_error(e: reqwest::Error) -> ApiError {
     // Which host could not be reached (never the path or query): a mistyped or preset host is
     // then plain to see.
     match e.url().and_then(|u| u.host_str()) {
-        Some(host) => ApiError::Network(format!("{host}: {}", clean_message(&text))),
-        None => ApiError::Network(clean_message(&text)),
+        Some(host) => ApiError::Network(format!("{host}: {}", printable(&text))),
+        None => ApiError::Network(printable(&text)),
     }
 }
 
@@ -259,7 +281,7 @@ mod tests {
 
     fn parse_user(status: u16, body: &str) -> Result<User> {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        interpret(status, None, body.as_bytes(), Endpoint::Device)
+        interpret(status, None, body.as_bytes(), Endpoint::Device, &[])
     }
 
     #[test]
@@ -303,7 +325,7 @@ mod tests {
             Some(ApiError::InvalidRequest { message: "DeviceName invalid".into() })
         );
         assert!(matches!(parse_user(401, "").err(), Some(ApiError::Unauthorized { .. })));
-        let token: Result<String> = interpret(StatusCode::UNAUTHORIZED, None, b"", Endpoint::Token);
+        let token: Result<String> = interpret(StatusCode::UNAUTHORIZED, None, b"", Endpoint::Token, &[]);
         assert_eq!(token.err(), Some(ApiError::BadCredentials));
         assert!(matches!(parse_user(404, "{}").err(), Some(ApiError::NotFound { .. })));
         let html = parse_user(502, "<html><title>502 Bad Gateway</title></html>").err();
@@ -313,5 +335,48 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn no_error_repeats_a_value_from_the_reply() {
+        let secret = "app-Secret-1";
+        let token = "sbx-token-0123456789abcdef";
+        let token_reply = |status: u16, body: &str| {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            interpret::<String>(status, None, body.as_bytes(), Endpoint::Token, &[secret])
+        };
+        let user_reply = |status: u16, body: &str| {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            interpret::<User>(status, None, body.as_bytes(), Endpoint::Device, &[token])
+        };
+        let cases: Vec<Result<String>> = vec![
+            // A token reply that is a bare string, not the envelope.
+            token_reply(200, &format!("\"{token}\"")),
+            // Data of the wrong shape: serde's message would quote it.
+            token_reply(200, &format!(r#"{{"Status":"Success","Data":{{"t":"{token}"}}}}"#)),
+            user_reply(200, &format!(r#"{{"Status":"Success","Data":"{token}"}}"#)).map(|_| String::new()),
+            // Exotel's own Error text echoing what was sent.
+            token_reply(400, &format!(r#"{{"Status":"Failed","Error":"bad Secret {secret}"}}"#)),
+            user_reply(401, &format!(r#"{{"Status":"Failed","Error":"token {token} expired"}}"#))
+                .map(|_| String::new()),
+            user_reply(500, &format!(r#"{{"Status":"Failed","Error":"Authorization: {token}"}}"#))
+                .map(|_| String::new()),
+            // An HTML page or a list that carries it.
+            user_reply(502, &format!("<html><title>{token}</title></html>")).map(|_| String::new()),
+            user_reply(418, &format!("[\"{token}\"]")).map(|_| String::new()),
+        ];
+        for case in cases {
+            let text = case.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(!text.is_empty(), "every case is an error");
+            assert!(!text.contains(token) && !text.contains(secret), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_code_sent_as_text_is_read_as_a_code() {
+        let body = SEED.replace(r#""Code": 200"#, r#""Code": "200""#);
+        assert!(parse_user(200, &body).is_ok());
+        let failed = parse_user(200, r#"{"Status":"Failed","Code":"404","Error":"User does not exist"}"#);
+        assert!(matches!(failed, Err(ApiError::NotFound { .. })), "{failed:?}");
     }
 }

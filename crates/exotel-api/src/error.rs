@@ -7,7 +7,8 @@ use crate::host::HostError;
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 /// One failure of a request to Exotel. Messages are sentences a person can act on and never
-/// hold a secret: server texts are trimmed and reply snippets are cut before any credential.
+/// hold a secret: a reply is described by its shape, and Exotel's own text is cleaned and its
+/// credentials hidden ([`crate::text`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
     #[error(transparent)]
@@ -95,46 +96,9 @@ fn after(retry_after: &Option<Duration>) -> String {
     }
 }
 
-/// Words that may be followed by a credential in a reply; a snippet stops before the first.
-const SENSITIVE_MARKERS: &[&str] = &["secret", "token", "data", "authorization", "password"];
-
-/// A short, printable excerpt of a reply body for an error message: at most 80 characters,
-/// control characters replaced, and cut before any word that may introduce a credential.
-pub(crate) fn safe_snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let lower = text.to_ascii_lowercase();
-    let cut = SENSITIVE_MARKERS.iter().filter_map(|m| lower.find(m)).min().unwrap_or(text.len());
-    let head: String = text
-        .get(..cut)
-        .unwrap_or("")
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(80)
-        .collect();
-    let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
-    if head.is_empty() { "empty reply".to_owned() } else { format!("\"{head}\"") }
-}
-
-/// Exotel's own `Error` text, made safe to show: one line, at most 200 characters.
-pub(crate) fn clean_message(message: &str) -> String {
-    let one_line: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).take(200).collect();
-    one_line.trim().to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippets_stop_before_credentials() {
-        let body = br#"{"RequestId":"x","Status":"Success","Data":{"SipSecret":"b*5#TGC"#;
-        let s = safe_snippet(body);
-        assert!(!s.contains("TGC") && !s.contains("Data"), "{s}");
-        assert!(s.contains("RequestId"), "{s}");
-        assert_eq!(safe_snippet(b""), "empty reply");
-        let html = safe_snippet(b"<html>\n<head><title>502 Bad Gateway</title></head></html>");
-        assert!(html.contains("502 Bad Gateway"), "{html}");
-    }
 
     #[test]
     fn messages_name_the_cause() {

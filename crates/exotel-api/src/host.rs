@@ -35,7 +35,9 @@ pub struct Host(Url);
 
 impl Host {
     pub fn parse(input: &str) -> Result<Self, HostError> {
-        let trimmed = input.trim();
+        // Echoed in errors: only its printable text (a pasted escape sequence is not replayed).
+        let printable = crate::text::printable(input);
+        let trimmed = printable.as_str();
         if trimmed.is_empty() {
             return Err(HostError::Empty);
         }
@@ -61,6 +63,11 @@ impl Host {
     /// `https://host[:port]` with no trailing slash, as shown to people and stored in settings.
     pub fn as_str(&self) -> &str {
         self.0.as_str().trim_end_matches('/')
+    }
+
+    /// Whether the host is this computer (`localhost`, 127.0.0.0/8, `::1`): the sandbox.
+    pub fn is_loopback(&self) -> bool {
+        self.0.host().is_some_and(|h| is_loopback(&h))
     }
 
     /// The URL of an integrations endpoint, e.g. `endpoint("device")`.
@@ -126,6 +133,10 @@ mod tests {
         assert!(Host::parse("http://127.0.0.1:8080").is_ok());
         assert!(Host::parse("http://localhost:8080").is_ok());
         assert!(Host::parse("http://[::1]:8080").is_ok());
+        assert!(Host::parse("http://127.0.0.2:8080").is_ok_and(|h| h.is_loopback()));
+        assert!(Host::parse("https://localhost").is_ok_and(|h| h.is_loopback()));
+        assert!(!Host::default().is_loopback());
+        assert!(!Host::parse("https://127.example.com").is_ok_and(|h| h.is_loopback()));
         assert_eq!(
             Host::parse("http://integrationscore.mum1.exotel.com"),
             Err(HostError::NotHttps("http://integrationscore.mum1.exotel.com".into()))

@@ -13,10 +13,12 @@ mod host;
 mod model;
 mod secret;
 mod session;
+mod text;
 
 pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, parse_token_reply, parse_user_reply, shared_http};
 pub use error::{ApiError, ApiErrorKind, Result};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};
 pub use secret::Secret;
+pub use text::{HIDDEN, printable};
 pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};

@@ -104,7 +104,8 @@ impl<'de> Deserialize<'de> for Availability {
 pub struct Envelope<T> {
     #[serde(rename = "Status", default)]
     pub status: Option<String>,
-    #[serde(rename = "Code", default)]
+    /// A number; also taken when sent as text (`"200"`).
+    #[serde(rename = "Code", default, deserialize_with = "lenient_code")]
     pub code: Option<i64>,
     #[serde(rename = "Error", default, deserialize_with = "lenient_string")]
     pub error: Option<String>,
@@ -235,6 +236,14 @@ fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
         serde_json::Value::String(s) => Some(s),
         serde_json::Value::Number(n) => Some(n.to_string()),
         serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    })
+}
+
+fn lenient_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_i64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
         _ => None,
     })
 }

@@ -14,9 +14,11 @@ use exotel_sandbox::{
 };
 
 fn client(sandbox: &Sandbox) -> Client {
-    let http =
-        HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }.build().unwrap();
-    Client::new(Host::parse(&sandbox.url()).unwrap(), http)
+    let host = Host::parse(&sandbox.url()).unwrap();
+    let http = HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }
+        .build(&host)
+        .unwrap();
+    Client::new(host, http)
 }
 
 fn creds(secret: &str) -> AppCredentials {
@@ -154,10 +156,8 @@ async fn a_refused_connection_is_a_network_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let c = Client::new(
-        Host::parse(&format!("http://127.0.0.1:{port}")).unwrap(),
-        HttpConfig::default().build().unwrap(),
-    );
+    let host = Host::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+    let c = Client::new(host.clone(), HttpConfig::default().build(&host).unwrap());
     let err = c.mint_token("a", &Secret::new("b")).await.unwrap_err();
     assert!(matches!(err, ApiError::Network(_)), "{err:?}");
     assert!(err.to_string().contains("could not reach Exotel"));

@@ -71,4 +71,42 @@ proptest! {
         let err = parse_token_reply(status, token.as_bytes()).unwrap_err();
         prop_assert!(!err.to_string().contains(&secret), "{}", err);
     }
+
+    /// Replies that are not the envelope, or whose `Data` is of the wrong shape, are described,
+    /// never quoted: whatever they carry (a token, a secret) stays out of the message.
+    #[test]
+    fn odd_shapes_are_described_never_quoted(
+        secret in "[A-Za-z0-9#$!&*]{6,24}",
+        status in prop_oneof![Just(200u16), Just(418u16), Just(500u16)],
+        shape in 0usize..5,
+    ) {
+        let body = match shape {
+            0 => json!(secret),
+            1 => json!([secret]),
+            2 => json!({ "Status": "Success", "Data": secret }),
+            3 => json!({ "Status": "Success", "Data": [secret] }),
+            _ => json!({ "Status": "Success", "Data": { "Token": secret } }),
+        }
+        .to_string();
+        let token_err = parse_token_reply(status, body.as_bytes()).err().map(|e| e.to_string());
+        let user_err = parse_user_reply(status, body.as_bytes()).err().map(|e| e.to_string());
+        for text in [token_err, user_err].into_iter().flatten() {
+            prop_assert!(!text.contains(&secret), "{}", text);
+        }
+        // A bare string is never taken as a token: the contract's token is the envelope's Data.
+        prop_assert!(shape != 0 || parse_token_reply(status, body.as_bytes()).is_err());
+    }
+
+    /// Exotel's `Error` text is shown, but a token-shaped value in it is not.
+    #[test]
+    fn token_shaped_values_in_exotels_error_text_are_hidden(
+        token in "[a-z]{3}-[a-z]{5}-[a-f0-9]{16,32}",
+        status in prop_oneof![Just(400u16), Just(401u16), Just(404u16), Just(500u16)],
+        words in "[A-Za-z]{2,8}( [A-Za-z]{2,8}){0,4}",
+    ) {
+        let body = json!({ "Status": "Failed", "Code": status, "Error": format!("{words} {token}") });
+        let text = parse_user_reply(status, body.to_string().as_bytes()).unwrap_err().to_string();
+        prop_assert!(!text.contains(&token), "{}", text);
+        prop_assert!(text.contains(words.split(' ').next().unwrap_or_default()), "{}", text);
+    }
 }

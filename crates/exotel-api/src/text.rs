@@ -1,0 +1,279 @@
+//! What of a reply's text may reach a person: the window, a notification, a tooltip, a terminal
+//! or the log. Two rules, one place:
+//!
+//! - **No credential is ever echoed.** A reply's body is described by its shape ("an HTML page
+//!   titled ...", "a JSON string"), never quoted; Exotel's own `Error` text is shown, but with the
+//!   request's own credentials (the app secret, the token) and anything that looks like one
+//!   replaced by `[hidden]`.
+//! - **Only printable text.** Control characters (a terminal's escape sequences among them) and
+//!   the invisible formatting characters that can disguise text (bidirectional overrides,
+//!   isolates and marks, the byte-order mark, line and paragraph separators) are removed. The
+//!   zero-width joiner and non-joiner stay: Indic scripts need them to spell names.
+
+/// What replaces a hidden credential.
+pub const HIDDEN: &str = "[hidden]";
+
+/// The longest server text kept, in characters.
+const MAX_MESSAGE_CHARS: usize = 200;
+/// The longest HTML title kept, in characters.
+const MAX_TITLE_CHARS: usize = 80;
+
+/// Words after which a value is a credential (`token: abc`, `"Secret":"abc"`, `key=abc`).
+const MARKERS: &[&str] = &[
+    "token",
+    "secret",
+    "sipsecret",
+    "password",
+    "passwd",
+    "authorization",
+    "bearer",
+    "key",
+    "apikey",
+    "api_key",
+    "jwt",
+];
+
+/// `text` as one printable line: control characters become spaces, invisible formatting
+/// characters go, runs of white space become one space, and the ends are trimmed. For names,
+/// numbers and any other text from Exotel that is shown.
+pub fn printable(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .filter(|c| !is_invisible_format(*c))
+        .map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bidirectional embeddings, overrides, isolates and marks, the Arabic letter mark, the
+/// byte-order mark and other zero-width characters that are not joiners.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+        | '\u{061C}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}' | '\u{00AD}'
+    )
+}
+
+/// Exotel's `Error` text as it may be shown: printable, at most 200 characters, with `known`
+/// credentials and anything that looks like a credential hidden.
+pub(crate) fn server_message(message: &str, known: &[&str]) -> String {
+    let text = hide_credentials(&printable(message), known);
+    truncate(&text, MAX_MESSAGE_CHARS)
+}
+
+/// A reply body described by its shape, for an error message: never its bytes, except the
+/// title of an HTML page (a proxy's "502 Bad Gateway"), itself cleaned like a server message.
+pub(crate) fn describe_body(body: &[u8], known: &[&str]) -> String {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return "an empty reply".to_owned();
+    }
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        return format!("{}, not Exotel's reply", describe_json(&value));
+    }
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    if lower.trim_start().starts_with('<') || lower.contains("<html") {
+        let title = html_title(&text, &lower)
+            .map(|t| truncate(&hide_credentials(&printable(t), known), MAX_TITLE_CHARS))
+            .filter(|t| !t.is_empty());
+        return match title {
+            Some(t) => format!("an HTML page titled \"{t}\""),
+            None => "an HTML page".to_owned(),
+        };
+    }
+    format!("{} bytes that are not JSON", body.len())
+}
+
+/// The kind of a JSON value, in words ("a JSON string"), never the value.
+pub(crate) fn describe_json(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "JSON null",
+        serde_json::Value::Bool(_) => "a JSON true or false",
+        serde_json::Value::Number(_) => "a JSON number",
+        serde_json::Value::String(_) => "a JSON string",
+        serde_json::Value::Array(_) => "a JSON list",
+        serde_json::Value::Object(_) => "a JSON object",
+    }
+}
+
+fn html_title<'a>(text: &'a str, lower: &str) -> Option<&'a str> {
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    text.get(open_end..close)
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// `text` with each `known` credential, each word that looks like a credential, and each value
+/// given after a marker word (`token: x`, `"Secret":"x"`, `key=x`) replaced by [`HIDDEN`].
+pub(crate) fn hide_credentials(text: &str, known: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for k in known.iter().map(|k| k.trim()).filter(|k| k.len() >= 4) {
+        text = text.replace(k, HIDDEN);
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut hide_next = false;
+    for word in text.split_whitespace() {
+        if hide_next && !is_separator(word) {
+            hide_next = false;
+            out.push(HIDDEN.to_owned());
+            continue;
+        }
+        let (shown, then_hide) = hide_in_word(word);
+        hide_next = hide_next || then_hide;
+        out.push(shown);
+    }
+    out.join(" ")
+}
+
+/// A word on its own: `:`, `=`, `is`.
+fn is_separator(word: &str) -> bool {
+    matches!(word, ":" | "=" | "is" | "-")
+}
+
+/// The word with what it hides, and whether the next word is a marker's value.
+fn hide_in_word(word: &str) -> (String, bool) {
+    // `marker:value` or `marker=value` inside one word (JSON without spaces, a header).
+    for sep in [':', '='] {
+        if let Some((left, right)) = word.split_once(sep)
+            && is_marker(left)
+        {
+            if right.trim_matches(|c: char| !c.is_alphanumeric()).is_empty() {
+                // `token:` then the value in the next word.
+                return (word.to_owned(), true);
+            }
+            return (format!("{left}{sep}{HIDDEN}"), false);
+        }
+    }
+    if looks_like_credential(word) {
+        return (HIDDEN.to_owned(), false);
+    }
+    // `Bearer abc...`: the next word is the value.
+    let bare = trim_punctuation(word).to_ascii_lowercase();
+    (word.to_owned(), bare == "bearer" || bare == "authorization")
+}
+
+fn is_marker(text: &str) -> bool {
+    let bare = trim_punctuation(text).to_ascii_lowercase();
+    MARKERS.contains(&bare.as_str()) || bare.ends_with("token") || bare.ends_with("secret")
+}
+
+fn trim_punctuation(word: &str) -> &str {
+    word.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '.' | ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>'))
+}
+
+/// Long runs mixing letters and digits, or three kinds of character (lower, upper, digit,
+/// symbol), or simply very long: the shapes of tokens, secrets and passwords. Ordinary words,
+/// numbers and short codes are not.
+fn looks_like_credential(word: &str) -> bool {
+    let w = trim_punctuation(word);
+    let len = w.chars().count();
+    if len < 8 {
+        return false;
+    }
+    let has = |f: fn(&char) -> bool| w.chars().any(|c| f(&c));
+    let lower = has(char::is_ascii_lowercase);
+    let upper = has(char::is_ascii_uppercase);
+    let digit = has(char::is_ascii_digit);
+    let symbol = has(|c| c.is_ascii_punctuation());
+    let letter = lower || upper;
+    let kinds = [lower, upper, digit, symbol].into_iter().filter(|k| *k).count();
+    (len >= 12 && letter && digit) || kinds >= 3 || len >= 32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn printable_removes_escapes_and_disguises_but_keeps_indic_joiners() {
+        assert_eq!(printable("Asha\u{1b}[31m Demo\u{7}\r\n"), "Asha [31m Demo");
+        assert_eq!(printable("\u{202E}evil\u{202C}.exe"), "evil.exe");
+        assert_eq!(printable("\u{FEFF}Ravi\u{200B}"), "Ravi");
+        assert_eq!(printable("क्\u{200D}ष"), "क्\u{200D}ष");
+        assert_eq!(printable("  a \u{2028} b  "), "a b");
+    }
+
+    #[test]
+    fn bodies_are_described_by_shape() {
+        assert_eq!(describe_body(b"", &[]), "an empty reply");
+        assert_eq!(describe_body(b"\"sbx-token-abc\"", &[]), "a JSON string, not Exotel's reply");
+        assert_eq!(describe_body(b"[1,2]", &[]), "a JSON list, not Exotel's reply");
+        assert_eq!(
+            describe_body(b"<html><head><title>502 Bad Gateway</title></head></html>", &[]),
+            "an HTML page titled \"502 Bad Gateway\""
+        );
+        assert_eq!(describe_body(b"<p>hi</p>", &[]), "an HTML page");
+        assert_eq!(describe_body(b"\x00\x9fgarbage token=abc", &[]), "19 bytes that are not JSON");
+    }
+
+    #[test]
+    fn server_messages_keep_words_and_hide_credentials() {
+        assert_eq!(server_message("User does not exist", &[]), "User does not exist");
+        assert_eq!(
+            server_message("Unauthorized. Invalid or expired token", &[]),
+            "Unauthorized. Invalid or expired token"
+        );
+        assert_eq!(server_message("token: abc is bad", &[]), format!("token: {HIDDEN} is bad"));
+        assert_eq!(server_message(r#"{"Secret":"hunter2"}"#, &[]), format!(r#"{{"Secret":{HIDDEN}"#));
+        assert_eq!(server_message("Bearer abcdef", &[]), format!("Bearer {HIDDEN}"));
+        assert_eq!(server_message("sent sbx-token-4f2a9c01d3 twice", &[]), format!("sent {HIDDEN} twice"));
+        assert_eq!(server_message("wrong: plainsecret", &["plainsecret"]), format!("wrong: {HIDDEN}"));
+        assert_eq!(server_message("x\u{1b}]0;title\u{7}y", &[]), "x ]0;title y");
+        assert!(server_message(&"a ".repeat(300), &[]).chars().count() <= MAX_MESSAGE_CHARS);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+        /// A known credential never survives, wherever and however it is put in the text.
+        #[test]
+        fn a_known_credential_is_never_shown(
+            secret in "[A-Za-z0-9#$!&*]{8,24}",
+            before in "[ -~]{0,40}",
+            after in "[ -~]{0,40}",
+            glue in prop_oneof![Just(""), Just(" "), Just(":"), Just("\""), Just("=")],
+        ) {
+            let message = format!("{before}{glue}{secret}{glue}{after}");
+            let shown = server_message(&message, &[&secret]);
+            prop_assert!(!shown.contains(&secret), "{}", shown);
+            let html = format!("<html><title>{message}</title></html>");
+            prop_assert!(!describe_body(html.as_bytes(), &[&secret]).contains(&secret));
+        }
+
+        /// Token- and password-shaped words are hidden even when the credential is not known
+        /// (another agent's, the SIP password).
+        #[test]
+        fn credential_shaped_words_are_hidden(
+            token in "[a-z]{3,6}-[a-f0-9]{12,32}",
+            password in "[A-Z][a-z]{4,6}[0-9]{2,4}[#$!&*]",
+            words in proptest::collection::vec("[a-z]{1,9}", 0..8),
+        ) {
+            let mut parts = words.clone();
+            parts.insert(parts.len() / 2, token.clone());
+            parts.push(password.clone());
+            let shown = server_message(&parts.join(" "), &[]);
+            prop_assert!(!shown.contains(&token) && !shown.contains(&password), "{}", shown);
+            // The ordinary words are all still there.
+            for w in &words {
+                prop_assert!(shown.split(' ').any(|s| s == w), "{} lost {}", shown, w);
+            }
+        }
+
+        /// Whatever comes in, what goes out has no control or disguising character.
+        #[test]
+        fn printable_output_has_no_control_characters(text in "\\PC{0,20}[\\x00-\\x1f\\x7f\\u{202a}-\\u{202e}]{0,5}\\PC{0,20}") {
+            let out = printable(&text);
+            prop_assert!(!out.chars().any(|c| c.is_control() || is_invisible_format(c)), "{:?}", out);
+        }
+    }
+}
