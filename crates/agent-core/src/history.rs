@@ -50,8 +50,14 @@ impl History {
     }
 
     /// Adds a change, keeping the last [`HISTORY_LIMIT`]. The file is rewritten atomically
-    /// (temporary file, then rename), so a full disk or a crash never loses what was kept.
+    /// (temporary file, then rename), so a full disk or a crash never loses what was kept, and
+    /// under the file's lock ([`crate::file_lock`]), so that changes recorded at once by the
+    /// app and `exotel-agent` are all kept.
     pub fn append(&self, change: &Change) -> Result<()> {
+        crate::file_lock::locked(&self.path, || self.rewrite_with(change))
+    }
+
+    fn rewrite_with(&self, change: &Change) -> Result<()> {
         let mut all = self.read()?;
         all.push(change.clone());
         let keep = &all[all.len().saturating_sub(HISTORY_LIMIT)..];
@@ -65,7 +71,7 @@ impl History {
             CoreError::Settings(format!("could not write {}: {e}", self.path.display()))
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+        crate::settings::create_private_dir(dir).map_err(|e| fail(&e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
         tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
         tmp.persist(&self.path).map_err(|e| fail(&e.error))?;

@@ -172,12 +172,15 @@ impl SettingsStore {
         Ok(())
     }
 
-    /// Loads, edits and saves.
+    /// Loads, edits and saves, holding the file's lock throughout ([`crate::file_lock`]), so
+    /// that the app and `exotel-agent` never lose each other's changes.
     pub fn update(&self, edit: impl FnOnce(&mut Settings)) -> Result<Settings> {
-        let mut settings = self.load()?.settings;
-        edit(&mut settings);
-        self.save(&settings)?;
-        Ok(settings)
+        crate::file_lock::locked(&self.path, || {
+            let mut settings = self.load()?.settings;
+            edit(&mut settings);
+            self.save(&settings)?;
+            Ok(settings)
+        })
     }
 
     fn backup_path(&self) -> PathBuf {
@@ -190,7 +193,7 @@ impl SettingsStore {
 const HEADER: &str =
     "# Exotel Agent Tray settings. Secrets are not kept here: they live in the system keyring.\n\n";
 
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;

@@ -236,9 +236,10 @@ fn status_error(
             };
             ApiError::Server { status, message }
         }
-        _ => {
-            ApiError::Malformed { status, detail: format!("unexpected HTTP status, {}", describe_body(body, known)) }
-        }
+        _ => ApiError::Malformed {
+            status,
+            detail: format!("unexpected HTTP status, {}", describe_body(body, known)),
+        },
     }
 }
 

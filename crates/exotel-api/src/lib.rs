@@ -20,5 +20,5 @@ pub use error::{ApiError, ApiErrorKind, Result};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};
 pub use secret::Secret;
-pub use text::{HIDDEN, printable};
 pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};
+pub use text::{HIDDEN, printable};

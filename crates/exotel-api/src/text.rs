@@ -167,7 +167,9 @@ fn is_marker(text: &str) -> bool {
 }
 
 fn trim_punctuation(word: &str) -> &str {
-    word.trim_matches(|c: char| matches!(c, '"' | '\'' | '`' | '.' | ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>'))
+    word.trim_matches(|c: char| {
+        matches!(c, '"' | '\'' | '`' | '.' | ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>')
+    })
 }
 
 /// Long runs mixing letters and digits, or three kinds of character (lower, upper, digit,
