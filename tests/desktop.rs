@@ -143,6 +143,18 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     let sip_secret = sandbox.user(DEMO_USER_ID).unwrap().sip_secret;
     let log_dir = desktop.home().join(".local/state/exotel-agent-tray/logs");
     assert!(std::fs::read_dir(&log_dir).is_ok_and(|mut d| d.next().is_some()), "the app wrote its log file");
+    // The log is this user's only: its folder 0700, its files 0600; so are the history's.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&log_dir), 0o700, "the log folder");
+        for entry in std::fs::read_dir(&log_dir).unwrap().flatten() {
+            assert_eq!(mode(&entry.path()), 0o600, "{}", entry.path().display());
+        }
+        let data = desktop.home().join(".local/share/exotel-agent-tray");
+        assert_eq!(mode(&data), 0o700, "the history's folder");
+        assert_eq!(mode(&data.join("history.jsonl")), 0o600, "the history");
+    }
     for secret in [DEMO_APP_SECRET, token.as_str(), sip_secret.as_str()] {
         assert_eq!(
             desktop.keyring().files_containing(secret),

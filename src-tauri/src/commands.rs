@@ -9,7 +9,7 @@ use agent_core::{
     Account, Change, CoreError, ErrorInfo, Preferences, SignInDefaults, SignInInput, Source, Status, Target,
 };
 use exotel_api::{Device, KNOWN_HOSTS, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox, SandboxConfig};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -198,7 +198,9 @@ fn get_history(state: &AppState) -> CmdResult<Vec<Change>> {
 async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
     let mut sandbox = state.sandbox.lock().await;
     if sandbox.is_none() {
-        let started = Sandbox::start()
+        // Without its controls over HTTP, and with bounded logs (any local user can reach it).
+        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let started = Sandbox::start_with(loopback, SandboxConfig::in_app())
             .await
             .map_err(|e| CoreError::Settings(format!("could not start the sandbox: {e}")).info())?;
         *sandbox = Some(started);

@@ -35,6 +35,7 @@ pub struct AppState {
 /// Starts the app; returns when it quits. With [`link::WINDOW_FLAG`] (given only by the app
 /// itself) it is the window's process instead ([`window_process`]).
 pub fn run() -> ExitCode {
+    logging::private_files();
     if let Some(reason) = no_display() {
         eprintln!("exotel-agent-tray: {reason}");
         return ExitCode::from(1);

@@ -43,10 +43,20 @@ fn start(file: Option<RollingFileAppender>) -> Option<WorkerGuard> {
     guard
 }
 
+/// Everything the app's processes create is for this user only: the log folder and files, the
+/// history, the web view's caches. On Unix the file-creation mask is set to 077 first thing
+/// (the log appender opens each day's file itself, with no say over its mode, so the mask is
+/// the one place to decide it). Called before any thread starts; the window process inherits it.
+pub fn private_files() {
+    #[cfg(unix)]
+    let _ = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 /// The daily log file in the OS state directory, or `None` (said on stderr) if it cannot be made.
+/// The folder is 0700 and its files 0600, also those an earlier version left readable.
 fn log_file() -> Option<RollingFileAppender> {
     let dir = agent_core::paths::log_dir().ok()?;
-    if let Err(e) = std::fs::create_dir_all(&dir) {
+    if let Err(e) = make_private(&dir) {
         eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display());
         return None;
     }
@@ -58,4 +68,20 @@ fn log_file() -> Option<RollingFileAppender> {
         .build(&dir)
         .map_err(|e| eprintln!("exotel-agent-tray: no log file in {}: {e}", dir.display()))
         .ok()
+}
+
+/// Creates `dir` (0700 on Unix) and takes away other users' access to it and its files.
+fn make_private(dir: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    Ok(())
 }

@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 use crate::Shared;
 use crate::state::{DeviceName, Endpoint, Fault, FaultBody, Inner, RequestRecord};
 
+/// The largest body a `Huge` fault sends: enough to pass any client's cap, and no more.
+const MAX_FAULT_BODY: usize = 64 * 1024 * 1024;
+
 /// Marks a response that must not be sent: the connection is closed instead.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DropConnection;
@@ -52,14 +55,11 @@ pub(crate) async fn handle(
         status: 0,
         received_us,
         replied_us: 0,
+        seq: 0,
     };
     // Logged on arrival (status 0 until answered), so a request the client gave up on, whose
     // handler is then dropped mid-delay, is still counted.
-    let slot = {
-        let mut inner = shared.lock();
-        inner.log.push(record);
-        inner.log.len() - 1
-    };
+    let seq = shared.lock().log_request(record);
 
     let fault = endpoint.and_then(|e| shared.lock().take_fault(e));
     if let Some(fault) = fault.as_ref().filter(|f| f.delay_ms > 0 || f.jitter_ms > 0) {
@@ -93,14 +93,8 @@ pub(crate) async fn handle(
     }
     let status =
         if response.extensions().get::<DropConnection>().is_some() { 0 } else { response.status().as_u16() };
-    let mut inner = shared.lock();
-    let replied_us = inner.elapsed_us();
-    // The log may have been cleared meanwhile: only fill in the slot if it is still this one.
-    if let Some(r) = inner.log.get_mut(slot).filter(|r| r.received_us == received_us) {
-        r.status = status;
-        r.replied_us = replied_us;
-    }
-    drop(inner);
+    // The log may have been cleared meanwhile: then there is nothing to fill in.
+    shared.lock().replied(seq, status);
     response
 }
 
@@ -265,7 +259,7 @@ fn fault_body(body: &FaultBody, code: u16) -> (Vec<u8>, &'static str) {
         FaultBody::Empty => (Vec::new(), "application/json"),
         FaultBody::Huge { bytes } => {
             let mut v = b"{\"RequestId\":\"".to_vec();
-            v.resize(*bytes, b'x');
+            v.resize((*bytes).min(MAX_FAULT_BODY), b'x');
             (v, "application/json")
         }
         FaultBody::Raw { text } => (text.clone().into_bytes(), "application/json"),

@@ -58,10 +58,11 @@ impl Sandbox {
     pub async fn start_with(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let routes = if config.admin { admin::routes() } else { Router::new() };
         let shared = Arc::new(Shared(Mutex::new(state::Inner::new(config))));
-        let router = admin::routes().fallback(api::handle).with_state(shared.clone());
+        let router = routes.fallback(api::handle).with_state(shared.clone());
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(serve(listener, router, stopped));
+        tokio::spawn(serve(listener, router, stopped, addr.port()));
         Ok(Self { addr, shared, _stop: stop })
     }
 
@@ -105,9 +106,14 @@ impl Sandbox {
         self.shared.lock().tokens.clear();
     }
 
-    /// Every request received so far, oldest first.
+    /// How many tokens the sandbox honours now (at most [`SandboxConfig::max_tokens`]).
+    pub fn tokens_honoured(&self) -> usize {
+        self.shared.lock().tokens.len()
+    }
+
+    /// Every request received so far (the last [`SandboxConfig::max_log`]), oldest first.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.iter().cloned().collect()
     }
 
     /// How many requests reached `endpoint`.
@@ -150,9 +156,22 @@ impl Sandbox {
     }
 }
 
+/// Whether a request's `Host` names this sandbox: a loopback name or address with its port.
+/// Anything else is refused (421), so a web page that makes its own name resolve to 127.0.0.1
+/// (DNS rebinding) cannot reach the sandbox from a browser on this computer.
+fn addressed_to_us(headers: &axum::http::HeaderMap, port: u16) -> bool {
+    let Some(host) = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Some(name) = host.strip_suffix(&format!(":{port}")) else {
+        return false;
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "[::1]" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The accept loop. Each connection is served by hyper directly, so that a response marked
 /// [`api::DropConnection`] can close the connection without a reply.
-async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Receiver<()>) {
+async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Receiver<()>, port: u16) {
     loop {
         let accepted = tokio::select! {
             _ = &mut stopped => return,
@@ -164,6 +183,10 @@ async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Rece
             let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                 let router = router.clone();
                 async move {
+                    if !addressed_to_us(req.headers(), port) {
+                        let refused = (axum::http::StatusCode::MISDIRECTED_REQUEST, "not this sandbox's host");
+                        return Ok(axum::response::IntoResponse::into_response(refused));
+                    }
                     let response = match router.oneshot(req.map(axum::body::Body::new)).await {
                         Ok(r) => r,
                         Err(never) => match never {},

@@ -1,6 +1,6 @@
 //! What the sandbox knows: apps, users and their devices, tokens, faults and the request log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -132,6 +132,9 @@ pub struct RequestRecord {
     /// sandbox started (to check that requests did not overlap).
     pub received_us: u64,
     pub replied_us: u64,
+    /// The request's number: 1 for the first the sandbox received.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 /// A seeded agent.
@@ -218,6 +221,14 @@ pub struct SandboxConfig {
     /// App id and secret pairs that may mint tokens.
     pub apps: Vec<(String, String)>,
     pub users: Vec<SandboxUser>,
+    /// Serve the controls under `/_sandbox/` ([`crate::admin`]). Off inside the desktop app,
+    /// where any local user could otherwise set faults or read the request log.
+    pub admin: bool,
+    /// The request log keeps the last this many requests.
+    pub max_log: usize,
+    /// At most this many tokens are honoured at once; minting one more forgets the oldest
+    /// (as if it had expired).
+    pub max_tokens: usize,
 }
 
 impl Default for SandboxConfig {
@@ -229,7 +240,50 @@ impl Default for SandboxConfig {
                 SandboxUser::new("2", "Ravi Demo", 2),
                 SandboxUser::new("agent+3", "Plus Sign", 3),
             ],
+            admin: true,
+            max_log: 100_000,
+            max_tokens: 10_000,
         }
+    }
+}
+
+impl SandboxConfig {
+    /// The desktop app's *Try the sandbox*: no controls over HTTP, a short log, few tokens.
+    pub fn in_app() -> Self {
+        Self { admin: false, max_log: 256, max_tokens: 16, ..Self::default() }
+    }
+}
+
+/// The tokens the sandbox honours, oldest first, at most `max`.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    app_of: HashMap<String, String>,
+    order: VecDeque<String>,
+    max: usize,
+}
+
+impl Tokens {
+    fn new(max: usize) -> Self {
+        Self { app_of: HashMap::new(), order: VecDeque::new(), max: max.max(1) }
+    }
+
+    pub fn insert(&mut self, token: String, app_id: String) {
+        while self.order.len() >= self.max {
+            if let Some(oldest) = self.order.pop_front() {
+                self.app_of.remove(&oldest);
+            }
+        }
+        self.order.push_back(token.clone());
+        self.app_of.insert(token, app_id);
+    }
+
+    pub fn clear(&mut self) {
+        self.app_of.clear();
+        self.order.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.app_of.len()
     }
 }
 
@@ -247,9 +301,12 @@ pub(crate) struct Inner {
     pub apps: HashMap<String, String>,
     pub users: HashMap<String, SandboxUser>,
     /// Token -> the app id it was minted for.
-    pub tokens: HashMap<String, String>,
+    pub tokens: Tokens,
     pub faults: HashMap<Endpoint, Fault>,
-    pub log: Vec<RequestRecord>,
+    /// The last `max_log` requests, oldest first.
+    pub log: VecDeque<RequestRecord>,
+    max_log: usize,
+    next_seq: u64,
     pub lag: Lag,
     pub started: std::time::Instant,
 }
@@ -263,9 +320,11 @@ impl Inner {
         Self {
             apps: config.apps.into_iter().collect(),
             users: config.users.into_iter().map(|u| (u.user_id.clone(), u)).collect(),
-            tokens: HashMap::new(),
+            tokens: Tokens::new(config.max_tokens),
             faults: HashMap::new(),
-            log: Vec::new(),
+            log: VecDeque::new(),
+            max_log: config.max_log.max(1),
+            next_seq: 0,
             lag: Lag::default(),
             started: std::time::Instant::now(),
         }
@@ -286,6 +345,27 @@ impl Inner {
 
     /// The app id a valid token belongs to.
     pub fn token_app(&self, token: Option<&str>) -> Option<String> {
-        self.tokens.get(token?.trim()).cloned()
+        self.tokens.app_of.get(token?.trim()).cloned()
+    }
+
+    /// Logs a request on arrival, forgetting the oldest beyond `max_log`; its number, to fill
+    /// in its reply with [`Self::replied`].
+    pub fn log_request(&mut self, mut record: RequestRecord) -> u64 {
+        self.next_seq += 1;
+        record.seq = self.next_seq;
+        while self.log.len() >= self.max_log {
+            self.log.pop_front();
+        }
+        self.log.push_back(record);
+        self.next_seq
+    }
+
+    /// Fills in the reply of request `seq`, if it is still in the log.
+    pub fn replied(&mut self, seq: u64, status: u16) {
+        let replied_us = self.elapsed_us();
+        if let Some(r) = self.log.iter_mut().rev().find(|r| r.seq == seq) {
+            r.status = status;
+            r.replied_us = replied_us;
+        }
     }
 }

@@ -4,7 +4,9 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Sandbox};
+use exotel_sandbox::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Sandbox, SandboxConfig,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -170,4 +172,67 @@ async fn the_admin_api_sets_faults_and_state() {
         log.iter().all(|r| !r["body"].as_str().unwrap().contains(DEMO_APP_SECRET)),
         "secrets are redacted"
     );
+}
+
+/// The desktop app's built-in sandbox: no controls over HTTP, and bounded memory whatever a
+/// local program sends it.
+#[tokio::test]
+async fn the_in_app_sandbox_has_no_controls_and_bounded_memory() {
+    let config = SandboxConfig::in_app();
+    let (max_log, max_tokens) = (config.max_log, config.max_tokens);
+    let s = Sandbox::start_with(([127, 0, 0, 1], 0).into(), config).await.unwrap();
+    // The controls are not there: no request log, no faults.
+    let (status, _) = call(reqwest::Method::GET, format!("{}/_sandbox/requests", s.url()), None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let fault = json!({"body": {"kind": "huge", "bytes": 1_000_000_000usize}});
+    let (status, _) =
+        call(reqwest::Method::PUT, format!("{}/_sandbox/faults/token", s.url()), None, Some(fault)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Tokens: the oldest beyond the bound stops being honoured; the newest works.
+    let first = token(&s).await;
+    let mut last = String::new();
+    for _ in 0..max_tokens + 4 {
+        last = token(&s).await;
+    }
+    assert_eq!(s.tokens_honoured(), max_tokens);
+    let read = |t: String| {
+        let url = format!("{}/v2/integrations/usermapping?user_id={DEMO_USER_ID}", s.url());
+        async move { call(reqwest::Method::GET, url, Some(&t), None).await.0 }
+    };
+    assert_eq!(read(first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(read(last).await, StatusCode::OK);
+    // The log keeps the last requests only, the newest with its reply filled in.
+    for _ in 0..max_log {
+        let _ = call(reqwest::Method::GET, format!("{}/nowhere", s.url()), None, None).await;
+    }
+    let log = s.requests();
+    assert_eq!(log.len(), max_log);
+    let newest = log.last().unwrap();
+    assert_eq!((newest.path.as_str(), newest.status), ("/nowhere", 404));
+    assert!(log.windows(2).all(|w| w[0].seq < w[1].seq), "oldest first");
+}
+
+/// A request whose Host is not the sandbox's own loopback address is refused, so a web page
+/// that points its name at 127.0.0.1 cannot drive the sandbox from a browser.
+#[tokio::test]
+async fn only_requests_addressed_to_loopback_are_served() {
+    let s = Sandbox::start().await.unwrap();
+    let port = s.addr().port();
+    let client = reqwest::Client::new();
+    let url = format!("{}/v2/integrations/usermapping?user_id=1", s.url());
+    for (host, served) in [
+        (format!("127.0.0.1:{port}"), true),
+        (format!("localhost:{port}"), true),
+        (format!("LOCALHOST:{port}"), true),
+        (format!("evil.example:{port}"), false),
+        ("127.0.0.1".to_owned(), false),
+        (format!("127.0.0.1:{}", port.wrapping_add(1)), false),
+        (format!("127.0.0.1.evil.example:{port}"), false),
+    ] {
+        let resp = client.get(&url).header("Host", &host).send().await.unwrap();
+        let refused = resp.status() == StatusCode::MISDIRECTED_REQUEST;
+        assert_eq!(!refused, served, "Host: {host} gave {}", resp.status());
+    }
+    // Refused requests never reached the API: only the served ones are logged.
+    assert_eq!(s.requests().len(), 3);
 }
