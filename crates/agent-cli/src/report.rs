@@ -166,7 +166,7 @@ pub fn exit_code(error: &CoreError) -> u8 {
 fn api_exit_code(e: &ApiError) -> u8 {
     match e {
         ApiError::InvalidHost(_) | ApiError::InvalidRequest { .. } | ApiError::NotFound { .. } => 2,
-        ApiError::BadCredentials | ApiError::Unauthorized { .. } => 3,
+        ApiError::BadCredentials | ApiError::Unauthorized { .. } | ApiError::AccountChanged => 3,
         ApiError::RateLimited { .. }
         | ApiError::Server { .. }
         | ApiError::Network(_)
@@ -188,6 +188,7 @@ mod tests {
         assert_eq!(api(ApiError::Unauthorized { message: String::new() }), 3);
         assert_eq!(api(ApiError::NotFound { message: String::new() }), 2);
         assert_eq!(exit_code(&CoreError::NotSignedIn), 3);
+        assert_eq!(api(ApiError::AccountChanged), 3);
         assert_eq!(exit_code(&CoreError::Keyring(KeyringError::Locked("x".into()))), 5);
         assert_eq!(
             exit_code(&CoreError::Rejected { field: Field::Secret, source: ApiError::BadCredentials }),

@@ -148,7 +148,11 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
         .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
         .unwrap()
         .unwrap_or_default();
-    let token = token.rsplit(':').next().unwrap_or_default().to_owned();
+    // `v2:` and the token with the account it was minted for.
+    let kept: Value = serde_json::from_str(token.strip_prefix("v2:").unwrap_or_default()).unwrap();
+    assert_eq!(kept["account"]["host"], sandbox.url.as_str());
+    assert_eq!(kept["account"]["user_id"], "1");
+    let token = kept["token"].as_str().unwrap_or_default().to_owned();
     assert!(token.starts_with("sbx-token-"), "the keyring holds the minted token");
     assert_eq!(session.files_containing(&token), Vec::<PathBuf>::new());
     let settings = std::fs::read_to_string(settings_path(&session)).unwrap();
@@ -407,4 +411,84 @@ async fn admin_presets_fill_in_login_and_the_agents_own_settings_win() {
     let (code, _, stderr) = no_flags(APP_ID, &[]);
     assert_ne!(code, Some(0));
     assert!(stderr.contains("elsewhere.invalid"), "the preset host was tried: {stderr}");
+}
+
+/// A proxy set in the environment (usual in call centres) is not used for the sandbox on
+/// loopback: its plain-http requests would reach the proxy in clear, and fail there.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_in_the_environment_is_bypassed_for_loopback() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    let mut cmd = session.command(env!("CARGO_BIN_EXE_exotel-agent"));
+    cmd.args(["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"]);
+    // Port 1 on loopback: nothing listens, so a request sent to the proxy fails at once.
+    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env(var, "http://127.0.0.1:1");
+    }
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run exotel-agent");
+    child.stdin.take().unwrap().write_all(format!("{SECRET}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(sandbox.count("token").await, 1, "the sandbox itself was reached");
+}
+
+/// A kept token is bound to the account it was minted for: when the signed-in account points
+/// at another host, the old token is never sent there; a new one is minted.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_never_reaches_a_host_it_was_not_minted_by() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let first = SandboxProcess::start();
+    let second = SandboxProcess::start();
+    assert_eq!(login(&session, &first.url, "1", SECRET).code, 0);
+    // The account now names the second host (as after a sign-in there whose token was then
+    // overwritten by an app still running the first account), with the first host's token kept.
+    let path = settings_path(&session);
+    let text = std::fs::read_to_string(&path).unwrap().replace(&first.url, &second.url);
+    std::fs::write(&path, text).unwrap();
+
+    let run = agent(&session, &["status", "--json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let log = second.admin(reqwest::Method::GET, "requests", None).await;
+    let log = log.as_array().unwrap();
+    assert_eq!(
+        log.first().map(|r| r["endpoint"].as_str()),
+        Some(Some("token")),
+        "a new token first: {log:?}"
+    );
+    for r in log.iter().filter(|r| r["endpoint"] != "token") {
+        assert_eq!(r["auth_valid"], true, "a foreign token was sent to the second host: {r}");
+    }
+}
+
+/// A re-sign-in that fails after Exotel accepted it (here: the settings cannot be written)
+/// leaves the account that worked before as it was, secret included.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_re_sign_in_keeps_the_previous_working_secret() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    assert_eq!(login(&session, &sandbox.url, "1", SECRET).code, 0);
+    let token_before =
+        session.secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")]).unwrap();
+
+    // A wrong secret: refused by Exotel, nothing changes.
+    assert_eq!(login(&session, &sandbox.url, "1", "not-the-secret").code, 3);
+    assert_eq!(keyring_secret(&session).as_deref(), Some(SECRET));
+
+    // Accepted by Exotel, but the settings cannot be written: the error says so, and the
+    // keyring holds the previous secret and token again.
+    let path = settings_path(&session);
+    let saved = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    let run = login(&session, &sandbox.url, "2", SECRET);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(keyring_secret(&session).as_deref(), Some(SECRET), "the working secret is kept");
+    let token_after =
+        session.secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")]).unwrap();
+    assert_eq!(token_after, token_before, "and its token");
+    std::fs::remove_dir(&path).unwrap();
+    std::fs::write(&path, saved).unwrap();
+    let status = agent(&session, &["status", "--json"], None);
+    assert_eq!((status.code, status.json()["user_id"].as_str()), (0, Some("1")), "{}", status.stderr);
 }

@@ -102,28 +102,44 @@ impl Accounts {
         let checked = input.check()?;
         let (session, user) = self.check_with_exotel(&checked).await?;
         let token = session.token().await?; // the one just minted, from the session's cache
+        let account = Account {
+            host: checked.host.as_str().to_owned(),
+            app_id: checked.app_id.clone(),
+            user_id: checked.user_id.clone(),
+        };
+        // What a failure below puts back: the account signed in before, if any.
+        let previous =
+            self.keyring.secret().ok().flatten().map(|s| (s, self.keyring.raw_token().ok().flatten()));
         let stored = self
             .keyring
             .store_secret(&checked.secret)
-            .and_then(|()| self.keyring.store_token(&token))
+            .and_then(|()| self.keyring.store_token(&token, &account))
             .map_err(CoreError::from)
-            .and_then(|()| {
-                let account = Account {
-                    host: checked.host.as_str().to_owned(),
-                    app_id: checked.app_id.clone(),
-                    user_id: checked.user_id.clone(),
-                };
-                self.settings.update(|s| s.account = Some(account)).map(drop)
-            });
+            .and_then(|()| self.settings.update(|s| s.account = Some(account.clone())).map(drop));
         if let Err(e) = stored {
-            // Leave nothing half-stored. A keyring that failed to store will likely fail to
-            // delete too; that only means there was nothing to delete.
-            let _ = self.keyring.clear();
+            self.put_back(previous);
             return Err(e);
         }
         tracing::info!(user_id = session.user_id(), host = %checked.host, "signed in");
-        let session = session.with_sink(KeyringTokenSink::new(self.keyring.clone()));
-        Ok((Arc::new(session), user))
+        let sink = KeyringTokenSink::new(self.keyring.clone(), account, self.settings.clone());
+        Ok((Arc::new(session.with_sink(sink)), user))
+    }
+
+    /// After a sign-in that could not be stored: the previous account's secret and token back
+    /// in the keyring (its settings were not changed), so a failed re-sign-in loses nothing;
+    /// with no previous account, nothing half-stored is left. A keyring that failed to store
+    /// will likely fail here too; that only means there was nothing to undo.
+    fn put_back(&self, previous: Option<(Secret, Option<Secret>)>) {
+        let restored = match previous {
+            Some((secret, token)) => self.keyring.store_secret(&secret).and_then(|()| match token {
+                Some(raw) => self.keyring.store_raw_token(&raw),
+                None => self.keyring.delete_token(),
+            }),
+            None => self.keyring.clear(),
+        };
+        if let Err(e) = restored {
+            tracing::warn!("could not restore the keyring after a failed sign-in: {e}");
+        }
     }
 
     /// Validates with Exotel like [`Self::sign_in`] but keeps nothing: the session lives in
@@ -172,13 +188,14 @@ impl Accounts {
         let account = self.account()?.ok_or(CoreError::NotSignedIn)?;
         let host = Host::parse(&account.host)?;
         let secret = self.keyring.secret()?.ok_or(CoreError::SecretMissing)?;
-        let token = self.keyring.token()?;
+        let token = self.keyring.token(&account)?;
         let client = Client::new(host.clone(), shared_http(&host)?);
-        let credentials = AppCredentials { app_id: account.app_id, secret };
+        let credentials = AppCredentials { app_id: account.app_id.clone(), secret };
+        let sink = KeyringTokenSink::new(self.keyring.clone(), account.clone(), self.settings.clone());
         let session = Session::new(client, credentials, account.user_id)
             .with_retry(self.retry.clone())
             .with_token(token)
-            .with_sink(KeyringTokenSink::new(self.keyring.clone()));
+            .with_sink(sink);
         Ok(Arc::new(session))
     }
 }

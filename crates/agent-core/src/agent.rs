@@ -123,7 +123,11 @@ impl Agent {
 
     /// A change asked for by the agent (or the app on their behalf). Any change other than the
     /// break timer's own cancels a break in progress.
+    ///
+    /// The settings file is followed first, so that a change never goes to an account that
+    /// was signed out or replaced with `exotel-agent` since the last read.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
+        self.follow_settings().await?;
         if source != Source::Timer {
             self.cancel_break().await?;
         }

@@ -114,6 +114,7 @@ fn api_kind(e: &ApiError) -> &'static str {
         K::Network => "network",
         K::Timeout => "timeout",
         K::Malformed => "malformed",
+        K::AccountChanged => "not_signed_in",
     }
 }
 

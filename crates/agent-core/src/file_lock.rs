@@ -86,7 +86,12 @@ mod tests {
         assert!(dir.path().join("settings.toml.lock").exists());
         let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (d, o) = (data.clone(), order.clone());
-        let waiter = std::thread::spawn(move || locked(&d, || Ok(o.lock().unwrap().push("second"))));
+        let waiter = std::thread::spawn(move || {
+            locked(&d, || {
+                o.lock().unwrap().push("second");
+                Ok(())
+            })
+        });
         std::thread::sleep(Duration::from_millis(100));
         order.lock().unwrap().push("first");
         drop(held);

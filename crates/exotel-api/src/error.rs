@@ -41,6 +41,10 @@ pub enum ApiError {
     /// A reply that is not the documented envelope (HTML, garbage, empty, too large).
     #[error("Exotel sent a reply that could not be read (HTTP {status}: {detail})")]
     Malformed { status: u16, detail: String },
+    /// The session's account is no longer the signed-in one (signed out, or another account
+    /// signed in, by `exotel-agent` or the app): the request was not sent.
+    #[error("this account was signed out or replaced by another sign-in; nothing was sent to Exotel")]
+    AccountChanged,
 }
 
 /// The stable word for each kind of failure, for the UI, JSON output and exit codes.
@@ -57,6 +61,7 @@ pub enum ApiErrorKind {
     Network,
     Timeout,
     Malformed,
+    AccountChanged,
 }
 
 impl ApiError {
@@ -72,6 +77,7 @@ impl ApiError {
             ApiError::Network(_) => ApiErrorKind::Network,
             ApiError::Timeout => ApiErrorKind::Timeout,
             ApiError::Malformed { .. } => ApiErrorKind::Malformed,
+            ApiError::AccountChanged => ApiErrorKind::AccountChanged,
         }
     }
 

@@ -44,11 +44,17 @@ impl Token {
     }
 }
 
-/// Told about every token the session mints or drops, to keep it in a keyring.
+/// Told about every token the session mints or drops, to keep it in a keyring; and asked,
+/// before every request, whether the session's account is still the signed-in one.
 pub trait TokenSink: Send + Sync {
     fn token_minted(&self, token: &Token);
     /// The cached token was rejected (401) and is being replaced.
     fn token_rejected(&self) {}
+    /// `false` once the account was signed out or replaced elsewhere: then nothing more is
+    /// sent, neither the token nor the secret ([`ApiError::AccountChanged`]).
+    fn still_signed_in(&self) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -183,7 +189,19 @@ impl Session {
         }
     }
 
+    /// Refuses to send for an account that is no longer the signed-in one.
+    fn check_account(&self) -> Result<()> {
+        match &self.sink {
+            Some(sink) if !sink.still_signed_in() => {
+                tracing::warn!("the account changed elsewhere; not sending");
+                Err(ApiError::AccountChanged)
+            }
+            _ => Ok(()),
+        }
+    }
+
     async fn send(&self, call: Call, token: &Secret) -> Result<User> {
+        self.check_account()?;
         match call {
             Call::User => self.client.user(token, &self.user_id).await,
             Call::Device(change) => self.client.set_device(token, &self.user_id, change).await,
@@ -207,7 +225,12 @@ impl Session {
 
     async fn mint(&self) -> Result<Token> {
         let creds = &self.credentials;
-        let value = self.with_retries(|| self.client.mint_token(&creds.app_id, &creds.secret)).await?;
+        let value = self
+            .with_retries(|| async {
+                self.check_account()?;
+                self.client.mint_token(&creds.app_id, &creds.secret).await
+            })
+            .await?;
         let token = Token { value, minted_at: SystemTime::now() };
         tracing::info!("minted a new Exotel token");
         if let Some(sink) = &self.sink {

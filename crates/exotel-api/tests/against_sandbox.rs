@@ -230,3 +230,30 @@ async fn the_token_endpoints_401_is_not_retried() {
     assert_eq!(sandbox.count(Endpoint::Token), 1);
     assert_eq!(sandbox.count(Endpoint::Usermapping), 0);
 }
+
+/// Asked before every request: the test flips it to "signed out elsewhere".
+struct Flag(std::sync::atomic::AtomicBool);
+
+impl exotel_api::TokenSink for Flag {
+    fn token_minted(&self, _: &exotel_api::Token) {}
+    fn still_signed_in(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_sent_for_an_account_signed_out_elsewhere() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let flag = std::sync::Arc::new(Flag(std::sync::atomic::AtomicBool::new(true)));
+    let s = session(&sandbox, DEMO_USER_ID).with_sink(flag.clone());
+    s.set_device(DeviceChange::On(Device::Phone)).await.unwrap();
+    let sent = sandbox.requests().len();
+
+    flag.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(s.set_device(DeviceChange::Off(None)).await.unwrap_err(), ApiError::AccountChanged);
+    assert_eq!(s.user().await.unwrap_err(), ApiError::AccountChanged);
+    sandbox.expire_tokens();
+    assert_eq!(s.user().await.unwrap_err(), ApiError::AccountChanged, "not even a new token is minted");
+    assert_eq!(sandbox.requests().len(), sent, "nothing reached Exotel");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
+}

@@ -166,7 +166,9 @@ fn addressed_to_us(headers: &axum::http::HeaderMap, port: u16) -> bool {
     let Some(name) = host.strip_suffix(&format!(":{port}")) else {
         return false;
     };
-    name.eq_ignore_ascii_case("localhost") || name == "[::1]" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    name.eq_ignore_ascii_case("localhost")
+        || name == "[::1]"
+        || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The accept loop. Each connection is served by hyper directly, so that a response marked
@@ -184,7 +186,8 @@ async fn serve(listener: TcpListener, router: Router, mut stopped: oneshot::Rece
                 let router = router.clone();
                 async move {
                     if !addressed_to_us(req.headers(), port) {
-                        let refused = (axum::http::StatusCode::MISDIRECTED_REQUEST, "not this sandbox's host");
+                        let refused =
+                            (axum::http::StatusCode::MISDIRECTED_REQUEST, "not this sandbox's host");
                         return Ok(axum::response::IntoResponse::into_response(refused));
                     }
                     let response = match router.oneshot(req.map(axum::body::Body::new)).await {
