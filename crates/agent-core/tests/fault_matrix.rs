@@ -38,9 +38,13 @@ enum Kind {
     Huge,
     Lagging,
     MatchesNeither,
+    /// A 500 whose `Error` text repeats the request's token and secret.
+    EchoesCredentials,
+    /// A good reply whose `Code` is text.
+    CodeAsText,
 }
 
-const KINDS: [Kind; 14] = [
+const KINDS: [Kind; 16] = [
     Kind::S400,
     Kind::S401,
     Kind::S404,
@@ -55,6 +59,8 @@ const KINDS: [Kind; 14] = [
     Kind::Huge,
     Kind::Lagging,
     Kind::MatchesNeither,
+    Kind::EchoesCredentials,
+    Kind::CodeAsText,
 ];
 
 /// What a case must end with.
@@ -90,11 +96,11 @@ fn expected(endpoint: Endpoint, kind: Kind) -> Outcome {
         (Endpoint::Device, S401) => expect(Some("unauthorized"), Offline, 1, 2, 0),
         (Endpoint::Device, S404) => expect(Some("not_found"), Offline, 0, 1, 0),
         (Endpoint::Device, S429) => expect(Some("rate_limited"), Offline, 0, 3, 0),
-        (Endpoint::Device, S500 | S502Html) => expect(Some("server"), Offline, 0, 3, 1),
+        (Endpoint::Device, S500 | S502Html | EchoesCredentials) => expect(Some("server"), Offline, 0, 3, 1),
         (Endpoint::Device, Timeout) => expect(Some("timeout"), Offline, 0, 3, 1),
         (Endpoint::Device, Reset) => expect(Some("network"), Offline, 0, 3, 1),
         (Endpoint::Device, Garbage | Empty | Huge) => expect(Some("malformed"), Offline, 0, 1, 1),
-        (Endpoint::Device, WrongContentType) => expect(None, PHONE, 0, 1, 0),
+        (Endpoint::Device, WrongContentType | CodeAsText) => expect(None, PHONE, 0, 1, 0),
         (Endpoint::Device, Lagging) => expect(None, PHONE, 0, 1, 1),
         (Endpoint::Device, MatchesNeither) => expect(None, PHONE, 0, 1, 1),
         // Usermapping faults on a read: the last confirmed state stays, with the error.
@@ -102,11 +108,13 @@ fn expected(endpoint: Endpoint, kind: Kind) -> Outcome {
         (Endpoint::Usermapping, S401) => expect(Some("unauthorized"), Offline, 1, 0, 2),
         (Endpoint::Usermapping, S404) => expect(Some("not_found"), Offline, 0, 0, 1),
         (Endpoint::Usermapping, S429) => expect(Some("rate_limited"), Offline, 0, 0, 3),
-        (Endpoint::Usermapping, S500 | S502Html) => expect(Some("server"), Offline, 0, 0, 3),
+        (Endpoint::Usermapping, S500 | S502Html | EchoesCredentials) => {
+            expect(Some("server"), Offline, 0, 0, 3)
+        }
         (Endpoint::Usermapping, Timeout) => expect(Some("timeout"), Offline, 0, 0, 3),
         (Endpoint::Usermapping, Reset) => expect(Some("network"), Offline, 0, 0, 3),
         (Endpoint::Usermapping, Garbage | Empty | Huge) => expect(Some("malformed"), Offline, 0, 0, 1),
-        (Endpoint::Usermapping, WrongContentType) => expect(None, PHONE, 0, 0, 1),
+        (Endpoint::Usermapping, WrongContentType | CodeAsText) => expect(None, PHONE, 0, 0, 1),
         (Endpoint::Usermapping, Lagging) => expect(None, PHONE, 0, 1, 3),
         (Endpoint::Usermapping, MatchesNeither) => expect(None, Unknown, 0, 0, 1),
         // Token faults while re-minting after the 401. An uncertain failure is followed by a
@@ -115,11 +123,11 @@ fn expected(endpoint: Endpoint, kind: Kind) -> Outcome {
         (Endpoint::Token, S401) => expect(Some("bad_credentials"), Offline, 1, 1, 0),
         (Endpoint::Token, S404) => expect(Some("not_found"), Offline, 1, 1, 0),
         (Endpoint::Token, S429) => expect(Some("rate_limited"), Offline, 3, 1, 0),
-        (Endpoint::Token, S500 | S502Html) => expect(Some("server"), Offline, 6, 1, 0),
+        (Endpoint::Token, S500 | S502Html | EchoesCredentials) => expect(Some("server"), Offline, 6, 1, 0),
         (Endpoint::Token, Timeout) => expect(Some("timeout"), Offline, 6, 1, 0),
         (Endpoint::Token, Reset) => expect(Some("network"), Offline, 6, 1, 0),
         (Endpoint::Token, Garbage | Empty | Huge) => expect(Some("malformed"), Offline, 2, 1, 0),
-        (Endpoint::Token, WrongContentType | MatchesNeither) => expect(None, PHONE, 1, 2, 0),
+        (Endpoint::Token, WrongContentType | MatchesNeither | CodeAsText) => expect(None, PHONE, 1, 2, 0),
         (Endpoint::Token, Lagging) => expect(None, PHONE, 1, 2, 1),
     }
 }
@@ -146,6 +154,8 @@ fn arm(sandbox: &Sandbox, endpoint: Endpoint, kind: Kind) {
             return;
         }
         Kind::MatchesNeither => Fault::bogus_active(),
+        Kind::EchoesCredentials => Fault::echoing_credentials(500),
+        Kind::CodeAsText => Fault::code_as_text(),
     };
     sandbox.set_fault(endpoint, fault);
 }
@@ -224,6 +234,16 @@ async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
     let stale_is_fine = got.error.is_some() || status.availability == Availability::Unknown;
     if status.availability != truth && !stale_is_fine {
         problems.push(format!("shows {:?} but Exotel holds {truth:?}", status.availability));
+    }
+    // No credential reaches what people see: the error returned, the error published.
+    let texts =
+        [result.as_ref().err().map(|e| e.to_string()), status.last_error.as_ref().map(|e| e.message.clone())];
+    for text in texts.iter().flatten() {
+        for secret in [DEMO_APP_SECRET, "sbx-token-", "sbx-sip-secret"] {
+            if text.contains(secret) {
+                problems.push(format!("an error shows a credential ({secret}...): {text}"));
+            }
+        }
     }
     if status.pending.is_some() {
         problems.push("still pending".into());

@@ -66,10 +66,11 @@ pub(crate) async fn handle(
         let jitter = if fault.jitter_ms > 0 { fastrand::u64(0..=fault.jitter_ms) } else { 0 };
         tokio::time::sleep(Duration::from_millis(fault.delay_ms.saturating_add(jitter))).await;
     }
-    let (bogus, content_type) =
-        fault.as_ref().map_or((false, None), |f| (f.bogus_active, f.content_type.clone()));
+    let (bogus, content_type, code_as_text) = fault
+        .as_ref()
+        .map_or((false, None, false), |f| (f.bogus_active, f.content_type.clone(), f.code_as_text));
     let mut response = match fault.filter(Fault::replaces_reply) {
-        Some(fault) => fault_response(&fault),
+        Some(fault) => fault_response(&fault, || echoed_credentials(token.as_deref(), &body)),
         None => {
             let mut inner = shared.lock();
             // Re-check the token after the delay: it may have been expired meanwhile.
@@ -85,7 +86,7 @@ pub(crate) async fn handle(
                 (Some(_), _) => Reply::err(405, "Method not allowed"),
                 (None, _) => Reply::err(404, "Not found"),
             };
-            envelope_response(with_bogus_active(reply, bogus))
+            envelope(with_bogus_active(reply, bogus), code_as_text)
         }
     };
     if let Some(ct) = content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
@@ -211,6 +212,11 @@ fn user_mapping(inner: &mut Inner, app_id: &str, query: Option<&str>) -> Reply {
 }
 
 fn envelope_response(reply: Reply) -> Response {
+    envelope(reply, false)
+}
+
+/// The contract's envelope around a reply; with `code_as_text`, its `Code` as a string.
+fn envelope(reply: Reply, code_as_text: bool) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let (ok, data, error) = match reply.data {
         Ok(data) => (true, data, String::new()),
@@ -219,14 +225,24 @@ fn envelope_response(reply: Reply) -> Response {
     let body = json!({
         "RequestId": uuid::Uuid::new_v4().to_string(),
         "Status": if ok { "Success" } else { "Failed" },
-        "Code": reply.status,
+        "Code": if code_as_text { json!(reply.status.to_string()) } else { json!(reply.status) },
         "Error": error,
         "Data": data,
     });
     (status, axum::Json(body)).into_response()
 }
 
-fn fault_response(fault: &Fault) -> Response {
+/// What an echoing fault repeats: the request's token and app secret.
+fn echoed_credentials(token: Option<&str>, body: &[u8]) -> String {
+    let secret = json_object(body).and_then(|m| str_field(&m, "Secret").map(str::to_owned));
+    format!(
+        "Request rejected (Authorization: {}; Secret: {})",
+        token.unwrap_or("none"),
+        secret.as_deref().unwrap_or("none")
+    )
+}
+
+fn fault_response(fault: &Fault, echo: impl FnOnce() -> String) -> Response {
     if fault.drop_connection {
         let mut r = StatusCode::INTERNAL_SERVER_ERROR.into_response();
         r.extensions_mut().insert(DropConnection);
@@ -234,6 +250,7 @@ fn fault_response(fault: &Fault) -> Response {
     }
     let code = fault.status.unwrap_or(200);
     let mut response = match &fault.body {
+        None if fault.echo_credentials => envelope_response(Reply::err(code, echo())),
         None => envelope_response(Reply::err(code, default_error_text(code))),
         Some(body) => {
             let (text, ct) = fault_body(body, code);

@@ -79,6 +79,11 @@ pub struct Fault {
     pub bogus_active: bool,
     /// Add a random delay of up to this many milliseconds (for concurrency tests).
     pub jitter_ms: u64,
+    /// With `status`: the `Error` text repeats the request's credentials (its `Authorization`
+    /// header and any `Secret` in its body), as a careless server or proxy might.
+    pub echo_credentials: bool,
+    /// Carry the request out, but send the envelope's `Code` as text (`"200"`).
+    pub code_as_text: bool,
 }
 
 impl Fault {
@@ -105,6 +110,12 @@ impl Fault {
     }
     pub fn bogus_active() -> Self {
         Self { bogus_active: true, ..Self::default() }
+    }
+    pub fn echoing_credentials(code: u16) -> Self {
+        Self { status: Some(code), echo_credentials: true, ..Self::default() }
+    }
+    pub fn code_as_text() -> Self {
+        Self { code_as_text: true, ..Self::default() }
     }
     pub fn jitter(max: Duration) -> Self {
         Self { jitter_ms: u64::try_from(max.as_millis()).unwrap_or(u64::MAX), ..Self::default() }
