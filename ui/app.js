@@ -48,6 +48,11 @@ function targetWord(target) {
 function render(status) {
   $("signed-out").hidden = status.signed_in;
   $("signed-in").hidden = !status.signed_in;
+  // The sandbox is never mistaken for the real account: a badge, a note, and the way back.
+  const sandbox = Boolean(status.signed_in && status.sandbox);
+  $("sandbox-badge").hidden = !sandbox;
+  $("sandbox-note").hidden = !sandbox;
+  $("sign-out").textContent = sandbox ? "Leave the sandbox" : "Sign out";
   if (!status.signed_in) {
     // An error while signed out (a locked keyring at start) belongs on the form.
     showFormError(status.last_error);
@@ -162,11 +167,6 @@ async function busy(button, work) {
   }
 }
 
-async function refreshBadge() {
-  const view = await invoke("get_account");
-  $("sandbox-badge").hidden = !view.sandbox;
-}
-
 async function signIn(event) {
   event.preventDefault();
   clearFormErrors();
@@ -177,7 +177,6 @@ async function signIn(event) {
       });
       $("secret").value = "";
       render(status);
-      await refreshBadge();
     } catch (err) {
       showFormError(err);
     }
@@ -189,7 +188,6 @@ async function trySandbox() {
   await busy($("sandbox-button"), async () => {
     try {
       render(await invoke("try_sandbox"));
-      await refreshBadge();
     } catch (err) {
       showFormError(err);
     }
@@ -210,7 +208,6 @@ async function signOut() {
     render(await invoke("get_status"));
     showFormError(err);
   }
-  await refreshBadge();
 }
 
 const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login"];
@@ -295,7 +292,6 @@ async function init() {
     loadHistory();
   });
   render(await invoke("get_status"));
-  await refreshBadge();
   // One read when the window opens (errors are published with the status).
   invoke("refresh").catch(() => {});
 }

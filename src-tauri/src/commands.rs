@@ -76,8 +76,7 @@ struct AccountView {
 }
 
 async fn get_account(state: &AppState) -> AccountView {
-    let sandbox = state.sandbox.lock().await.is_some();
-    AccountView { account: state.agent.account().await, sandbox }
+    AccountView { account: state.agent.account().await, sandbox: state.agent.in_sandbox().await }
 }
 
 #[derive(Serialize)]
@@ -212,7 +211,7 @@ async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
         secret: Secret::new(DEMO_APP_SECRET),
         user_id: DEMO_USER_ID.to_owned(),
     };
-    state.agent.sign_in_in_memory(input).await.map_err(|e| e.info())
+    state.agent.sign_in_sandbox(input).await.map_err(|e| e.info())
 }
 
 #[cfg(test)]

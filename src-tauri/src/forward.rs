@@ -44,8 +44,12 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
     });
 }
 
-/// Shows a notification (its failure is logged: there is nowhere else to say it).
+/// Shows a notification (its failure is logged: there is nowhere else to say it). On Linux the
+/// body is escaped, since notification servers read it as markup
+/// ([`agent_core::present::escape_markup`]).
 pub fn notify(app: &AppHandle, title: &str, body: &str) {
+    let body =
+        if cfg!(target_os = "linux") { agent_core::present::escape_markup(body) } else { body.to_owned() };
     match app.notification().builder().title(title).body(body).show() {
         Ok(()) => tracing::info!(%title, "notified"),
         Err(e) => tracing::warn!("could not show a notification: {e}"),

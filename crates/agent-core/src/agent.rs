@@ -20,8 +20,14 @@ enum SignedIn {
     Out,
     /// The account in the settings file (shared with the command line).
     Saved(Account),
-    /// An account kept in memory only (the built-in sandbox): never in the keyring or settings.
-    InMemory,
+    /// An account kept in memory only (the built-in sandbox, or a test's): never in the
+    /// keyring or the settings; a sandbox's changes are not kept in the history either.
+    /// `saved` is the saved account when it was entered: a sign-in or sign-out made since (with
+    /// `exotel-agent`) brings the app back to that account.
+    InMemory {
+        saved: Option<Account>,
+        sandbox: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -95,30 +101,67 @@ impl Agent {
     pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.sign_in(input).await?;
-        *signed_in = self.accounts.account()?.map_or(SignedIn::InMemory, SignedIn::Saved);
+        *signed_in = match self.accounts.account()? {
+            Some(a) => SignedIn::Saved(a),
+            None => SignedIn::InMemory { saved: None, sandbox: false },
+        };
         self.use_session(session).await
     }
 
     /// Validates with Exotel and signs the controller in, keeping nothing on disk or in the
-    /// keyring (for the built-in sandbox).
+    /// keyring; its changes are kept in the history like any account's.
     pub async fn sign_in_in_memory(&self, input: SignInInput) -> Result<Status> {
+        self.enter_in_memory(input, false).await
+    }
+
+    /// *Try the sandbox*: like [`Self::sign_in_in_memory`], in a world of its own: every
+    /// status says it is the sandbox ([`Status::sandbox`]), nothing is kept in the history,
+    /// and *Leave the sandbox* ([`Self::sign_out`]) or a sign-in elsewhere brings the app
+    /// back to the saved account.
+    pub async fn sign_in_sandbox(&self, input: SignInInput) -> Result<Status> {
+        self.enter_in_memory(input, true).await
+    }
+
+    async fn enter_in_memory(&self, input: SignInInput, sandbox: bool) -> Result<Status> {
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.validate(input).await?;
-        *signed_in = SignedIn::InMemory;
-        self.use_session(session).await
+        *signed_in = SignedIn::InMemory { saved: self.accounts.account().ok().flatten(), sandbox };
+        if sandbox {
+            self.controller.set_sandbox_session(session).await?;
+            self.controller.refresh(Source::SignIn).await
+        } else {
+            self.use_session(session).await
+        }
+    }
+
+    /// Whether the app is in the built-in sandbox rather than an Exotel account.
+    pub async fn in_sandbox(&self) -> bool {
+        matches!(*self.signed_in.lock().await, SignedIn::InMemory { sandbox: true, .. })
     }
 
     /// Signs out: a saved account is removed from the keyring and settings (so the command
-    /// line is signed out too).
+    /// line is signed out too). From the sandbox it is *Leave the sandbox*: the saved account,
+    /// if there is one, is untouched and signed in again (its session opened anew, e.g. now
+    /// that the keyring is unlocked); else the app is signed out.
     pub async fn sign_out(&self) -> Result<Status> {
         let mut signed_in = self.signed_in.lock().await;
-        let removed = match &*signed_in {
+        let was = std::mem::replace(&mut *signed_in, SignedIn::Out);
+        let removed = match &was {
             SignedIn::Saved(_) => self.accounts.sign_out(),
             _ => Ok(()),
         };
-        *signed_in = SignedIn::Out;
         self.controller.set_session(None, removed.as_ref().err().map(CoreError::info)).await?;
-        removed.map(|()| self.status())
+        removed?;
+        drop(signed_in);
+        if matches!(was, SignedIn::InMemory { .. }) {
+            tracing::info!("left the sandbox");
+            // Back to the saved account, if any; a session that cannot be opened is said in
+            // the published status, and the app is signed out.
+            if self.follow_settings().await.is_ok() && self.status().signed_in {
+                return self.controller.refresh(Source::SignIn).await;
+            }
+        }
+        Ok(self.status())
     }
 
     /// A change asked for by the agent (or the app on their behalf). Any change other than the
@@ -143,9 +186,6 @@ impl Agent {
 
     async fn follow_settings(&self) -> Result<()> {
         let mut signed_in = self.signed_in.lock().await;
-        if *signed_in == SignedIn::InMemory {
-            return Ok(());
-        }
         let saved = match self.accounts.account() {
             Ok(a) => a,
             Err(e) => {
@@ -153,6 +193,12 @@ impl Agent {
                 return Ok(());
             }
         };
+        if let SignedIn::InMemory { saved: at_entry, .. } = &*signed_in {
+            if *at_entry == saved {
+                return Ok(());
+            }
+            tracing::info!("signed in or out elsewhere; leaving the sandbox");
+        }
         let wanted = saved.clone().map_or(SignedIn::Out, SignedIn::Saved);
         if wanted == *signed_in {
             return Ok(());

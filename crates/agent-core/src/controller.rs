@@ -44,10 +44,25 @@ impl Default for ControllerConfig {
 }
 
 enum Request {
-    Change { target: Target, source: Source, reply: oneshot::Sender<Result<Status>> },
-    Refresh { source: Source, reply: oneshot::Sender<Result<Status>> },
-    SetBreak { until: Option<UnixMillis>, reply: oneshot::Sender<Status> },
-    SetSession { session: Option<Arc<Session>>, note: Option<ErrorInfo>, reply: oneshot::Sender<Status> },
+    Change {
+        target: Target,
+        source: Source,
+        reply: oneshot::Sender<Result<Status>>,
+    },
+    Refresh {
+        source: Source,
+        reply: oneshot::Sender<Result<Status>>,
+    },
+    SetBreak {
+        until: Option<UnixMillis>,
+        reply: oneshot::Sender<Status>,
+    },
+    SetSession {
+        session: Option<Arc<Session>>,
+        note: Option<ErrorInfo>,
+        sandbox: bool,
+        reply: oneshot::Sender<Status>,
+    },
 }
 
 /// A handle to the controller task. Cheap to clone; the task ends when every handle is gone.
@@ -63,7 +78,7 @@ impl Controller {
         let initial = Status { signed_in: session.is_some(), ..Status::default() };
         let (publish, status) = watch::channel(initial);
         let (requests, queue) = mpsc::channel(config.queue.max(1));
-        let actor = Actor { session, config, publish };
+        let actor = Actor { session, config, publish, sandbox: false };
         tokio::spawn(actor.run(queue));
         Self { requests, status }
     }
@@ -97,7 +112,15 @@ impl Controller {
         session: Option<Arc<Session>>,
         note: Option<ErrorInfo>,
     ) -> Result<Status> {
-        self.ask(|reply| Request::SetSession { session, note, reply }).await
+        self.ask(|reply| Request::SetSession { session, note, sandbox: false, reply }).await
+    }
+
+    /// Signs the controller in to a sandbox: its changes are published (with
+    /// [`Status::sandbox`] set) but never kept in the history, which is the agent's real
+    /// account's.
+    pub async fn set_sandbox_session(&self, session: Arc<Session>) -> Result<Status> {
+        self.ask(|reply| Request::SetSession { session: Some(session), note: None, sandbox: true, reply })
+            .await
     }
 
     /// Publishes the end of a timed break in progress (or `None` when there is none).
@@ -116,6 +139,8 @@ struct Actor {
     session: Option<Arc<Session>>,
     config: ControllerConfig,
     publish: watch::Sender<Status>,
+    /// The session is a sandbox's: nothing is kept in the history.
+    sandbox: bool,
 }
 
 impl Actor {
@@ -132,11 +157,19 @@ impl Actor {
                     self.publish(|s| s.break_until = until);
                     let _ = reply.send(self.current());
                 }
-                Request::SetSession { session, note, reply } => {
+                Request::SetSession { session, note, sandbox, reply } => {
                     self.session = session;
                     let signed_in = self.session.is_some();
+                    self.sandbox = sandbox && signed_in;
+                    let sandbox = self.sandbox;
                     self.publish(|s| {
-                        *s = Status { signed_in, last_error: note, revision: s.revision, ..Status::default() }
+                        *s = Status {
+                            signed_in,
+                            sandbox,
+                            last_error: note,
+                            revision: s.revision,
+                            ..Status::default()
+                        }
                     });
                     let _ = reply.send(self.current());
                 }
@@ -263,6 +296,9 @@ impl Actor {
     /// kept.
     fn keep(&self, change: Option<&Change>) {
         let learned_only = |c: &Change| c.target.is_none() && c.from == Availability::Unknown;
+        if self.sandbox {
+            return;
+        }
         if let (Some(sink), Some(change)) = (&self.config.history, change.filter(|c| !learned_only(c))) {
             sink.record(change);
         }

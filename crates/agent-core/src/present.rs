@@ -167,13 +167,33 @@ pub fn status_line(s: &Status) -> String {
     }
 }
 
-/// The tray tooltip: the status in words and the agent's name.
+/// The tray tooltip: the status in words and the agent's name; in the sandbox, says so first.
 pub fn tooltip(s: &Status) -> String {
     let line = status_line(s);
+    let world = if s.sandbox && s.signed_in { SANDBOX_PREFIX } else { "Exotel: " };
     match s.user.as_ref().and_then(|u| u.name.as_deref()) {
-        Some(name) if s.signed_in => format!("Exotel: {line} ({name})"),
-        _ => format!("Exotel: {line}"),
+        Some(name) if s.signed_in => format!("{world}{line} ({name})"),
+        _ => format!("{world}{line}"),
     }
+}
+
+/// What every word about the sandbox starts with, so it is never taken for the real account.
+pub const SANDBOX_PREFIX: &str = "Sandbox (not Exotel): ";
+
+/// A notification's body as the freedesktop notification servers read it: they interpret a
+/// small markup (`<b>`, `<a href>`, entities), so text from Exotel (an error, a name) is
+/// escaped and shows as written. Linux only; other platforms show the body as plain text.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A notification to show.
@@ -188,6 +208,14 @@ pub struct Notice {
 /// The notification due when the published status goes from `before` to `after`: one for every
 /// new confirmed change of availability and one for every new failed change, none otherwise.
 pub fn notice(before: &Status, after: &Status) -> Option<Notice> {
+    let mut notice = world_notice(before, after)?;
+    if after.sandbox {
+        notice.title = format!("{SANDBOX_PREFIX}{}", notice.title);
+    }
+    Some(notice)
+}
+
+fn world_notice(before: &Status, after: &Status) -> Option<Notice> {
     let change = after.last_change.as_ref()?;
     if before.last_change.as_ref() == Some(change) {
         return None;
@@ -394,5 +422,34 @@ mod tests {
         let after =
             Status { last_change: Some(elsewhere), ..signed_in(Availability::Receiving(Device::Sip)) };
         assert!(notice(&before, &after).unwrap().body.contains("changed elsewhere"));
+    }
+
+    #[test]
+    fn markup_from_exotel_is_shown_as_written() {
+        assert_eq!(escape_markup("<b>x</b> & <a href='y'>"), "&lt;b&gt;x&lt;/b&gt; &amp; &lt;a href='y'&gt;");
+        assert_eq!(escape_markup("Offline (no new calls)."), "Offline (no new calls).");
+    }
+
+    #[test]
+    fn the_sandbox_is_named_in_the_tooltip_and_every_notification() {
+        let mut s = signed_in(Availability::Offline);
+        assert!(tooltip(&s).starts_with("Exotel: "), "{}", tooltip(&s));
+        s.sandbox = true;
+        assert!(tooltip(&s).starts_with(SANDBOX_PREFIX), "{}", tooltip(&s));
+        let mut after = s.clone();
+        after.availability = Availability::Receiving(Device::Phone);
+        after.last_change = Some(Change {
+            at: 1,
+            from: Availability::Offline,
+            to: after.availability,
+            source: Source::Window,
+            outcome: crate::status::Outcome::Confirmed,
+            target: None,
+            error_kind: None,
+        });
+        let n = notice(&s, &after).unwrap();
+        assert_eq!(n.title, format!("{SANDBOX_PREFIX}Now receiving calls on phone"));
+        after.sandbox = false;
+        assert_eq!(notice(&s, &after).unwrap().title, "Now receiving calls on phone");
     }
 }

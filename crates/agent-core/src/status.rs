@@ -148,6 +148,10 @@ pub struct Status {
     /// What Exotel last confirmed (or `Unknown`).
     pub availability: Availability,
     pub signed_in: bool,
+    /// Signed in to a sandbox (the app's built-in one), not to Exotel: nothing here changes
+    /// the agent's real status, and nothing is kept in the history.
+    #[serde(default)]
+    pub sandbox: bool,
     pub user: Option<UserSummary>,
     /// A change in flight.
     pub pending: Option<Target>,
@@ -168,6 +172,7 @@ impl Default for Status {
         Self {
             availability: Availability::Unknown,
             signed_in: false,
+            sandbox: false,
             user: None,
             pending: None,
             last_change: None,

@@ -4,8 +4,11 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::sync::Arc;
+
 use agent_core::{
-    Accounts, Agent, ControllerConfig, CoreError, Keyring, SettingsStore, SignInInput, Source, Target,
+    Account, Accounts, Agent, ChangeSink, ControllerConfig, CoreError, History, Keyring, SettingsStore,
+    SignInInput, Source, Target,
 };
 use exotel_api::{Availability, Device, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Sandbox};
@@ -54,4 +57,48 @@ async fn an_in_memory_sign_in_works_and_keeps_nothing_on_disk() {
     assert!(!out.signed_in);
     assert_eq!(out.availability, Availability::Unknown);
     assert_eq!(agent.change(Target::Offline, Source::Tray).await.unwrap_err(), CoreError::NotSignedIn);
+}
+
+/// The sandbox is a world of its own: nothing there reaches the agent's real history, the
+/// status says it is the sandbox, and the way back is clear: *Leave the sandbox*, or a sign-in
+/// or sign-out made elsewhere.
+#[tokio::test]
+async fn the_sandbox_keeps_out_of_the_real_history_and_has_a_way_back() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = SettingsStore::new(dir.path().join("settings.toml"));
+    let history = History::new(dir.path().join("history.jsonl"));
+    let config = ControllerConfig {
+        history: Some(Arc::new(history.clone()) as Arc<dyn ChangeSink>),
+        ..ControllerConfig::default()
+    };
+    let agent = Agent::new(Accounts::new(Keyring::default(), settings.clone()), config);
+
+    let status = agent.sign_in_sandbox(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
+    assert!(status.signed_in && status.sandbox && agent.in_sandbox().await);
+    for target in [Target::Receiving(Device::Phone), Target::Receiving(Device::Sip), Target::Offline] {
+        let s = agent.change(target, Source::Window).await.unwrap();
+        assert_eq!(s.availability, target.availability());
+        assert!(s.sandbox, "every status published in the sandbox says so");
+    }
+    sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Phone));
+    assert!(agent.refresh(Source::Sync).await.unwrap().recent.len() >= 4, "the changes are shown");
+    assert_eq!(history.read().unwrap(), Vec::new(), "but none is kept in the real history");
+
+    // *Leave the sandbox* with no saved account: signed out, and out of the sandbox.
+    let left = agent.sign_out().await.unwrap();
+    assert!(!left.signed_in && !left.sandbox && !agent.in_sandbox().await);
+
+    // In again; then a sign-in made elsewhere (the settings name an account now) brings the
+    // app out of the sandbox to that account at the next refresh. (This test has no keyring,
+    // so opening that account's session fails, and says why.)
+    agent.sign_in_sandbox(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
+    assert!(agent.refresh(Source::Sync).await.unwrap().sandbox, "nothing changed elsewhere: still in");
+    let account = Account { host: sandbox.url(), app_id: DEMO_APP_ID.into(), user_id: DEMO_USER_ID.into() };
+    settings.update(|s| s.account = Some(account)).unwrap();
+    let followed = agent.refresh(Source::Sync).await;
+    assert!(!agent.in_sandbox().await, "left the sandbox for the account signed in elsewhere");
+    assert!(!agent.status().sandbox);
+    assert!(followed.is_err() || agent.status().signed_in, "{followed:?}");
+    assert_eq!(history.read().unwrap(), Vec::new());
 }
