@@ -167,6 +167,8 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     click(&client, "sandbox-button").await;
     wait_for(&client, "#status[data-availability='offline']", "signed in to the built-in sandbox").await;
     wait_for(&client, "#sandbox-badge:not([hidden])", "the sandbox badge").await;
+    wait_for(&client, "#sandbox-note:not([hidden])", "the note saying the sandbox is not Exotel").await;
+    assert_eq!(text_of(&client, "sign-out").await, "Leave the sandbox");
     assert_eq!(keyring_secret(&desktop), None);
     click(&client, "btn-sip").await;
     wait_for(&client, "#status[data-availability='sip']", "sip in the built-in sandbox").await;
@@ -197,7 +199,17 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     // Then the built-in sandbox: signed in offline, then the computer.
     let rest = desktop.wait_for_notifications(expected.len() + 3, Duration::from_secs(10));
     let rest: Vec<&str> = rest[expected.len() + 1..].iter().map(|n| n.summary.as_str()).collect();
-    assert_eq!(rest, ["Now offline: no new calls", "Now receiving calls on computer"]);
+    assert_eq!(
+        rest,
+        [
+            "Sandbox (not Exotel): Now offline: no new calls",
+            "Sandbox (not Exotel): Now receiving calls on computer"
+        ]
+    );
+    // None of the sandbox's changes is in the agent's history.
+    let history = std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
+        .unwrap_or_default();
+    assert_eq!(history.lines().filter(|l| l.contains("\"to\":\"sip\"")).count(), 1, "{history}");
 
     client.close().await.unwrap();
 }
