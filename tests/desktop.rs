@@ -207,8 +207,9 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
         ]
     );
     // None of the sandbox's changes is in the agent's history.
-    let history = std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
-        .unwrap_or_default();
+    let history =
+        std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
+            .unwrap_or_default();
     assert_eq!(history.lines().filter(|l| l.contains("\"to\":\"sip\"")).count(), 1, "{history}");
 
     client.close().await.unwrap();
