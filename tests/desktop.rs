@@ -65,7 +65,11 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
         .keyring()
         .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "token")])
         .unwrap();
-    let token = token.unwrap_or_default().rsplit(':').next().unwrap_or_default().to_owned();
+    // `v2:` and a JSON object with the token and the account it was minted for.
+    let kept: serde_json::Value =
+        serde_json::from_str(token.unwrap_or_default().strip_prefix("v2:").unwrap_or_default()).unwrap();
+    assert_eq!(kept["account"]["user_id"], DEMO_USER_ID);
+    let token = kept["token"].as_str().unwrap_or_default().to_owned();
     assert!(token.starts_with("sbx-token-"), "the minted token is in the keyring");
 
     // Record every status event the window receives from now on (scanned for secrets below).
