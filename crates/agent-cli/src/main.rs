@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
-use agent_core::{Accounts, Controller, ControllerConfig, CoreError, History, SignInInput, Source, Target};
+use agent_core::{
+    Accounts, Agent, Controller, ControllerConfig, CoreError, History, SignInInput, Source, Target,
+};
 use clap::{Parser, Subcommand};
 use exotel_api::{Device, Secret};
 
@@ -141,8 +143,22 @@ async fn run(command: Command) -> Report {
     }
 }
 
+/// A change through the same library call as the app's ([`Agent::change`]): it cancels a break
+/// kept in the settings file (the running app follows) and wins over anything the app parked.
 async fn change(accounts: &Accounts, target: Target) -> Report {
-    with_controller(accounts, |c| async move { c.change(target, Source::Cli).await }).await
+    if let Err(e) = accounts.open_session() {
+        return Report::failed(e, None);
+    }
+    let agent =
+        Agent::new(accounts.clone(), ControllerConfig { history: history(), ..ControllerConfig::default() });
+    match agent.change(target, Source::Cli).await {
+        Ok(status) => Report::status(status),
+        Err(e) => Report::failed(e, Some(agent.status())),
+    }
+}
+
+fn history() -> Option<Arc<dyn agent_core::ChangeSink>> {
+    History::default_location().ok().map(|h| Arc::new(h) as Arc<dyn agent_core::ChangeSink>)
 }
 
 /// Opens the signed-in session, runs one request through a controller and reports its end.
@@ -155,9 +171,10 @@ where
         Ok(s) => s,
         Err(e) => return Report::failed(e, None),
     };
-    let history = History::default_location().ok().map(|h| Arc::new(h) as Arc<dyn agent_core::ChangeSink>);
-    let controller =
-        Controller::spawn(Some(session), ControllerConfig { history, ..ControllerConfig::default() });
+    let controller = Controller::spawn(
+        Some(session),
+        ControllerConfig { history: history(), ..ControllerConfig::default() },
+    );
     match request(controller.clone()).await {
         Ok(status) => Report::status(status),
         Err(e) => Report::failed(e, Some(controller.status())),

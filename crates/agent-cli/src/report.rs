@@ -159,7 +159,7 @@ pub fn exit_code(error: &CoreError) -> u8 {
         CoreError::Keyring(
             KeyringError::Locked(_) | KeyringError::Unavailable(_) | KeyringError::Failed(_),
         ) => 5,
-        CoreError::Settings(_) | CoreError::Stopped => 1,
+        CoreError::Settings(_) | CoreError::Stopped | CoreError::Internal => 1,
     }
 }
 

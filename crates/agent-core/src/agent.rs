@@ -8,10 +8,11 @@ use exotel_api::Session;
 use tokio::sync::Mutex;
 
 use crate::account::{Accounts, SignInInput};
-use crate::away::AwayMemory;
+use crate::away::AwayRules;
+use crate::clock::{Clock, SystemClock};
 use crate::controller::{Controller, ControllerConfig};
 use crate::error::{CoreError, Result};
-use crate::settings::{Account, Preferences};
+use crate::settings::{Account, BreakState, Preferences};
 use crate::status::{Source, Status, Target};
 
 /// Which account the controller is signed in with.
@@ -37,9 +38,22 @@ pub struct Agent {
     signed_in: Mutex<SignedIn>,
     /// The preferences as last loaded or saved (the settings file is their home).
     pub(crate) preferences: std::sync::Mutex<Preferences>,
-    pub(crate) away: Mutex<AwayMemory>,
+    /// The away rules and the break, under one lock: every source (tray, window, shortcut,
+    /// command line, timers, OS events) meets them one at a time ([`crate::away`]).
+    pub(crate) duties: Mutex<Duties>,
     /// Wakes the sync loop early (after sleep, when the window opens).
     pub(crate) sync_now: tokio::sync::Notify,
+    /// The wall clock, for breaks (a parameter, so tests can move it).
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+/// What the app itself keeps track of for the agent.
+#[derive(Debug, Default)]
+pub(crate) struct Duties {
+    pub rules: AwayRules,
+    /// The break in progress; its home is here, and the settings file keeps a copy so that a
+    /// restart continues it.
+    pub on_break: Option<BreakState>,
 }
 
 impl Agent {
@@ -48,14 +62,20 @@ impl Agent {
     /// status. A saved account that cannot be opened (keyring locked, secret gone) leaves the
     /// app signed out with that error published; it is tried again at the next refresh.
     pub fn new(accounts: Accounts, config: ControllerConfig) -> Self {
-        let preferences = accounts.settings().load().map(|l| l.settings.preferences).unwrap_or_default();
+        Self::with_clock(accounts, config, Arc::new(SystemClock))
+    }
+
+    /// [`Self::new`] with another wall clock (tests move it to end breaks at once).
+    pub fn with_clock(accounts: Accounts, config: ControllerConfig, clock: Arc<dyn Clock>) -> Self {
+        let settings = accounts.settings().load().map(|l| l.settings).unwrap_or_default();
         Self {
             accounts,
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
-            preferences: std::sync::Mutex::new(preferences),
-            away: Mutex::new(AwayMemory::default()),
+            preferences: std::sync::Mutex::new(settings.preferences),
+            duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break }),
             sync_now: tokio::sync::Notify::new(),
+            clock,
         }
     }
 
@@ -168,23 +188,27 @@ impl Agent {
     /// break timer's own cancels a break in progress.
     ///
     /// The settings file is followed first, so that a change never goes to an account that
-    /// was signed out or replaced with `exotel-agent` since the last read.
+    /// was signed out or replaced with `exotel-agent` since the last read. An explicit change
+    /// (any source but the break timer) always wins (R4 in [`crate::away`]): it cancels a
+    /// break in progress and forgets what was waiting for the agent's return.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
         self.follow_settings().await?;
+        let mut duties = self.duties.lock().await;
         if source != Source::Timer {
-            self.cancel_break().await?;
+            self.agent_takes_over(&mut duties).await?;
         }
         self.controller.change(target, source).await
     }
 
-    /// Follows the settings file first (a sign-in or sign-out made with `exotel-agent`), then
-    /// reads the status from Exotel.
+    /// Follows the settings file first (a sign-in or sign-out made with `exotel-agent`, a
+    /// break it cancelled), then reads the status from Exotel.
     pub async fn refresh(&self, source: Source) -> Result<Status> {
         self.follow_settings().await?;
+        self.follow_stored_break().await?;
         self.controller.refresh(source).await
     }
 
-    async fn follow_settings(&self) -> Result<()> {
+    pub(crate) async fn follow_settings(&self) -> Result<()> {
         let mut signed_in = self.signed_in.lock().await;
         let saved = match self.accounts.account() {
             Ok(a) => a,

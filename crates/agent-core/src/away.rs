@@ -1,81 +1,159 @@
-//! Never available by accident: what to do when the screen locks or the computer sleeps, and
-//! what to restore when the agent is back. Pure decisions; the [`crate::Agent`] carries them out.
+//! Never available by accident: the away rules, in one place. Pure decisions over what the app
+//! knows (locked, asleep, idle, what it turned off itself and when); the [`crate::Agent`]
+//! holds one [`AwayRules`] under one lock and carries the decisions out, so every source
+//! (tray, window, shortcut, command line, timers, OS events) meets the same rules, one at a
+//! time.
+//!
+//! - **R1.** Going away (lock, sleep or idle, with its setting on) ends offline whatever the
+//!   status: receiving, unknown, or a change in flight (which is then followed by offline).
+//! - **R2.** While the agent is away, nothing the app does on its own turns a device on: not a
+//!   break's end, not a restore, not a sync (syncs only read). A break that ends while the
+//!   agent is away restores when the agent returns (if *Turn calls back on when I return* is
+//!   on and nothing changed since).
+//! - **R3.** The app turns on only a device it turned off itself, and only if nothing changed
+//!   since.
+//! - **R4.** An explicit change by the agent (tray, window, shortcut, command line) always wins:
+//!   it cancels any break and forgets what was parked.
+//! - **R5.** The shortcut from an unknown status goes offline
+//!   ([`crate::present::toggle_target`]).
 
 use exotel_api::{Availability, Device};
 
 use crate::settings::Preferences;
-use crate::status::{Source, Status, Target, UnixMillis};
+use crate::status::{Source, Status, Target, UnixMillis, now_ms};
 
-/// Something the OS said about the agent being away.
+/// Something the OS said about the agent being away or back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AwayEvent {
     Locked,
     Unlocked,
     Sleeping,
     Woke,
+    /// No keyboard or mouse input for the idle setting's minutes.
+    Idle,
+    /// Input again after [`AwayEvent::Idle`].
+    Active,
 }
 
-/// What the app itself turned off, to restore it on return.
+/// A device the app turned off itself (or a break's, ended while the agent was away), to turn
+/// back on when the agent returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Parked {
-    device: Device,
-    /// The `at` of the change that turned it off: if a later change happened, the agent (or
-    /// someone) changed something since, and nothing is restored.
-    at: UnixMillis,
+pub struct Parked {
+    pub device: Device,
+    /// The `at` of the last change when it was parked: if a later change happened, the agent
+    /// (or someone) changed something since, and nothing is restored (R3).
+    pub at: Option<UnixMillis>,
+    /// When it was parked (the system clock): a change by the agent after this, from any
+    /// program, means it is not restored (R4).
+    pub since: UnixMillis,
 }
 
+/// What the rules know.
 #[derive(Debug, Clone, Default)]
-pub struct AwayMemory {
-    parked: Option<Parked>,
+pub struct AwayRules {
     locked: bool,
+    asleep: bool,
+    idle: bool,
+    parked: Option<Parked>,
 }
 
-impl AwayMemory {
-    /// The request `event` calls for, if any.
-    pub fn decide(&self, event: AwayEvent, prefs: &Preferences, status: &Status) -> Option<(Target, Source)> {
-        if !status.signed_in {
-            return None;
-        }
-        let receiving = matches!(status.availability, Availability::Receiving(_));
-        match event {
-            AwayEvent::Locked if prefs.offline_on_lock && receiving => Some((Target::Offline, Source::Lock)),
-            AwayEvent::Sleeping if prefs.offline_on_sleep && receiving => {
-                Some((Target::Offline, Source::Sleep))
-            }
-            // Waking up to a locked screen: wait for the unlock.
-            AwayEvent::Woke if self.locked => None,
-            AwayEvent::Unlocked | AwayEvent::Woke if prefs.restore_on_return => {
-                let parked = self.parked?;
-                let untouched = status.availability == Availability::Offline
-                    && status.last_change.as_ref().map(|c| c.at) == Some(parked.at);
-                let source = if event == AwayEvent::Woke { Source::Sleep } else { Source::Lock };
-                untouched.then_some((Target::Receiving(parked.device), source))
-            }
-            _ => None,
-        }
+impl AwayRules {
+    /// Locked, asleep or idle.
+    pub fn away(&self) -> bool {
+        self.locked || self.asleep || self.idle
     }
 
-    /// Remembers what happened: a device the app turned off, or that the agent is back.
-    pub fn after(&mut self, event: AwayEvent, before: Availability, now: &Status) {
+    /// What is waiting for the agent's return.
+    pub fn parked(&self) -> Option<Parked> {
+        self.parked
+    }
+
+    /// Notes `event` and says what to ask for, if anything.
+    pub fn on_event(
+        &mut self,
+        event: AwayEvent,
+        prefs: &Preferences,
+        status: &Status,
+    ) -> Option<(Target, Source)> {
         match event {
-            AwayEvent::Locked | AwayEvent::Sleeping => {
-                if event == AwayEvent::Locked {
-                    self.locked = true;
-                }
-                if let (Availability::Receiving(device), Availability::Offline, Some(change)) =
-                    (before, now.availability, now.last_change.as_ref())
-                {
-                    self.parked = Some(Parked { device, at: change.at });
-                }
+            AwayEvent::Locked => {
+                self.locked = true;
+                go_offline(prefs.offline_on_lock, status, Source::Lock)
             }
+            AwayEvent::Sleeping => {
+                self.asleep = true;
+                go_offline(prefs.offline_on_sleep, status, Source::Sleep)
+            }
+            AwayEvent::Idle => {
+                self.idle = true;
+                go_offline(prefs.offline_when_idle, status, Source::Idle)
+            }
+            // Unlocking takes input: the agent is not idle either.
             AwayEvent::Unlocked => {
                 self.locked = false;
-                self.parked = None;
+                self.idle = false;
+                self.restore(prefs, status, Source::Lock)
             }
-            AwayEvent::Woke if !self.locked => self.parked = None,
-            AwayEvent::Woke => {}
+            AwayEvent::Woke => {
+                self.asleep = false;
+                self.restore(prefs, status, Source::Sleep)
+            }
+            AwayEvent::Active => {
+                self.idle = false;
+                self.restore(prefs, status, Source::Idle)
+            }
         }
     }
+
+    /// After the app went offline for an away event: remembers the device it turned off. A
+    /// device parked before (a lock, then sleep) stays parked.
+    pub fn went_offline(&mut self, before: &Status, now: &Status) {
+        if let (Availability::Receiving(device), Availability::Offline) =
+            (before.availability, now.availability)
+        {
+            self.parked =
+                Some(Parked { device, at: now.last_change.as_ref().map(|c| c.at), since: now_ms() });
+        }
+    }
+
+    /// R4 across programs: the agent changed their status (with `exotel-agent`, say) at
+    /// `changed_at`; a device parked before then is not restored.
+    pub fn agent_changed(&mut self, changed_at: Option<UnixMillis>) {
+        if self.parked.is_some_and(|p| changed_at.is_some_and(|c| c >= p.since)) {
+            self.parked = None;
+        }
+    }
+
+    /// R2: a break ended while the agent was away; its device waits for their return.
+    pub fn park_for_return(&mut self, device: Device, status: &Status) {
+        self.parked = Some(Parked { device, at: status.last_change.as_ref().map(|c| c.at), since: now_ms() });
+    }
+
+    /// R4: an explicit change by the agent; nothing parked is restored after it.
+    pub fn forget(&mut self) {
+        self.parked = None;
+    }
+
+    /// R2 and R3: on return (no longer locked, asleep nor idle), the parked device, if the
+    /// agent wants it back and nothing changed since. Once back, whatever was parked is
+    /// forgotten (restored, or overtaken by a change).
+    fn restore(&mut self, prefs: &Preferences, status: &Status, source: Source) -> Option<(Target, Source)> {
+        if self.away() {
+            return None;
+        }
+        let parked = self.parked.take()?;
+        let untouched = status.signed_in
+            && status.availability == Availability::Offline
+            && status.last_change.as_ref().map(|c| c.at) == parked.at;
+        (prefs.restore_on_return && untouched).then_some((Target::Receiving(parked.device), source))
+    }
+}
+
+/// R1: offline, unless the setting is off or the agent is signed out. Also when the status
+/// shown is offline already: it may be stale (a supervisor turned the phone on since the last
+/// read), and going offline from "offline" costs one read when it is true.
+fn go_offline(wanted: bool, status: &Status, source: Source) -> Option<(Target, Source)> {
+    (wanted && status.signed_in).then_some((Target::Offline, source))
 }
 
 #[cfg(test)]
@@ -101,43 +179,98 @@ mod tests {
     }
 
     const PHONE: Availability = Availability::Receiving(Device::Phone);
+    const OFF: Availability = Availability::Offline;
 
-    #[test]
-    fn lock_parks_and_unlock_restores_only_if_untouched() {
-        let prefs = Preferences { offline_on_lock: true, ..Preferences::default() };
-        let mut m = AwayMemory::default();
-        assert_eq!(
-            m.decide(AwayEvent::Locked, &prefs, &status(PHONE, None)),
-            Some((Target::Offline, Source::Lock))
-        );
-        m.after(AwayEvent::Locked, PHONE, &status(Availability::Offline, Some(10)));
-        let back = m.decide(AwayEvent::Unlocked, &prefs, &status(Availability::Offline, Some(10)));
-        assert_eq!(back, Some((Target::Receiving(Device::Phone), Source::Lock)));
-        // A change since (at 11): nothing is restored.
-        assert_eq!(m.decide(AwayEvent::Unlocked, &prefs, &status(Availability::Offline, Some(11))), None);
-        m.after(AwayEvent::Unlocked, Availability::Offline, &status(Availability::Offline, Some(10)));
-        assert_eq!(m.decide(AwayEvent::Unlocked, &prefs, &status(Availability::Offline, Some(10))), None);
+    fn all_on() -> Preferences {
+        Preferences {
+            offline_on_lock: true,
+            offline_on_sleep: true,
+            offline_when_idle: true,
+            ..Preferences::default()
+        }
     }
 
     #[test]
-    fn settings_off_means_no_action_and_wake_waits_for_unlock() {
-        let mut m = AwayMemory::default();
-        let off = Preferences::default();
-        assert_eq!(m.decide(AwayEvent::Locked, &off, &status(PHONE, None)), None);
-        assert_eq!(m.decide(AwayEvent::Sleeping, &off, &status(PHONE, None)), None);
-
-        let both = Preferences { offline_on_lock: true, offline_on_sleep: true, ..Preferences::default() };
-        m.after(AwayEvent::Locked, PHONE, &status(Availability::Offline, Some(5)));
-        m.after(AwayEvent::Sleeping, Availability::Offline, &status(Availability::Offline, Some(5)));
+    fn lock_parks_and_unlock_restores_only_if_untouched() {
+        let prefs = all_on();
+        let mut m = AwayRules::default();
         assert_eq!(
-            m.decide(AwayEvent::Woke, &both, &status(Availability::Offline, Some(5))),
-            None,
-            "still locked"
+            m.on_event(AwayEvent::Locked, &prefs, &status(PHONE, None)),
+            Some((Target::Offline, Source::Lock))
         );
-        m.after(AwayEvent::Woke, Availability::Offline, &status(Availability::Offline, Some(5)));
-        assert!(m.decide(AwayEvent::Unlocked, &both, &status(Availability::Offline, Some(5))).is_some());
+        m.went_offline(&status(PHONE, None), &status(OFF, Some(10)));
+        let back = m.clone().on_event(AwayEvent::Unlocked, &prefs, &status(OFF, Some(10)));
+        assert_eq!(back, Some((Target::Receiving(Device::Phone), Source::Lock)));
+        // A change since (at 11): nothing is restored, and nothing stays parked.
+        assert_eq!(m.on_event(AwayEvent::Unlocked, &prefs, &status(OFF, Some(11))), None);
+        assert_eq!(m.parked(), None);
+    }
 
-        let no_restore = Preferences { restore_on_return: false, ..both };
-        assert_eq!(m.decide(AwayEvent::Unlocked, &no_restore, &status(Availability::Offline, Some(5))), None);
+    /// R1 from every status: unknown, and a change in flight, go offline too.
+    #[test]
+    fn going_away_ends_offline_whatever_the_status() {
+        let prefs = all_on();
+        for event in [AwayEvent::Locked, AwayEvent::Sleeping, AwayEvent::Idle] {
+            let mut m = AwayRules::default();
+            let unknown = status(Availability::Unknown, None);
+            assert_eq!(m.on_event(event, &prefs, &unknown).map(|d| d.0), Some(Target::Offline), "{event:?}");
+            let mut in_flight = status(OFF, Some(1));
+            in_flight.pending = Some(Target::Receiving(Device::Sip));
+            assert_eq!(
+                m.on_event(event, &prefs, &in_flight).map(|d| d.0),
+                Some(Target::Offline),
+                "{event:?}"
+            );
+            let shown_offline = m.on_event(event, &prefs, &status(OFF, Some(1)));
+            assert_eq!(
+                shown_offline.map(|d| d.0),
+                Some(Target::Offline),
+                "shown offline may be stale: {event:?}"
+            );
+            assert!(m.away());
+        }
+        let mut m = AwayRules::default();
+        assert_eq!(
+            m.on_event(AwayEvent::Locked, &Preferences::default(), &status(PHONE, None)),
+            None,
+            "setting off"
+        );
+        let signed_out = Status::default();
+        assert_eq!(m.on_event(AwayEvent::Locked, &prefs, &signed_out), None);
+    }
+
+    /// R2: still away by another cause, nothing comes back; back from all, it does.
+    #[test]
+    fn nothing_comes_back_while_any_away_cause_remains() {
+        let prefs = all_on();
+        let mut m = AwayRules::default();
+        m.on_event(AwayEvent::Locked, &prefs, &status(PHONE, None));
+        m.went_offline(&status(PHONE, None), &status(OFF, Some(5)));
+        m.on_event(AwayEvent::Sleeping, &prefs, &status(OFF, Some(5)));
+        assert_eq!(m.on_event(AwayEvent::Woke, &prefs, &status(OFF, Some(5))), None, "still locked");
+        assert!(m.parked().is_some());
+        m.on_event(AwayEvent::Idle, &prefs, &status(OFF, Some(5)));
+        // Unlocking is input: idle ends too, and the phone comes back.
+        let back = m.on_event(AwayEvent::Unlocked, &prefs, &status(OFF, Some(5)));
+        assert_eq!(back, Some((Target::Receiving(Device::Phone), Source::Lock)));
+
+        let no_restore = Preferences { restore_on_return: false, ..all_on() };
+        let mut m = AwayRules::default();
+        m.on_event(AwayEvent::Idle, &no_restore, &status(PHONE, None));
+        m.went_offline(&status(PHONE, None), &status(OFF, Some(5)));
+        assert_eq!(m.on_event(AwayEvent::Active, &no_restore, &status(OFF, Some(5))), None);
+    }
+
+    /// R2 for a break that ended while away, and R4.
+    #[test]
+    fn a_break_parked_while_away_comes_back_on_return_unless_the_agent_chose() {
+        let prefs = all_on();
+        let mut m = AwayRules::default();
+        m.on_event(AwayEvent::Locked, &prefs, &status(OFF, Some(3)));
+        m.park_for_return(Device::Sip, &status(OFF, Some(3)));
+        let back = m.clone().on_event(AwayEvent::Unlocked, &prefs, &status(OFF, Some(3)));
+        assert_eq!(back, Some((Target::Receiving(Device::Sip), Source::Lock)));
+        m.forget();
+        assert_eq!(m.on_event(AwayEvent::Unlocked, &prefs, &status(OFF, Some(3))), None);
     }
 }

@@ -15,6 +15,8 @@
 //!   other one.
 
 use std::sync::Arc;
+
+use futures_util::FutureExt;
 use std::time::Duration;
 
 use exotel_api::{ApiError, Availability, DeviceChange, Session, User};
@@ -53,8 +55,9 @@ enum Request {
         source: Source,
         reply: oneshot::Sender<Result<Status>>,
     },
-    SetBreak {
-        until: Option<UnixMillis>,
+    /// Publishes what only the app knows (a break, what waits for the agent's return).
+    Note {
+        edit: Box<dyn FnOnce(&mut Status) + Send>,
         reply: oneshot::Sender<Status>,
     },
     SetSession {
@@ -125,13 +128,19 @@ impl Controller {
 
     /// Publishes the end of a timed break in progress (or `None` when there is none).
     pub async fn set_break(&self, until: Option<UnixMillis>) -> Result<Status> {
-        self.ask(|reply| Request::SetBreak { until, reply }).await
+        self.ask(|reply| Request::Note { edit: Box::new(move |s| s.break_until = until), reply }).await
+    }
+
+    /// Publishes the device waiting for the agent's return (or `None`).
+    pub async fn set_parked(&self, parked: Option<exotel_api::Device>) -> Result<Status> {
+        self.ask(|reply| Request::Note { edit: Box::new(move |s| s.parked = parked), reply }).await
     }
 
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Request) -> Result<T> {
         let (tx, rx) = oneshot::channel();
         self.requests.send(make(tx)).await.map_err(|_| CoreError::Stopped)?;
-        rx.await.map_err(|_| CoreError::Stopped)
+        // No answer from a running controller: handling the request panicked (and was logged).
+        rx.await.map_err(|_| CoreError::Internal)
     }
 }
 
@@ -146,33 +155,47 @@ struct Actor {
 impl Actor {
     async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
         while let Some(request) = queue.recv().await {
-            match request {
-                Request::Change { target, source, reply } => {
-                    let _ = reply.send(self.change(target, source).await);
-                }
-                Request::Refresh { source, reply } => {
-                    let _ = reply.send(self.refresh(source).await);
-                }
-                Request::SetBreak { until, reply } => {
-                    self.publish(|s| s.break_until = until);
-                    let _ = reply.send(self.current());
-                }
-                Request::SetSession { session, note, sandbox, reply } => {
-                    self.session = session;
-                    let signed_in = self.session.is_some();
-                    self.sandbox = sandbox && signed_in;
-                    let sandbox = self.sandbox;
-                    self.publish(|s| {
-                        *s = Status {
-                            signed_in,
-                            sandbox,
-                            last_error: note,
-                            revision: s.revision,
-                            ..Status::default()
-                        }
-                    });
-                    let _ = reply.send(self.current());
-                }
+            // A panic while handling one request (a bug) is caught: the request's caller gets
+            // `CoreError::Internal`, nothing is left in flight, and the next request is served.
+            let handled = std::panic::AssertUnwindSafe(self.handle(request)).catch_unwind().await;
+            if handled.is_err() {
+                tracing::error!("the controller's request panicked; carrying on");
+                let info = CoreError::Internal.info();
+                self.publish(|s| {
+                    s.pending = None;
+                    s.last_error = Some(info);
+                });
+            }
+        }
+    }
+
+    async fn handle(&mut self, request: Request) {
+        match request {
+            Request::Change { target, source, reply } => {
+                let _ = reply.send(self.change(target, source).await);
+            }
+            Request::Refresh { source, reply } => {
+                let _ = reply.send(self.refresh(source).await);
+            }
+            Request::Note { edit, reply } => {
+                self.publish(edit);
+                let _ = reply.send(self.current());
+            }
+            Request::SetSession { session, note, sandbox, reply } => {
+                self.session = session;
+                let signed_in = self.session.is_some();
+                self.sandbox = sandbox && signed_in;
+                let sandbox = self.sandbox;
+                self.publish(|s| {
+                    *s = Status {
+                        signed_in,
+                        sandbox,
+                        last_error: note,
+                        revision: s.revision,
+                        ..Status::default()
+                    }
+                });
+                let _ = reply.send(self.current());
             }
         }
     }
@@ -190,11 +213,11 @@ impl Actor {
 
     async fn change(&mut self, target: Target, source: Source) -> Result<Status> {
         let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
-        let from = self.current().availability;
+        let mut from = self.current().availability;
         self.publish(|s| s.pending = Some(target));
         tracing::info!(target = target.describe(), source = ?source, "changing status");
 
-        let result = self.apply(&session, target, from).await;
+        let result = self.apply(&session, target, &mut from).await;
         let outcome = match result {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err((CoreError::Unconfirmed { target }, None)),
@@ -221,16 +244,19 @@ impl Actor {
         &self,
         session: &Session,
         target: Target,
-        from: Availability,
+        from: &mut Availability,
     ) -> Result<Option<User>, ApiError> {
         let reply = match target {
             Target::Receiving(device) => session.set_device(DeviceChange::On(device)).await?,
             Target::Offline => {
-                let device = match from {
+                let device = match *from {
                     Availability::Receiving(d) => Some(d),
                     // Not known which device is on: ask Exotel first.
                     _ => {
                         let user = session.user().await?;
+                        // What the read found is where the change starts from (the status
+                        // shown was unknown, or stale): so a device turned off is a change.
+                        *from = user.availability();
                         match user.availability() {
                             Availability::Offline => return Ok(Some(user)),
                             Availability::Receiving(d) => Some(d),
@@ -315,7 +341,7 @@ impl Actor {
         let to = user.availability();
         let summary = UserSummary::from_user(session.user_id(), user);
         let at = now_ms();
-        let change = (from != to).then_some(Change {
+        let made_here = (from != to).then_some(Change {
             at,
             from,
             to,
@@ -324,6 +350,19 @@ impl Actor {
             target,
             error_kind: None,
         });
+        // A difference found by a read that `exotel-agent` already recorded (since the last
+        // confirmation here) is that change, shown as it was made and not recorded twice.
+        let recorded_elsewhere = made_here
+            .as_ref()
+            .filter(|c| c.target.is_none() && c.source == Source::Sync)
+            .and_then(|_| self.config.history.as_ref()?.latest())
+            .filter(|c| {
+                c.outcome == Outcome::Confirmed
+                    && c.to == to
+                    && c.source != Source::Sync
+                    && self.current().confirmed_at.is_none_or(|confirmed| c.at > confirmed)
+            });
+        let change = recorded_elsewhere.clone().or(made_here);
         self.publish(|s| {
             s.availability = to;
             s.user = Some(summary);
@@ -334,7 +373,9 @@ impl Actor {
                 s.record(c.clone());
             }
         });
-        self.keep(change.as_ref());
+        if recorded_elsewhere.is_none() {
+            self.keep(change.as_ref());
+        }
         tracing::info!(from = %from, to = %to, source = ?source, "status confirmed by Exotel");
     }
 

@@ -1,19 +1,21 @@
 //! What the app does on its own so the agent is never available by accident: offline on quit,
-//! on lock and sleep (and back on return), timed breaks, and reading the status regularly.
-//! Every change goes through the controller with its own source, so it is shown, notified and
-//! kept in the history like any other.
+//! on lock, sleep and idle (and back on return), timed breaks, and reading the status
+//! regularly. The rules are [`crate::away`]'s; every decision is taken under the agent's one
+//! duties lock, and every change goes through the controller with its own source, so it is
+//! shown, notified and kept in the history like any other.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use exotel_api::Availability;
 
-use crate::agent::Agent;
+use crate::agent::{Agent, Duties};
 use crate::away::AwayEvent;
 use crate::error::{CoreError, Result};
 use crate::schedule::sync_delay;
 use crate::settings::BreakState;
-use crate::status::{Source, Status, Target, now_ms};
+use crate::status::{Source, Status, Target};
+use crate::supervise::spawn_supervised;
 
 /// How quitting went for the agent's availability.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +30,10 @@ pub enum QuitOutcome {
 
 /// The longest break that can be asked for.
 pub const MAX_BREAK: Duration = Duration::from_secs(8 * 60 * 60);
+
+/// A break's timer wakes at least this often to compare the wall clock with the break's end,
+/// so a suspend (which stops the monotonic clock) or a clock jump ends it at most this late.
+pub const BREAK_CHECK: Duration = Duration::from_secs(10);
 
 impl Agent {
     /// Starts the app's own work: signs in with the saved account and reads the status,
@@ -54,20 +60,40 @@ impl Agent {
         }
     }
 
-    /// The screen locked or unlocked, the computer is going to sleep or woke up.
+    /// The screen locked or unlocked, the computer is going to sleep or woke up, the agent went
+    /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, a
+    /// break that ended during the sleep is ended too, and the status read.
     pub async fn away(&self, event: AwayEvent) -> Option<Result<Status>> {
-        let mut memory = self.away.lock().await;
-        if event == AwayEvent::Woke {
-            self.sync_now.notify_one();
+        let mut duties = self.duties.lock().await;
+        let going = matches!(event, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle);
+        if going {
+            // What is on now, not what was last seen: only a device that is really on is
+            // parked (a supervisor or `exotel-agent` may have turned it off since).
+            if let Err(e) = self.controller.refresh(Source::Sync).await {
+                tracing::info!(kind = e.kind(), "could not read the status before going offline: {e}");
+            }
+        } else if let Ok(loaded) = self.accounts.settings().load() {
+            duties.rules.agent_changed(loaded.settings.agent_changed_at);
         }
         let before = self.status();
-        let decision = memory.decide(event, &self.preferences(), &before);
+        let decision = duties.rules.on_event(event, &self.preferences(), &before);
         let result = match decision {
+            Some((Target::Offline, source)) => {
+                let result = self.controller.change(Target::Offline, source).await;
+                duties.rules.went_offline(&before, &self.status());
+                Some(result)
+            }
             Some((target, source)) => Some(self.controller.change(target, source).await),
             None => None,
         };
-        memory.after(event, before.availability, &self.status());
-        result
+        if event == AwayEvent::Woke {
+            // After the rules saw the wake (so a break restores only if nothing else keeps
+            // the agent away).
+            self.sync_now.notify_one();
+            self.check_break_locked(&mut duties).await;
+        }
+        let _ = self.controller.set_parked(duties.rules.parked().map(|p| p.device)).await;
+        result.map(|r| r.map(|_| self.status()))
     }
 
     /// Goes offline for `length`, then turns the device that was on back on. Kept in the
@@ -79,43 +105,101 @@ impl Agent {
                 MAX_BREAK.as_secs() / 3600
             )));
         }
+        self.follow_settings().await?;
+        let mut duties = self.duties.lock().await;
+        // Only a device on now comes back at the end: starting a break is the agent's own
+        // choice, so anything parked before is forgotten (R4).
         let restore = match self.status().availability {
             Availability::Receiving(d) => Some(d),
             _ => None,
         };
-        self.cancel_break().await?;
+        self.agent_takes_over(&mut duties).await?;
         self.controller.change(Target::Offline, Source::Timer).await?;
-        let ends_at = now_ms().saturating_add(u64::try_from(length.as_millis()).unwrap_or(u64::MAX));
+        let ends_at =
+            self.clock.now_ms().saturating_add(u64::try_from(length.as_millis()).unwrap_or(u64::MAX));
         let state = BreakState { ends_at, restore };
         self.accounts.settings().update(|s| s.on_break = Some(state))?;
+        duties.on_break = Some(state);
         self.watch_break(ends_at);
         self.controller.set_break(Some(ends_at)).await
     }
 
-    /// Ends the break now and turns the device that was on back on.
+    /// Ends the break now and turns the device that was on back on (or, while the agent is
+    /// away, when they return).
     pub async fn end_break(&self) -> Result<Status> {
-        let Some(state) = self.accounts.settings().load()?.settings.on_break else {
+        let mut duties = self.duties.lock().await;
+        self.break_from_file(&mut duties).await?;
+        let Some(state) = duties.on_break else {
             return Ok(self.status());
         };
-        self.finish_break(state).await
+        self.finish_break(&mut duties, state).await
     }
 
-    /// Forgets a break in progress without restoring anything (a manual change took over).
-    pub(crate) async fn cancel_break(&self) -> Result<()> {
-        let had = self.accounts.settings().load().map(|l| l.settings.on_break.is_some()).unwrap_or(false);
-        if had || self.status().break_until.is_some() {
-            self.accounts.settings().update(|s| s.on_break = None)?;
+    /// Ends the break if its wall-clock end has passed: the timer calls it, and so does waking
+    /// up (the timer's monotonic sleep stops during a suspend).
+    pub async fn check_break(&self) {
+        let mut duties = self.duties.lock().await;
+        self.check_break_locked(&mut duties).await;
+    }
+
+    async fn check_break_locked(&self, duties: &mut Duties) {
+        if self.break_from_file(duties).await.is_err() {
+            return;
+        }
+        let Some(state) = duties.on_break.filter(|b| b.ends_at <= self.clock.now_ms()) else { return };
+        if let Err(e) = self.finish_break(duties, state).await {
+            tracing::warn!(
+                kind = e.kind(),
+                "the break ended but the device could not be turned back on: {e}"
+            );
+        }
+    }
+
+    /// The agent's own change (R4): a break in progress is cancelled and what was parked
+    /// forgotten, here and, through the settings file, in any other program that shares it
+    /// (the app follows what `exotel-agent` did at its next look).
+    pub(crate) async fn agent_takes_over(&self, duties: &mut Duties) -> Result<()> {
+        let now = crate::status::now_ms();
+        let had_break = duties.on_break.take().is_some();
+        // The sandbox is a world of its own: it leaves the settings file alone.
+        if !self.in_sandbox().await || had_break {
+            self.accounts.settings().update(|s| {
+                s.on_break = None;
+                s.agent_changed_at = Some(now);
+            })?;
+        }
+        if self.status().break_until.is_some() {
             self.controller.set_break(None).await?;
+        }
+        self.forget_parked(duties).await
+    }
+
+    /// R4: nothing parked comes back after the agent's own change.
+    pub(crate) async fn forget_parked(&self, duties: &mut Duties) -> Result<()> {
+        if duties.rules.parked().is_some() {
+            duties.rules.forget();
+            self.controller.set_parked(None).await?;
         }
         Ok(())
     }
 
-    async fn finish_break(&self, state: BreakState) -> Result<Status> {
+    /// The break is over: its device back on, if the agent is still offline (a change made
+    /// elsewhere during the break stands); while the agent is away (R2), it waits for their
+    /// return instead, and the status says so.
+    async fn finish_break(&self, duties: &mut Duties, state: BreakState) -> Result<Status> {
+        duties.on_break = None;
         self.accounts.settings().update(|s| s.on_break = None)?;
         let status = self.controller.set_break(None).await?;
         match state.restore {
-            // Only if still offline: a change made elsewhere during the break stands.
             Some(device) if status.availability == Availability::Offline => {
+                if duties.rules.away() {
+                    tracing::info!("the break ended while the agent is away; restoring on return");
+                    if self.preferences().restore_on_return {
+                        duties.rules.park_for_return(device, &status);
+                        return self.controller.set_parked(Some(device)).await;
+                    }
+                    return Ok(status);
+                }
                 self.controller.change(Target::Receiving(device), Source::Timer).await
             }
             _ => Ok(status),
@@ -123,12 +207,13 @@ impl Agent {
     }
 
     async fn resume_break(self: &Arc<Self>) {
-        let Ok(Some(state)) = self.accounts.settings().load().map(|l| l.settings.on_break) else { return };
-        if state.ends_at > now_ms() {
+        let mut duties = self.duties.lock().await;
+        let Some(state) = duties.on_break else { return };
+        if state.ends_at > self.clock.now_ms() {
             tracing::info!("continuing the break started before the restart");
             self.watch_break(state.ends_at);
             let _ = self.controller.set_break(Some(state.ends_at)).await;
-        } else if let Err(e) = self.finish_break(state).await {
+        } else if let Err(e) = self.finish_break(&mut duties, state).await {
             tracing::warn!(
                 kind = e.kind(),
                 "could not end the break that ended while the app was closed: {e}"
@@ -136,44 +221,80 @@ impl Agent {
         }
     }
 
+    /// Follows a break cancelled (or started) in the settings file by `exotel-agent`.
+    pub(crate) async fn follow_stored_break(&self) -> Result<()> {
+        // Read under the duties lock: a break being started or ended here is then either
+        // wholly before or wholly after this look at the file.
+        let mut duties = self.duties.lock().await;
+        self.break_from_file(&mut duties).await
+    }
+
+    /// The break as the settings file has it now (`exotel-agent` may have cancelled it).
+    async fn break_from_file(&self, duties: &mut Duties) -> Result<()> {
+        let stored = match self.accounts.settings().load() {
+            Ok(l) => l.settings.on_break,
+            Err(_) => return Ok(()),
+        };
+        if duties.on_break != stored {
+            tracing::info!(on_break = stored.is_some(), "the stored break changed elsewhere; following it");
+            duties.on_break = stored;
+            self.controller.set_break(stored.map(|b| b.ends_at)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sleeps until the break's wall-clock end, waking every [`BREAK_CHECK`] to look at the
+    /// clock again; then ends it, if it is still the break in progress.
     fn watch_break(self: &Arc<Self>, ends_at: u64) {
-        let agent = Arc::clone(self);
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(ends_at.saturating_sub(now_ms()))).await;
-            let current = agent.accounts.settings().load().ok().and_then(|l| l.settings.on_break);
-            // Only the break this timer was started for (not one ended early or replaced).
-            if let Some(state) = current.filter(|b| b.ends_at == ends_at)
-                && let Err(e) = agent.finish_break(state).await
-            {
-                tracing::warn!(
-                    kind = e.kind(),
-                    "the break ended but the device could not be turned back on: {e}"
-                );
-            }
+        let me = Arc::clone(self);
+        spawn_supervised("break timer", move || {
+            let agent = Arc::clone(&me);
+            async move { agent.wait_for_break_end(ends_at).await }
         });
+    }
+
+    async fn wait_for_break_end(&self, ends_at: u64) {
+        loop {
+            let left = Duration::from_millis(ends_at.saturating_sub(self.clock.now_ms()));
+            if left.is_zero() {
+                break;
+            }
+            tokio::time::sleep(left.min(BREAK_CHECK)).await;
+            let current = self.duties.lock().await.on_break;
+            if current.map(|b| b.ends_at) != Some(ends_at) {
+                return; // ended early, cancelled or replaced
+            }
+        }
+        self.check_break().await;
     }
 
     /// Reads the status every sync interval (backing off after failures), and at once when
     /// woken by [`Self::sync_soon`].
     fn spawn_sync(self: &Arc<Self>) {
-        let agent = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut failures = 0u32;
-            loop {
-                let wait = sync_delay(agent.preferences().sync_interval(), failures, fastrand::f64());
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = agent.sync_now.notified() => {}
-                }
-                match agent.refresh(Source::Sync).await {
-                    Ok(_) | Err(CoreError::NotSignedIn) => failures = 0,
-                    Err(e) => {
-                        failures = failures.saturating_add(1);
-                        tracing::info!(kind = e.kind(), failures, "sync failed; backing off");
-                    }
+        let me = Arc::clone(self);
+        spawn_supervised("sync loop", move || {
+            let agent = Arc::clone(&me);
+            async move { agent.sync_loop().await }
+        });
+    }
+
+    async fn sync_loop(&self) {
+        let agent = self;
+        let mut failures = 0u32;
+        loop {
+            let wait = sync_delay(agent.preferences().sync_interval(), failures, fastrand::f64());
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = agent.sync_now.notified() => {}
+            }
+            match agent.refresh(Source::Sync).await {
+                Ok(_) | Err(CoreError::NotSignedIn) => failures = 0,
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    tracing::info!(kind = e.kind(), failures, "sync failed; backing off");
                 }
             }
-        });
+        }
     }
 
     /// Asks the sync loop to read the status now (the window opened, the computer woke).

@@ -60,6 +60,9 @@ pub enum CoreError {
     Settings(String),
     #[error("the status controller stopped; restart the app")]
     Stopped,
+    /// A bug: the request panicked. It was logged; the app carries on.
+    #[error("something went wrong inside the app; the request was not completed")]
+    Internal,
 }
 
 impl From<HostError> for CoreError {
@@ -79,7 +82,7 @@ impl CoreError {
             CoreError::Keyring(_) => "keyring",
             CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => "invalid_input",
             CoreError::Settings(_) => "settings",
-            CoreError::Stopped => "internal",
+            CoreError::Stopped | CoreError::Internal => "internal",
         }
     }
 

@@ -14,6 +14,10 @@ pub const HISTORY_LIMIT: usize = 500;
 /// Told about every change the controller records.
 pub trait ChangeSink: Send + Sync + std::fmt::Debug {
     fn record(&self, change: &Change);
+    /// The newest change kept (by this process or another sharing the file).
+    fn latest(&self) -> Option<Change> {
+        None
+    }
 }
 
 /// The history file at one path.
@@ -84,6 +88,10 @@ impl ChangeSink for History {
         if let Err(e) = self.append(change) {
             tracing::warn!("could not add to the history: {e}");
         }
+    }
+
+    fn latest(&self) -> Option<Change> {
+        self.read().ok()?.pop()
     }
 }
 

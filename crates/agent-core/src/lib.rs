@@ -5,6 +5,7 @@
 mod account;
 mod agent;
 mod away;
+mod clock;
 mod controller;
 mod credentials;
 mod duties;
@@ -17,19 +18,22 @@ pub mod presets;
 mod schedule;
 mod settings;
 mod status;
+mod supervise;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
-pub use away::{AwayEvent, AwayMemory};
+pub use away::{AwayEvent, AwayRules, Parked};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use controller::{Controller, ControllerConfig};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
-pub use duties::{MAX_BREAK, QuitOutcome};
+pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
 pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
 pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use presets::{Presets, SignInDefaults};
 pub use schedule::{MAX_SYNC_DELAY, sync_delay};
 pub use settings::{
-    Account, BreakState, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
+    Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
 };
 pub use status::{Change, Outcome, RECENT_CHANGES, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+pub use supervise::{RESTART_PAUSE, spawn_supervised};

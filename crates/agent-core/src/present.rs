@@ -107,9 +107,11 @@ pub fn time_left(until: UnixMillis, now: UnixMillis) -> String {
 }
 
 /// What the global shortcut asks for: offline when receiving, else the device used last
-/// (from the recent changes; the phone if none).
+/// (from the recent changes; the phone if none). From an unknown status (or a change in
+/// flight) it takes the safe side, offline (R5 in [`crate::away`]): a key pressed without
+/// looking never turns a device on by guess.
 pub fn toggle_target(s: &Status) -> Target {
-    if let Availability::Receiving(_) = s.availability {
+    if s.availability != Availability::Offline || s.pending.is_some() {
         return Target::Offline;
     }
     let last = s.recent.iter().find_map(|c| match c.to {
@@ -160,6 +162,9 @@ pub fn status_line(s: &Status) -> String {
     }
     if let (Some(until), Availability::Offline) = (s.break_until, s.availability) {
         return format!("On a break: {} left", time_left(until, now_ms()));
+    }
+    if let (Some(device), Availability::Offline) = (s.parked, s.availability) {
+        return format!("Offline while you are away ({} again when you return)", device_words(device));
     }
     match (s.availability, &s.last_error) {
         (Availability::Unknown, Some(_)) => "Status unknown (see the window)".to_owned(),
@@ -215,7 +220,27 @@ pub fn notice(before: &Status, after: &Status) -> Option<Notice> {
     Some(notice)
 }
 
+fn device_words(d: Device) -> &'static str {
+    match d {
+        Device::Phone => "calls on your phone",
+        Device::Sip => "calls on your computer",
+    }
+}
+
 fn world_notice(before: &Status, after: &Status) -> Option<Notice> {
+    // A break that ended while the agent was away (R2 in crate::away): nothing turned on yet.
+    if let (Some(_), None, None, Some(device)) =
+        (before.break_until, after.break_until, before.parked, after.parked)
+    {
+        return Some(Notice {
+            title: "Break over".to_owned(),
+            body: format!(
+                "You are away, so you stay offline: {} again when you return.",
+                device_words(device)
+            ),
+            failure: false,
+        });
+    }
     let change = after.last_change.as_ref()?;
     if before.last_change.as_ref() == Some(change) {
         return None;
@@ -342,6 +367,11 @@ mod tests {
         assert_eq!(time_left(10_000, 9_001), "1 s");
 
         assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
+        // R5: from unknown, or with a change in flight, the shortcut goes offline.
+        assert_eq!(toggle_target(&signed_in(Availability::Unknown)), Target::Offline);
+        let mut in_flight = signed_in(Availability::Offline);
+        in_flight.pending = Some(PHONE);
+        assert_eq!(toggle_target(&in_flight), Target::Offline);
         assert_eq!(toggle_target(&s), PHONE, "no device used yet: the phone");
         let used_sip = change(
             Availability::Offline,

@@ -28,7 +28,12 @@ pub struct Preferences {
     pub offline_on_lock: bool,
     /// Go offline when the computer goes to sleep.
     pub offline_on_sleep: bool,
-    /// On unlock or wake, turn back on the device the app turned off, if nothing changed since.
+    /// Go offline after [`Self::idle_minutes`] without keyboard or mouse input.
+    pub offline_when_idle: bool,
+    /// Minutes without input before the agent counts as idle (1 to 120).
+    pub idle_minutes: u32,
+    /// On unlock, wake or input after idle, turn back on the device the app turned off, if
+    /// nothing changed since.
     pub restore_on_return: bool,
     /// Seconds between reads of the status from Exotel (at least 10).
     pub sync_interval_secs: u64,
@@ -45,6 +50,8 @@ impl Default for Preferences {
             offline_on_quit: true,
             offline_on_lock: false,
             offline_on_sleep: false,
+            offline_when_idle: false,
+            idle_minutes: 10,
             restore_on_return: true,
             sync_interval_secs: 30,
             shortcut: "Ctrl+Alt+O".to_owned(),
@@ -56,7 +63,16 @@ impl Default for Preferences {
 /// The shortest sync interval accepted.
 pub const MIN_SYNC_INTERVAL_SECS: u64 = 10;
 
+/// The idle setting's bounds, in minutes.
+pub const IDLE_MINUTES: std::ops::RangeInclusive<u32> = 1..=120;
+
 impl Preferences {
+    /// How long without input counts as idle, within [`IDLE_MINUTES`].
+    pub fn idle_after(&self) -> std::time::Duration {
+        let minutes = self.idle_minutes.clamp(*IDLE_MINUTES.start(), *IDLE_MINUTES.end());
+        std::time::Duration::from_secs(u64::from(minutes) * 60)
+    }
+
     /// The sync interval, never below [`MIN_SYNC_INTERVAL_SECS`].
     pub fn sync_interval(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.sync_interval_secs.max(MIN_SYNC_INTERVAL_SECS))
@@ -81,6 +97,10 @@ pub struct Settings {
     pub preferences: Preferences,
     #[serde(rename = "break")]
     pub on_break: Option<BreakState>,
+    /// When the agent last changed their status themselves (tray, window, shortcut or
+    /// `exotel-agent`), Unix milliseconds: a device the app parked before then is not turned
+    /// back on (R4 in [`crate::away`]), whichever program the change was made with.
+    pub agent_changed_at: Option<crate::status::UnixMillis>,
 }
 
 impl Settings {

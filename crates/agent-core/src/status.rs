@@ -47,6 +47,8 @@ pub enum Source {
     Quit,
     Lock,
     Sleep,
+    /// No keyboard or mouse input for a while (and input again).
+    Idle,
     /// A read found Exotel's state different from the last one known.
     Sync,
     /// The first read after the app starts.
@@ -67,6 +69,7 @@ impl Source {
             Source::Quit => "on quit",
             Source::Lock => "on screen lock",
             Source::Sleep => "on sleep",
+            Source::Idle => "after a while without input",
             Source::Sync => "changed elsewhere",
             Source::Start => "at start-up",
             Source::SignIn => "at sign-in",
@@ -163,6 +166,10 @@ pub struct Status {
     pub recent: Vec<Change>,
     /// When the timed break in progress ends, if one is.
     pub break_until: Option<UnixMillis>,
+    /// The device the app will turn back on when the agent returns (it turned it off itself
+    /// when they went away, or their break ended while they were away).
+    #[serde(default)]
+    pub parked: Option<Device>,
     /// Grows by one on each publish, so subscribers can tell updates apart.
     pub revision: u64,
 }
@@ -180,6 +187,7 @@ impl Default for Status {
             confirmed_at: None,
             recent: Vec::new(),
             break_until: None,
+            parked: None,
             revision: 0,
         }
     }

@@ -40,7 +40,7 @@ async fn an_in_memory_sign_in_works_and_keeps_nothing_on_disk() {
     assert_eq!(wrong.field(), Some(agent_core::Field::Secret));
     assert!(!agent.status().signed_in);
 
-    let status = agent.sign_in_in_memory(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
+    let status = agent.sign_in_sandbox(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
     assert!(status.signed_in);
     assert_eq!(status.availability, Availability::Offline);
     assert_eq!(status.last_change.map(|c| c.source), Some(Source::SignIn));

@@ -1,0 +1,255 @@
+//! One named test for each path on which the phone could come back on while the agent was
+//! away (issue 13), through `Agent` against the sandbox. The rules themselves are
+//! `agent_core::away`'s; the model test (`safety_model.rs`) walks random paths through them.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_core::{
+    Accounts, Agent, AwayEvent, Change, ChangeSink, ControllerConfig, CoreError, History, Keyring,
+    ManualClock, Preferences, SettingsStore, SignInInput, Source, Status, Target, now_ms,
+};
+use exotel_api::{Availability, Device, Secret};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+
+const PHONE: Target = Target::Receiving(Device::Phone);
+
+fn away_prefs() -> Preferences {
+    Preferences {
+        offline_on_lock: true,
+        offline_on_sleep: true,
+        offline_when_idle: true,
+        ..Preferences::default()
+    }
+}
+
+struct Setup {
+    sandbox: Sandbox,
+    dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+}
+
+impl Setup {
+    async fn new() -> Self {
+        Self {
+            sandbox: Sandbox::start().await.unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            clock: Arc::new(ManualClock::new(now_ms())),
+        }
+    }
+
+    fn settings(&self) -> SettingsStore {
+        SettingsStore::new(self.dir.path().join("settings.toml"))
+    }
+
+    fn history(&self) -> History {
+        History::new(self.dir.path().join("history.jsonl"))
+    }
+
+    /// An agent signed in (in memory) to the sandbox, with the away settings on.
+    async fn agent(&self) -> Arc<Agent> {
+        self.agent_with(ControllerConfig { history: Some(Arc::new(self.history())), ..Default::default() })
+            .await
+    }
+
+    async fn agent_with(&self, config: ControllerConfig) -> Arc<Agent> {
+        let accounts = Accounts::new(Keyring::default(), self.settings());
+        let agent = Arc::new(Agent::with_clock(accounts, config, self.clock.clone()));
+        let input = SignInInput {
+            host: self.sandbox.url(),
+            app_id: DEMO_APP_ID.into(),
+            secret: Secret::new(DEMO_APP_SECRET),
+            user_id: DEMO_USER_ID.into(),
+        };
+        agent.sign_in_in_memory(input).await.unwrap();
+        agent.set_preferences(away_prefs()).unwrap();
+        agent
+    }
+
+    fn active(&self) -> Option<DeviceName> {
+        self.sandbox.active(DEMO_USER_ID).unwrap().unwrap()
+    }
+}
+
+/// Path 1: a lock from an unknown status, or while a change to phone is in flight, ends
+/// offline (it used to do nothing unless the status was "receiving").
+#[tokio::test]
+async fn path1_a_lock_from_unknown_or_during_a_change_ends_offline() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    // Unknown: an id that matches neither device.
+    t.sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
+    assert_eq!(agent.refresh(Source::Sync).await.unwrap().availability, Availability::Unknown);
+    let locked = agent.away(AwayEvent::Locked).await.unwrap().unwrap();
+    assert_eq!(locked.availability, Availability::Offline);
+    assert_eq!(t.active(), None);
+    agent.away(AwayEvent::Unlocked).await;
+
+    // A change to phone still in flight (a slow reply) when the screen locks.
+    t.sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(300)).times(1));
+    let clicking = tokio::spawn({
+        let agent = agent.clone();
+        async move { agent.change(PHONE, Source::Tray).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(agent.status().pending, Some(PHONE), "the change is in flight");
+    let locked = agent.away(AwayEvent::Locked).await.unwrap().unwrap();
+    clicking.await.unwrap().unwrap();
+    assert_eq!(locked.availability, Availability::Offline, "followed by offline");
+    assert_eq!(t.active(), None);
+    // The phone was on when the app turned it off: it comes back on unlock.
+    agent.away(AwayEvent::Unlocked).await.unwrap().unwrap();
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+}
+
+/// Path 2: a break that ends while the screen is locked does not turn the device on; it does
+/// when the agent unlocks, and the status says what waits for them.
+#[tokio::test]
+async fn path2_a_break_that_ends_while_locked_restores_only_on_unlock() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    agent.start_break(Duration::from_secs(15 * 60)).await.unwrap();
+    agent.away(AwayEvent::Locked).await;
+    t.clock.advance(16 * 60 * 1000);
+    agent.check_break().await;
+    let s = agent.status();
+    assert_eq!((s.availability, s.break_until), (Availability::Offline, None), "the break is over");
+    assert_eq!(t.active(), None, "but nothing was turned on behind the locked screen");
+    assert_eq!(s.parked, Some(Device::Phone), "the phone waits for the agent's return");
+    let back = agent.away(AwayEvent::Unlocked).await.unwrap().unwrap();
+    assert_eq!(back.availability, Availability::Receiving(Device::Phone));
+    assert_eq!((t.active(), back.parked), (Some(DeviceName::Phone), None));
+}
+
+/// Path 3: the break ends at its wall-clock time, even when the monotonic clock stopped (a
+/// suspend): waking up ends an overdue break at once.
+#[tokio::test]
+async fn path3_waking_after_the_breaks_end_ends_it_at_once() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.set_preferences(Preferences::default()).unwrap(); // sleep does nothing by itself
+    agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
+    agent.start_break(Duration::from_secs(60 * 60)).await.unwrap();
+    agent.away(AwayEvent::Sleeping).await;
+    t.clock.advance(2 * 60 * 60 * 1000); // slept two hours; the break's timer slept too
+    let woke = agent.away(AwayEvent::Woke).await;
+    assert!(woke.is_none(), "waking itself asks for nothing");
+    let s = agent.status();
+    assert_eq!((s.availability, s.break_until), (Availability::Receiving(Device::Sip), None));
+    assert_eq!(s.last_change.map(|c| c.source), Some(Source::Timer));
+}
+
+/// Path 4 (R5): the shortcut from an unknown status goes offline.
+#[tokio::test]
+async fn path4_the_shortcut_from_unknown_goes_offline() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    t.sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
+    let unknown = agent.refresh(Source::Sync).await.unwrap();
+    let target = agent_core::present::toggle_target(&unknown);
+    assert_eq!(target, Target::Offline);
+    agent.change(target, Source::Shortcut).await.unwrap();
+    assert_eq!(t.active(), None);
+}
+
+/// Path 5: a change from the command line (another `Agent` on the same settings file, as
+/// `exotel-agent` makes) cancels the stored break, which the app follows, and is kept in the
+/// history once, not again by the app's sync as "changed elsewhere".
+#[tokio::test]
+async fn path5_a_command_line_change_cancels_the_break_and_is_recorded_once() {
+    let t = Setup::new().await;
+    let app = t.agent().await;
+    app.change(PHONE, Source::Tray).await.unwrap();
+    app.start_break(Duration::from_secs(5 * 60)).await.unwrap();
+    let cli = t.agent().await;
+    cli.change(Target::Receiving(Device::Sip), Source::Cli).await.unwrap();
+    assert_eq!(t.settings().load().unwrap().settings.on_break, None, "the stored break is cancelled");
+
+    let synced = app.refresh(Source::Sync).await.unwrap();
+    assert_eq!(synced.break_until, None, "the app follows");
+    assert_eq!(synced.availability, Availability::Receiving(Device::Sip));
+    assert_eq!(synced.last_change.as_ref().map(|c| c.source), Some(Source::Cli), "shown as the CLI's change");
+    // The break's end passes: nothing comes back.
+    t.clock.advance(10 * 60 * 1000);
+    app.check_break().await;
+    assert_eq!(t.active(), Some(DeviceName::Sip));
+    let kept: Vec<(Source, Availability)> =
+        t.history().read().unwrap().iter().map(|c| (c.source, c.to)).collect();
+    assert_eq!(
+        kept,
+        [
+            (Source::Tray, Availability::Receiving(Device::Phone)),
+            (Source::Timer, Availability::Offline),
+            (Source::Cli, Availability::Receiving(Device::Sip)),
+        ],
+        "each real change once"
+    );
+}
+
+/// A history that panics when a change is kept: a bug inside the controller's work.
+#[derive(Debug)]
+struct Panics;
+
+impl ChangeSink for Panics {
+    fn record(&self, _: &Change) {
+        panic!("a bug while keeping the history");
+    }
+}
+
+/// Path 6: a panic while a change is handled leaves nothing "in flight" for good: the caller
+/// gets an internal error, the menu is usable again, and the next change works.
+#[tokio::test]
+async fn path6_a_panic_inside_a_change_never_leaves_it_in_flight() {
+    let t = Setup::new().await;
+    let agent =
+        t.agent_with(ControllerConfig { history: Some(Arc::new(Panics)), ..Default::default() }).await;
+    let err = agent.change(PHONE, Source::Tray).await.unwrap_err();
+    assert_eq!(err, CoreError::Internal);
+    let s = agent.status();
+    assert_eq!(s.pending, None, "nothing left in flight");
+    assert_eq!(s.last_error.map(|e| e.kind), Some("internal".to_owned()));
+    // The controller still answers.
+    let again = agent.refresh(Source::Sync).await.unwrap();
+    assert_eq!(again.availability, Availability::Receiving(Device::Phone), "what Exotel holds");
+}
+
+/// Path 8: opening the window reads the status (the shell calls `sync_soon`).
+#[tokio::test]
+async fn path8_asking_for_a_read_reads_at_once() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.start().await;
+    let before = t.sandbox.count(Endpoint::Usermapping);
+    agent.sync_soon();
+    let mut read = false;
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        if t.sandbox.count(Endpoint::Usermapping) > before {
+            read = true;
+            break;
+        }
+    }
+    assert!(read, "a read within a second, not at the next 30 s interval");
+}
+
+/// R2: while away, the app never turns a device on by itself: not a break's end, not a sync.
+#[tokio::test]
+async fn nothing_turns_on_while_idle() {
+    let t = Setup::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    let idle = agent.away(AwayEvent::Idle).await.unwrap().unwrap();
+    assert_eq!(
+        (idle.availability, idle.last_change.map(|c| c.source)),
+        (Availability::Offline, Some(Source::Idle))
+    );
+    agent.refresh(Source::Sync).await.unwrap();
+    assert_eq!(t.active(), None);
+    let back = agent.away(AwayEvent::Active).await.unwrap().unwrap();
+    assert_eq!(back.availability, Availability::Receiving(Device::Phone), "restored on the first input");
+    let _: Status = back;
+}
