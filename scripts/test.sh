@@ -36,6 +36,10 @@ cargo test --workspace --locked 2>&1 | tee -a "$log"
 step "The packages: the .deb's contents and its unpacked app started to the tray and quit; the .rpm against it"
 cargo test -p desktop-e2e --locked --test package -- --ignored 2>&1 | tee -a "$log"
 
+step "The safety model: random days of events against the away rules, with its tally"
+cargo test -p agent-core --locked --test safety_model -- --ignored --nocapture 2>&1 | tee -a "$log" \
+    | grep -E "^(safety model:|Test failed|minimal failing input)"
+
 step "The fault matrix, with its tally"
 cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep -E "^(FAILED|fault matrix:)"
 
