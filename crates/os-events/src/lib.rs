@@ -11,6 +11,7 @@
 //! offline on quit there.
 
 pub mod display;
+pub mod idle;
 pub mod shortcut;
 
 use std::sync::Arc;
@@ -83,14 +84,41 @@ fn log_end(what: &str, r: zbus::Result<()>) {
     }
 }
 
-/// Lock and unlock, from either screensaver name.
+/// Where each screensaver's signal may come from: its interface (which is also the bus name
+/// that must own the sender) and the object paths it uses (KDE also uses `/ScreenSaver`).
+const SCREENSAVERS: &[(&str, &[&str])] = &[
+    ("org.freedesktop.ScreenSaver", &["/org/freedesktop/ScreenSaver", "/ScreenSaver"]),
+    ("org.gnome.ScreenSaver", &["/org/gnome/ScreenSaver"]),
+];
+
+/// Whether `msg` was sent by the connection that owns `name` now. Any local program can send a
+/// signal with any interface and path; only the owner of the screensaver's or logind's name is
+/// believed, so no other program can make the app go offline or quit.
+async fn sent_by_owner(conn: &Connection, msg: &zbus::Message, name: &str) -> bool {
+    let Some(sender) = msg.header().sender().map(|s| s.as_str().to_owned()) else { return false };
+    let Ok(name) = zbus::names::BusName::try_from(name) else { return false };
+    let owner = match zbus::fdo::DBusProxy::new(conn).await {
+        Ok(proxy) => proxy.get_name_owner(name).await.ok(),
+        Err(_) => None,
+    };
+    owner.is_some_and(|o| o.as_str() == sender)
+}
+
+/// Lock and unlock, from either screensaver name, when sent by that name's owner on its path.
 pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
     let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
         let iface = msg.header().interface().map(|i| i.as_str().to_owned());
-        if !matches!(iface.as_deref(), Some("org.freedesktop.ScreenSaver" | "org.gnome.ScreenSaver")) {
+        let path = msg.header().path().map(|p| p.as_str().to_owned());
+        let Some((name, _)) = SCREENSAVERS.iter().find(|(name, paths)| {
+            iface.as_deref() == Some(*name) && paths.contains(&path.as_deref().unwrap_or(""))
+        }) else {
+            continue;
+        };
+        if !sent_by_owner(conn, &msg, name).await {
+            tracing::warn!(interface = name, "ignored a screensaver signal not sent by the screensaver");
             continue;
         }
         let Ok(active) = msg.body().deserialize::<bool>() else { continue };
@@ -104,8 +132,10 @@ pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Ar
 const LOGIN1: &str = "org.freedesktop.login1";
 const LOGIN1_PATH: &str = "/org/freedesktop/login1";
 const LOGIN1_MANAGER: &str = "org.freedesktop.login1.Manager";
+/// How long logind is given to answer the request for a sleep inhibitor.
+const INHIBIT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Sleep, wake and shutdown from logind, holding a delay inhibitor while the agent wants to be
+/// Sleep, wake and shutdown from logind (its owner, on its path), holding a delay inhibitor while the agent wants to be
 /// taken offline before sleep.
 pub async fn watch_login1<H: OsEventHandler>(
     conn: &Connection,
@@ -118,6 +148,12 @@ pub async fn watch_login1<H: OsEventHandler>(
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
         let member = msg.header().member().map(|m| m.as_str().to_owned());
+        if msg.header().path().map(|p| p.as_str()) != Some(LOGIN1_PATH)
+            || !sent_by_owner(conn, &msg, LOGIN1).await
+        {
+            tracing::warn!(?member, "ignored a logind signal not sent by logind");
+            continue;
+        }
         let Ok(starting) = msg.body().deserialize::<bool>() else { continue };
         match (member.as_deref(), starting) {
             (Some("PrepareForSleep"), true) => {
@@ -143,7 +179,12 @@ async fn take_inhibitor(conn: &Connection, agent: &Agent) -> Option<zbus::zvaria
         return None;
     }
     let args = ("sleep", "Exotel Agent Tray", "Going offline on Exotel before sleep", "delay");
-    let reply = conn.call_method(Some(LOGIN1), LOGIN1_PATH, Some(LOGIN1_MANAGER), "Inhibit", &args).await;
+    let call = conn.call_method(Some(LOGIN1), LOGIN1_PATH, Some(LOGIN1_MANAGER), "Inhibit", &args);
+    // Bounded: a logind that does not answer must not hold up the signals that follow.
+    let Ok(reply) = tokio::time::timeout(INHIBIT_WAIT, call).await else {
+        tracing::info!("no sleep inhibitor: logind did not answer within {} s", INHIBIT_WAIT.as_secs());
+        return None;
+    };
     match reply.and_then(|r| r.body().deserialize::<zbus::zvariant::OwnedFd>()) {
         Ok(fd) => Some(fd),
         Err(e) => {

@@ -15,14 +15,34 @@ use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, San
 use os_events::{AgentHandler, watch_login1, watch_screensaver};
 use test_session::{KeyringSession, KeyringState};
 
-/// `dbus-send` a signal on the test bus.
-fn emit(bus: &KeyringSession, path: &str, member: &str, value: bool) {
+/// `dbus-send` a signal on the test bus, from a connection that owns no name: as any local
+/// program could.
+fn spoof(bus: &KeyringSession, path: &str, member: &str, value: bool) {
     let status = bus
         .command("dbus-send")
         .args(["--session", "--type=signal", path, member, &format!("boolean:{value}")])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+/// The screensavers and logind, as the owners of their names on the test bus.
+struct Owners(zbus::Connection);
+
+impl Owners {
+    async fn start(bus: &KeyringSession) -> Self {
+        let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+        for name in ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver", "org.freedesktop.login1"] {
+            conn.request_name(name).await.unwrap();
+        }
+        Self(conn)
+    }
+
+    /// `member` is `interface.Member`.
+    async fn emit(&self, path: &str, member: &str, value: bool) {
+        let (iface, name) = member.rsplit_once('.').unwrap();
+        self.0.emit_signal(None::<&str>, path, iface, name, &value).await.unwrap();
+    }
 }
 
 async fn eventually(what: &str, ok: impl Fn() -> bool) {
@@ -75,32 +95,44 @@ async fn lock_sleep_and_shutdown_signals_reach_the_agent() {
     let (c2, h2, a2) = (conn.clone(), handler.clone(), agent.clone());
     tokio::spawn(async move { watch_login1(&c2, h2, a2).await });
     tokio::time::sleep(Duration::from_millis(300)).await; // the match rules are in place
+    let owners = Owners::start(&bus).await;
 
+    // A signal from a program that does not own the screensaver's or logind's name, or on
+    // another path, is ignored: no other program can take the agent offline or quit the app.
     let active = || sandbox.active(DEMO_USER_ID).unwrap().unwrap();
-    emit(&bus, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", true);
+    spoof(&bus, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", true);
+    spoof(&bus, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", true);
+    spoof(&bus, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForShutdown", true);
+    owners.emit("/elsewhere", "org.freedesktop.ScreenSaver.ActiveChanged", true).await;
+    owners.emit("/elsewhere", "org.freedesktop.login1.Manager.PrepareForShutdown", true).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(active(), Some(DeviceName::Phone), "spoofed signals changed nothing");
+    assert_eq!(shutdowns.load(Ordering::SeqCst), 0, "a spoofed shutdown did not quit");
+
+    owners.emit("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", true).await;
     eventually("offline on lock", || active().is_none()).await;
     assert_eq!(agent.status().last_change.map(|c| c.source), Some(Source::Lock));
-    emit(&bus, "/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", false);
+    owners.emit("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", false).await;
     eventually("restored on unlock", || active() == Some(DeviceName::Phone)).await;
 
     // The GNOME name works the same; a change made while locked is not undone on unlock.
-    emit(&bus, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", true);
+    owners.emit("/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", true).await;
     eventually("offline on GNOME lock", || active().is_none()).await;
     agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
     agent.change(Target::Offline, Source::Window).await.unwrap();
-    emit(&bus, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", false);
+    owners.emit("/org/gnome/ScreenSaver", "org.gnome.ScreenSaver.ActiveChanged", false).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(active(), None, "not restored after the agent changed the device");
     assert_eq!(agent.status().availability, Availability::Offline);
 
     // Sleep and wake.
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
-    emit(&bus, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", true);
+    owners.emit("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", true).await;
     eventually("offline on sleep", || active().is_none()).await;
     assert_eq!(agent.status().last_change.map(|c| c.source), Some(Source::Sleep));
-    emit(&bus, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", false);
+    owners.emit("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", false).await;
     eventually("restored on wake", || active() == Some(DeviceName::Sip)).await;
 
-    emit(&bus, "/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForShutdown", true);
+    owners.emit("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForShutdown", true).await;
     eventually("quit on shutdown", || shutdowns.load(Ordering::SeqCst) == 1).await;
 }

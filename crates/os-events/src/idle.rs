@@ -1,0 +1,151 @@
+//! Idle detection: no keyboard or mouse input for the agent's chosen minutes is an
+//! [`AwayEvent::Idle`], and the first input after it an [`AwayEvent::Active`] (the away rules
+//! then go offline and restore, as for a lock: `agent_core::away`).
+//!
+//! On X11 the time since the last input is the X server's own (the MIT-SCREEN-SAVER
+//! extension's `QueryInfo`, over the x11rb connection the shortcut already uses). Why not the
+//! `user-idle2` or `system-idle-time` crates: on Linux they read the same X11 value through
+//! libxss (one more C library to install and link) or D-Bus screensaver calls that only some
+//! desktops answer; x11rb is already in the tree and pure Rust. GNOME's and KDE's Wayland
+//! sessions (`org.gnome.Mutter.IdleMonitor`, `GetSessionIdleTime`) and Windows and macOS are
+//! not done here: on those the setting has no effect yet (the README says so).
+//!
+//! Cost: one round trip to the X server per check. While the agent is active it checks when
+//! the threshold could next be reached (at most every minute); while idle, every second, so the
+//! return is noticed at once. With the setting off it only looks at the setting every 30 s.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_core::AwayEvent;
+use x11rb::connection::Connection;
+use x11rb::protocol::screensaver::ConnectionExt as _;
+use x11rb::rust_connection::RustConnection;
+
+use crate::{OsEvent, OsEventHandler};
+
+/// The longest wait between two checks while the agent is active.
+const MAX_WAIT: Duration = Duration::from_secs(60);
+/// The wait between two checks while the agent is idle.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+/// The wait between two looks at the setting while it is off.
+const OFF_POLL: Duration = Duration::from_secs(30);
+
+/// Turns "time since the last input" readings into idle and active events.
+#[derive(Debug, Default)]
+pub struct IdleTracker {
+    idle: bool,
+}
+
+impl IdleTracker {
+    /// For a reading of `idle_for` with the threshold (`None`: the setting is off): the event
+    /// due, if any, and how long to wait before the next reading.
+    pub fn step(&mut self, idle_for: Duration, threshold: Option<Duration>) -> (Option<AwayEvent>, Duration) {
+        let Some(threshold) = threshold else {
+            // Turned off while idle: the agent counts as back.
+            let event = std::mem::take(&mut self.idle).then_some(AwayEvent::Active);
+            return (event, OFF_POLL);
+        };
+        let until_idle = threshold.saturating_sub(idle_for).clamp(IDLE_POLL, MAX_WAIT);
+        match (self.idle, idle_for >= threshold) {
+            (false, true) => {
+                self.idle = true;
+                (Some(AwayEvent::Idle), IDLE_POLL)
+            }
+            (false, false) => (None, until_idle),
+            (true, true) => (None, IDLE_POLL),
+            // Input since: the time since the last input started again from zero.
+            (true, false) => {
+                self.idle = false;
+                (Some(AwayEvent::Active), until_idle)
+            }
+        }
+    }
+}
+
+/// The X server's time since the last keyboard or mouse input.
+pub struct X11Idle {
+    conn: RustConnection,
+    root: u32,
+}
+
+impl std::fmt::Debug for X11Idle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("X11Idle").finish_non_exhaustive()
+    }
+}
+
+impl X11Idle {
+    /// Connects to `$DISPLAY`; an error says why idle detection is not available.
+    pub fn connect() -> Result<Self, String> {
+        let (conn, screen) = x11rb::connect(None).map_err(|e| format!("no X11 display: {e}"))?;
+        let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or("no X11 screen")?;
+        conn.screensaver_query_version(1, 1)
+            .map_err(|e| e.to_string())?
+            .reply()
+            .map_err(|e| format!("the X server has no MIT-SCREEN-SAVER extension: {e}"))?;
+        Ok(Self { conn, root })
+    }
+
+    pub fn idle_for(&self) -> Option<Duration> {
+        let info = self.conn.screensaver_query_info(self.root).ok()?.reply().ok()?;
+        Some(Duration::from_millis(u64::from(info.ms_since_user_input)))
+    }
+}
+
+/// Watches for idleness on a thread of its own (each reading is a blocking X11 round trip),
+/// handing each event to `handler` on `runtime`. `threshold` is read before every check, so a
+/// change of the setting applies at the next one. Returns `Err` when there is no X11 display.
+pub fn spawn<H: OsEventHandler>(
+    handler: Arc<H>,
+    threshold: impl Fn() -> Option<Duration> + Send + 'static,
+    runtime: tokio::runtime::Handle,
+) -> Result<(), String> {
+    let source = X11Idle::connect()?;
+    std::thread::Builder::new()
+        .name("idle".into())
+        .spawn(move || {
+            let mut tracker = IdleTracker::default();
+            loop {
+                let Some(idle_for) = source.idle_for() else {
+                    tracing::warn!("the X server stopped answering; idle detection ends");
+                    return;
+                };
+                let (event, wait) = tracker.step(idle_for, threshold());
+                if let Some(event) = event {
+                    tracing::info!(?event, idle_s = idle_for.as_secs(), "idle");
+                    runtime.block_on(handler.handle(OsEvent::Away(event)));
+                }
+                std::thread::sleep(wait);
+            }
+        })
+        .map(drop)
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn idle_after_the_threshold_and_active_on_the_next_input() {
+        let mut t = IdleTracker::default();
+        let ten = Some(MIN * 10);
+        assert_eq!(t.step(MIN * 4, ten), (None, MAX_WAIT), "checks again within a minute");
+        assert_eq!(t.step(MIN * 10 - Duration::from_secs(5), ten), (None, Duration::from_secs(5)));
+        assert_eq!(t.step(MIN * 10, ten), (Some(AwayEvent::Idle), IDLE_POLL));
+        assert_eq!(t.step(MIN * 11, ten), (None, IDLE_POLL), "said once");
+        assert_eq!(t.step(Duration::from_millis(300), ten), (Some(AwayEvent::Active), MAX_WAIT));
+        assert_eq!(t.step(Duration::from_secs(2), ten), (None, MAX_WAIT), "said once");
+    }
+
+    #[test]
+    fn turning_the_setting_off_while_idle_counts_as_back() {
+        let mut t = IdleTracker::default();
+        assert_eq!(t.step(MIN * 20, Some(MIN)).0, Some(AwayEvent::Idle));
+        assert_eq!(t.step(MIN * 21, None), (Some(AwayEvent::Active), OFF_POLL));
+        assert_eq!(t.step(MIN * 22, None), (None, OFF_POLL));
+    }
+}
