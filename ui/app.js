@@ -35,7 +35,7 @@ const STATUS_WORDS = {
 const SHORT = { offline: "Offline", phone: "Phone", sip: "Computer", unknown: "Unknown" };
 const SOURCE_WORDS = {
   tray: "from the tray", window: "from the window", shortcut: "by the shortcut", cli: "from the command line",
-  timer: "by the break timer", quit: "on quit", lock: "on screen lock", sleep: "on sleep",
+  timer: "by the break timer", quit: "on quit", lock: "on screen lock", sleep: "on sleep", idle: "after a while without input",
   sync: "changed elsewhere", start: "at start-up", sign_in: "at sign-in",
 };
 const FIELDS = ["host", "app_id", "secret", "user_id"];
@@ -210,7 +210,7 @@ async function signOut() {
   }
 }
 
-const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login"];
+const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login"];
 
 function renderPreferences(view) {
   for (const key of PREFS) {
@@ -291,9 +291,8 @@ async function init() {
     render(event.payload);
     loadHistory();
   });
+  // The app reads the status from Exotel as the window opens; the result arrives as a status.
   render(await invoke("get_status"));
-  // One read when the window opens (errors are published with the status).
-  invoke("refresh").catch(() => {});
 }
 
 init();

@@ -12,9 +12,17 @@ use tauri_plugin_notification::NotificationExt;
 
 use crate::tray::Tray;
 
+/// Started again if it panics ([`agent_core::spawn_supervised`]): the tray never stops
+/// following the status.
 pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
+    let runtime = tauri::async_runtime::handle();
+    let _in_runtime = runtime.inner().enter();
+    agent_core::spawn_supervised("forwarder", move || run(app.clone(), agent.clone(), tray.clone()));
+}
+
+async fn run(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
     let mut updates = agent.controller().subscribe();
-    tauri::async_runtime::spawn(async move {
+    {
         let mut before: Status = updates.borrow_and_update().clone();
         tray.show(&before);
         loop {
@@ -41,7 +49,7 @@ pub fn spawn(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
             }
             before = now;
         }
-    });
+    }
 }
 
 /// Shows a notification (its failure is logged: there is nowhere else to say it). On Linux the

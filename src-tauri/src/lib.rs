@@ -65,6 +65,7 @@ pub fn run() -> ExitCode {
                 ..ControllerConfig::default()
             };
             let agent = tauri::async_runtime::block_on(async { Arc::new(Agent::new(accounts, config)) });
+            on_panic(app.handle().clone(), agent.clone());
             let shortcut_error = shortcut::apply(app.handle(), &agent.preferences().shortcut);
             app.manage(AppState {
                 agent: agent.clone(),
@@ -84,7 +85,14 @@ pub fn run() -> ExitCode {
                 let on_shutdown = move || quit::quit(&handle);
                 let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
                 let agent = agent.clone();
+                let idle_os = os.clone();
+                let idle_agent = agent.clone();
                 tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
+                let threshold = move || idle_threshold(&idle_agent.preferences());
+                let runtime = tauri::async_runtime::handle().inner().clone();
+                if let Err(e) = os_events::idle::spawn(idle_os, threshold, runtime) {
+                    tracing::warn!("no idle detection: {e}");
+                }
             }
 
             tracing::info!("tray ready");
@@ -109,6 +117,35 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// A panic (a bug) is logged and the agent told, with what Exotel last confirmed; the task it
+/// happened in is started again ([`agent_core::spawn_supervised`]) or, in the controller, the
+/// request fails and the next is served.
+fn on_panic(app: tauri::AppHandle, agent: Arc<Agent>) {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panicked: {info}");
+        // Told from a task of its own, once this thread has unwound (and let go of any lock).
+        let (app, agent) = (app.clone(), agent.clone());
+        tauri::async_runtime::spawn(async move {
+            let confirmed = agent.status().availability.describe();
+            let body = format!("The app carries on. Exotel last confirmed: {confirmed}.");
+            forward::notify(&app, "Something went wrong inside the app", &body);
+        });
+        default(info);
+    }));
+}
+
+#[cfg(target_os = "linux")]
+/// How long without input counts as idle, or `None` when the setting is off.
+/// `EXOTEL_AGENT_IDLE_SECS` overrides the minutes (for tests and demonstrations).
+fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration> {
+    if !prefs.offline_when_idle {
+        return None;
+    }
+    let seconds = std::env::var("EXOTEL_AGENT_IDLE_SECS").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    Some(seconds.filter(|s| *s > 0).map_or_else(|| prefs.idle_after(), std::time::Duration::from_secs))
 }
 
 /// The app's configuration and the page's files, embedded once for both processes.

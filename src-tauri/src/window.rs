@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use agent_core::Status;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
@@ -41,6 +41,10 @@ fn with_open<T>(f: impl FnOnce(&mut Option<Open>) -> T) -> T {
 
 /// Shows the window: brings the open one to the front, or starts its process.
 pub fn open(app: &AppHandle) {
+    // The status is read whenever the window is asked for, so it opens on a fresh one.
+    if let Some(state) = app.try_state::<crate::AppState>() {
+        state.agent.sync_soon();
+    }
     with_open(|slot| {
         if let Some(open) = slot.as_mut() {
             if open.closing {
