@@ -1,6 +1,7 @@
 //! Never available by accident, with the real app: offline on quit (window and SIGTERM, and a
 //! bounded exit when Exotel does not answer), a change made elsewhere found by sync and
-//! notified, the global shortcut, and a timed break from the window.
+//! notified, the global shortcut, a timed break from the window, idle under Xvfb, and a screen
+//! lock (sent by the screensaver's owner) while a change is in flight.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -156,4 +157,93 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     let kept = history(&desktop);
     assert!(kept.contains("\"source\":\"timer\"") && kept.contains("\"source\":\"quit\""), "{kept}");
     drop(client);
+}
+
+/// Starts the app signed in (with the command line) and on the phone, with `settings` edits,
+/// and waits for its start-up read.
+async fn app_on_phone(
+    desktop: &Desktop,
+    sandbox: &Sandbox,
+    settings: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> App {
+    sign_in_with_cli(desktop, sandbox);
+    cli(desktop, &["phone"], None);
+    for (from, to) in settings {
+        edit_settings(desktop, from, to);
+    }
+    let reads = sandbox.count(Endpoint::Usermapping);
+    let app = App::start_with(desktop, env);
+    eventually("the app's start-up read", Duration::from_secs(15), || {
+        sandbox.count(Endpoint::Usermapping) > reads
+    })
+    .await;
+    app
+}
+
+/// No keyboard or mouse input for the idle time: offline; the first input: the phone again.
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_goes_offline_and_the_first_input_restores() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let _app = app_on_phone(
+        &desktop,
+        &sandbox,
+        &[("offline_when_idle = false", "offline_when_idle = true")],
+        &[("EXOTEL_AGENT_IDLE_SECS", "3")],
+    )
+    .await;
+    let phone = Some(Ok(Some(DeviceName::Phone)));
+    assert_eq!(sandbox.active(DEMO_USER_ID), phone);
+    eventually("offline after 3 s without input", Duration::from_secs(15), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(None))
+    })
+    .await;
+    assert!(history(&desktop).contains("\"source\":\"idle\""), "{}", history(&desktop));
+    let moved = desktop.command("xdotool").args(["mousemove", "40", "60"]).status().unwrap();
+    assert!(moved.success());
+    eventually("the phone again on the first input", Duration::from_secs(5), || {
+        sandbox.active(DEMO_USER_ID) == phone
+    })
+    .await;
+}
+
+/// The screen locks (the screensaver's `ActiveChanged(true)`, sent by the owner of its name)
+/// while a change to the phone is still in flight: the change is followed by offline.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_during_a_change_ends_offline() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let _app =
+        app_on_phone(&desktop, &sandbox, &[("offline_on_lock = false", "offline_on_lock = true")], &[]).await;
+    let conn =
+        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
+    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the app's shortcut grab and watchers
+
+    // Offline with the shortcut, then back towards the phone, slowly (Exotel lags 1.5 s).
+    let key = || desktop.command("xdotool").args(["key", "ctrl+alt+o"]).status().unwrap();
+    assert!(key().success());
+    eventually("offline by the shortcut", Duration::from_secs(5), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(None))
+    })
+    .await;
+    sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(1500)).times(1));
+    assert!(key().success());
+    tokio::time::sleep(Duration::from_millis(500)).await; // the change is in flight
+    conn.emit_signal(
+        None::<&str>,
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver",
+        "ActiveChanged",
+        &true,
+    )
+    .await
+    .unwrap();
+    eventually("the phone, then offline for the lock", Duration::from_secs(10), || {
+        history(&desktop).contains("\"source\":\"lock\"")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "{}", history(&desktop));
 }

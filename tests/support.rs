@@ -143,6 +143,13 @@ impl App {
         Self::start_binary(desktop, &app_binary())
     }
 
+    /// Starts the app with these environment variables too.
+    pub fn start_with(desktop: &Desktop, env: &[(&str, &str)]) -> Self {
+        let mut command = desktop.command(app_binary());
+        command.envs(env.iter().copied()).env("RUST_LOG", "info").stdout(Stdio::null()).stderr(Stdio::null());
+        Self { child: command.spawn().expect("start the app") }
+    }
+
     /// Starts another build of the app (the one unpacked from the .deb, say).
     pub fn start_binary(desktop: &Desktop, binary: &std::path::Path) -> Self {
         let child = desktop
