@@ -2,13 +2,22 @@
 //! [`AwayEvent::Idle`], and the first input after it an [`AwayEvent::Active`] (the away rules
 //! then go offline and restore, as for a lock: `agent_core::away`).
 //!
-//! On X11 the time since the last input is the X server's own (the MIT-SCREEN-SAVER
-//! extension's `QueryInfo`, over the x11rb connection the shortcut already uses). Why not the
-//! `user-idle2` or `system-idle-time` crates: on Linux they read the same X11 value through
-//! libxss (one more C library to install and link) or D-Bus screensaver calls that only some
-//! desktops answer; x11rb is already in the tree and pure Rust. GNOME's and KDE's Wayland
-//! sessions (`org.gnome.Mutter.IdleMonitor`, `GetSessionIdleTime`) and Windows and macOS are
-//! not done here: on those the setting has no effect yet (the README says so).
+//! Where the time since the last input comes from ([`IdleSource`], the first that answers):
+//! - X11: the X server's own (the MIT-SCREEN-SAVER extension's `QueryInfo`, over the x11rb
+//!   connection the shortcut already uses);
+//! - GNOME (Wayland or X11): Mutter's `org.gnome.Mutter.IdleMonitor.GetIdletime` on the
+//!   session bus;
+//! - KDE (Wayland or X11): `org.freedesktop.ScreenSaver.GetSessionIdleTime` (milliseconds, as
+//!   KDE answers it).
+//!
+//! On a Wayland session the desktop's D-Bus services are asked first (an X11 reading there
+//! only sees XWayland windows' input). All three are read the same way, by the same
+//! [`IdleTracker`]; Mutter's idle watches would spare the readings, but one way of reading
+//! for all is simpler to prove, and a reading a minute is cheap. Why not the `user-idle2` or
+//! `system-idle-time` crates: on Linux they read the same X11 value through libxss (one more C
+//! library to install and link) or the same D-Bus calls; x11rb and zbus are already in the tree
+//! and pure Rust. Windows (`GetLastInputInfo`) and macOS (`CGEventSource`) belong to the
+//! platforms' own builds and are not done here: there the setting has no effect yet.
 //!
 //! Cost: one round trip to the X server per check. While the agent is active it checks when
 //! the threshold could next be reached (at most every minute); while idle, every second, so the
@@ -63,6 +72,103 @@ impl IdleTracker {
     }
 }
 
+/// Something that tells how long it has been since the last keyboard or mouse input.
+pub trait IdleSource: Send {
+    fn idle_for(&self) -> Option<Duration>;
+    /// Which it is, for the log.
+    fn name(&self) -> &'static str;
+}
+
+const MUTTER: (&str, &str, &str, &str) = (
+    "org.gnome.Mutter.IdleMonitor",
+    "/org/gnome/Mutter/IdleMonitor/Core",
+    "org.gnome.Mutter.IdleMonitor",
+    "GetIdletime",
+);
+const KDE: (&str, &str, &str, &str) = (
+    "org.freedesktop.ScreenSaver",
+    "/org/freedesktop/ScreenSaver",
+    "org.freedesktop.ScreenSaver",
+    "GetSessionIdleTime",
+);
+
+/// GNOME's Mutter, over the session bus.
+#[derive(Debug)]
+pub struct MutterIdle(zbus::blocking::Connection);
+
+/// KDE's screensaver service, over the session bus.
+#[derive(Debug)]
+pub struct KdeIdle(zbus::blocking::Connection);
+
+fn call<T: serde::de::DeserializeOwned + zbus::zvariant::Type>(
+    conn: &zbus::blocking::Connection,
+    (dest, path, iface, method): (&str, &str, &str, &str),
+) -> Option<T> {
+    let reply = conn.call_method(Some(dest), path, Some(iface), method, &()).ok()?;
+    reply.body().deserialize::<T>().ok()
+}
+
+impl MutterIdle {
+    /// On `conn`, if Mutter answers there.
+    pub fn on(conn: zbus::blocking::Connection) -> Option<Self> {
+        let source = Self(conn);
+        source.idle_for().map(|_| source)
+    }
+}
+
+impl IdleSource for MutterIdle {
+    fn idle_for(&self) -> Option<Duration> {
+        call::<u64>(&self.0, MUTTER).map(Duration::from_millis)
+    }
+    fn name(&self) -> &'static str {
+        "GNOME Mutter"
+    }
+}
+
+impl KdeIdle {
+    /// On `conn`, if KDE's screensaver service answers there.
+    pub fn on(conn: zbus::blocking::Connection) -> Option<Self> {
+        let source = Self(conn);
+        source.idle_for().map(|_| source)
+    }
+}
+
+impl IdleSource for KdeIdle {
+    fn idle_for(&self) -> Option<Duration> {
+        call::<u32>(&self.0, KDE).map(|ms| Duration::from_millis(u64::from(ms)))
+    }
+    fn name(&self) -> &'static str {
+        "KDE screensaver"
+    }
+}
+
+impl IdleSource for X11Idle {
+    fn idle_for(&self) -> Option<Duration> {
+        X11Idle::idle_for(self)
+    }
+    fn name(&self) -> &'static str {
+        "X11"
+    }
+}
+
+/// The first source that answers: on a Wayland session GNOME's, then KDE's, then X11's; else
+/// X11's first.
+pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
+    let dbus = || -> Option<Box<dyn IdleSource>> {
+        let conn = zbus::blocking::Connection::session().ok()?;
+        MutterIdle::on(conn.clone())
+            .map(|s| Box::new(s) as Box<dyn IdleSource>)
+            .or_else(|| KdeIdle::on(conn).map(|s| Box::new(s) as Box<dyn IdleSource>))
+    };
+    let x11 = || X11Idle::connect().map(|s| Box::new(s) as Box<dyn IdleSource>);
+    if wayland {
+        return dbus().map_or_else(x11, Ok);
+    }
+    x11().or_else(|e| dbus().ok_or(e))
+}
+
 /// The X server's time since the last keyboard or mouse input.
 pub struct X11Idle {
     conn: RustConnection,
@@ -101,14 +207,15 @@ pub fn spawn<H: OsEventHandler>(
     threshold: impl Fn() -> Option<Duration> + Send + 'static,
     runtime: tokio::runtime::Handle,
 ) -> Result<(), String> {
-    let source = X11Idle::connect()?;
+    let source = connect_source()?;
+    tracing::info!(source = source.name(), "idle detection ready");
     std::thread::Builder::new()
         .name("idle".into())
         .spawn(move || {
             let mut tracker = IdleTracker::default();
             loop {
                 let Some(idle_for) = source.idle_for() else {
-                    tracing::warn!("the X server stopped answering; idle detection ends");
+                    tracing::warn!(source = source.name(), "stopped answering; idle detection ends");
                     return;
                 };
                 let (event, wait) = tracker.step(idle_for, threshold());
