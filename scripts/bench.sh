@@ -2,7 +2,7 @@
 # The benchmark: builds in release mode and prints one table (figure, budget, ok/OVER),
 # measured against the sandbox on loopback with the app under Xvfb. Writes the table to
 # docs/benchmarks-latest.md (docs/benchmarks.md keeps the before/after history, by hand).
-# Extra arguments go to agent-bench (--changes N, --launches N, --idle-secs N).
+# Extra arguments go to agent-bench (--changes N, --launches N, --idle-secs N, --idle-only, --window).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

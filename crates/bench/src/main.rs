@@ -24,6 +24,12 @@ async fn main() {
     let idle_secs: u64 = flag(&args, "--idle-secs").unwrap_or(60);
 
     let mut table = Table::default();
+    if args.iter().any(|a| a == "--idle-only") {
+        table.rows.push(measure::idle_cpu(Duration::from_secs(idle_secs), false).await);
+        table.rows.push(measure::idle_cpu(Duration::from_secs(idle_secs), true).await);
+        println!("{}", table.render());
+        return;
+    }
     if args.iter().any(|a| a == "--window") {
         table.rows.push(measure::window_open_times(launches).await);
         table.rows.extend(measure::memory().await);
@@ -40,7 +46,8 @@ async fn main() {
     eprintln!("memory: tray, window, after close...");
     table.rows.extend(measure::memory().await);
     eprintln!("idle CPU over {idle_secs} s...");
-    table.rows.push(measure::idle_cpu(Duration::from_secs(idle_secs)).await);
+    table.rows.push(measure::idle_cpu(Duration::from_secs(idle_secs), false).await);
+    table.rows.push(measure::idle_cpu(Duration::from_secs(idle_secs), true).await);
     table.rows.push(measure::binary_size());
 
     let text = table.render();

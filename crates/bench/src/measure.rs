@@ -440,9 +440,17 @@ pub async fn memory() -> Vec<Row> {
     ]
 }
 
-/// CPU used in the tray, signed in, sync at its default interval, over `d`.
-pub async fn idle_cpu(d: Duration) -> Row {
+/// CPU used in the tray, signed in, sync at its default interval, over `d`; with
+/// `idle_detection`, the setting *Go offline after N minutes without input* on (its thread
+/// reads the idle time at most once a minute while the agent is active).
+pub async fn idle_cpu(d: Duration, idle_detection: bool) -> Row {
     let bench = Bench::new().await;
+    if idle_detection {
+        let path = bench.desktop.home().join(".config/exotel-agent-tray/settings.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("offline_when_idle = false"), "{text}");
+        std::fs::write(&path, text.replace("offline_when_idle = false", "offline_when_idle = true")).unwrap();
+    }
     let state = bench.desktop.home().join("state-cpu");
     let mut app = bench.launch(&state, &[]);
     logged_at(&state, "status confirmed by Exotel").await;
@@ -464,8 +472,9 @@ pub async fn idle_cpu(d: Duration) -> Row {
     eprintln!("idle CPU by thread (10 ms ticks over {} s): {spent:?}", d.as_secs());
     let _ = app.kill();
     let _ = app.wait();
+    let with = if idle_detection { ", idle detection on" } else { "" };
     Row::new(
-        format!("Idle CPU in the tray over {} s", d.as_secs()),
+        format!("Idle CPU in the tray over {} s{with}", d.as_secs()),
         used / d.as_secs_f64() * 100.0,
         "% of a core",
         Some(0.1),
