@@ -115,7 +115,16 @@ impl Accounts {
             .store_secret(&checked.secret)
             .and_then(|()| self.keyring.store_token(&token, &account))
             .map_err(CoreError::from)
-            .and_then(|()| self.settings.update(|s| s.account = Some(account.clone())).map(drop));
+            .and_then(|()| {
+                // A break (and what it would turn back on) belongs to the account before.
+                self.settings
+                    .update(|s| {
+                        s.account = Some(account.clone());
+                        s.on_break = None;
+                        s.agent_changed_at = None;
+                    })
+                    .map(drop)
+            });
         if let Err(e) = stored {
             self.put_back(previous);
             return Err(e);
@@ -177,7 +186,14 @@ impl Accounts {
     /// even if the first fails; the first error is returned.
     pub fn sign_out(&self) -> Result<()> {
         let keyring = self.keyring.clear().map_err(CoreError::from);
-        let settings = self.settings.update(|s| s.account = None).map(drop);
+        let settings = self
+            .settings
+            .update(|s| {
+                s.account = None;
+                s.on_break = None;
+                s.agent_changed_at = None;
+            })
+            .map(drop);
         tracing::info!("signed out");
         keyring.and(settings)
     }

@@ -45,6 +45,9 @@ pub struct Agent {
     pub(crate) sync_now: tokio::sync::Notify,
     /// The wall clock, for breaks (a parameter, so tests can move it).
     pub(crate) clock: Arc<dyn Clock>,
+    /// Counts the sessions the controller was given: a break or a parked device belongs to
+    /// the session it was made in, and is dropped, never acted on, in another one.
+    world: std::sync::atomic::AtomicU64,
 }
 
 /// What the app itself keeps track of for the agent.
@@ -54,6 +57,8 @@ pub(crate) struct Duties {
     /// The break in progress; its home is here, and the settings file keeps a copy so that a
     /// restart continues it.
     pub on_break: Option<BreakState>,
+    /// The session (account or sandbox) the break and what is parked belong to.
+    pub world: u64,
 }
 
 impl Agent {
@@ -73,9 +78,31 @@ impl Agent {
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
             preferences: std::sync::Mutex::new(settings.preferences),
-            duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break }),
+            duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break, world: 0 }),
             sync_now: tokio::sync::Notify::new(),
             clock,
+            world: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// A new session (signed in, out, to another account or the sandbox): what belonged to
+    /// the one before (its break, what it parked) is dropped at the next look ([`Duties`]).
+    async fn enter_world<T>(&self, switching: impl Future<Output = Result<T>>) -> Result<T> {
+        self.world.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        switching.await
+    }
+
+    /// Drops a break and a parked device made in an earlier session. Every use of the duties
+    /// starts here.
+    pub(crate) fn same_world(&self, duties: &mut Duties) {
+        let now = self.world.load(std::sync::atomic::Ordering::SeqCst);
+        if duties.world != now {
+            if duties.on_break.is_some() || duties.rules.parked().is_some() {
+                tracing::info!("the session changed: its break and what it parked are dropped");
+            }
+            duties.on_break = None;
+            duties.rules.forget();
+            duties.world = now;
         }
     }
 
@@ -147,7 +174,7 @@ impl Agent {
         let (session, _) = self.accounts.validate(input).await?;
         *signed_in = SignedIn::InMemory { saved: self.accounts.account().ok().flatten(), sandbox };
         if sandbox {
-            self.controller.set_sandbox_session(session).await?;
+            self.enter_world(self.controller.set_sandbox_session(session)).await?;
             self.controller.refresh(Source::SignIn).await
         } else {
             self.use_session(session).await
@@ -170,7 +197,8 @@ impl Agent {
             SignedIn::Saved(_) => self.accounts.sign_out(),
             _ => Ok(()),
         };
-        self.controller.set_session(None, removed.as_ref().err().map(CoreError::info)).await?;
+        self.enter_world(self.controller.set_session(None, removed.as_ref().err().map(CoreError::info)))
+            .await?;
         removed?;
         drop(signed_in);
         if matches!(was, SignedIn::InMemory { .. }) {
@@ -192,8 +220,11 @@ impl Agent {
     /// (any source but the break timer) always wins (R4 in [`crate::away`]): it cancels a
     /// break in progress and forgets what was waiting for the agent's return.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
-        self.follow_settings().await?;
+        // The duties first: an away event that arrives meanwhile then waits for this change
+        // and follows it with offline (R1), rather than being overtaken by it.
         let mut duties = self.duties.lock().await;
+        self.follow_settings().await?;
+        self.same_world(&mut duties);
         if source != Source::Timer {
             self.agent_takes_over(&mut duties).await?;
         }
@@ -231,16 +262,16 @@ impl Agent {
         match saved {
             None => {
                 *signed_in = SignedIn::Out;
-                self.controller.set_session(None, None).await?;
+                self.enter_world(self.controller.set_session(None, None)).await?;
             }
             Some(_) => match self.accounts.open_session() {
                 Ok(session) => {
                     *signed_in = wanted;
-                    self.controller.set_session(Some(session), None).await?;
+                    self.enter_world(self.controller.set_session(Some(session), None)).await?;
                 }
                 Err(e) => {
                     *signed_in = SignedIn::Out;
-                    self.controller.set_session(None, Some(e.info())).await?;
+                    self.enter_world(self.controller.set_session(None, Some(e.info()))).await?;
                     return Err(e);
                 }
             },
@@ -249,7 +280,7 @@ impl Agent {
     }
 
     async fn use_session(&self, session: Arc<Session>) -> Result<Status> {
-        self.controller.set_session(Some(session), None).await?;
+        self.enter_world(self.controller.set_session(Some(session), None)).await?;
         self.controller.refresh(Source::SignIn).await
     }
 }

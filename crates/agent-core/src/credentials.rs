@@ -66,7 +66,10 @@ impl Keyring {
         if kept.token.is_empty() {
             return Ok(None);
         }
-        let minted_at = UNIX_EPOCH + Duration::from_secs(kept.minted_at);
+        // A time past what the system clock can hold (a damaged entry) is no token.
+        let Some(minted_at) = UNIX_EPOCH.checked_add(Duration::from_secs(kept.minted_at)) else {
+            return Ok(None);
+        };
         Ok(Some(Token { value: Secret::new(kept.token), minted_at }))
     }
 

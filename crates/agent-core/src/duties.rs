@@ -48,14 +48,30 @@ impl Agent {
     }
 
     /// Before quitting: turn the device off and wait for Exotel's word, at most `limit`.
+    ///
+    /// Under the duties lock, with the break and anything parked dropped first, so nothing
+    /// the app does on its own can turn a device on behind the quit; and for the account the
+    /// settings file names now (one signed in with `exotel-agent` meanwhile, say).
     pub async fn quit_offline(&self, limit: Duration) -> QuitOutcome {
-        if !self.preferences().offline_on_quit || !self.status().signed_in {
+        if !self.preferences().offline_on_quit {
             return QuitOutcome::NotNeeded;
         }
-        match tokio::time::timeout(limit, self.controller.change(Target::Offline, Source::Quit)).await {
-            Ok(Ok(s)) if s.availability == Availability::Offline => QuitOutcome::Offline,
-            Ok(Ok(s)) => QuitOutcome::Failed(format!("Exotel reports {}", s.availability.describe())),
-            Ok(Err(e)) => QuitOutcome::Failed(e.to_string()),
+        let quit = async {
+            let mut duties = self.duties.lock().await;
+            let _ = self.follow_settings().await;
+            self.same_world(&mut duties);
+            duties.on_break = None;
+            duties.rules.forget();
+            if !self.status().signed_in {
+                return None;
+            }
+            Some(self.controller.change(Target::Offline, Source::Quit).await)
+        };
+        match tokio::time::timeout(limit, quit).await {
+            Ok(None) => QuitOutcome::NotNeeded,
+            Ok(Some(Ok(s))) if s.availability == Availability::Offline => QuitOutcome::Offline,
+            Ok(Some(Ok(s))) => QuitOutcome::Failed(format!("Exotel reports {}", s.availability.describe())),
+            Ok(Some(Err(e))) => QuitOutcome::Failed(e.to_string()),
             Err(_) => QuitOutcome::Failed(format!("Exotel did not confirm within {} s", limit.as_secs())),
         }
     }
@@ -65,15 +81,23 @@ impl Agent {
     /// break that ended during the sleep is ended too, and the status read.
     pub async fn away(&self, event: AwayEvent) -> Option<Result<Status>> {
         let mut duties = self.duties.lock().await;
+        // The account the settings file names now (one signed in with `exotel-agent` since
+        // the last read, say), and nothing left from another session.
+        if let Err(e) = self.follow_settings().await {
+            tracing::info!(kind = e.kind(), "could not follow the settings: {e}");
+        }
+        self.same_world(&mut duties);
         let going = matches!(event, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle);
-        if going {
-            // What is on now, not what was last seen: only a device that is really on is
-            // parked (a supervisor or `exotel-agent` may have turned it off since).
-            if let Err(e) = self.controller.refresh(Source::Sync).await {
-                tracing::info!(kind = e.kind(), "could not read the status before going offline: {e}");
-            }
-        } else if let Ok(loaded) = self.accounts.settings().load() {
+        if !going && let Ok(loaded) = self.accounts.settings().load() {
             duties.rules.agent_changed(loaded.settings.agent_changed_at);
+        }
+        // What is on now, not what was last seen: going away parks only a device that is
+        // really on, and a return restores only if nothing changed meanwhile (a supervisor's
+        // switch is found by this read and recorded, which R3 then sees).
+        if self.status().signed_in
+            && let Err(e) = self.controller.refresh(Source::Sync).await
+        {
+            tracing::info!(kind = e.kind(), "could not read the status first: {e}");
         }
         let before = self.status();
         let decision = duties.rules.on_event(event, &self.preferences(), &before);
@@ -105,8 +129,9 @@ impl Agent {
                 MAX_BREAK.as_secs() / 3600
             )));
         }
-        self.follow_settings().await?;
         let mut duties = self.duties.lock().await;
+        self.follow_settings().await?;
+        self.same_world(&mut duties);
         // Only a device on now comes back at the end: starting a break is the agent's own
         // choice, so anything parked before is forgotten (R4).
         let restore = match self.status().availability {
@@ -118,7 +143,10 @@ impl Agent {
         let ends_at =
             self.clock.now_ms().saturating_add(u64::try_from(length.as_millis()).unwrap_or(u64::MAX));
         let state = BreakState { ends_at, restore };
-        self.accounts.settings().update(|s| s.on_break = Some(state))?;
+        // The sandbox's break is its own: kept in memory only, never in the settings file.
+        if !self.in_sandbox().await {
+            self.accounts.settings().update(|s| s.on_break = Some(state))?;
+        }
         duties.on_break = Some(state);
         self.watch_break(ends_at);
         self.controller.set_break(Some(ends_at)).await
@@ -128,6 +156,7 @@ impl Agent {
     /// away, when they return).
     pub async fn end_break(&self) -> Result<Status> {
         let mut duties = self.duties.lock().await;
+        self.same_world(&mut duties);
         self.break_from_file(&mut duties).await?;
         let Some(state) = duties.on_break else {
             return Ok(self.status());
@@ -143,6 +172,7 @@ impl Agent {
     }
 
     async fn check_break_locked(&self, duties: &mut Duties) {
+        self.same_world(duties);
         if self.break_from_file(duties).await.is_err() {
             return;
         }
@@ -160,9 +190,9 @@ impl Agent {
     /// (the app follows what `exotel-agent` did at its next look).
     pub(crate) async fn agent_takes_over(&self, duties: &mut Duties) -> Result<()> {
         let now = crate::status::now_ms();
-        let had_break = duties.on_break.take().is_some();
+        duties.on_break = None;
         // The sandbox is a world of its own: it leaves the settings file alone.
-        if !self.in_sandbox().await || had_break {
+        if !self.in_sandbox().await {
             self.accounts.settings().update(|s| {
                 s.on_break = None;
                 s.agent_changed_at = Some(now);
@@ -187,8 +217,19 @@ impl Agent {
     /// elsewhere during the break stands); while the agent is away (R2), it waits for their
     /// return instead, and the status says so.
     async fn finish_break(&self, duties: &mut Duties, state: BreakState) -> Result<Status> {
+        // The file first: if it cannot be written, the break stays (and is tried again at the
+        // next look) rather than half ended.
+        if !self.in_sandbox().await {
+            self.accounts.settings().update(|s| s.on_break = None)?;
+        }
         duties.on_break = None;
-        self.accounts.settings().update(|s| s.on_break = None)?;
+        // What is on now: a device someone turned on during the break (a supervisor, another
+        // computer) is not overridden by the break's own.
+        if state.restore.is_some()
+            && let Err(e) = self.controller.refresh(Source::Sync).await
+        {
+            tracing::info!(kind = e.kind(), "could not read the status at the break's end: {e}");
+        }
         let status = self.controller.set_break(None).await?;
         match state.restore {
             Some(device) if status.availability == Availability::Offline => {
@@ -224,13 +265,21 @@ impl Agent {
     /// Follows a break cancelled (or started) in the settings file by `exotel-agent`.
     pub(crate) async fn follow_stored_break(&self) -> Result<()> {
         // Read under the duties lock: a break being started or ended here is then either
-        // wholly before or wholly after this look at the file.
+        // wholly before or wholly after this look at the file. A break found over (its timer
+        // lost, say, when the file could not be written at its end) is ended now.
         let mut duties = self.duties.lock().await;
-        self.break_from_file(&mut duties).await
+        self.same_world(&mut duties);
+        self.break_from_file(&mut duties).await?;
+        self.check_break_locked(&mut duties).await;
+        Ok(())
     }
 
     /// The break as the settings file has it now (`exotel-agent` may have cancelled it).
     async fn break_from_file(&self, duties: &mut Duties) -> Result<()> {
+        // The file's break is the saved account's; the sandbox's lives in memory only.
+        if self.in_sandbox().await {
+            return Ok(());
+        }
         let stored = match self.accounts.settings().load() {
             Ok(l) => l.settings.on_break,
             Err(_) => return Ok(()),

@@ -102,3 +102,29 @@ async fn the_sandbox_keeps_out_of_the_real_history_and_has_a_way_back() {
     assert!(followed.is_err() || agent.status().signed_in, "{followed:?}");
     assert_eq!(history.read().unwrap(), Vec::new());
 }
+
+/// A break taken in the sandbox is the sandbox's: never in the settings file, and dropped with
+/// the sandbox, so its end never turns on a device anywhere else.
+#[tokio::test]
+async fn a_sandbox_break_stays_in_the_sandbox() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let settings = SettingsStore::new(dir.path().join("settings.toml"));
+    let agent = Arc::new(Agent::new(
+        Accounts::new(Keyring::default(), settings.clone()),
+        ControllerConfig::default(),
+    ));
+    agent.sign_in_sandbox(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
+    agent.change(Target::Receiving(Device::Phone), Source::Window).await.unwrap();
+    let on_break = agent.start_break(std::time::Duration::from_millis(300)).await.unwrap();
+    assert!(on_break.break_until.is_some());
+    assert_eq!(settings.load().unwrap().settings.on_break, None, "not in the settings file");
+    // Leave the sandbox, then sign in to it again (standing in for another session).
+    agent.sign_out().await.unwrap();
+    agent.sign_in_sandbox(input(&sandbox, DEMO_APP_SECRET)).await.unwrap();
+    let puts = sandbox.count(exotel_sandbox::Endpoint::Device);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    agent.check_break().await;
+    assert_eq!(sandbox.count(exotel_sandbox::Endpoint::Device), puts, "the old break turned nothing on");
+    assert_eq!(agent.status().break_until, None);
+}

@@ -215,6 +215,35 @@ async fn path6_a_panic_inside_a_change_never_leaves_it_in_flight() {
     // The controller still answers.
     let again = agent.refresh(Source::Sync).await.unwrap();
     assert_eq!(again.availability, Availability::Receiving(Device::Phone), "what Exotel holds");
+
+    // A panic in the middle of the change (minting a token, before anything is confirmed):
+    // the change was published as in flight, and is not left so.
+    let host = exotel_api::Host::parse(&t.sandbox.url()).unwrap();
+    let client =
+        exotel_api::Client::new(host.clone(), exotel_api::HttpConfig::default().build(&host).unwrap());
+    let creds =
+        exotel_api::AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
+    let session = exotel_api::Session::new(client, creds, DEMO_USER_ID).with_sink(Arc::new(PanicsOnMint));
+    let controller = agent_core::Controller::spawn(Some(Arc::new(session)), ControllerConfig::default());
+    let err = controller.change(Target::Offline, Source::Tray).await.unwrap_err();
+    assert_eq!(err, CoreError::Internal);
+    assert_eq!(controller.status().pending, None, "nothing left in flight");
+    assert_eq!(
+        controller.refresh(Source::Sync).await.unwrap_err(),
+        CoreError::Internal,
+        "minting panics again"
+    );
+    assert_eq!(controller.status().pending, None);
+}
+
+/// A token sink that panics when a token is minted: a bug inside a change, before it is
+/// confirmed.
+struct PanicsOnMint;
+
+impl exotel_api::TokenSink for PanicsOnMint {
+    fn token_minted(&self, _: &exotel_api::Token) {
+        panic!("a bug while keeping the token");
+    }
 }
 
 /// Path 8: opening the window reads the status (the shell calls `sync_soon`).

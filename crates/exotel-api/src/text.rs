@@ -122,6 +122,11 @@ pub(crate) fn hide_credentials(text: &str, known: &[&str]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut hide_next = false;
     for word in text.split_whitespace() {
+        // `Authorization: Bearer abc`: the scheme is shown, the value after it hidden.
+        if hide_next && is_scheme(word) {
+            out.push(word.to_owned());
+            continue;
+        }
         if hide_next && !is_separator(word) {
             hide_next = false;
             out.push(HIDDEN.to_owned());
@@ -139,8 +144,45 @@ fn is_separator(word: &str) -> bool {
     matches!(word, ":" | "=" | "is" | "-")
 }
 
-/// The word with what it hides, and whether the next word is a marker's value.
+/// An authorization scheme, which the credential follows.
+fn is_scheme(word: &str) -> bool {
+    matches!(trim_punctuation(word).to_ascii_lowercase().as_str(), "bearer" | "basic" | "token" | "jwt")
+}
+
+/// The word with what it hides, and whether the next word is a marker's value. A word made
+/// of several parts (`{"user":"x","token":"y"}`, `a=1&token=y`) is looked at part by part.
 fn hide_in_word(word: &str) -> (String, bool) {
+    let is_joint = |c: char| matches!(c, ',' | '&' | ';' | '{' | '}');
+    if word.contains(is_joint) {
+        let mut out = String::with_capacity(word.len());
+        let mut then_hide = false;
+        let mut part = String::new();
+        for c in word.chars().chain(std::iter::once('\u{0}')) {
+            if is_joint(c) || c == '\u{0}' {
+                if !part.is_empty() {
+                    let (shown, hide) = hide_in_part(&part);
+                    out.push_str(&shown);
+                    then_hide = hide;
+                    part.clear();
+                }
+                if c != '\u{0}' {
+                    out.push(c);
+                }
+            } else {
+                part.push(c);
+            }
+        }
+        // Nothing hidden part by part, but the whole is credential-shaped (a password with an
+        // `&` in it): hide the whole.
+        if out == word && looks_like_credential(word) {
+            return (HIDDEN.to_owned(), false);
+        }
+        return (out, then_hide);
+    }
+    hide_in_part(word)
+}
+
+fn hide_in_part(word: &str) -> (String, bool) {
     // `marker:value` or `marker=value` inside one word (JSON without spaces, a header).
     for sep in [':', '='] {
         if let Some((left, right)) = word.split_once(sep)
@@ -158,7 +200,7 @@ fn hide_in_word(word: &str) -> (String, bool) {
     }
     // `Bearer abc...`: the next word is the value.
     let bare = trim_punctuation(word).to_ascii_lowercase();
-    (word.to_owned(), bare == "bearer" || bare == "authorization")
+    (word.to_owned(), bare == "bearer" || bare == "basic")
 }
 
 fn is_marker(text: &str) -> bool {
@@ -168,7 +210,25 @@ fn is_marker(text: &str) -> bool {
 
 fn trim_punctuation(word: &str) -> &str {
     word.trim_matches(|c: char| {
-        matches!(c, '"' | '\'' | '`' | '.' | ',' | ';' | ':' | '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>')
+        matches!(
+            c,
+            '"' | '\''
+                | '`'
+                | '.'
+                | ','
+                | ';'
+                | ':'
+                | '!'
+                | '?'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+        )
     })
 }
 
@@ -178,14 +238,15 @@ fn trim_punctuation(word: &str) -> &str {
 fn looks_like_credential(word: &str) -> bool {
     let w = trim_punctuation(word);
     let len = w.chars().count();
-    if len < 8 {
+    if len < 7 {
         return false;
     }
     let has = |f: fn(&char) -> bool| w.chars().any(|c| f(&c));
     let lower = has(char::is_ascii_lowercase);
     let upper = has(char::is_ascii_uppercase);
     let digit = has(char::is_ascii_digit);
-    let symbol = has(|c| c.is_ascii_punctuation());
+    // Hyphens and apostrophes join ordinary words ("Content-Type", "Exotel's"): not a symbol.
+    let symbol = has(|c| c.is_ascii_punctuation() && !matches!(c, '-' | '\''));
     let letter = lower || upper;
     let kinds = [lower, upper, digit, symbol].into_iter().filter(|k| *k).count();
     (len >= 12 && letter && digit) || kinds >= 3 || len >= 32
@@ -226,11 +287,28 @@ mod tests {
             "Unauthorized. Invalid or expired token"
         );
         assert_eq!(server_message("token: abc is bad", &[]), format!("token: {HIDDEN} is bad"));
-        assert_eq!(server_message(r#"{"Secret":"hunter2"}"#, &[]), format!(r#"{{"Secret":{HIDDEN}"#));
+        assert_eq!(server_message(r#"{"Secret":"hunter2"}"#, &[]), format!(r#"{{"Secret":{HIDDEN}}}"#));
         assert_eq!(server_message("Bearer abcdef", &[]), format!("Bearer {HIDDEN}"));
+        // The scheme is shown and the value after it hidden; several markers in one word.
+        assert_eq!(
+            server_message("Authorization: Bearer abcd1234ef", &[]),
+            format!("Authorization: Bearer {HIDDEN}")
+        );
+        assert_eq!(
+            server_message(r#"{"user":"x","token":"abcdefgh"}"#, &[]),
+            format!(r#"{{"user":"x","token":{HIDDEN}}}"#)
+        );
+        assert_eq!(server_message("user=a&token=abcdefgh", &[]), format!("user=a&token={HIDDEN}"));
+        // Ordinary words stay.
+        for plain in
+            ["Authorization failed", "Content-Type is wrong", "Exotel's reply", "Invalid! Non-Existent user?"]
+        {
+            assert_eq!(server_message(plain, &[]), plain);
+        }
         assert_eq!(server_message("sent sbx-token-4f2a9c01d3 twice", &[]), format!("sent {HIDDEN} twice"));
         assert_eq!(server_message("wrong: plainsecret", &["plainsecret"]), format!("wrong: {HIDDEN}"));
-        assert_eq!(server_message("x\u{1b}]0;title\u{7}y", &[]), "x ]0;title y");
+        // The escape and bell go; what is left of the sequence is hidden as a code.
+        assert_eq!(server_message("x\u{1b}]0;title\u{7}y", &[]), format!("x {HIDDEN} y"));
         assert!(server_message(&"a ".repeat(300), &[]).chars().count() <= MAX_MESSAGE_CHARS);
     }
 

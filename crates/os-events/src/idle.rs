@@ -10,8 +10,9 @@
 //! - KDE (Wayland or X11): `org.freedesktop.ScreenSaver.GetSessionIdleTime` (milliseconds, as
 //!   KDE answers it).
 //!
-//! On a Wayland session the desktop's D-Bus services are asked first (an X11 reading there
-//! only sees XWayland windows' input). All three are read the same way, by the same
+//! On a Wayland session only the desktop's D-Bus services are asked (an X11 reading there only
+//! sees XWayland windows' input, so an agent working in Wayland windows would count as idle);
+//! where neither answers (sway, Hyprland), idle detection is not available and says so. All three are read the same way, by the same
 //! [`IdleTracker`]; Mutter's idle watches would spare the readings, but one way of reading
 //! for all is simpler to prove, and a reading a minute is cheap. Why not the `user-idle2` or
 //! `system-idle-time` crates: on Linux they read the same X11 value through libxss (one more C
@@ -164,7 +165,11 @@ pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
     };
     let x11 = || X11Idle::connect().map(|s| Box::new(s) as Box<dyn IdleSource>);
     if wayland {
-        return dbus().map_or_else(x11, Ok);
+        // Never X11 here: it sees only XWayland windows' input, so an agent working in
+        // Wayland windows would count as idle and be taken offline.
+        return dbus().ok_or_else(|| {
+            "no idle time on this Wayland desktop (neither GNOME's nor KDE's service answers)".to_owned()
+        });
     }
     x11().or_else(|e| dbus().ok_or(e))
 }
