@@ -92,6 +92,17 @@ impl Agent {
         switching.await
     }
 
+    /// The duties, for the account the settings file names now (one signed in or out with
+    /// `exotel-agent` since the last look, say) and with nothing left from another session;
+    /// with whether following the settings failed (each caller decides what that means).
+    /// Taken first, before the settings are followed: an away event arriving meanwhile waits.
+    pub(crate) async fn duties_now(&self) -> (tokio::sync::MutexGuard<'_, Duties>, Result<()>) {
+        let mut duties = self.duties.lock().await;
+        let followed = self.follow_settings().await;
+        self.same_world(&mut duties);
+        (duties, followed)
+    }
+
     /// Drops a break and a parked device made in an earlier session. Every use of the duties
     /// starts here.
     pub(crate) fn same_world(&self, duties: &mut Duties) {
@@ -222,9 +233,8 @@ impl Agent {
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
         // The duties first: an away event that arrives meanwhile then waits for this change
         // and follows it with offline (R1), rather than being overtaken by it.
-        let mut duties = self.duties.lock().await;
-        self.follow_settings().await?;
-        self.same_world(&mut duties);
+        let (mut duties, followed) = self.duties_now().await;
+        followed?;
         if source != Source::Timer {
             self.agent_takes_over(&mut duties).await?;
         }

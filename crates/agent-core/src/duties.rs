@@ -57,9 +57,7 @@ impl Agent {
             return QuitOutcome::NotNeeded;
         }
         let quit = async {
-            let mut duties = self.duties.lock().await;
-            let _ = self.follow_settings().await;
-            self.same_world(&mut duties);
+            let (mut duties, _) = self.duties_now().await;
             duties.on_break = None;
             duties.rules.forget();
             if !self.status().signed_in {
@@ -80,13 +78,10 @@ impl Agent {
     /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, a
     /// break that ended during the sleep is ended too, and the status read.
     pub async fn away(&self, event: AwayEvent) -> Option<Result<Status>> {
-        let mut duties = self.duties.lock().await;
-        // The account the settings file names now (one signed in with `exotel-agent` since
-        // the last read, say), and nothing left from another session.
-        if let Err(e) = self.follow_settings().await {
+        let (mut duties, followed) = self.duties_now().await;
+        if let Err(e) = followed {
             tracing::info!(kind = e.kind(), "could not follow the settings: {e}");
         }
-        self.same_world(&mut duties);
         let going = matches!(event, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle);
         if !going && let Ok(loaded) = self.accounts.settings().load() {
             duties.rules.agent_changed(loaded.settings.agent_changed_at);
@@ -114,7 +109,7 @@ impl Agent {
             // After the rules saw the wake (so a break restores only if nothing else keeps
             // the agent away).
             self.sync_now.notify_one();
-            self.check_break_locked(&mut duties).await;
+            let _ = self.check_break_locked(&mut duties).await;
         }
         let _ = self.controller.set_parked(duties.rules.parked().map(|p| p.device)).await;
         result.map(|r| r.map(|_| self.status()))
@@ -129,9 +124,8 @@ impl Agent {
                 MAX_BREAK.as_secs() / 3600
             )));
         }
-        let mut duties = self.duties.lock().await;
-        self.follow_settings().await?;
-        self.same_world(&mut duties);
+        let (mut duties, followed) = self.duties_now().await;
+        followed?;
         // Only a device on now comes back at the end: starting a break is the agent's own
         // choice, so anything parked before is forgotten (R4).
         let restore = match self.status().availability {
@@ -143,10 +137,7 @@ impl Agent {
         let ends_at =
             self.clock.now_ms().saturating_add(u64::try_from(length.as_millis()).unwrap_or(u64::MAX));
         let state = BreakState { ends_at, restore };
-        // The sandbox's break is its own: kept in memory only, never in the settings file.
-        if !self.in_sandbox().await {
-            self.accounts.settings().update(|s| s.on_break = Some(state))?;
-        }
+        self.store(|s| s.on_break = Some(state)).await?;
         duties.on_break = Some(state);
         self.watch_break(ends_at);
         self.controller.set_break(Some(ends_at)).await
@@ -168,21 +159,22 @@ impl Agent {
     /// up (the timer's monotonic sleep stops during a suspend).
     pub async fn check_break(&self) {
         let mut duties = self.duties.lock().await;
-        self.check_break_locked(&mut duties).await;
+        let _ = self.check_break_locked(&mut duties).await;
     }
 
-    async fn check_break_locked(&self, duties: &mut Duties) {
+    /// Follows the settings file's break (`exotel-agent` may have cancelled it), then ends it
+    /// if it is over. `Err` only when the file's break could not be followed.
+    async fn check_break_locked(&self, duties: &mut Duties) -> Result<()> {
         self.same_world(duties);
-        if self.break_from_file(duties).await.is_err() {
-            return;
-        }
-        let Some(state) = duties.on_break.filter(|b| b.ends_at <= self.clock.now_ms()) else { return };
+        self.break_from_file(duties).await?;
+        let Some(state) = duties.on_break.filter(|b| b.ends_at <= self.clock.now_ms()) else { return Ok(()) };
         if let Err(e) = self.finish_break(duties, state).await {
             tracing::warn!(
                 kind = e.kind(),
                 "the break ended but the device could not be turned back on: {e}"
             );
         }
+        Ok(())
     }
 
     /// The agent's own change (R4): a break in progress is cancelled and what was parked
@@ -191,13 +183,11 @@ impl Agent {
     pub(crate) async fn agent_takes_over(&self, duties: &mut Duties) -> Result<()> {
         let now = crate::status::now_ms();
         duties.on_break = None;
-        // The sandbox is a world of its own: it leaves the settings file alone.
-        if !self.in_sandbox().await {
-            self.accounts.settings().update(|s| {
-                s.on_break = None;
-                s.agent_changed_at = Some(now);
-            })?;
-        }
+        self.store(|s| {
+            s.on_break = None;
+            s.agent_changed_at = Some(now);
+        })
+        .await?;
         if self.status().break_until.is_some() {
             self.controller.set_break(None).await?;
         }
@@ -219,9 +209,7 @@ impl Agent {
     async fn finish_break(&self, duties: &mut Duties, state: BreakState) -> Result<Status> {
         // The file first: if it cannot be written, the break stays (and is tried again at the
         // next look) rather than half ended.
-        if !self.in_sandbox().await {
-            self.accounts.settings().update(|s| s.on_break = None)?;
-        }
+        self.store(|s| s.on_break = None).await?;
         duties.on_break = None;
         // What is on now: a device someone turned on during the break (a supervisor, another
         // computer) is not overridden by the break's own.
@@ -268,9 +256,15 @@ impl Agent {
         // wholly before or wholly after this look at the file. A break found over (its timer
         // lost, say, when the file could not be written at its end) is ended now.
         let mut duties = self.duties.lock().await;
-        self.same_world(&mut duties);
-        self.break_from_file(&mut duties).await?;
-        self.check_break_locked(&mut duties).await;
+        self.check_break_locked(&mut duties).await
+    }
+
+    /// Changes the settings file for the saved account's break and changes; the sandbox is a
+    /// world of its own and leaves the file alone (its break lives in memory only).
+    async fn store(&self, edit: impl FnOnce(&mut crate::settings::Settings)) -> Result<()> {
+        if !self.in_sandbox().await {
+            self.accounts.settings().update(edit)?;
+        }
         Ok(())
     }
 
