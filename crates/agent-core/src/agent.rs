@@ -14,6 +14,7 @@ use crate::controller::{Controller, ControllerConfig};
 use crate::error::{CoreError, Result};
 use crate::settings::{Account, BreakState, Preferences};
 use crate::status::{Source, Status, Target};
+use crate::sync::{SyncRules, Synced};
 
 /// Which account the controller is signed in with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,8 @@ pub struct Agent {
     pub(crate) duties: Mutex<Duties>,
     /// Wakes the sync loop early (after sleep, when the window opens).
     pub(crate) sync_now: tokio::sync::Notify,
+    /// The admin's shortest sync interval for this computer, read at start.
+    sync_floor: Option<std::time::Duration>,
     /// The wall clock, for breaks (a parameter, so tests can move it).
     pub(crate) clock: Arc<dyn Clock>,
     /// Counts the sessions the controller was given: a break or a parked device belongs to
@@ -80,6 +83,7 @@ impl Agent {
             preferences: std::sync::Mutex::new(settings.preferences),
             duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break, world: 0 }),
             sync_now: tokio::sync::Notify::new(),
+            sync_floor: crate::presets::SyncPresets::load().interval(),
             clock,
             world: std::sync::atomic::AtomicU64::new(0),
         }
@@ -247,6 +251,21 @@ impl Agent {
         self.follow_settings().await?;
         self.follow_stored_break().await?;
         self.controller.refresh(source).await
+    }
+
+    /// The sync loop's read ([`Controller::sync`]), after following the settings file and the
+    /// stored break as [`Self::refresh`] does.
+    pub async fn sync(&self, interval: std::time::Duration, rules: SyncRules) -> Result<Synced> {
+        self.follow_settings().await?;
+        self.follow_stored_break().await?;
+        self.controller.sync(interval, rules).await
+    }
+
+    /// The time between syncs: the agent's preference, raised to the admin's preset
+    /// ([`crate::presets::SyncPresets`]) if there is one.
+    pub fn sync_interval(&self) -> std::time::Duration {
+        let own = self.preferences().sync_interval();
+        self.sync_floor.map_or(own, |floor| own.max(floor))
     }
 
     pub(crate) async fn follow_settings(&self) -> Result<()> {

@@ -13,18 +13,30 @@
 //!   the last confirmed status stays, with the error beside it.
 //! - Going offline turns off whichever device Exotel says is on, even if the app last saw the
 //!   other one.
+//!
+//! How it shares the account's rate limit with every other agent's app:
+//! - Reads (syncs and refreshes) wait in a queue of their own, behind everything else: a change
+//!   the agent asked for is never queued behind a read, and a read in flight is dropped when a
+//!   request arrives (a read changes nothing at Exotel, so dropping it is safe).
+//! - A change refused with 429 (or held back by an earlier 429's `Retry-After`) is sent again
+//!   once the wait is over, while the status says so ([`Status::limited`]), as long as it ends
+//!   within [`ControllerConfig::limit_wait`] of the click; past that it fails with the error.
+//! - A sync ([`Controller::sync`]) is skipped while Exotel confirmed the status less than an
+//!   interval ago, and while a read's `Retry-After` has not passed.
 
 use std::sync::Arc;
 
 use futures_util::FutureExt;
 use std::time::Duration;
 
-use exotel_api::{ApiError, Availability, DeviceChange, Session, User};
+use exotel_api::{ApiError, Availability, Budget, DeviceChange, Session, User};
 use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
 
 use crate::error::{CoreError, ErrorInfo, Result};
 use crate::history::ChangeSink;
-use crate::status::{Change, Outcome, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+use crate::status::{Change, Outcome, RateWait, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+use crate::sync::{SyncRules, Synced};
 
 /// How hard the controller tries to confirm a change that the PUT's reply did not show.
 #[derive(Debug, Clone)]
@@ -37,21 +49,29 @@ pub struct ControllerConfig {
     pub queue: usize,
     /// Where every recorded change is also kept (the history file).
     pub history: Option<Arc<dyn ChangeSink>>,
+    /// How long after the click a change refused by Exotel's rate limit may still be sent
+    /// again (after its `Retry-After`); zero: never waited for.
+    pub limit_wait: Duration,
 }
+
+/// The default [`ControllerConfig::limit_wait`].
+pub const LIMIT_WAIT: Duration = Duration::from_secs(30);
 
 impl Default for ControllerConfig {
     fn default() -> Self {
-        Self { confirm_reads: 3, confirm_backoff: Duration::from_millis(150), queue: 64, history: None }
+        Self {
+            confirm_reads: 3,
+            confirm_backoff: Duration::from_millis(150),
+            queue: 64,
+            history: None,
+            limit_wait: LIMIT_WAIT,
+        }
     }
 }
 
 enum Request {
     Change {
         target: Target,
-        source: Source,
-        reply: oneshot::Sender<Result<Status>>,
-    },
-    Refresh {
         source: Source,
         reply: oneshot::Sender<Result<Status>>,
     },
@@ -66,12 +86,30 @@ enum Request {
         sandbox: bool,
         reply: oneshot::Sender<Status>,
     },
+    Heard {
+        reply: oneshot::Sender<Option<Instant>>,
+    },
+}
+
+/// A read, served after every other request and dropped when one arrives.
+struct Read {
+    kind: ReadKind,
+    reply: oneshot::Sender<Result<Synced>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum ReadKind {
+    /// Read now (a refresh asked for by a person or at start).
+    Refresh(Source),
+    /// The sync loop's read, skipped by its rules.
+    Sync { interval: Duration, rules: SyncRules },
 }
 
 /// A handle to the controller task. Cheap to clone; the task ends when every handle is gone.
 #[derive(Debug, Clone)]
 pub struct Controller {
     requests: mpsc::Sender<Request>,
+    reads: mpsc::Sender<Read>,
     status: watch::Receiver<Status>,
 }
 
@@ -81,9 +119,10 @@ impl Controller {
         let initial = Status { signed_in: session.is_some(), ..Status::default() };
         let (publish, status) = watch::channel(initial);
         let (requests, queue) = mpsc::channel(config.queue.max(1));
-        let actor = Actor { session, config, publish, sandbox: false };
-        tokio::spawn(actor.run(queue));
-        Self { requests, status }
+        let (reads, read_queue) = mpsc::channel(config.queue.max(1));
+        let actor = Actor { session, config, publish, sandbox: false, heard: std::sync::Mutex::new(None) };
+        tokio::spawn(actor.run(queue, read_queue));
+        Self { requests, reads, status }
     }
 
     /// Every published status, from the current one on.
@@ -103,9 +142,33 @@ impl Controller {
     }
 
     /// Reads the state from Exotel; a difference from the last known state is published as a
-    /// change from `source` (normally [`Source::Sync`]).
+    /// change from `source` (normally [`Source::Sync`]). Served after every other request; if
+    /// one arrives while the read is in flight, the read is dropped and the status as it is
+    /// then is returned.
     pub async fn refresh(&self, source: Source) -> Result<Status> {
-        self.ask(|reply| Request::Refresh { source, reply }).await?
+        match self.read(ReadKind::Refresh(source)).await? {
+            Synced::Read { status, .. } => Ok(*status),
+            _ => Ok(self.status()),
+        }
+    }
+
+    /// The sync loop's read: skipped ([`Synced::Fresh`]) while Exotel confirmed the status less
+    /// than `interval` ago (with [`SyncRules::skip_fresh`]), and ([`Synced::Limited`]) while an
+    /// earlier read's `Retry-After` has not passed. Otherwise as [`Controller::refresh`].
+    pub async fn sync(&self, interval: Duration, rules: SyncRules) -> Result<Synced> {
+        self.read(ReadKind::Sync { interval, rules }).await
+    }
+
+    async fn read(&self, kind: ReadKind) -> Result<Synced> {
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read { kind, reply }).await.map_err(|_| CoreError::Stopped)?;
+        rx.await.map_err(|_| CoreError::Internal)?
+    }
+
+    /// When Exotel last answered about the agent's status (a change's reply or a read), on
+    /// tokio's clock; `None` since the last sign-in or sign-out.
+    pub async fn last_heard(&self) -> Result<Option<Instant>> {
+        self.ask(|reply| Request::Heard { reply }).await
     }
 
     /// Signs the controller in (with a session) or out (`None`): the status starts over, with
@@ -150,23 +213,96 @@ struct Actor {
     publish: watch::Sender<Status>,
     /// The session is a sandbox's: nothing is kept in the history.
     sandbox: bool,
+    /// When Exotel last answered about the agent's status.
+    heard: std::sync::Mutex<Option<Instant>>,
+}
+
+enum Next {
+    Request(Request),
+    Read(Read),
 }
 
 impl Actor {
-    async fn run(mut self, mut queue: mpsc::Receiver<Request>) {
-        while let Some(request) = queue.recv().await {
+    async fn run(mut self, mut queue: mpsc::Receiver<Request>, mut reads: mpsc::Receiver<Read>) {
+        loop {
+            let next = tokio::select! {
+                biased;
+                r = queue.recv() => r.map(Next::Request),
+                r = reads.recv() => r.map(Next::Read),
+            };
+            let request = match next {
+                None => return,
+                Some(Next::Request(request)) => request,
+                Some(Next::Read(read)) => {
+                    let (result, arrived) = {
+                        let reading = std::panic::AssertUnwindSafe(self.read(read.kind)).catch_unwind();
+                        tokio::select! {
+                            biased;
+                            r = queue.recv() => (None, r),
+                            done = reading => (Some(done), None),
+                        }
+                    };
+                    match result {
+                        Some(Ok(result)) => {
+                            let _ = read.reply.send(result);
+                        }
+                        Some(Err(_)) => self.panicked(),
+                        None => {
+                            tracing::debug!("a request arrived during a read; the read is dropped");
+                            let _ = read.reply.send(Ok(Synced::Superseded));
+                        }
+                    }
+                    match arrived {
+                        Some(request) => request,
+                        None => continue,
+                    }
+                }
+            };
             // A panic while handling one request (a bug) is caught: the request's caller gets
             // `CoreError::Internal`, nothing is left in flight, and the next request is served.
             let handled = std::panic::AssertUnwindSafe(self.handle(request)).catch_unwind().await;
             if handled.is_err() {
-                tracing::error!("the controller's request panicked; carrying on");
-                let info = CoreError::Internal.info();
-                self.publish(|s| {
-                    s.pending = None;
-                    s.last_error = Some(info);
-                });
+                self.panicked();
             }
         }
+    }
+
+    fn panicked(&self) {
+        tracing::error!("the controller's request panicked; carrying on");
+        let info = CoreError::Internal.info();
+        self.publish(|s| {
+            s.pending = None;
+            s.limited = None;
+            s.last_error = Some(info);
+        });
+    }
+
+    fn heard_now(&self) {
+        *self.heard.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Instant::now());
+    }
+
+    fn last_heard(&self) -> Option<Instant> {
+        *self.heard.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    async fn read(&self, kind: ReadKind) -> Result<Synced> {
+        let source = match kind {
+            ReadKind::Refresh(source) => source,
+            ReadKind::Sync { interval, rules } => {
+                let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
+                let since = self.last_heard().map(|t| t.elapsed());
+                if let Some(since) = since.filter(|s| rules.skip_fresh && *s < interval) {
+                    return Ok(Synced::Fresh(interval.saturating_sub(since)));
+                }
+                if let Some(wait) = session.rate_wait(Budget::Reads) {
+                    return Ok(Synced::Limited(wait));
+                }
+                Source::Sync
+            }
+        };
+        let status = self.refresh(source).await?;
+        let low_for = self.session.as_ref().and_then(|s| s.rate_low(Budget::Reads));
+        Ok(Synced::Read { status: Box::new(status), low_for })
     }
 
     async fn handle(&mut self, request: Request) {
@@ -174,8 +310,8 @@ impl Actor {
             Request::Change { target, source, reply } => {
                 let _ = reply.send(self.change(target, source).await);
             }
-            Request::Refresh { source, reply } => {
-                let _ = reply.send(self.refresh(source).await);
+            Request::Heard { reply } => {
+                let _ = reply.send(self.last_heard());
             }
             Request::Note { edit, reply } => {
                 self.publish(edit);
@@ -183,6 +319,7 @@ impl Actor {
             }
             Request::SetSession { session, note, sandbox, reply } => {
                 self.session = session;
+                *self.heard.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
                 let signed_in = self.session.is_some();
                 self.sandbox = sandbox && signed_in;
                 let sandbox = self.sandbox;
@@ -217,7 +354,7 @@ impl Actor {
         self.publish(|s| s.pending = Some(target));
         tracing::info!(target = target.describe(), source = ?source, "changing status");
 
-        let result = self.apply(&session, target, &mut from).await;
+        let result = self.apply_within_limit(&session, target, &mut from).await;
         let outcome = match result {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err((CoreError::Unconfirmed { target }, None)),
@@ -235,6 +372,37 @@ impl Actor {
                 self.fail(&session, &error, known, source, target, from);
                 Err(error)
             }
+        }
+    }
+
+    /// [`Self::apply`], sent again after each 429's `Retry-After` while that ends within
+    /// [`ControllerConfig::limit_wait`] of the start; the status says what it waits for.
+    async fn apply_within_limit(
+        &self,
+        session: &Session,
+        target: Target,
+        from: &mut Availability,
+    ) -> Result<Option<User>, ApiError> {
+        let started = Instant::now();
+        loop {
+            let result = self.apply(session, target, from).await;
+            let Err(ApiError::RateLimited { retry_after }) = &result else {
+                return result;
+            };
+            let wait = retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER);
+            if started.elapsed().saturating_add(wait) > self.config.limit_wait {
+                return result;
+            }
+            let seconds = wait.as_secs_f64().ceil() as u64;
+            tracing::info!(
+                seconds,
+                target = target.describe(),
+                "Exotel is limiting requests; waiting to send the change again"
+            );
+            let until = now_ms().saturating_add(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
+            self.publish(|s| s.limited = Some(RateWait { seconds, until }));
+            tokio::time::sleep(wait).await;
+            self.publish(|s| s.limited = None);
         }
     }
 
@@ -299,7 +467,7 @@ impl Actor {
         None
     }
 
-    async fn refresh(&mut self, source: Source) -> Result<Status> {
+    async fn refresh(&self, source: Source) -> Result<Status> {
         let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
         match session.user().await {
             Ok(user) => {
@@ -341,6 +509,7 @@ impl Actor {
         let to = user.availability();
         let summary = UserSummary::from_user(session.user_id(), user);
         let at = now_ms();
+        self.heard_now();
         let made_here = (from != to).then_some(Change {
             at,
             from,
@@ -367,6 +536,7 @@ impl Actor {
             s.availability = to;
             s.user = Some(summary);
             s.pending = None;
+            s.limited = None;
             s.last_error = None;
             s.confirmed_at = Some(at);
             if let Some(c) = &change {
@@ -392,6 +562,9 @@ impl Actor {
     ) {
         let info = error.info();
         let at = now_ms();
+        if known.is_some() {
+            self.heard_now();
+        }
         let (to, summary) = match (&known, error) {
             (Some(user), _) => (user.availability(), Some(UserSummary::from_user(session.user_id(), user))),
             (None, CoreError::Unconfirmed { .. }) => (Availability::Unknown, None),
@@ -413,6 +586,7 @@ impl Actor {
                 s.confirmed_at = Some(at);
             }
             s.pending = None;
+            s.limited = None;
             s.record(change.clone());
             s.last_error = Some(info);
         });

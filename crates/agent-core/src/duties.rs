@@ -12,10 +12,10 @@ use exotel_api::Availability;
 use crate::agent::{Agent, Duties};
 use crate::away::AwayEvent;
 use crate::error::{CoreError, Result};
-use crate::schedule::sync_delay;
 use crate::settings::BreakState;
 use crate::status::{Source, Status, Target};
 use crate::supervise::spawn_supervised;
+use crate::sync::{SyncRules, run_sync_loop};
 
 /// How quitting went for the agent's availability.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,22 +322,14 @@ impl Agent {
     }
 
     async fn sync_loop(&self) {
-        let agent = self;
-        let mut failures = 0u32;
-        loop {
-            let wait = sync_delay(agent.preferences().sync_interval(), failures, fastrand::f64());
-            tokio::select! {
-                () = tokio::time::sleep(wait) => {}
-                () = agent.sync_now.notified() => {}
-            }
-            match agent.refresh(Source::Sync).await {
-                Ok(_) | Err(CoreError::NotSignedIn) => failures = 0,
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    tracing::info!(kind = e.kind(), failures, "sync failed; backing off");
-                }
-            }
-        }
+        let rules = SyncRules::SHARED;
+        run_sync_loop(
+            |interval, rules| self.sync(interval, rules),
+            || self.sync_interval(),
+            rules,
+            &self.sync_now,
+        )
+        .await;
     }
 
     /// Asks the sync loop to read the status now (the window opened, the computer woke).

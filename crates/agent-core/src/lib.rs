@@ -15,25 +15,27 @@ mod history;
 pub mod paths;
 pub mod present;
 pub mod presets;
-mod schedule;
 mod settings;
 mod status;
 mod supervise;
+mod sync;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
 pub use away::{AwayEvent, AwayRules, Parked};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use controller::{Controller, ControllerConfig};
+pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
 pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
 pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use presets::{Presets, SignInDefaults};
-pub use schedule::{MAX_SYNC_DELAY, sync_delay};
 pub use settings::{
     Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
 };
-pub use status::{Change, Outcome, RECENT_CHANGES, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+pub use status::{
+    Change, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis, UserSummary, now_ms,
+};
 pub use supervise::{RESTART_PAUSE, spawn_supervised};
+pub use sync::{MAX_SYNC_DELAY, SyncRules, Synced, first_wait, next_wait, run_sync_loop, sync_delay};

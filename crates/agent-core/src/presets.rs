@@ -55,6 +55,43 @@ pub struct Presets {
 #[serde(default)]
 struct PresetsFile {
     account: Presets,
+    sync: SyncPresets,
+}
+
+/// The preset shortest sync interval.
+pub const SYNC_SECS_ENV: &str = "EXOTEL_AGENT_SYNC_SECS";
+
+/// How often every agent's app on this computer may read the status at most: table `[sync]`,
+/// key `interval_secs`, of the same system file, or `EXOTEL_AGENT_SYNC_SECS` (which wins). The
+/// agent's own interval is raised to it, never lowered. For a call centre on one account:
+/// interval >= agents x 60 / reads allowed per minute (see [`crate::sync`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncPresets {
+    pub interval_secs: Option<u64>,
+}
+
+impl SyncPresets {
+    /// This process's preset: the environment over the system file. A file that cannot be read
+    /// or parsed gives none (its warning is logged by [`Presets::load`]'s reader).
+    pub fn load() -> Self {
+        let path = std::env::var_os(PRESETS_FILE_ENV).map_or_else(system_file, PathBuf::from);
+        Self::from_sources(std::fs::read(&path).ok().as_deref(), |name| std::env::var(name).ok())
+    }
+
+    pub fn from_sources(file: Option<&[u8]>, env: impl Fn(&str) -> Option<String>) -> Self {
+        let from_env = env(SYNC_SECS_ENV).and_then(|v| v.trim().parse::<u64>().ok());
+        let from_file = file
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|t| toml::from_str::<PresetsFile>(t).ok())
+            .and_then(|f| f.sync.interval_secs);
+        Self { interval_secs: from_env.or(from_file).filter(|s| *s > 0) }
+    }
+
+    /// The preset interval, if any.
+    pub fn interval(&self) -> Option<std::time::Duration> {
+        self.interval_secs.map(std::time::Duration::from_secs)
+    }
 }
 
 /// What reading the presets found.
@@ -219,6 +256,23 @@ mod tests {
         assert_eq!(form.host, exotel_api::DEFAULT_HOST);
         assert_eq!(form.app_id, "env-app");
         assert!(form.warning.is_some());
+    }
+
+    #[test]
+    fn the_admins_sync_interval_comes_from_the_file_or_the_environment() {
+        let file = b"[account]\nhost = \"https://h.example.com\"\n\n[sync]\ninterval_secs = 120\n";
+        assert_eq!(SyncPresets::from_sources(Some(file), env_of(&[])).interval_secs, Some(120));
+        let env = env_of(&[(SYNC_SECS_ENV, " 90 ")]);
+        assert_eq!(
+            SyncPresets::from_sources(Some(file), env).interval_secs,
+            Some(90),
+            "the environment wins"
+        );
+        assert_eq!(SyncPresets::from_sources(None, env_of(&[(SYNC_SECS_ENV, "soon")])).interval_secs, None);
+        assert_eq!(SyncPresets::from_sources(Some(FILE), env_of(&[])).interval_secs, None);
+        // The account presets still read the same file.
+        let form = SignInDefaults::resolve(None, Presets::from_sources(Some(file), env_of(&[])));
+        assert_eq!(form.host, "https://h.example.com");
     }
 
     #[test]

@@ -170,8 +170,20 @@ pub struct Status {
     /// when they went away, or their break ended while they were away).
     #[serde(default)]
     pub parked: Option<Device>,
+    /// The change in flight waits for Exotel's rate limit: it is sent again at `until`.
+    #[serde(default)]
+    pub limited: Option<RateWait>,
     /// Grows by one on each publish, so subscribers can tell updates apart.
     pub revision: u64,
+}
+
+/// A change held back by Exotel's rate limit (HTTP 429 and its `Retry-After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateWait {
+    /// The wait, in whole seconds, as it began.
+    pub seconds: u64,
+    /// When the change is sent again.
+    pub until: UnixMillis,
 }
 
 impl Default for Status {
@@ -188,6 +200,7 @@ impl Default for Status {
             recent: Vec::new(),
             break_until: None,
             parked: None,
+            limited: None,
             revision: 0,
         }
     }

@@ -27,6 +27,7 @@ fn session(sandbox: &Sandbox) -> Arc<Session> {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(1),
+        ..RetryPolicy::default()
     };
     Arc::new(Session::new(client, creds, DEMO_USER_ID).with_retry(retry))
 }

@@ -95,6 +95,7 @@ fn expected(endpoint: Endpoint, kind: Kind) -> Outcome {
         (Endpoint::Device, S400) => expect(Some("invalid"), Offline, 0, 1, 0),
         (Endpoint::Device, S401) => expect(Some("unauthorized"), Offline, 1, 2, 0),
         (Endpoint::Device, S404) => expect(Some("not_found"), Offline, 0, 1, 0),
+        // A 429 is sent again only after its Retry-After, by the controller, within its bound.
         (Endpoint::Device, S429) => expect(Some("rate_limited"), Offline, 0, 3, 0),
         (Endpoint::Device, S500 | S502Html | EchoesCredentials) => expect(Some("server"), Offline, 0, 3, 1),
         (Endpoint::Device, Timeout) => expect(Some("timeout"), Offline, 0, 3, 1),
@@ -107,7 +108,8 @@ fn expected(endpoint: Endpoint, kind: Kind) -> Outcome {
         (Endpoint::Usermapping, S400) => expect(Some("invalid"), Offline, 0, 0, 1),
         (Endpoint::Usermapping, S401) => expect(Some("unauthorized"), Offline, 1, 0, 2),
         (Endpoint::Usermapping, S404) => expect(Some("not_found"), Offline, 0, 0, 1),
-        (Endpoint::Usermapping, S429) => expect(Some("rate_limited"), Offline, 0, 0, 3),
+        // A read refused with 429 is not sent again: the next sync waits for its Retry-After.
+        (Endpoint::Usermapping, S429) => expect(Some("rate_limited"), Offline, 0, 0, 1),
         (Endpoint::Usermapping, S500 | S502Html | EchoesCredentials) => {
             expect(Some("server"), Offline, 0, 0, 3)
         }
@@ -178,11 +180,14 @@ async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(2),
+        ..RetryPolicy::default()
     };
     let session = Arc::new(Session::new(client, creds, DEMO_USER_ID).with_retry(retry));
     let config = ControllerConfig {
         confirm_reads: 3,
         confirm_backoff: Duration::from_millis(10),
+        // A change refused with 429 (Retry-After: 1) is sent again after 1 s, 2 s, then fails.
+        limit_wait: Duration::from_millis(2500),
         ..Default::default()
     };
     let controller = Controller::spawn(Some(session), config);
@@ -248,8 +253,11 @@ async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
     if status.pending.is_some() {
         problems.push("still pending".into());
     }
-    // The controller is alive and answers (no panic killed it).
+    // The controller is alive and answers (no panic killed it), once Exotel's Retry-After is over.
     sandbox.clear_faults();
+    if kind == Kind::S429 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
     if controller.refresh(Source::Sync).await.is_err() && kind != Kind::S401 {
         problems.push("the controller did not recover".into());
     }

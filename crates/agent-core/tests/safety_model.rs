@@ -175,6 +175,7 @@ async fn open(sandbox: &Sandbox, dir: &tempfile::TempDir, clock: &Arc<ManualCloc
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(2),
         max_retry_after: Duration::from_secs(1),
+        ..RetryPolicy::default()
     };
     let accounts = Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml")))
         .with_retry(retry);

@@ -1,7 +1,7 @@
 //! The three endpoints, one request each, with every reply turned into a typed value or an
 //! [`ApiError`]. No retries and no token logic here: that is [`crate::Session`]'s job.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, header};
@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, Result};
 use crate::host::Host;
 use crate::model::{DeviceChange, DeviceRequest, Envelope, User};
+use crate::rate::{Budget, RateGate, RateInfo};
 use crate::secret::Secret;
 use crate::text::{describe_body, describe_json, printable, server_message};
 
@@ -80,27 +81,43 @@ enum Endpoint {
     UserMapping,
 }
 
-/// A typed client of one Exotel host. Cheap to clone (the HTTP client is shared).
+impl Endpoint {
+    fn budget(self) -> Budget {
+        match self {
+            Endpoint::UserMapping => Budget::Reads,
+            Endpoint::Token | Endpoint::Device => Budget::Writes,
+        }
+    }
+}
+
+/// A typed client of one Exotel host. Cheap to clone (the HTTP client is shared, and so is
+/// what its replies said about the rate limit, [`Client::rate`]).
 #[derive(Debug, Clone)]
 pub struct Client {
     http: reqwest::Client,
     host: Host,
+    rate: Arc<RateGate>,
 }
 
 impl Client {
     pub fn new(host: Host, http: reqwest::Client) -> Self {
-        Self { http, host }
+        Self { http, host, rate: Arc::default() }
     }
 
     pub fn host(&self) -> &Host {
         &self.host
     }
 
+    /// What the replies so far said about Exotel's rate limit, per budget.
+    pub fn rate(&self) -> &RateGate {
+        &self.rate
+    }
+
     /// `POST /v2/integrations/token` with `Entity: "app"`: a new token.
     pub async fn mint_token(&self, app_id: &str, secret: &Secret) -> Result<Secret> {
         let body = serde_json::json!({ "Id": app_id, "Secret": secret.expose(), "Entity": "app" });
         let req = self.http.request(Method::POST, self.host.endpoint("token")).json(&body);
-        let token: String = send(req, Endpoint::Token, &[secret.expose()]).await?;
+        let token: String = self.send(req, Endpoint::Token, &[secret.expose()]).await?;
         if token.trim().is_empty() {
             return Err(ApiError::Malformed { status: 200, detail: "the token was empty".into() });
         }
@@ -114,7 +131,7 @@ impl Client {
             .request(Method::PUT, self.host.endpoint("device"))
             .header(header::AUTHORIZATION, token.expose())
             .json(&DeviceRequest::new(user_id, change));
-        send(req, Endpoint::Device, &[token.expose()]).await
+        self.send(req, Endpoint::Device, &[token.expose()]).await
     }
 
     /// `GET /v2/integrations/usermapping?user_id=`: the user as Exotel has them now.
@@ -123,22 +140,34 @@ impl Client {
         // `query_pairs_mut` percent-encodes, so a `+` in the id is sent as `%2B`.
         url.query_pairs_mut().append_pair("user_id", user_id);
         let req = self.http.request(Method::GET, url).header(header::AUTHORIZATION, token.expose());
-        send(req, Endpoint::UserMapping, &[token.expose()]).await
+        self.send(req, Endpoint::UserMapping, &[token.expose()]).await
     }
-}
 
-/// Sends and reads the reply. `known` are the request's own credentials (the app secret, the
-/// token): no error message ever repeats them, whatever the reply holds.
-async fn send<T: DeserializeOwned>(
-    req: reqwest::RequestBuilder,
-    endpoint: Endpoint,
-    known: &[&str],
-) -> Result<T> {
-    let mut resp = req.send().await.map_err(transport_error)?;
-    let status = resp.status();
-    let retry_after = retry_after(resp.headers());
-    let body = read_capped(&mut resp).await?;
-    interpret(status, retry_after, &body, endpoint, known)
+    /// Sends and reads the reply, telling [`Client::rate`] what its headers said. `known` are
+    /// the request's own credentials (the app secret, the token): no error message ever
+    /// repeats them, whatever the reply holds.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+        endpoint: Endpoint,
+        known: &[&str],
+    ) -> Result<T> {
+        // One span per request, open until its reply is read: the logs can tell requests
+        // apart, and the fleet benchmark knows when one is in flight.
+        let span = tracing::debug_span!("exotel_request", endpoint = ?endpoint);
+        tracing::Instrument::instrument(
+            async {
+                let mut resp = req.send().await.map_err(transport_error)?;
+                let status = resp.status();
+                let rate = RateInfo::from_headers(resp.headers());
+                self.rate.observe(endpoint.budget(), &rate, status == StatusCode::TOO_MANY_REQUESTS);
+                let body = read_capped(&mut resp).await?;
+                interpret(status, rate.retry_after, &body, endpoint, known)
+            },
+            span,
+        )
+        .await
+    }
 }
 
 async fn read_capped(resp: &mut reqwest::Response) -> Result<Vec<u8>> {
@@ -245,11 +274,6 @@ fn status_error(
 
 fn looks_like_json(body: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(body).is_ok()
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored).
-fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
-    headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
 fn transport_error(e: reqwest::Error) -> ApiError {

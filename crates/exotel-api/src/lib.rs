@@ -4,13 +4,15 @@
 //! - [`Host`]: the host rules (https, or http on loopback only).
 //! - [`Client`]: one request per call, every reply typed or an [`ApiError`].
 //! - [`Session`]: the token lifecycle (mint once, re-mint at 30 days or after a 401) and bounded
-//!   retries of transient failures.
+//!   retries of transient failures; no request before a 429's `Retry-After` has passed.
+//! - [`RateGate`]: what the replies said about Exotel's rate limit, per budget.
 //! - [`Secret`]: credentials that never print.
 
 mod client;
 mod error;
 mod host;
 mod model;
+mod rate;
 mod secret;
 mod session;
 mod text;
@@ -19,6 +21,7 @@ pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, parse_token_reply, parse_u
 pub use error::{ApiError, ApiErrorKind, Result};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};
+pub use rate::{Budget, DEFAULT_RETRY_AFTER, LOW_SHARE, RateGate, RateInfo};
 pub use secret::Secret;
 pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};
 pub use text::{HIDDEN, printable};

@@ -3,9 +3,12 @@
 //! - A token is minted once and reused. It is re-minted when it is [`TOKEN_MAX_AGE`] old (Exotel
 //!   tokens live 90 days and cannot be refreshed; public integrations renew every 30) or after a
 //!   401, and then the request that met the 401 is sent once more. Never a loop.
-//! - Only transient failures (transport, timeout, 5xx, 429) are retried, at most
-//!   [`RetryPolicy::attempts`] sends in all, with exponential backoff; a 429's `Retry-After` is
-//!   honoured when it is short enough, and otherwise reported.
+//! - Only transient failures (transport, timeout, 5xx) are retried, at most
+//!   [`RetryPolicy::attempts`] sends in all, with exponential backoff.
+//! - A 429 is not retried here: it is reported at once, and until its `Retry-After` has passed
+//!   no request of the same budget (reads, or writes) is sent; each is refused at once with
+//!   [`ApiError::RateLimited`] and the time left. Whoever asked decides whether to wait: the
+//!   controller waits for a change the agent asked for (within a bound), the sync loop skips.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -15,6 +18,7 @@ use tokio::sync::Mutex;
 use crate::client::Client;
 use crate::error::{ApiError, Result};
 use crate::model::{DeviceChange, User};
+use crate::rate::Budget;
 use crate::secret::Secret;
 
 /// Re-mint a token once it is this old.
@@ -64,8 +68,12 @@ pub struct RetryPolicy {
     /// The wait before the first retry; doubled each time, up to `max_delay`.
     pub base_delay: Duration,
     pub max_delay: Duration,
-    /// A 429 asking to wait longer than this is reported instead of waited out.
+    /// Only without `honour_limits`: a 429 asking to wait at most this long is waited out and
+    /// retried here.
     pub max_retry_after: Duration,
+    /// Send nothing before a 429's `Retry-After` has passed, and never retry a 429 here (the
+    /// default). Off only to measure the old behaviour (`agent-bench fleet`).
+    pub honour_limits: bool,
 }
 
 impl Default for RetryPolicy {
@@ -75,6 +83,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(2),
             max_retry_after: Duration::from_secs(5),
+            honour_limits: true,
         }
     }
 }
@@ -90,6 +99,7 @@ impl RetryPolicy {
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
             .min(self.max_delay);
         match err {
+            ApiError::RateLimited { .. } if self.honour_limits => None,
             ApiError::RateLimited { retry_after: Some(wait) } if *wait > self.max_retry_after => None,
             ApiError::RateLimited { retry_after: Some(wait) } => Some((*wait).max(backoff)),
             _ => Some(backoff),
@@ -121,6 +131,15 @@ impl std::fmt::Debug for Session {
 enum Call {
     User,
     Device(DeviceChange),
+}
+
+impl Call {
+    fn budget(self) -> Budget {
+        match self {
+            Call::User => Budget::Reads,
+            Call::Device(_) => Budget::Writes,
+        }
+    }
 }
 
 impl Session {
@@ -200,8 +219,43 @@ impl Session {
         }
     }
 
+    /// How long Exotel asked to wait before the next request of `budget` (`None`: it may be
+    /// sent now, or limits are not honoured).
+    pub fn rate_wait(&self, budget: Budget) -> Option<Duration> {
+        if !self.retry.honour_limits {
+            return None;
+        }
+        self.client.rate().wait(budget)
+    }
+
+    /// When the budget is running low ([`crate::RateGate::running_low`]): the time until its
+    /// window starts over (`None` when there is room, nothing is known, or limits are not
+    /// honoured).
+    pub fn rate_low(&self, budget: Budget) -> Option<Duration> {
+        if !self.retry.honour_limits {
+            return None;
+        }
+        self.client.rate().running_low(budget)
+    }
+
+    /// Refuses, without sending, a request of `budget` before a 429's `Retry-After` has passed.
+    fn check_rate(&self, budget: Budget) -> Result<()> {
+        match self.rate_wait(budget) {
+            Some(wait) => {
+                tracing::debug!(
+                    ?budget,
+                    wait_ms = wait.as_millis() as u64,
+                    "Exotel asked to wait; not sending"
+                );
+                Err(ApiError::RateLimited { retry_after: Some(wait) })
+            }
+            None => Ok(()),
+        }
+    }
+
     async fn send(&self, call: Call, token: &Secret) -> Result<User> {
         self.check_account()?;
+        self.check_rate(call.budget())?;
         match call {
             Call::User => self.client.user(token, &self.user_id).await,
             Call::Device(change) => self.client.set_device(token, &self.user_id, change).await,
@@ -228,6 +282,7 @@ impl Session {
         let value = self
             .with_retries(|| async {
                 self.check_account()?;
+                self.check_rate(Budget::Writes)?;
                 self.client.mint_token(&creds.app_id, &creds.secret).await
             })
             .await?;
@@ -277,7 +332,7 @@ mod tests {
 
     #[test]
     fn retry_policy_retries_only_transient_failures_and_bounds_them() {
-        let p = RetryPolicy::default();
+        let p = RetryPolicy { honour_limits: false, ..RetryPolicy::default() };
         assert_eq!(p.delay_after(1, &ApiError::Timeout), Some(Duration::from_millis(250)));
         assert_eq!(p.delay_after(2, &ApiError::Timeout), Some(Duration::from_millis(500)));
         assert_eq!(p.delay_after(3, &ApiError::Timeout), None);
@@ -287,5 +342,11 @@ mod tests {
         assert_eq!(p.delay_after(1, &soon), Some(Duration::from_secs(2)));
         let late = ApiError::RateLimited { retry_after: Some(Duration::from_secs(60)) };
         assert_eq!(p.delay_after(1, &late), None);
+        // Honouring limits (the default), a 429 is never retried here, however short its wait.
+        assert_eq!(RetryPolicy::default().delay_after(1, &soon), None);
+        assert_eq!(
+            RetryPolicy::default().delay_after(1, &ApiError::Timeout),
+            Some(Duration::from_millis(250))
+        );
     }
 }

@@ -31,6 +31,7 @@ fn quick_retry() -> RetryPolicy {
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(2),
+        ..RetryPolicy::default()
     }
 }
 

@@ -9,6 +9,8 @@
 //! | `POST /_sandbox/lag` | `{"reads": N}` | the next change lags for N reads |
 //! | `POST /_sandbox/tokens/expire` | | every token stops working |
 //! | `GET /_sandbox/users/{id}` | | the user as held, with `"active"`: `phone`/`sip`/`null` |
+//! | `GET /_sandbox/limits` | | the rate limit and each minute's counts, JSON |
+//! | `PUT /_sandbox/limits` | a [`RateLimits`] (`{"reads_per_min": 300, "writes_per_min": 200}`) | sets the rate limit |
 //! | `PUT /_sandbox/users/{id}/active` | `{"device": "phone"\|"sip"\|null}` or `{"active_device_id": "..."}` | changes the device behind the app's back |
 
 use std::sync::Arc;
@@ -22,6 +24,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::Shared;
+use crate::limit::RateLimits;
 use crate::state::{DeviceName, Endpoint, Fault};
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
@@ -31,6 +34,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/_sandbox/faults", axum::routing::delete(clear_faults))
         .route("/_sandbox/lag", post(lag))
         .route("/_sandbox/tokens/expire", post(expire))
+        .route("/_sandbox/limits", get(limits).put(set_limits))
         .route("/_sandbox/users/{id}", get(user))
         .route("/_sandbox/users/{id}/active", put(set_active))
 }
@@ -67,6 +71,16 @@ struct LagBody {
 
 async fn lag(State(s): State<Arc<Shared>>, Json(body): Json<LagBody>) -> StatusCode {
     s.lock().lag.armed_reads = Some(body.reads);
+    StatusCode::NO_CONTENT
+}
+
+async fn limits(State(s): State<Arc<Shared>>) -> Json<Value> {
+    let inner = s.lock();
+    Json(json!({ "limits": inner.limiter.limits, "minutes": inner.limiter.minutes() }))
+}
+
+async fn set_limits(State(s): State<Arc<Shared>>, Json(limits): Json<RateLimits>) -> StatusCode {
+    s.lock().limiter.limits = limits;
     StatusCode::NO_CONTENT
 }
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::Shared;
+use crate::limit::Verdict;
 use crate::state::{DeviceName, Endpoint, Fault, FaultBody, Inner, RequestRecord};
 
 /// The largest body a `Huge` fault sends: enough to pass any client's cap, and no more.
@@ -61,6 +62,25 @@ pub(crate) async fn handle(
     // handler is then dropped mid-delay, is still counted.
     let seq = shared.lock().log_request(record);
 
+    // The account's rate limit comes first: a refused request is neither faulted nor carried out.
+    let verdict = endpoint.and_then(|e| {
+        let mut inner = shared.lock();
+        let app = match e {
+            Endpoint::Token => json_object(&body)
+                .and_then(|m| str_field(&m, "Id").map(str::to_owned))
+                .filter(|id| inner.apps.contains_key(id)),
+            _ => inner.token_app(token.as_deref()),
+        };
+        inner.limiter.admit(e, app.as_deref())
+    });
+    if let Some(v) = verdict.filter(|v| v.refused) {
+        let mut response = envelope_response(Reply::err(429, default_error_text(429)));
+        rate_headers(&mut response, &v);
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(v.reset_secs));
+        shared.lock().replied(seq, 429);
+        return response;
+    }
+
     let fault = endpoint.and_then(|e| shared.lock().take_fault(e));
     if let Some(fault) = fault.as_ref().filter(|f| f.delay_ms > 0 || f.jitter_ms > 0) {
         let jitter = if fault.jitter_ms > 0 { fastrand::u64(0..=fault.jitter_ms) } else { 0 };
@@ -92,11 +112,22 @@ pub(crate) async fn handle(
     if let Some(ct) = content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
+    if let Some(v) = &verdict {
+        rate_headers(&mut response, v);
+    }
     let status =
         if response.extensions().get::<DropConnection>().is_some() { 0 } else { response.status().as_u16() };
     // The log may have been cleared meanwhile: then there is nothing to fill in.
     shared.lock().replied(seq, status);
     response
+}
+
+/// `X-RateLimit-Limit`, `-Remaining` and `-Reset` (seconds until the window starts over).
+fn rate_headers(response: &mut Response, v: &Verdict) {
+    let h = response.headers_mut();
+    h.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
+    h.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
+    h.insert("x-ratelimit-reset", HeaderValue::from(v.reset_secs));
 }
 
 /// The reply with its user's `ActiveDeviceId` replaced by an id that matches neither device.

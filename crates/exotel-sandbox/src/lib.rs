@@ -6,6 +6,8 @@
 //! - Faults per endpoint ([`Fault`]): a status, a delay, an HTML/garbage/empty/huge body, a
 //!   dropped connection, `Retry-After`; plus a reply whose `ActiveDeviceId` lags the change
 //!   ([`Sandbox::lag_next_change`]) and token expiry ([`Sandbox::expire_tokens`]).
+//! - An account-wide rate limit, off unless set ([`limit`]): 429 with `Retry-After` and the
+//!   `X-RateLimit-*` headers, reads and writes apart, and a count of each minute's requests.
 //! - A log of every request ([`Sandbox::requests`]), so tests count what was sent.
 //! - The same controls over HTTP under `/_sandbox/` (see [`admin`]), for the binary.
 //!
@@ -13,6 +15,7 @@
 
 pub mod admin;
 mod api;
+pub mod limit;
 mod state;
 
 use std::net::SocketAddr;
@@ -24,6 +27,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower::ServiceExt;
 
+pub use limit::{MinuteStat, RateLimits};
 pub use state::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody, RequestRecord,
     SandboxConfig, SandboxUser,
@@ -99,6 +103,16 @@ impl Sandbox {
     /// next `reads` usermapping reads of that user (as in the seed's own example).
     pub fn lag_next_change(&self, reads: u32) {
         self.shared.lock().lag.armed_reads = Some(reads);
+    }
+
+    /// Sets the account-wide rate limit (the counts of the current minute are kept).
+    pub fn set_limits(&self, limits: RateLimits) {
+        self.shared.lock().limiter.limits = limits;
+    }
+
+    /// What each minute saw: requests by budget and how many the limit refused.
+    pub fn minutes(&self) -> Vec<MinuteStat> {
+        self.shared.lock().limiter.minutes()
     }
 
     /// Every token minted so far stops being honoured (as when a token expires).

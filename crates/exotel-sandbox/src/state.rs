@@ -240,6 +240,8 @@ pub struct SandboxConfig {
     /// At most this many tokens are honoured at once; minting one more forgets the oldest
     /// (as if it had expired).
     pub max_tokens: usize,
+    /// The account-wide rate limit ([`crate::limit`]); none by default.
+    pub limits: crate::limit::RateLimits,
 }
 
 impl Default for SandboxConfig {
@@ -254,6 +256,7 @@ impl Default for SandboxConfig {
             admin: true,
             max_log: 100_000,
             max_tokens: 10_000,
+            limits: crate::limit::RateLimits::default(),
         }
     }
 }
@@ -320,6 +323,7 @@ pub(crate) struct Inner {
     next_seq: u64,
     pub lag: Lag,
     pub started: std::time::Instant,
+    pub limiter: crate::limit::Limiter,
 }
 
 impl Inner {
@@ -338,6 +342,7 @@ impl Inner {
             next_seq: 0,
             lag: Lag::default(),
             started: std::time::Instant::now(),
+            limiter: crate::limit::Limiter::new(config.limits),
         }
     }
 

@@ -1,0 +1,210 @@
+//! When to read the status from Exotel next, so that every agent of a call centre shares the
+//! account's rate limit (Exotel limits requests per account, not per agent) and a change made
+//! elsewhere is still seen soon.
+//!
+//! The rules ([`SyncRules::SHARED`], the default):
+//! - **Skip when fresh**: no read while Exotel confirmed the status (a change's reply or a
+//!   read) less than an interval ago; the next read is an interval after that confirmation.
+//! - **Spread**: the first read after start waits a random part of the interval, and each wait
+//!   varies by up to 10 %, so agents started together do not read together.
+//! - **Retry-After**: no read before a 429's `Retry-After` has passed (the session refuses to
+//!   send it); then a random part of an interval more, so the agents told to wait do not all
+//!   come back in the same second.
+//! - **Budget low**: when a reply says at most a tenth of the read budget is left
+//!   ([`exotel_api::LOW_SHARE`]), the next read waits for the budget's window to start over, plus
+//!   a random part of an interval.
+//! - **Failures** back off: the interval doubled for each failure in a row, up to
+//!   [`MAX_SYNC_DELAY`].
+//!
+//! The interval itself is the agent's preference, raised to the admin's preset if there is one
+//! ([`crate::presets::SyncPresets`]). Rule of thumb for the admin: interval (s) >= agents x 60 /
+//! reads allowed per minute, e.g. 500 agents under 300 reads a minute: at least 100 s.
+
+use std::time::Duration;
+
+use exotel_api::ApiError;
+use tokio::sync::Notify;
+
+use crate::error::{CoreError, Result};
+use crate::status::Status;
+
+/// The longest wait between reads, however many failed.
+pub const MAX_SYNC_DELAY: Duration = Duration::from_secs(300);
+
+/// Which of the sharing rules the sync loop follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncRules {
+    /// Skip a read while Exotel confirmed the status less than an interval ago.
+    pub skip_fresh: bool,
+    /// Spread reads: a random first wait, a random extra after a `Retry-After`, and wait for the
+    /// window to start over when the budget runs low.
+    pub spread: bool,
+}
+
+impl SyncRules {
+    /// Today's rules (the default).
+    pub const SHARED: Self = Self { skip_fresh: true, spread: true };
+    /// The rules before the account's limit was shared: a read every interval whatever
+    /// happened, backing off only after failures. Kept to measure against (`agent-bench fleet`).
+    pub const FIXED: Self = Self { skip_fresh: false, spread: false };
+}
+
+impl Default for SyncRules {
+    fn default() -> Self {
+        Self::SHARED
+    }
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// Read from Exotel; `low_for`: the read budget is running low, and its window starts over
+    /// in this long.
+    Read { status: Box<Status>, low_for: Option<Duration> },
+    /// Not read: Exotel confirmed the status recently; it goes stale in this long.
+    Fresh(Duration),
+    /// Not read: an earlier 429 asked to wait this much longer.
+    Limited(Duration),
+    /// Not read: a request from the agent or the app arrived, and goes first.
+    Superseded,
+}
+
+/// The wait before the next read: `interval` doubled for each failure in a row, at most
+/// [`MAX_SYNC_DELAY`], then scaled by 0.9 to 1.1 from `jitter` (in `[0, 1)`).
+pub fn sync_delay(interval: Duration, failures: u32, jitter: f64) -> Duration {
+    let base = interval.saturating_mul(2u32.saturating_pow(failures.min(16))).min(MAX_SYNC_DELAY);
+    base.mul_f64(0.9 + 0.2 * jitter.clamp(0.0, 1.0))
+}
+
+/// The wait before the first read after start.
+pub fn first_wait(interval: Duration, rules: SyncRules, jitter: f64) -> Duration {
+    if rules.spread { interval.mul_f64(jitter.clamp(0.0, 1.0)) } else { sync_delay(interval, 0, jitter) }
+}
+
+/// The wait before the next read, from what the last sync did; `failures` counts the failed
+/// ones in a row (the last included); `jitter` is in `[0, 1)`.
+pub fn next_wait(
+    interval: Duration,
+    last: &Result<Synced>,
+    failures: u32,
+    rules: SyncRules,
+    jitter: f64,
+) -> Duration {
+    let jitter = jitter.clamp(0.0, 1.0);
+    let spread = interval.mul_f64(jitter);
+    match last {
+        Ok(Synced::Read { low_for: Some(reset), .. }) if rules.spread => reset.saturating_add(spread),
+        Ok(Synced::Fresh(left)) => left.saturating_add(interval.mul_f64(0.1 * jitter)),
+        Ok(Synced::Limited(wait)) => wait.saturating_add(spread),
+        Err(CoreError::Api(ApiError::RateLimited { retry_after })) if rules.spread => {
+            let asked = retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER);
+            asked.max(sync_delay(interval, failures.saturating_sub(1), 0.5)).saturating_add(spread)
+        }
+        Ok(_) | Err(CoreError::NotSignedIn) => sync_delay(interval, 0, jitter),
+        Err(_) => sync_delay(interval, failures, jitter),
+    }
+}
+
+/// Runs a sync loop for ever: waits ([`first_wait`], then [`next_wait`]), or until `wake` is
+/// notified, then calls `sync` with the interval of the moment and the rules. Woken, it reads
+/// even when the status is fresh (the window opened, the computer woke: the agent is looking),
+/// but still never before a `Retry-After`.
+pub async fn run_sync_loop<F, Fut>(
+    mut sync: F,
+    interval: impl Fn() -> Duration,
+    rules: SyncRules,
+    wake: &Notify,
+) where
+    F: FnMut(Duration, SyncRules) -> Fut,
+    Fut: Future<Output = Result<Synced>>,
+{
+    let mut failures = 0u32;
+    let mut wait = first_wait(interval(), rules, fastrand::f64());
+    loop {
+        let woken = tokio::select! {
+            () = tokio::time::sleep(wait) => false,
+            () = wake.notified() => true,
+        };
+        let interval = interval();
+        let now_rules = if woken { SyncRules { skip_fresh: false, ..rules } } else { rules };
+        let result = sync(interval, now_rules).await;
+        match &result {
+            Ok(Synced::Read { .. }) | Err(CoreError::NotSignedIn) => failures = 0,
+            Ok(_) => {}
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                tracing::info!(kind = e.kind(), failures, "sync failed; backing off");
+            }
+        }
+        wait = next_wait(interval, &result, failures, rules, fastrand::f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const I: Duration = Duration::from_secs(30);
+
+    fn read(low_for: Option<Duration>) -> Result<Synced> {
+        Ok(Synced::Read { status: Box::default(), low_for })
+    }
+
+    #[test]
+    fn backs_off_doubling_to_five_minutes_with_ten_percent_jitter() {
+        assert_eq!(sync_delay(I, 0, 0.5), I);
+        assert_eq!(sync_delay(I, 1, 0.5), Duration::from_secs(60));
+        assert_eq!(sync_delay(I, 3, 0.5), Duration::from_secs(240));
+        assert_eq!(sync_delay(I, 4, 0.5), MAX_SYNC_DELAY);
+        assert_eq!(sync_delay(I, 40, 0.5), MAX_SYNC_DELAY);
+        assert_eq!(sync_delay(I, 0, 0.0), Duration::from_secs(27));
+        assert_eq!(sync_delay(I, 0, 1.0), Duration::from_secs(33));
+    }
+
+    #[test]
+    fn a_read_waits_an_interval_and_a_failure_backs_off() {
+        let r = SyncRules::SHARED;
+        assert_eq!(next_wait(I, &read(None), 0, r, 0.5), I);
+        let timeout = Err(CoreError::Api(ApiError::Timeout));
+        assert_eq!(next_wait(I, &timeout, 2, r, 0.5), Duration::from_secs(120));
+        assert_eq!(next_wait(I, &Err(CoreError::NotSignedIn), 0, r, 0.5), I);
+    }
+
+    #[test]
+    fn a_fresh_status_is_read_when_it_goes_stale_not_before() {
+        let left = Duration::from_secs(12);
+        for jitter in [0.0, 0.5, 0.99] {
+            let wait = next_wait(I, &Ok(Synced::Fresh(left)), 0, SyncRules::SHARED, jitter);
+            assert!(wait >= left && wait <= left + I / 10, "{wait:?}");
+        }
+    }
+
+    #[test]
+    fn no_read_before_retry_after_and_the_agents_told_to_wait_come_back_spread() {
+        let limited =
+            Err(CoreError::Api(ApiError::RateLimited { retry_after: Some(Duration::from_secs(40)) }));
+        let waits: Vec<Duration> =
+            [0.0, 0.3, 0.6, 0.9].iter().map(|j| next_wait(I, &limited, 1, SyncRules::SHARED, *j)).collect();
+        assert!(waits.iter().all(|w| *w >= Duration::from_secs(40)), "{waits:?}");
+        assert!(waits.windows(2).all(|w| w[0] < w[1]), "spread over an interval: {waits:?}");
+        let held = Ok(Synced::Limited(Duration::from_secs(7)));
+        assert!(next_wait(I, &held, 0, SyncRules::SHARED, 0.0) >= Duration::from_secs(7));
+        // The old rules only backed off.
+        assert_eq!(next_wait(I, &limited, 1, SyncRules::FIXED, 0.5), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_low_budget_waits_for_its_window_to_start_over() {
+        let low = read(Some(Duration::from_secs(50)));
+        let wait = next_wait(I, &low, 0, SyncRules::SHARED, 0.25);
+        assert_eq!(wait, Duration::from_secs(50) + I / 4);
+        assert_eq!(next_wait(I, &low, 0, SyncRules::FIXED, 0.5), I, "the old rules did not look");
+    }
+
+    #[test]
+    fn the_first_read_is_spread_over_the_interval() {
+        assert_eq!(first_wait(I, SyncRules::SHARED, 0.0), Duration::ZERO);
+        assert_eq!(first_wait(I, SyncRules::SHARED, 0.5), I / 2);
+        assert_eq!(first_wait(I, SyncRules::FIXED, 0.5), I);
+    }
+}
