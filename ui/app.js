@@ -63,6 +63,7 @@ function render(status) {
   const el = $("status");
   el.dataset.availability = a;
   el.textContent = pending ? `${STATUS_WORDS[a]} (switching to ${SHORT[pending].toLowerCase()}…)` : STATUS_WORDS[a];
+  renderLimited(pending ? status.limited : null);
 
   const user = status.user;
   $("agent").textContent = user ? [user.name, user.agent_number].filter(Boolean).join(" · ") || `User ${user.user_id}` : "";
@@ -85,6 +86,22 @@ function render(status) {
   const list = $("recent");
   list.replaceChildren(...status.recent.map(changeItem));
   $("recent-empty").hidden = status.recent.length > 0;
+}
+
+let limitedTimer = null;
+
+// A change held back by Exotel's rate limit: says when it is sent again, counting down.
+function renderLimited(limited) {
+  clearInterval(limitedTimer);
+  const line = $("limited");
+  line.hidden = !limited;
+  if (!limited) return;
+  const tick = () => {
+    const seconds = Math.max(1, Math.ceil((limited.until - Date.now()) / 1000));
+    line.textContent = `Exotel is limiting requests; trying again in ${seconds} s`;
+  };
+  tick();
+  limitedTimer = setInterval(tick, 1000);
 }
 
 let breakTimer = null;

@@ -252,6 +252,15 @@ async fn each_exit_code_has_a_real_cause() {
     assert_eq!(failed.json()["error"]["kind"], "server");
     assert_eq!(sandbox.active().await, Value::Null);
 
+    // 4: Exotel's rate limit refuses the change for longer than a click waits (30 s).
+    let limited = serde_json::json!({ "status": 429, "retry_after": 120 });
+    sandbox.admin(reqwest::Method::PUT, "faults/device", Some(limited)).await;
+    let refused = agent(&session, &["phone", "--json"], None);
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(refused.stderr.contains("Exotel is limiting requests; try again in 120 s"), "{}", refused.stderr);
+    assert_eq!(refused.json()["error"]["kind"], "rate_limited");
+    assert_eq!(sandbox.active().await, Value::Null);
+
     // 4: Exotel unreachable.
     drop(sandbox);
     let gone = agent(&session, &["status", "--json"], None);

@@ -157,6 +157,9 @@ pub fn status_line(s: &Status) -> String {
     if !s.signed_in {
         return "Signed out".to_owned();
     }
+    if let (Some(_), Some(wait)) = (s.pending, s.limited) {
+        return limited_line(wait.until, now_ms());
+    }
     if let Some(target) = s.pending {
         return format!("Switching: {}...", capitalise(target.describe()));
     }
@@ -170,6 +173,12 @@ pub fn status_line(s: &Status) -> String {
         (Availability::Unknown, Some(_)) => "Status unknown (see the window)".to_owned(),
         (a, _) => a.describe().to_owned(),
     }
+}
+
+/// A change held back by Exotel's rate limit: "Exotel is limiting requests; trying again in 7 s".
+pub fn limited_line(until: UnixMillis, now: UnixMillis) -> String {
+    let seconds = until.saturating_sub(now).div_ceil(1000).max(1);
+    format!("Exotel is limiting requests; trying again in {seconds} s")
 }
 
 /// The tray tooltip: the status in words and the agent's name; in the sandbox, says so first.
@@ -481,5 +490,22 @@ mod tests {
         assert_eq!(n.title, format!("{SANDBOX_PREFIX}Now receiving calls on phone"));
         after.sandbox = false;
         assert_eq!(notice(&s, &after).unwrap().title, "Now receiving calls on phone");
+    }
+
+    #[test]
+    fn a_change_held_back_by_the_rate_limit_says_so_and_when_it_is_sent_again() {
+        let now = now_ms();
+        let held = Status {
+            signed_in: true,
+            availability: Availability::Offline,
+            pending: Some(PHONE),
+            limited: Some(crate::status::RateWait { seconds: 7, until: now + 6_500 }),
+            ..Status::default()
+        };
+        assert_eq!(status_line(&held), "Exotel is limiting requests; trying again in 7 s");
+        assert!(tooltip(&held).contains("Exotel is limiting requests"), "{}", tooltip(&held));
+        assert_eq!(limited_line(now, now + 5_000), "Exotel is limiting requests; trying again in 1 s");
+        let sent = Status { limited: None, ..held };
+        assert!(status_line(&sent).starts_with("Switching"), "{}", status_line(&sent));
     }
 }

@@ -236,3 +236,52 @@ async fn only_requests_addressed_to_loopback_are_served() {
     // Refused requests never reached the API: only the served ones are logged.
     assert_eq!(s.requests().len(), 3);
 }
+
+#[tokio::test]
+async fn the_account_limit_answers_429_with_exotels_envelope_and_headers() {
+    let s = Sandbox::start().await.unwrap();
+    let t = token(&s).await;
+    let admin = reqwest::Client::new();
+    let set = admin
+        .put(format!("{}/_sandbox/limits", s.url()))
+        .json(&json!({"reads_per_min": 2, "writes_per_min": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::NO_CONTENT);
+    let read = || async {
+        reqwest::Client::new()
+            .get(format!("{}/v2/integrations/usermapping?user_id={DEMO_USER_ID}", s.url()))
+            .header("Authorization", &t)
+            .send()
+            .await
+            .unwrap()
+    };
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok())
+    };
+    let first = read().await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(header(&first, "x-ratelimit-limit"), Some(2));
+    assert_eq!(header(&first, "x-ratelimit-remaining"), Some(1));
+    let reset = header(&first, "x-ratelimit-reset").unwrap();
+    assert!((1..=60).contains(&reset), "{reset}");
+    assert_eq!(read().await.status(), StatusCode::OK);
+    let refused = read().await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header(&refused, "x-ratelimit-remaining"), Some(0));
+    let retry = header(&refused, "retry-after").unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!((body["Status"].as_str(), body["Code"].as_u64()), (Some("Failed"), Some(429)));
+    assert!(body["Error"].as_str().is_some_and(|e| !e.is_empty()));
+    // Writes have a budget of their own, still open; a refused read changed nothing.
+    let (status, _) = put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceName": "sip"})).await;
+    assert_eq!(status, StatusCode::OK);
+    // The minute's counts: 3 reads (1 refused), 2 writes (the token and the PUT).
+    let stats: Value =
+        admin.get(format!("{}/_sandbox/limits", s.url())).send().await.unwrap().json().await.unwrap();
+    let minute = &stats["minutes"][0];
+    assert_eq!((minute["reads"].as_u64(), minute["limited_reads"].as_u64()), (Some(3), Some(1)));
+    assert_eq!((minute["writes"].as_u64(), minute["tokens"].as_u64()), (Some(2), Some(1)));
+}
