@@ -38,4 +38,6 @@ pub use status::{
     Change, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis, UserSummary, now_ms,
 };
 pub use supervise::{RESTART_PAUSE, spawn_supervised};
-pub use sync::{MAX_SYNC_DELAY, SyncRules, Synced, first_wait, next_wait, run_sync_loop, sync_delay};
+pub use sync::{
+    MAX_PACE, MAX_SYNC_DELAY, SyncRules, Synced, first_wait, next_pace, next_wait, run_sync_loop, sync_delay,
+};

@@ -13,6 +13,11 @@
 //! - **Budget low**: when a reply says at most a tenth of the read budget is left
 //!   ([`exotel_api::LOW_SHARE`]), the next read waits for the budget's window to start over, plus
 //!   a random part of an interval.
+//! - **Pace**: every 429 or low budget doubles this agent's interval (up to [`MAX_PACE`] times,
+//!   and never past [`MAX_SYNC_DELAY`]); every read with room to spare takes a tenth of the
+//!   slowdown back ([`next_pace`]). The agents of an account, none of which knows how many
+//!   others there are, so settle on what the account allows (additive increase, multiplicative
+//!   decrease, as TCP shares a link).
 //! - **Failures** back off: the interval doubled for each failure in a row, up to
 //!   [`MAX_SYNC_DELAY`].
 //!
@@ -30,6 +35,25 @@ use crate::status::Status;
 
 /// The longest wait between reads, however many failed.
 pub const MAX_SYNC_DELAY: Duration = Duration::from_secs(300);
+
+/// The most a sync interval is stretched by the pace.
+pub const MAX_PACE: f64 = 16.0;
+
+/// The pace after a sync: doubled by a 429 or a low budget, eased back by a tenth after a read
+/// with room to spare; between 1 and [`MAX_PACE`]. Only with [`SyncRules::spread`].
+pub fn next_pace(pace: f64, last: &Result<Synced>, rules: SyncRules) -> f64 {
+    if !rules.spread {
+        return 1.0;
+    }
+    let next = match last {
+        Ok(Synced::Read { low_for: Some(_), .. })
+        | Ok(Synced::Limited(_))
+        | Err(CoreError::Api(ApiError::RateLimited { .. })) => pace * 2.0,
+        Ok(Synced::Read { low_for: None, .. }) => pace * 0.9,
+        _ => pace,
+    };
+    next.clamp(1.0, MAX_PACE)
+}
 
 /// Which of the sharing rules the sync loop follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,15 +143,18 @@ pub async fn run_sync_loop<F, Fut>(
     Fut: Future<Output = Result<Synced>>,
 {
     let mut failures = 0u32;
+    let mut pace = 1.0f64;
     let mut wait = first_wait(interval(), rules, fastrand::f64());
     loop {
         let woken = tokio::select! {
             () = tokio::time::sleep(wait) => false,
             () = wake.notified() => true,
         };
-        let interval = interval();
+        let own = interval();
+        let interval = own.mul_f64(pace).min(MAX_SYNC_DELAY.max(own));
         let now_rules = if woken { SyncRules { skip_fresh: false, ..rules } } else { rules };
         let result = sync(interval, now_rules).await;
+        pace = next_pace(pace, &result, rules);
         match &result {
             Ok(Synced::Read { .. }) | Err(CoreError::NotSignedIn) => failures = 0,
             Ok(_) => {}
@@ -199,6 +226,21 @@ mod tests {
         let wait = next_wait(I, &low, 0, SyncRules::SHARED, 0.25);
         assert_eq!(wait, Duration::from_secs(50) + I / 4);
         assert_eq!(next_wait(I, &low, 0, SyncRules::FIXED, 0.5), I, "the old rules did not look");
+    }
+
+    #[test]
+    fn the_pace_doubles_on_a_limit_and_eases_back_on_room() {
+        let r = SyncRules::SHARED;
+        let limited = Err(CoreError::Api(ApiError::RateLimited { retry_after: None }));
+        assert_eq!(next_pace(1.0, &limited, r), 2.0);
+        assert_eq!(next_pace(2.0, &read(Some(Duration::from_secs(3))), r), 4.0);
+        assert_eq!(next_pace(4.0, &Ok(Synced::Limited(Duration::from_secs(3))), r), 8.0);
+        assert_eq!(next_pace(MAX_PACE, &limited, r), MAX_PACE, "bounded");
+        assert!((next_pace(4.0, &read(None), r) - 3.6).abs() < 1e-9);
+        assert_eq!(next_pace(1.0, &read(None), r), 1.0, "never faster than the interval");
+        assert_eq!(next_pace(4.0, &Ok(Synced::Fresh(I)), r), 4.0, "a skipped sync says nothing");
+        assert_eq!(next_pace(4.0, &Err(CoreError::Api(ApiError::Timeout)), r), 4.0);
+        assert_eq!(next_pace(1.0, &limited, SyncRules::FIXED), 1.0, "the old rules had no pace");
     }
 
     #[test]

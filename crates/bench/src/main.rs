@@ -15,9 +15,80 @@ use std::time::Duration;
 
 use measure::{Row, Table};
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() {
+fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "fleet") {
+        fleet_main(&args);
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(measure_app(args));
+}
+
+/// `agent-bench fleet [--agents 100,500,1000] [--hours 8] [--reads-per-min 300]
+/// [--writes-per-min 200] [--seed N]`: the fleet simulation ([`agent_bench::fleet`]), each size
+/// under each policy, as one Markdown table.
+fn fleet_main(args: &[String]) {
+    use agent_bench::fleet::{FleetConfig, Policy, run};
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--agents")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100, 500, 1000]);
+    let hours: f64 = flag(args, "--hours").unwrap_or(8.0);
+    let reads: u32 = flag(args, "--reads-per-min").unwrap_or(300);
+    let writes: u32 = flag(args, "--writes-per-min").unwrap_or(200);
+    let seed: u64 = flag(args, "--seed").unwrap_or(20_261_127);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Fleet: one account, {reads} reads and {writes} writes a minute, a {hours} h shift (simulated), seed {seed}.\n"
+    );
+    out.push_str("| agents | policy | sync interval | requests/min p50 | max | reads/min max (served) | 429s | clicks confirmed | click p50 | click p99 | elsewhere shown p50 | p95 | not noticed | token mints | real time |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for &agents in &sizes {
+        for policy in [Policy::BEFORE, Policy::SHARED_30, Policy::preset(agents, reads)] {
+            eprintln!("fleet: {agents} agents, {}...", policy.name);
+            let config = FleetConfig {
+                agents,
+                shift: Duration::from_secs_f64(hours * 3600.0),
+                reads_per_min: reads,
+                writes_per_min: writes,
+                policy,
+                seed,
+            };
+            let r = run(&config).unwrap();
+            let _ = writeln!(
+                out,
+                "| {agents} | {} | {} s | {} | {} | {} ({}) | {:.2} % | {}/{} ({:.2} %) | {:.2} s | {:.2} s | {:.0} s | {:.0} s | {} | {} | {:.1} s |",
+                policy.name,
+                policy.interval.as_secs(),
+                r.minute_p50(),
+                r.minute_max(),
+                r.reads_max(),
+                r.reads_served_max(),
+                r.limited_share() * 100.0,
+                r.confirmed,
+                r.clicks,
+                r.confirmed_share() * 100.0,
+                r.click_p50().as_secs_f64(),
+                r.click_p99().as_secs_f64(),
+                r.notice_p50().as_secs_f64(),
+                r.notice_p95().as_secs_f64(),
+                r.unnoticed,
+                r.mints,
+                r.wall.as_secs_f64(),
+            );
+            if !r.failures.is_empty() {
+                eprintln!("  failed clicks by kind: {:?}", r.failures);
+            }
+        }
+    }
+    println!("{out}");
+}
+
+async fn measure_app(args: Vec<String>) {
     let write = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1)).cloned();
     let changes: usize = flag(&args, "--changes").unwrap_or(1000);
     let launches: usize = flag(&args, "--launches").unwrap_or(5);
