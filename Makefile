@@ -1,11 +1,14 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test bench package icons deps test-deps sandbox
+.PHONY: run test bench bench-fleet package icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
 bench:
 	bash scripts/bench.sh
+bench-fleet:
+	cargo build --release --locked -p agent-bench
+	target/release/agent-bench fleet
 package:
 	bash scripts/package.sh
 icons:

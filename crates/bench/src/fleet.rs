@@ -146,6 +146,9 @@ impl FleetReport {
     pub fn click_p99(&self) -> Duration {
         sorted_pick(&self.click_times, 990)
     }
+    pub fn click_max(&self) -> Duration {
+        self.click_times.iter().max().copied().unwrap_or_default()
+    }
     pub fn notice_p50(&self) -> Duration {
         sorted_pick(&self.notice_times, 500)
     }

@@ -45,8 +45,8 @@ fn fleet_main(args: &[String]) {
         out,
         "Fleet: one account, {reads} reads and {writes} writes a minute, a {hours} h shift (simulated), seed {seed}.\n"
     );
-    out.push_str("| agents | policy | sync interval | requests/min p50 | max | reads/min max (served) | 429s | clicks confirmed | click p50 | click p99 | elsewhere shown p50 | p95 | not noticed | token mints | real time |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| agents | policy | sync interval | requests/min p50 | max | reads/min max (served) | 429s | clicks confirmed | click p50 | click p99 | click max | elsewhere shown p50 | p95 | not noticed | token mints | real time |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for &agents in &sizes {
         for policy in [Policy::BEFORE, Policy::SHARED_30, Policy::preset(agents, reads)] {
             eprintln!("fleet: {agents} agents, {}...", policy.name);
@@ -61,7 +61,7 @@ fn fleet_main(args: &[String]) {
             let r = run(&config).unwrap();
             let _ = writeln!(
                 out,
-                "| {agents} | {} | {} s | {} | {} | {} ({}) | {:.2} % | {}/{} ({:.2} %) | {:.2} s | {:.2} s | {:.0} s | {:.0} s | {} | {} | {:.1} s |",
+                "| {agents} | {} | {} s | {} | {} | {} ({}) | {:.2} % | {}/{} ({:.2} %) | {:.2} s | {:.2} s | {:.1} s | {:.0} s | {:.0} s | {} | {} | {:.1} s |",
                 policy.name,
                 policy.interval.as_secs(),
                 r.minute_p50(),
@@ -74,6 +74,7 @@ fn fleet_main(args: &[String]) {
                 r.confirmed_share() * 100.0,
                 r.click_p50().as_secs_f64(),
                 r.click_p99().as_secs_f64(),
+                r.click_max().as_secs_f64(),
                 r.notice_p50().as_secs_f64(),
                 r.notice_p95().as_secs_f64(),
                 r.unnoticed,
