@@ -16,8 +16,9 @@
 //!
 //! How it shares the account's rate limit with every other agent's app:
 //! - Reads (syncs and refreshes) wait in a queue of their own, behind everything else: a change
-//!   the agent asked for is never queued behind a read, and a read in flight is dropped when a
-//!   request arrives (a read changes nothing at Exotel, so dropping it is safe).
+//!   the agent asked for is never queued behind a waiting read, and a sync's read in flight is
+//!   dropped when a change arrives (a read changes nothing at Exotel, so dropping it is safe;
+//!   a refresh is never dropped: its caller acts on what it reads).
 //! - A change refused with 429 (or held back by an earlier 429's `Retry-After`) is sent again
 //!   once the wait is over, while the status says so ([`Status::limited`]), as long as it ends
 //!   within [`ControllerConfig::limit_wait`] of the click; past that it fails with the error.
@@ -142,19 +143,19 @@ impl Controller {
     }
 
     /// Reads the state from Exotel; a difference from the last known state is published as a
-    /// change from `source` (normally [`Source::Sync`]). Served after every other request; if
-    /// one arrives while the read is in flight, the read is dropped and the status as it is
-    /// then is returned.
+    /// change from `source` (normally [`Source::Sync`]). Served after every request already
+    /// waiting; always read (never skipped or dropped, unlike [`Controller::sync`]).
     pub async fn refresh(&self, source: Source) -> Result<Status> {
         match self.read(ReadKind::Refresh(source)).await? {
             Synced::Read { status, .. } => Ok(*status),
-            _ => Ok(self.status()),
+            _ => Err(CoreError::Internal),
         }
     }
 
     /// The sync loop's read: skipped ([`Synced::Fresh`]) while Exotel confirmed the status less
     /// than `interval` ago (with [`SyncRules::skip_fresh`]), and ([`Synced::Limited`]) while an
-    /// earlier read's `Retry-After` has not passed. Otherwise as [`Controller::refresh`].
+    /// earlier read's `Retry-After` has not passed; dropped ([`Synced::Superseded`]) when a
+    /// change arrives while it is in flight. Otherwise as [`Controller::refresh`].
     pub async fn sync(&self, interval: Duration, rules: SyncRules) -> Result<Synced> {
         self.read(ReadKind::Sync { interval, rules }).await
     }
@@ -234,12 +235,25 @@ impl Actor {
                 None => return,
                 Some(Next::Request(request)) => request,
                 Some(Next::Read(read)) => {
+                    // Only a sync gives way, and only to a change arriving meanwhile: a refresh
+                    // was asked for (a break's end, a return, a person) and its caller acts on
+                    // what Exotel says; any other request waits for the read (bounded by the
+                    // request timeout) rather than lose what it learns.
+                    let yields = matches!(read.kind, ReadKind::Sync { .. });
                     let (result, arrived) = {
                         let reading = std::panic::AssertUnwindSafe(self.read(read.kind)).catch_unwind();
-                        tokio::select! {
-                            biased;
-                            r = queue.recv() => (None, r),
-                            done = reading => (Some(done), None),
+                        tokio::pin!(reading);
+                        if yields {
+                            tokio::select! {
+                                biased;
+                                r = queue.recv() => match r {
+                                    Some(change @ Request::Change { .. }) => (None, Some(change)),
+                                    other => (Some((&mut reading).await), other),
+                                },
+                                done = &mut reading => (Some(done), None),
+                            }
+                        } else {
+                            (Some(reading.await), None)
                         }
                     };
                     match result {
@@ -248,7 +262,7 @@ impl Actor {
                         }
                         Some(Err(_)) => self.panicked(),
                         None => {
-                            tracing::debug!("a request arrived during a read; the read is dropped");
+                            tracing::debug!("a change arrived during a sync's read; the read is dropped");
                             let _ = read.reply.send(Ok(Synced::Superseded));
                         }
                     }

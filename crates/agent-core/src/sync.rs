@@ -89,7 +89,7 @@ pub enum Synced {
     Fresh(Duration),
     /// Not read: an earlier 429 asked to wait this much longer.
     Limited(Duration),
-    /// Not read: a request from the agent or the app arrived, and goes first.
+    /// Not read: a change arrived while the read was in flight, and went first.
     Superseded,
 }
 

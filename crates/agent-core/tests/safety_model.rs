@@ -139,6 +139,9 @@ fn prefs() -> Preferences {
         offline_on_sleep: true,
         offline_when_idle: true,
         restore_on_return: true,
+        // The sync loop's own timer never fires during a run (its first read comes at a random
+        // part of the interval): the model reads with `Event::Sync`, and the app when woken.
+        sync_interval_secs: 86_400,
         ..Preferences::default()
     }
 }

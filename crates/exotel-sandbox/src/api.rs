@@ -89,25 +89,32 @@ pub(crate) async fn handle(
     let (bogus, content_type, code_as_text) = fault
         .as_ref()
         .map_or((false, None, false), |f| (f.bogus_active, f.content_type.clone(), f.code_as_text));
-    let mut response = match fault.filter(Fault::replaces_reply) {
-        Some(fault) => fault_response(&fault, || echoed_credentials(token.as_deref(), &body)),
-        None => {
-            let mut inner = shared.lock();
-            // Re-check the token after the delay: it may have been expired meanwhile.
-            let app = inner.token_app(token.as_deref());
-            let reply = match (endpoint, &method) {
-                (Some(Endpoint::Token), &Method::POST) => mint(&mut inner, &body),
-                (Some(Endpoint::Device), &Method::PUT) => {
-                    authorised(app, |app| set_device(&mut inner, &app, &body))
-                }
-                (Some(Endpoint::Usermapping), &Method::GET) => {
-                    authorised(app, |app| user_mapping(&mut inner, &app, uri.query()))
-                }
-                (Some(_), _) => Reply::err(405, "Method not allowed"),
-                (None, _) => Reply::err(404, "Not found"),
-            };
-            envelope(with_bogus_active(reply, bogus), code_as_text)
+    let replaced = fault.filter(Fault::replaces_reply);
+    let carried_out = || {
+        let mut inner = shared.lock();
+        // Re-check the token after the delay: it may have been expired meanwhile.
+        let app = inner.token_app(token.as_deref());
+        match (endpoint, &method) {
+            (Some(Endpoint::Token), &Method::POST) => mint(&mut inner, &body),
+            (Some(Endpoint::Device), &Method::PUT) => {
+                authorised(app, |app| set_device(&mut inner, &app, &body))
+            }
+            (Some(Endpoint::Usermapping), &Method::GET) => {
+                authorised(app, |app| user_mapping(&mut inner, &app, uri.query()))
+            }
+            (Some(_), _) => Reply::err(405, "Method not allowed"),
+            (None, _) => Reply::err(404, "Not found"),
         }
+    };
+    let mut response = match replaced {
+        Some(fault) => {
+            if fault.applied {
+                // Made, then the reply is lost or replaced.
+                let _ = carried_out();
+            }
+            fault_response(&fault, || echoed_credentials(token.as_deref(), &body))
+        }
+        None => envelope(with_bogus_active(carried_out(), bogus), code_as_text),
     };
     if let Some(ct) = content_type.as_deref().and_then(|c| HeaderValue::from_str(c).ok()) {
         response.headers_mut().insert(header::CONTENT_TYPE, ct);

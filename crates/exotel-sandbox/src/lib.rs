@@ -4,7 +4,8 @@
 //! - The three endpoints (`token`, `device`, `usermapping`) with the contract's envelope,
 //!   seeded apps and users, state per user and Exotel-like validation (400/401/404).
 //! - Faults per endpoint ([`Fault`]): a status, a delay, an HTML/garbage/empty/huge body, a
-//!   dropped connection, `Retry-After`; plus a reply whose `ActiveDeviceId` lags the change
+//!   dropped connection, `Retry-After`, each either instead of the request or after carrying
+//!   it out (`applied`: "applied, reply lost", "applied, then 5xx"), from the Nth request on; plus a reply whose `ActiveDeviceId` lags the change
 //!   ([`Sandbox::lag_next_change`]) and token expiry ([`Sandbox::expire_tokens`]).
 //! - An account-wide rate limit, off unless set ([`limit`]): 429 with `Retry-After` and the
 //!   `X-RateLimit-*` headers, reads and writes apart, and a count of each minute's requests.

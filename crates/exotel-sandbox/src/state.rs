@@ -84,6 +84,13 @@ pub struct Fault {
     pub echo_credentials: bool,
     /// Carry the request out, but send the envelope's `Code` as text (`"200"`).
     pub code_as_text: bool,
+    /// With `status` or `drop_connection`: carry the request out first, then fail the reply
+    /// ("applied, reply lost": the change is made, the connection drops before the reply;
+    /// "applied, then 5xx"). Without it a faulted request is never carried out.
+    pub applied: bool,
+    /// Let this many requests of the endpoint through untouched before the fault applies (to
+    /// fault a retry, a second PUT or a read-back only).
+    pub skip: u32,
 }
 
 impl Fault {
@@ -116,6 +123,17 @@ impl Fault {
     }
     pub fn code_as_text() -> Self {
         Self { code_as_text: true, ..Self::default() }
+    }
+    /// The change is made, then the connection drops before the reply.
+    pub fn applied_reply_lost() -> Self {
+        Self { drop_connection: true, applied: true, ..Self::default() }
+    }
+    /// The change is made, then the reply is this 5xx.
+    pub fn applied_then(code: u16) -> Self {
+        Self { status: Some(code), applied: true, ..Self::default() }
+    }
+    pub fn after(self, skip: u32) -> Self {
+        Self { skip, ..self }
     }
     pub fn jitter(max: Duration) -> Self {
         Self { jitter_ms: u64::try_from(max.as_millis()).unwrap_or(u64::MAX), ..Self::default() }
@@ -346,9 +364,13 @@ impl Inner {
         }
     }
 
-    /// The fault for this endpoint, counting one use of it.
+    /// The fault for this endpoint, counting one use of it (or one request let through).
     pub fn take_fault(&mut self, endpoint: Endpoint) -> Option<Fault> {
         let fault = self.faults.get_mut(&endpoint)?;
+        if fault.skip > 0 {
+            fault.skip -= 1;
+            return None;
+        }
         let out = fault.clone();
         if let Some(n) = fault.times.as_mut() {
             *n = n.saturating_sub(1);

@@ -285,3 +285,39 @@ async fn the_account_limit_answers_429_with_exotels_envelope_and_headers() {
     assert_eq!((minute["reads"].as_u64(), minute["limited_reads"].as_u64()), (Some(3), Some(1)));
     assert_eq!((minute["writes"].as_u64(), minute["tokens"].as_u64()), (Some(2), Some(1)));
 }
+
+#[tokio::test]
+async fn an_applied_fault_makes_the_change_then_loses_or_fails_the_reply() {
+    let s = Sandbox::start().await.unwrap();
+    let t = token(&s).await;
+    // Applied, reply lost: the connection closes without a reply, the device is on.
+    s.set_fault(Endpoint::Device, exotel_sandbox::Fault::applied_reply_lost().times(1));
+    let lost = reqwest::Client::new()
+        .put(format!("{}/v2/integrations/device", s.url()))
+        .header("Authorization", &t)
+        .json(&json!({"UserId": DEMO_USER_ID, "DeviceName": "phone", "DeviceStatus": true}))
+        .send()
+        .await;
+    assert!(lost.is_err(), "no reply: {lost:?}");
+    assert_eq!(s.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))), "but the change was made");
+    // Applied, then 5xx, set over the admin API, on the second request only.
+    let admin = reqwest::Client::new();
+    let fault = json!({"status": 503, "applied": true, "skip": 1, "times": 1});
+    admin.put(format!("{}/_sandbox/faults/device", s.url())).json(&fault).send().await.unwrap();
+    let (first, _) = put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceName": "sip"})).await;
+    assert_eq!(first, StatusCode::OK, "the first request is let through");
+    let (second, body) =
+        put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceName": "phone", "DeviceStatus": false}))
+            .await;
+    assert_eq!(second, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body["Status"], "Failed");
+    assert_eq!(s.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Sip))), "off(phone) left sip on");
+    let (third, _) = put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceStatus": false})).await;
+    assert_eq!(third, StatusCode::OK);
+    assert_eq!(s.active(DEMO_USER_ID), Some(Ok(None)));
+    // A fault that is not applied still never carries the request out.
+    s.set_fault(Endpoint::Device, exotel_sandbox::Fault::status(503).times(1));
+    let (refused, _) = put_device(&s, &t, json!({"UserId": DEMO_USER_ID, "DeviceName": "sip"})).await;
+    assert_eq!(refused, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(s.active(DEMO_USER_ID), Some(Ok(None)));
+}
