@@ -93,17 +93,20 @@ async fn a_manual_change_cancels_the_break() {
     let agent = t.agent().await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     agent.start_break(Duration::from_millis(300)).await.unwrap();
-    let s = agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
+    // Offline by hand during the break: a break still armed anywhere (in memory or in the
+    // settings file, which a sync or a restart follows) would turn the phone back on at its end.
+    let s = agent.change(Target::Offline, Source::Window).await.unwrap();
     assert_eq!(s.break_until, None);
+    assert_eq!(t.settings().load().unwrap().settings.on_break, None, "the stored break is gone too");
+    agent.refresh(Source::Sync).await.unwrap();
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(
-        agent.status().availability,
-        Availability::Receiving(Device::Sip),
-        "the timer restored nothing"
-    );
-    assert_eq!(t.settings().load().unwrap().settings.on_break, None);
+    agent.check_break().await;
+    assert_eq!(agent.status().availability, Availability::Offline, "the timer restored nothing");
+    assert_eq!(t.active(), None, "and Exotel has nothing on");
+    assert_eq!(agent.status().break_until, None);
 
     // Ending a break early restores at once.
+    agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
     agent.start_break(Duration::from_secs(60)).await.unwrap();
     let s = agent.end_break().await.unwrap();
     assert_eq!((s.availability, s.break_until), (Availability::Receiving(Device::Sip), None));

@@ -36,6 +36,13 @@ proptest! {
         let store = SettingsStore::new(&path);
         let loaded = store.load().unwrap();
         prop_assert!(loaded.warning.is_none(), "{}", text);
+        // What was written is what is read: every section and field, not only a round trip.
+        let account = loaded.settings.account.clone().unwrap();
+        prop_assert_eq!(&account.host, &host);
+        prop_assert_eq!(&account.app_id, "a");
+        prop_assert_eq!(&account.user_id, &user);
+        prop_assert_eq!(loaded.settings.preferences.sync_interval_secs, interval.min(i64::MAX as u64));
+        prop_assert_eq!(loaded.settings.preferences.offline_on_lock, lock);
         store.save(&loaded.settings).unwrap();
         prop_assert_eq!(store.load().unwrap().settings, loaded.settings);
     }

@@ -258,3 +258,27 @@ async fn nothing_is_sent_for_an_account_signed_out_elsewhere() {
     assert_eq!(sandbox.requests().len(), sent, "nothing reached Exotel");
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
 }
+
+#[tokio::test]
+async fn a_token_thirty_days_old_is_replaced_before_it_is_used_and_a_younger_one_is_kept() {
+    use exotel_api::Token;
+    use std::time::SystemTime;
+    let sandbox = Sandbox::start().await.unwrap();
+    // A token the sandbox still honours, so only its age can make the session mint another.
+    let honoured = token(&sandbox).await;
+    let minted = |days: u64| SystemTime::now() - Duration::from_secs(days * 86_400);
+    let young = session(&sandbox, DEMO_USER_ID)
+        .with_token(Some(Token { value: honoured.clone(), minted_at: minted(29) }));
+    young.user().await.unwrap();
+    assert_eq!(sandbox.count(Endpoint::Token), 1, "a 29-day-old token is used as it is");
+    let old = session(&sandbox, DEMO_USER_ID).with_token(Some(Token { value: honoured, minted_at: minted(30) }));
+    old.user().await.unwrap();
+    assert_eq!(sandbox.count(Endpoint::Token), 2, "a 30-day-old token is re-minted first");
+    let reads: Vec<bool> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.endpoint == Some(Endpoint::Usermapping))
+        .map(|r| r.auth_valid)
+        .collect();
+    assert_eq!(reads, vec![true, true]);
+}

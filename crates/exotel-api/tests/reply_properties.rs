@@ -29,15 +29,38 @@ proptest! {
         status in 0u16..1000,
         body in proptest::collection::vec(any::<u8>(), 0..512),
     ) {
-        let _ = parse_user_reply(status, &body);
-        let _ = parse_token_reply(status, &body);
+        let user = parse_user_reply(status, &body);
+        let token = parse_token_reply(status, &body);
+        // A value only from a 2xx reply whose body is the envelope (JSON) with Data.
+        let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let has_data = json.as_ref().and_then(|j| j.get("Data")).is_some_and(|d| !d.is_null());
+        for ok in [user.is_ok(), token.is_ok()] {
+            prop_assert!(!ok || ((200..300).contains(&status) && has_data), "status {} body {:?}", status, body);
+        }
+        // Anything else is an error a person can read, without a control character.
+        if let Err(e) = &user {
+            prop_assert!(!e.to_string().chars().any(char::is_control), "{}", e);
+        }
     }
 
     #[test]
     fn any_envelope_like_json_gives_a_value_or_an_error(
         text in "\\{(\"[A-Za-z]{1,12}\": ?(null|true|[0-9]{1,5}|\"[a-z0-9 ]{0,20}\"|\\{\\}|\\[\\]), ?){0,6}\"Data\": ?(null|\\{\\}|\"x\"|[0-9])\\}",
     ) {
-        let _ = parse_user_reply(200, text.as_bytes());
+        let parsed = parse_user_reply(200, text.as_bytes());
+        let data = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|j| j.get("Data").cloned());
+        let failed = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|j| j.get("Status").and_then(|s| s.as_str().map(|s| s.eq_ignore_ascii_case("failed"))))
+            .unwrap_or(false);
+        match data {
+            // An object is a user; what it lacks is unknown, never guessed.
+            Some(serde_json::Value::Object(_)) if !failed => {
+                prop_assert_eq!(parsed.map(|u| u.availability()), Ok(Availability::Unknown), "{}", text)
+            }
+            // No Data, null, a string or a number: an error, never a user.
+            _ => prop_assert!(parsed.is_err(), "{}", text),
+        }
     }
 
     #[test]
