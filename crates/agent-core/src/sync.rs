@@ -249,4 +249,86 @@ mod tests {
         assert_eq!(first_wait(I, SyncRules::SHARED, 0.5), I / 2);
         assert_eq!(first_wait(I, SyncRules::FIXED, 0.5), I);
     }
+
+    /// Runs the loop on tokio's paused clock against a scripted sync, and returns when each
+    /// sync was called (seconds since start) and with which rules.
+    async fn drive(
+        script: Vec<Result<Synced>>,
+        interval: &std::sync::atomic::AtomicU64,
+        wake_at: Option<usize>,
+    ) -> Vec<(f64, SyncRules)> {
+        use std::sync::Mutex;
+        let start = tokio::time::Instant::now();
+        let calls = Mutex::new(Vec::new());
+        let script = Mutex::new(script.into_iter());
+        let wake = Notify::new();
+        let looping = run_sync_loop(
+            |_interval, rules| {
+                let mut c = calls.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                c.push((start.elapsed().as_secs_f64(), rules));
+                if Some(c.len()) == wake_at {
+                    wake.notify_one();
+                }
+                let next = script.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next();
+                async move { next.unwrap_or(Err(CoreError::NotSignedIn)) }
+            },
+            || Duration::from_secs(interval.load(std::sync::atomic::Ordering::SeqCst)),
+            SyncRules::SHARED,
+            &wake,
+        );
+        let n = script.lock().map(|s| s.len()).unwrap_or(0) + 1;
+        let watch = async {
+            while calls.lock().map(|c| c.len()).unwrap_or(0) < n {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        tokio::select! {
+            () = looping => {}
+            () = watch => {}
+        }
+        calls.into_inner().unwrap_or_default()
+    }
+
+    fn gaps(calls: &[(f64, SyncRules)]) -> Vec<f64> {
+        calls.windows(2).map(|w| w[1].0 - w[0].0).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_counts_failures_backs_off_resets_and_follows_a_new_interval() {
+        let interval = std::sync::atomic::AtomicU64::new(30);
+        let timeout = || Err(CoreError::Api(ApiError::Timeout));
+        let script = vec![timeout(), timeout(), timeout(), read(None), read(None)];
+        let calls = drive(script, &interval, None).await;
+        assert!(calls[0].0 <= 30.0, "the first read within an interval: {calls:?}");
+        let g = gaps(&calls);
+        let within = |g: f64, lo: f64, hi: f64| g >= lo - 0.01 && g <= hi + 0.01;
+        assert!(within(g[0], 54.0, 66.0), "one failure: doubled {g:?}");
+        assert!(within(g[1], 108.0, 132.0), "two: doubled again {g:?}");
+        assert!(within(g[2], 216.0, 264.0), "three {g:?}");
+        assert!(within(g[3], 27.0, 33.0), "a read resets the count {g:?}");
+        assert!(within(g[4], 27.0, 33.0), "{g:?}");
+
+        // The interval changes (Settings): the next wait follows it.
+        interval.store(100, std::sync::atomic::Ordering::SeqCst);
+        let calls = drive(vec![read(None), read(None)], &interval, None).await;
+        let g = gaps(&calls);
+        assert!(within(g[0], 90.0, 110.0) && within(g[1], 90.0, 110.0), "{g:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_loop_waits_out_limits_and_fresh_status_and_reads_at_once_when_woken() {
+        let interval = std::sync::atomic::AtomicU64::new(30);
+        let limited =
+            Err(CoreError::Api(ApiError::RateLimited { retry_after: Some(Duration::from_secs(40)) }));
+        let script = vec![Ok(Synced::Fresh(Duration::from_secs(12))), limited, read(None), read(None)];
+        // Woken after the third call: the fourth comes at once, reading even if fresh.
+        let calls = drive(script, &interval, Some(3)).await;
+        let g = gaps(&calls);
+        assert!(g[0] >= 12.0 && g[0] <= 15.01, "fresh: read when stale {g:?}");
+        assert!(g[1] >= 40.0, "never before Retry-After {g:?}");
+        assert!(g[2] < 0.01, "woken: at once {g:?}");
+        assert!(calls[..3].iter().all(|c| c.1 == SyncRules::SHARED));
+        assert!(!calls[3].1.skip_fresh, "a woken read is not skipped as fresh");
+        assert!(calls[4].1.skip_fresh);
+    }
 }

@@ -271,7 +271,8 @@ async fn a_token_thirty_days_old_is_replaced_before_it_is_used_and_a_younger_one
         .with_token(Some(Token { value: honoured.clone(), minted_at: minted(29) }));
     young.user().await.unwrap();
     assert_eq!(sandbox.count(Endpoint::Token), 1, "a 29-day-old token is used as it is");
-    let old = session(&sandbox, DEMO_USER_ID).with_token(Some(Token { value: honoured, minted_at: minted(30) }));
+    let old =
+        session(&sandbox, DEMO_USER_ID).with_token(Some(Token { value: honoured, minted_at: minted(30) }));
     old.user().await.unwrap();
     assert_eq!(sandbox.count(Endpoint::Token), 2, "a 30-day-old token is re-minted first");
     let reads: Vec<bool> = sandbox
