@@ -1,5 +1,5 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test bench bench-fleet package icons deps test-deps sandbox
+.PHONY: run test bench bench-fleet mutants package icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
@@ -9,6 +9,8 @@ bench:
 bench-fleet:
 	cargo build --release --locked -p agent-bench
 	target/release/agent-bench fleet
+mutants:
+	bash scripts/mutants.sh
 package:
 	bash scripts/package.sh
 icons:

@@ -283,3 +283,60 @@ async fn a_token_thirty_days_old_is_replaced_before_it_is_used_and_a_younger_one
         .collect();
     assert_eq!(reads, vec![true, true]);
 }
+
+#[tokio::test]
+async fn a_429_is_not_retried_and_nothing_of_its_budget_is_sent_before_retry_after() {
+    use exotel_api::Budget;
+    let sandbox = Sandbox::start().await.unwrap();
+    let s = Session::new(client(&sandbox), creds(DEMO_APP_SECRET), DEMO_USER_ID);
+    s.user().await.unwrap();
+    sandbox.set_fault(Endpoint::Usermapping, Fault::status(429).with_retry_after(2).times(1));
+    let refused = s.user().await;
+    assert_eq!(refused.err(), Some(ApiError::RateLimited { retry_after: Some(Duration::from_secs(2)) }));
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 2, "not retried by the session");
+    let wait = s.rate_wait(Budget::Reads).expect("reads wait");
+    assert!(wait > Duration::from_millis(1500) && wait <= Duration::from_secs(2), "{wait:?}");
+    // Meanwhile a read is refused without being sent; a write (its own budget) goes.
+    assert!(matches!(s.user().await, Err(ApiError::RateLimited { retry_after: Some(_) })));
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 2, "nothing sent before Retry-After");
+    assert_eq!(s.rate_wait(Budget::Writes), None);
+    s.set_device(DeviceChange::On(Device::Sip)).await.unwrap();
+    tokio::time::sleep(wait).await;
+    assert_eq!(s.rate_wait(Budget::Reads), None);
+    assert!(s.user().await.is_ok(), "sent again once Retry-After has passed");
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 3);
+}
+
+#[tokio::test]
+async fn the_session_knows_when_the_read_budget_runs_low() {
+    use exotel_api::Budget;
+    let sandbox = Sandbox::start().await.unwrap();
+    sandbox.set_limits(exotel_sandbox::RateLimits { reads_per_min: Some(10), writes_per_min: None });
+    let s = Session::new(client(&sandbox), creds(DEMO_APP_SECRET), DEMO_USER_ID);
+    for _ in 0..8 {
+        s.user().await.unwrap();
+    }
+    assert_eq!(s.rate_low(Budget::Reads), None, "2 of 10 left is a fifth: room");
+    s.user().await.unwrap();
+    let low = s.rate_low(Budget::Reads).expect("1 of 10 left is low");
+    assert!(low <= Duration::from_secs(60), "until the window starts over: {low:?}");
+    assert_eq!(s.rate_low(Budget::Writes), None);
+    // The app as it was paid no attention to any of it.
+    let before = Session::new(client(&sandbox), creds(DEMO_APP_SECRET), DEMO_USER_ID)
+        .with_retry(RetryPolicy { honour_limits: false, ..RetryPolicy::default() });
+    before.user().await.unwrap();
+    assert_eq!(before.rate_low(Budget::Reads), None);
+}
+
+#[tokio::test]
+async fn without_honouring_limits_a_short_retry_after_is_waited_out_inline_as_before() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let old = RetryPolicy { honour_limits: false, ..quick_retry() };
+    let s = Session::new(client(&sandbox), creds(DEMO_APP_SECRET), DEMO_USER_ID).with_retry(old);
+    s.user().await.unwrap();
+    sandbox.set_fault(Endpoint::Usermapping, Fault::status(429).with_retry_after(1).times(1));
+    let started = std::time::Instant::now();
+    assert!(s.user().await.is_ok());
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 3, "the 429, then the retry");
+}
