@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use desktop_e2e::{App, Driver, cli, eventually, wait_for};
+use desktop_e2e::{App, Driver, app_log, cli, eventually, wait_for};
 use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
@@ -46,7 +46,10 @@ async fn sigterm_goes_offline_first_and_exits_within_the_bound_when_exotel_hangs
         sandbox.count(Endpoint::Usermapping) > reads
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    eventually("the shortcut registered", Duration::from_secs(10), || {
+        app_log(&desktop).contains("global shortcut registered")
+    })
+    .await;
 
     // The global shortcut toggles: offline, then back to the phone.
     let key = |k: &str| desktop.command("xdotool").args(["key", k]).status().unwrap();
@@ -219,7 +222,11 @@ async fn a_lock_during_a_change_ends_offline() {
     let conn =
         zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
     conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
-    tokio::time::sleep(Duration::from_millis(300)).await; // the app's shortcut grab and watchers
+    eventually("the app's shortcut grab and watchers", Duration::from_secs(10), || {
+        let log = app_log(&desktop);
+        log.contains("global shortcut registered") && log.contains("watching screen-lock signals")
+    })
+    .await;
 
     // Offline with the shortcut, then back towards the phone, slowly (Exotel lags 1.5 s).
     let key = || desktop.command("xdotool").args(["key", "ctrl+alt+o"]).status().unwrap();

@@ -27,9 +27,22 @@ fn window_processes(tray: u32) -> Vec<u32> {
 }
 
 /// A second launch with `arg`, which hands it to the running app and exits.
+/// A second launch with `arg`, which hands over to the running app and exits: within 20 s, or
+/// the test fails (a hang is a failure, not a stuck test).
 fn launch(desktop: &Desktop, arg: &str) {
-    let status = desktop.command(app_binary()).arg(arg).status().unwrap();
-    assert!(status.success(), "exotel-agent-tray {arg}: {status}");
+    let mut child = desktop.command(app_binary()).arg(arg).spawn().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exotel-agent-tray {arg}: {status}");
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("exotel-agent-tray {arg} did not hand over and exit within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn logged(desktop: &Desktop, line: &str) -> usize {
@@ -51,7 +64,10 @@ async fn the_window_has_a_process_of_its_own_that_ends_when_it_closes() {
 
     // Opening it again brings the same window to the front; no second one starts.
     launch(&desktop, "--show");
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    eventually("the second launch handed over", Duration::from_secs(10), || {
+        logged(&desktop, "another launch handed over") == 2
+    })
+    .await;
     assert_eq!(window_processes(tray), first);
     assert_eq!(logged(&desktop, "window opened"), 1, "{}", app_log(&desktop));
 

@@ -52,7 +52,13 @@ pub fn run() -> ExitCode {
     // First, so a second launch hands over before anything else starts.
     // A second launch opens the running app's window, or closes it with --hide.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-        if args.iter().any(|a| a == "--hide") { window::close() } else { window::open(app) }
+        let hide = args.iter().any(|a| a == "--hide");
+        if hide {
+            window::close()
+        } else {
+            window::open(app)
+        }
+        tracing::info!(hide, "another launch handed over");
     }));
     let built = shortcut::plugin(builder)
         .plugin(tauri_plugin_notification::init())

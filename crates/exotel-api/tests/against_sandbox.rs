@@ -340,3 +340,30 @@ async fn without_honouring_limits_a_short_retry_after_is_waited_out_inline_as_be
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(sandbox.count(Endpoint::Usermapping), 3, "the 429, then the retry");
 }
+
+#[tokio::test]
+async fn a_large_valid_reply_is_read_and_one_over_the_cap_is_refused() {
+    use exotel_api::MAX_REPLY_BYTES;
+    let sandbox = Sandbox::start().await.unwrap();
+    let s = session(&sandbox, DEMO_USER_ID);
+    let user = |detail_len: usize| {
+        serde_json::json!({
+            "Status": "Success", "Code": 200, "Error": "",
+            "Data": { "AppUserId": "1", "ActiveDeviceId": "", "PhoneDeviceID": "051", "SipDeviceID": "9001",
+                      "UserDetail": "x".repeat(detail_len) }
+        })
+        .to_string()
+    };
+    // 300 KiB: far beyond any real reply, still read.
+    sandbox.set_fault(Endpoint::Usermapping, Fault::body(FaultBody::Raw { text: user(300 * 1024) }).times(1));
+    assert_eq!(s.user().await.map(|u| u.availability()).ok(), Some(Availability::Offline));
+    // Just over the cap: refused as malformed, without being read whole.
+    let over = user(MAX_REPLY_BYTES);
+    sandbox.set_fault(Endpoint::Usermapping, Fault::body(FaultBody::Raw { text: over }).times(1));
+    match s.user().await {
+        Err(ApiError::Malformed { detail, .. }) => {
+            assert!(detail.contains("larger than 1024 KiB"), "{detail}")
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -108,6 +108,7 @@ async fn sent_by_owner(conn: &Connection, msg: &zbus::Message, name: &str) -> bo
 pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
     let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    tracing::info!("watching screen-lock signals");
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
         let iface = msg.header().interface().map(|i| i.as_str().to_owned());
@@ -144,6 +145,7 @@ pub async fn watch_login1<H: OsEventHandler>(
 ) -> zbus::Result<()> {
     let rule = MatchRule::builder().msg_type(Type::Signal).interface(LOGIN1_MANAGER)?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    tracing::info!("watching sleep and shutdown signals");
     let mut inhibitor = take_inhibitor(conn, &agent).await;
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
