@@ -102,6 +102,11 @@ async fn measure_app(args: Vec<String>) {
         println!("{}", table.render());
         return;
     }
+    if args.iter().any(|a| a == "--toggle-only") {
+        table.rows.extend(measure::toggle_latency(changes).await.rows());
+        println!("{}", table.render());
+        return;
+    }
     if args.iter().any(|a| a == "--window") {
         table.rows.push(measure::window_open_times(launches).await);
         table.rows.extend(measure::memory().await);
