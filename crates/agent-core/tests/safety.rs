@@ -190,6 +190,33 @@ async fn path5_a_command_line_change_cancels_the_break_and_is_recorded_once() {
     );
 }
 
+/// R4 across programs: locked, the app parked the phone; the agent then went offline with
+/// `exotel-agent` (Exotel offline as before, so only the settings file tells): on unlock the
+/// phone is not turned back on.
+#[tokio::test]
+async fn path5b_an_offline_from_the_command_line_while_away_is_not_undone_on_return() {
+    let t = Setup::new().await;
+    let app = t.agent().await;
+    app.change(PHONE, Source::Tray).await.unwrap();
+    assert!(app.away(AwayEvent::Locked).await.is_some_and(|r| r.is_ok()));
+    assert_eq!(t.active(), None, "offline for the lock");
+    assert_eq!(app.status().parked, Some(Device::Phone));
+    let cli = t.agent().await;
+    cli.change(Target::Offline, Source::Cli).await.unwrap();
+    assert!(t.settings().load().unwrap().settings.agent_changed_at.is_some());
+    assert!(app.away(AwayEvent::Unlocked).await.is_none(), "nothing to do on return");
+    assert_eq!(t.active(), None, "the phone stays off: the agent chose offline");
+    assert_eq!(app.status().parked, None);
+
+    // Without that choice, the same unlock brings the phone back.
+    let t = Setup::new().await;
+    let app = t.agent().await;
+    app.change(PHONE, Source::Tray).await.unwrap();
+    assert!(app.away(AwayEvent::Locked).await.is_some_and(|r| r.is_ok()));
+    assert!(app.away(AwayEvent::Unlocked).await.is_some_and(|r| r.is_ok()));
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+}
+
 /// A history that panics when a change is kept: a bug inside the controller's work.
 #[derive(Debug)]
 struct Panics;
