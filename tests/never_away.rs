@@ -254,3 +254,30 @@ async fn a_lock_during_a_change_ends_offline() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "{}", history(&desktop));
 }
+
+/// The settings file is damaged while the app runs (another program, a full disk): the app
+/// does not take it for a sign-out. At its next read it sets the damaged file aside, writes
+/// its own account and preferences back, and the agent stays signed in and on the phone.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_settings_file_damaged_while_running_is_written_back_not_a_sign_out() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let _app = app_on_phone(&desktop, &sandbox, &[], &[]).await;
+    let path = desktop.home().join(".config/exotel-agent-tray/settings.toml");
+    std::fs::write(&path, b"[account\nhost = \x00\xff garbage").unwrap();
+    // Opening the window makes the app read its settings and the status at once.
+    let shown = desktop.command(desktop_e2e::app_binary()).arg("--show").status().unwrap();
+    assert!(shown.success());
+    eventually("the settings written back", Duration::from_secs(15), || {
+        app_log(&desktop).contains("the app's own settings were written back")
+    })
+    .await;
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(&sandbox.url()) && text.contains("[preferences]"), "{text}");
+    let status = cli(&desktop, &["status", "--json"], None);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(json["availability"], "phone", "{json}");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))), "nothing was turned off");
+    assert!(!app_log(&desktop).contains("following it signed_in=false"), "not signed out");
+}

@@ -12,7 +12,7 @@ use crate::away::AwayRules;
 use crate::clock::{Clock, SystemClock};
 use crate::controller::{Controller, ControllerConfig};
 use crate::error::{CoreError, Result};
-use crate::settings::{Account, BreakState, Preferences};
+use crate::settings::{Account, BreakState, Preferences, Settings};
 use crate::status::{Source, Status, Target};
 use crate::sync::{SyncRules, Synced};
 
@@ -270,13 +270,28 @@ impl Agent {
 
     pub(crate) async fn follow_settings(&self) -> Result<()> {
         let mut signed_in = self.signed_in.lock().await;
-        let saved = match self.accounts.account() {
-            Ok(a) => a,
+        let loaded = match self.accounts.settings().load() {
+            Ok(l) => l,
             Err(e) => {
                 tracing::warn!("could not read the settings: {e}");
                 return Ok(());
             }
         };
+        // A file damaged while the app runs (set aside by the load) is not a sign-out: the
+        // app's own account and preferences are written back, and the agent stays signed in.
+        if let (Some(warning), SignedIn::Saved(account)) = (&loaded.warning, &*signed_in) {
+            let restored = Settings {
+                account: Some(account.clone()),
+                preferences: self.preferences(),
+                ..loaded.settings
+            };
+            match self.accounts.settings().save(&restored) {
+                Ok(()) => tracing::warn!("{warning}; the app's own settings were written back"),
+                Err(e) => tracing::warn!("{warning}; writing the app's own back failed too: {e}"),
+            }
+            return Ok(());
+        }
+        let saved = loaded.settings.account;
         if let SignedIn::InMemory { saved: at_entry, .. } = &*signed_in {
             if *at_entry == saved {
                 return Ok(());
