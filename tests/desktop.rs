@@ -24,10 +24,7 @@ async fn type_into(client: &fantoccini::Client, id: &str, text: &str) {
 }
 
 fn keyring_secret(desktop: &Desktop) -> Option<String> {
-    desktop
-        .keyring()
-        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "app-secret")])
-        .unwrap()
+    desktop.keyring().app_secret().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]

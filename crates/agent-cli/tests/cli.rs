@@ -121,9 +121,7 @@ fn login(session: &KeyringSession, host: &str, user: &str, secret: &str) -> Run 
 }
 
 fn keyring_secret(session: &KeyringSession) -> Option<String> {
-    session
-        .secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "app-secret")])
-        .expect("secret-tool")
+    session.app_secret().expect("secret-tool")
 }
 
 fn settings_path(session: &KeyringSession) -> PathBuf {

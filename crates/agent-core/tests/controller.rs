@@ -3,42 +3,24 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{Controller, ControllerConfig, CoreError, Outcome, Source, Status, Target};
-use exotel_api::{
-    AppCredentials, Availability, Client, Device, Host, HttpConfig, RetryPolicy, Secret, Session,
-};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use exotel_api::{Availability, Device, Session};
+use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 
 const PHONE: Target = Target::Receiving(Device::Phone);
 const SIP: Target = Target::Receiving(Device::Sip);
 
 fn session(sandbox: &Sandbox) -> Arc<Session> {
-    let host = Host::parse(&sandbox.url()).unwrap();
-    let http = HttpConfig { request_timeout: Duration::from_millis(500), ..HttpConfig::default() }
-        .build(&host)
-        .unwrap();
-    let client = Client::new(host, http);
-    let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
-    let retry = RetryPolicy {
-        attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(1),
-        ..RetryPolicy::default()
-    };
-    Arc::new(Session::new(client, creds, DEMO_USER_ID).with_retry(retry))
+    support::quick_session(sandbox, Duration::from_millis(500))
 }
 
 fn controller(sandbox: &Sandbox) -> Controller {
-    let config = ControllerConfig {
-        confirm_reads: 3,
-        confirm_backoff: Duration::from_millis(10),
-        ..Default::default()
-    };
-    Controller::spawn(Some(session(sandbox)), config)
+    support::quick_controller(session(sandbox), agent_core::LIMIT_WAIT)
 }
 
 /// Every status published from now on, collected in the background.

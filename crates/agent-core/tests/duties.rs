@@ -7,65 +7,38 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::{
-    Accounts, Agent, AwayEvent, BreakState, ControllerConfig, History, Keyring, Preferences, QuitOutcome,
-    SettingsStore, SignInInput, Source, Status, Target, now_ms,
-};
-use exotel_api::{Availability, Device, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use agent_core::{Agent, AwayEvent, BreakState, Preferences, QuitOutcome, Source, Status, Target, now_ms};
+use exotel_api::{Availability, Device};
+use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault};
 
 const PHONE: Target = Target::Receiving(Device::Phone);
 
-struct Setup {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
+mod support;
+
+use support::World;
+
+/// This file's world: an agent on the system clock, with the history on.
+struct Setup(World);
+
+impl std::ops::Deref for Setup {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.0
+    }
 }
 
 impl Setup {
     async fn new() -> Self {
-        Self { sandbox: Sandbox::start().await.unwrap(), dir: tempfile::tempdir().unwrap() }
-    }
-
-    fn settings(&self) -> SettingsStore {
-        SettingsStore::new(self.dir.path().join("settings.toml"))
-    }
-
-    fn history(&self) -> History {
-        History::new(self.dir.path().join("history.jsonl"))
+        Self(World::new().await)
     }
 
     async fn agent(&self) -> Arc<Agent> {
-        let config =
-            ControllerConfig { history: Some(Arc::new(self.history())), ..ControllerConfig::default() };
-        let agent = Arc::new(Agent::new(Accounts::new(Keyring::default(), self.settings()), config));
-        let input = SignInInput {
-            host: self.sandbox.url(),
-            app_id: DEMO_APP_ID.into(),
-            secret: Secret::new(DEMO_APP_SECRET),
-            user_id: DEMO_USER_ID.into(),
-        };
-        agent.sign_in_in_memory(input).await.unwrap();
-        agent
-    }
-
-    fn active(&self) -> Option<DeviceName> {
-        self.sandbox.active(DEMO_USER_ID).unwrap().unwrap()
+        self.0.agent_with(self.0.with_history(), false, None).await
     }
 }
 
-/// Waits (at most 5 s) until the published status satisfies `ok`.
 async fn until(agent: &Agent, ok: impl Fn(&Status) -> bool) -> Status {
-    let mut rx = agent.controller().subscribe();
-    let wait = async {
-        loop {
-            let s = rx.borrow_and_update().clone();
-            if ok(&s) {
-                return s;
-            }
-            rx.changed().await.unwrap();
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(5), wait).await.expect("the expected status within 5 s")
+    support::until_agent(agent, ok).await
 }
 
 #[tokio::test]

@@ -7,16 +7,14 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::{Controller, ControllerConfig, Source, Target};
-use exotel_api::{
-    AppCredentials, Availability, Client, Device, Host, HttpConfig, RetryPolicy, Secret, Session,
-};
-use exotel_sandbox::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody, Sandbox,
-};
+use agent_core::{Source, Target};
+use exotel_api::{Availability, Device};
+use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, FaultBody, Sandbox};
 
 const TIMEOUT: Duration = Duration::from_millis(300);
 const HANG: Duration = Duration::from_millis(900);
@@ -169,28 +167,9 @@ fn counts(sandbox: &Sandbox) -> [usize; 3] {
 /// Runs one case; `Err` says how it differed from the rules.
 async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
     let sandbox = Sandbox::start().await.map_err(|e| e.to_string())?;
-    let host = Host::parse(&sandbox.url()).map_err(|e| e.to_string())?;
-    let http = HttpConfig { request_timeout: TIMEOUT, ..HttpConfig::default() }
-        .build(&host)
-        .map_err(|e| e.to_string())?;
-    let client = Client::new(host, http);
-    let creds = AppCredentials { app_id: DEMO_APP_ID.into(), secret: Secret::new(DEMO_APP_SECRET) };
-    let retry = RetryPolicy {
-        attempts: 3,
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(2),
-        ..RetryPolicy::default()
-    };
-    let session = Arc::new(Session::new(client, creds, DEMO_USER_ID).with_retry(retry));
-    let config = ControllerConfig {
-        confirm_reads: 3,
-        confirm_backoff: Duration::from_millis(10),
-        // A change refused with 429 (Retry-After: 1) is sent again after 1 s, 2 s, then fails.
-        limit_wait: Duration::from_millis(2500),
-        ..Default::default()
-    };
-    let controller = Controller::spawn(Some(session), config);
+    // A change refused with 429 (Retry-After: 1) is sent again after 1 s, 2 s, then fails.
+    let controller =
+        support::quick_controller(support::quick_session(&sandbox, TIMEOUT), Duration::from_millis(2500));
     let start = controller.refresh(Source::Start).await.map_err(|e| format!("setup: {e}"))?;
     if start.availability != Availability::Offline {
         return Err(format!("setup: {:?}", start.availability));

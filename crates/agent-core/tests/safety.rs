@@ -9,11 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{
-    Accounts, Agent, AwayEvent, Change, ChangeSink, ControllerConfig, CoreError, History, Keyring,
-    ManualClock, Preferences, SettingsStore, SignInInput, Source, Status, Target, now_ms,
+    Agent, AwayEvent, Change, ChangeSink, ControllerConfig, CoreError, Preferences, Source, Status, Target,
 };
 use exotel_api::{Availability, Device, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault};
 
 const PHONE: Target = Target::Receiving(Device::Phone);
 
@@ -26,51 +25,32 @@ fn away_prefs() -> Preferences {
     }
 }
 
-struct Setup {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    clock: Arc<ManualClock>,
+mod support;
+
+use support::World;
+
+/// This file's world: agents on the world's manual clock, with the away settings on.
+struct Setup(World);
+
+impl std::ops::Deref for Setup {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.0
+    }
 }
 
 impl Setup {
     async fn new() -> Self {
-        Self {
-            sandbox: Sandbox::start().await.unwrap(),
-            dir: tempfile::tempdir().unwrap(),
-            clock: Arc::new(ManualClock::new(now_ms())),
-        }
-    }
-
-    fn settings(&self) -> SettingsStore {
-        SettingsStore::new(self.dir.path().join("settings.toml"))
-    }
-
-    fn history(&self) -> History {
-        History::new(self.dir.path().join("history.jsonl"))
+        Self(World::new().await)
     }
 
     /// An agent signed in (in memory) to the sandbox, with the away settings on.
     async fn agent(&self) -> Arc<Agent> {
-        self.agent_with(ControllerConfig { history: Some(Arc::new(self.history())), ..Default::default() })
-            .await
+        self.agent_with(self.0.with_history()).await
     }
 
     async fn agent_with(&self, config: ControllerConfig) -> Arc<Agent> {
-        let accounts = Accounts::new(Keyring::default(), self.settings());
-        let agent = Arc::new(Agent::with_clock(accounts, config, self.clock.clone()));
-        let input = SignInInput {
-            host: self.sandbox.url(),
-            app_id: DEMO_APP_ID.into(),
-            secret: Secret::new(DEMO_APP_SECRET),
-            user_id: DEMO_USER_ID.into(),
-        };
-        agent.sign_in_in_memory(input).await.unwrap();
-        agent.set_preferences(away_prefs()).unwrap();
-        agent
-    }
-
-    fn active(&self) -> Option<DeviceName> {
-        self.sandbox.active(DEMO_USER_ID).unwrap().unwrap()
+        self.0.agent_with(config, true, Some(away_prefs())).await
     }
 }
 

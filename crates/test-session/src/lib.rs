@@ -153,6 +153,12 @@ impl KeyringSession {
         Ok(out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned()))
     }
 
+    /// The app secret the app keeps in this keyring (service `exotel-agent-tray`, user
+    /// `app-secret`), read with `secret-tool`; `None` when there is none.
+    pub fn app_secret(&self) -> std::io::Result<Option<String>> {
+        self.secret_tool_lookup(&[("service", "exotel-agent-tray"), ("username", "app-secret")])
+    }
+
     /// Every file under `HOME` whose bytes contain `needle` (the keyring's own encrypted file
     /// included: it must not hold the secret in plain text either).
     pub fn files_containing(&self, needle: &str) -> Vec<PathBuf> {

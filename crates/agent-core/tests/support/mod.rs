@@ -57,3 +57,72 @@ pub async fn until(
     };
     tokio::time::timeout(within, wait).await.ok().flatten()
 }
+
+/// An agent's world for the `Agent` tests: a sandbox, a folder for the settings and the
+/// history, and a wall clock the test moves.
+pub struct World {
+    pub sandbox: Sandbox,
+    pub dir: tempfile::TempDir,
+    pub clock: Arc<agent_core::ManualClock>,
+}
+
+impl World {
+    pub async fn new() -> Self {
+        Self {
+            sandbox: Sandbox::start().await.unwrap(),
+            dir: tempfile::tempdir().unwrap(),
+            clock: Arc::new(agent_core::ManualClock::new(agent_core::now_ms())),
+        }
+    }
+
+    pub fn settings(&self) -> agent_core::SettingsStore {
+        agent_core::SettingsStore::new(self.dir.path().join("settings.toml"))
+    }
+
+    pub fn history(&self) -> agent_core::History {
+        agent_core::History::new(self.dir.path().join("history.jsonl"))
+    }
+
+    /// Which device the sandbox has on for the demo agent.
+    pub fn active(&self) -> Option<exotel_sandbox::DeviceName> {
+        self.sandbox.active(DEMO_USER_ID).unwrap().unwrap()
+    }
+
+    /// An agent signed in (in memory: no keyring) to the sandbox with `config`, on the system
+    /// clock or this world's, with `prefs` saved if given.
+    pub async fn agent_with(
+        &self,
+        config: ControllerConfig,
+        manual_clock: bool,
+        prefs: Option<agent_core::Preferences>,
+    ) -> Arc<agent_core::Agent> {
+        let accounts = agent_core::Accounts::new(agent_core::Keyring::default(), self.settings());
+        let agent = if manual_clock {
+            agent_core::Agent::with_clock(accounts, config, self.clock.clone())
+        } else {
+            agent_core::Agent::new(accounts, config)
+        };
+        let agent = Arc::new(agent);
+        let input = agent_core::SignInInput {
+            host: self.sandbox.url(),
+            app_id: DEMO_APP_ID.into(),
+            secret: Secret::new(DEMO_APP_SECRET),
+            user_id: DEMO_USER_ID.into(),
+        };
+        agent.sign_in_in_memory(input).await.unwrap();
+        if let Some(p) = prefs {
+            agent.set_preferences(p).unwrap();
+        }
+        agent
+    }
+
+    /// The config with this world's history.
+    pub fn with_history(&self) -> ControllerConfig {
+        ControllerConfig { history: Some(Arc::new(self.history())), ..ControllerConfig::default() }
+    }
+}
+
+/// Waits (at most 5 s) until the agent's published status satisfies `ok`.
+pub async fn until_agent(agent: &agent_core::Agent, ok: impl Fn(&Status) -> bool) -> Status {
+    until(agent.controller(), Duration::from_secs(5), ok).await.expect("the expected status within 5 s")
+}
