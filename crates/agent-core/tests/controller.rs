@@ -25,16 +25,7 @@ fn controller(sandbox: &Sandbox) -> Controller {
 
 /// Every status published from now on, collected in the background.
 fn record(controller: &Controller) -> Arc<std::sync::Mutex<Vec<Status>>> {
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut rx = controller.subscribe();
-    let out = seen.clone();
-    tokio::spawn(async move {
-        while rx.changed().await.is_ok() {
-            let s = rx.borrow_and_update().clone();
-            out.lock().unwrap().push(s);
-        }
-    });
-    seen
+    support::record(controller)
 }
 
 fn device_puts(sandbox: &Sandbox) -> Vec<serde_json::Value> {

@@ -5,6 +5,8 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,16 +27,7 @@ fn controller(sandbox: &Sandbox, limit_wait: Duration) -> Controller {
 }
 
 fn record(controller: &Controller) -> Arc<std::sync::Mutex<Vec<Status>>> {
-    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut rx = controller.subscribe();
-    let out = seen.clone();
-    tokio::spawn(async move {
-        while rx.changed().await.is_ok() {
-            let s = rx.borrow_and_update().clone();
-            out.lock().unwrap().push(s);
-        }
-    });
-    seen
+    support::record(controller)
 }
 
 /// (arrived at, status) of each request to `endpoint`, in microseconds since the sandbox began.

@@ -126,3 +126,17 @@ impl World {
 pub async fn until_agent(agent: &agent_core::Agent, ok: impl Fn(&Status) -> bool) -> Status {
     until(agent.controller(), Duration::from_secs(5), ok).await.expect("the expected status within 5 s")
 }
+
+/// Every status the controller publishes from now on, collected in the background.
+pub fn record(controller: &Controller) -> Arc<std::sync::Mutex<Vec<Status>>> {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut rx = controller.subscribe();
+    let out = seen.clone();
+    tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let s = rx.borrow_and_update().clone();
+            out.lock().unwrap().push(s);
+        }
+    });
+    seen
+}
