@@ -214,6 +214,9 @@ mod tests {
             [0.0, 0.3, 0.6, 0.9].iter().map(|j| next_wait(I, &limited, 1, SyncRules::SHARED, *j)).collect();
         assert!(waits.iter().all(|w| *w >= Duration::from_secs(40)), "{waits:?}");
         assert!(waits.windows(2).all(|w| w[0] < w[1]), "spread over an interval: {waits:?}");
+        assert_eq!(waits[0], Duration::from_secs(40), "from the Retry-After on, not a backoff");
+        let long = Err(CoreError::Api(ApiError::RateLimited { retry_after: Some(Duration::from_secs(200)) }));
+        assert!(next_wait(I, &long, 1, SyncRules::SHARED, 0.0) >= Duration::from_secs(200));
         let held = Ok(Synced::Limited(Duration::from_secs(7)));
         assert!(next_wait(I, &held, 0, SyncRules::SHARED, 0.0) >= Duration::from_secs(7));
         // The old rules only backed off.
