@@ -281,3 +281,23 @@ async fn a_settings_file_damaged_while_running_is_written_back_not_a_sign_out() 
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))), "nothing was turned off");
     assert!(!app_log(&desktop).contains("following it signed_in=false"), "not signed out");
 }
+
+/// `exotel-agent-tray --quit` (a script, an admin's log-off script) quits the running app as
+/// the tray's Quit does: offline first, then exit; with no app running it just exits.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_launch_with_quit_quits_the_running_app_offline_first() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut app = app_on_phone(&desktop, &sandbox, &[], &[]).await;
+    let quit = desktop.command(desktop_e2e::app_binary()).arg("--quit").status().unwrap();
+    assert!(quit.success());
+    let took = app.wait_exit(Duration::from_secs(10));
+    assert!(took < Duration::from_secs(10), "the app quit");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "offline first");
+    assert!(app_log(&desktop).contains("another launch asked to quit"));
+    // Nothing running: --quit starts nothing and exits.
+    let started = std::time::Instant::now();
+    let alone = desktop.command(desktop_e2e::app_binary()).arg("--quit").status().unwrap();
+    assert!(alone.success() && started.elapsed() < Duration::from_secs(10));
+    assert_eq!(app_log(&desktop).matches("tray ready").count(), 1, "no second tray");
+}

@@ -48,11 +48,18 @@ pub fn run() -> ExitCode {
     }
     let _log = logging::init();
     let show_window = args.iter().any(|a| a == "--show");
+    let quit_only = args.iter().any(|a| a == QUIT_FLAG);
 
     // First, so a second launch hands over before anything else starts.
-    // A second launch opens the running app's window, or closes it with --hide.
+    // A second launch opens the running app's window, closes it with --hide, or quits the app
+    // (offline first, as from the tray) with --quit.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
         let hide = args.iter().any(|a| a == "--hide");
+        if args.iter().any(|a| a == QUIT_FLAG) {
+            tracing::info!("another launch asked to quit");
+            quit::quit(app);
+            return;
+        }
         if hide {
             window::close()
         } else {
@@ -64,6 +71,12 @@ pub fn run() -> ExitCode {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(move |app| {
+            if quit_only {
+                // No running app to quit (a running one would have been handed the flag).
+                tracing::info!("--quit: the app is not running");
+                app.handle().exit(0);
+                return Ok(());
+            }
             let accounts = Accounts::default_location()?;
             let history = History::default_location().ok();
             let config = ControllerConfig {
@@ -124,6 +137,10 @@ pub fn run() -> ExitCode {
     });
     ExitCode::SUCCESS
 }
+
+/// `exotel-agent-tray --quit`: the running app quits, offline first (for scripts, an admin's
+/// log-off script, and the Windows test lane, where no signal reaches a GUI app).
+pub const QUIT_FLAG: &str = "--quit";
 
 /// A panic (a bug) is logged and the agent told, with what Exotel last confirmed; the task it
 /// happened in is started again ([`agent_core::spawn_supervised`]) or, in the controller, the
