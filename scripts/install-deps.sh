@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh build     # to build and run the app
 #   scripts/install-deps.sh package   # the above, plus npm (Tauri's CLI comes from its registry)
 #   scripts/install-deps.sh test      # all of the above, plus what the tests need
+#   scripts/install-deps.sh windows   # only what the Windows lane needs (scripts/test-windows.sh)
 # On Debian/Ubuntu it uses apt-get (as root, or through sudo). Elsewhere it lists what to
 # install and stops.
 set -euo pipefail
@@ -13,10 +14,15 @@ build_pkgs=(build-essential pkg-config curl file libssl-dev libdbus-1-dev
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   dunst xdotool imagemagick x11-utils procps rpm2cpio cpio)
 
+# The Windows lane (scripts/test-windows.sh): Debian's Rust 1.96 with its std's source and
+# clippy (to build std for Windows), mingw-w64, Wine and Xvfb.
+windows_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64 xvfb xauth curl)
+
 pkgs=("${build_pkgs[@]}")
-[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}" "${windows_pkgs[@]}")
+[ "$what" = windows ] && pkgs=("${windows_pkgs[@]}")
 # npm fetches Tauri's CLI (scripts/tauri-cli.sh); an npm already on PATH (from apt or not) does.
-if [ "$what" != build ] && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
+if { [ "$what" = package ] || [ "$what" = test ]; } && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 

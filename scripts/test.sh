@@ -44,6 +44,9 @@ step "The fault matrix and the fault paths (every direction x fault x step), wit
 cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep -E "^(FAILED|fault matrix:)"
 cargo test -p agent-core --locked --test fault_paths -- --nocapture 2>&1 | grep -E "^(FAILED|fault paths:)"
 
+step "The Windows lane: cross-built, linted, tested under Wine (its own tally)"
+bash scripts/test-windows.sh
+
 step "Summary"
 # One closing line over every test binary above (cargo prints one line per binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }

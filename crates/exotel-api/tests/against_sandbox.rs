@@ -134,7 +134,7 @@ async fn each_error_kind_comes_from_a_real_fault() {
             |e| matches!(e, ApiError::Malformed { detail, .. } if detail.contains("empty reply")),
         ),
         (
-            Fault::body(FaultBody::Huge { bytes: 10 * 1024 * 1024 }),
+            Fault::body(FaultBody::Huge { bytes: 2 * exotel_api::MAX_REPLY_BYTES }),
             |e| matches!(e, ApiError::Malformed { detail, .. } if detail.contains("larger than")),
         ),
         (Fault::dropped(), |e| matches!(e, ApiError::Network(_))),
