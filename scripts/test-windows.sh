@@ -41,13 +41,16 @@ cargo build "${flags[@]}" -p exotel-agent -p exotel-agent-tray --bins
 step "Building the Windows test binaries"
 executables=$(cargo test --no-run "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core \
     --message-format=json 2>/dev/null \
-    | grep '"test":true' | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//')
+    | grep -E '"profile":\{[^}]*"test":true' | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//')
 
 step "Wine's missing ProcessPrng (Rust's std imports it; Wine 8 lacks it): a stand-in beside each .exe"
 x86_64-w64-mingw32-gcc -shared -O2 -o "$out/bcryptprimitives.dll" \
     scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -ladvapi32
 cp "$out/bcryptprimitives.dll" "$out/deps/"
+# The prefix is made (or updated) first and waited for: a GUI program started while Wine is
+# still setting a new prefix up fails inside tao (SetWindowSubclass).
 wineboot --init >/dev/null 2>&1 || true
+wineserver -w || true
 
 step "The test binaries under Wine"
 # The fault matrix counts exact requests per case, and Wine's sockets (a reset with unread
