@@ -18,6 +18,13 @@ step() { printf '\n==> %s\n' "$*"; }
 step "Installing what the Windows lane needs (rustc-web, its std source, clippy, mingw-w64, Wine, Xvfb)"
 bash scripts/install-deps.sh windows
 
+# Everything Wine does from here on shares one X server (Xvfb): Wine's desktop process starts
+# with the first Wine program of a session, and one started without a display leaves a later
+# GUI program (the tray) unable to make its windows.
+if [ -z "${WINDOWS_LANE_DISPLAY:-}" ]; then
+    exec xvfb-run -a -s "-screen 0 1280x800x24" env WINDOWS_LANE_DISPLAY=1 bash "$0" "$@"
+fi
+
 export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 target=x86_64-pc-windows-gnu
@@ -47,8 +54,7 @@ step "Wine's missing ProcessPrng (Rust's std imports it; Wine 8 lacks it): a sta
 x86_64-w64-mingw32-gcc -shared -O2 -o "$out/bcryptprimitives.dll" \
     scripts/windows/bcryptprimitives.c scripts/windows/bcryptprimitives.def -ladvapi32
 cp "$out/bcryptprimitives.dll" "$out/deps/"
-# The prefix is made (or updated) first and waited for: a GUI program started while Wine is
-# still setting a new prefix up fails inside tao (SetWindowSubclass).
+# The prefix is made (or updated) first and waited for.
 wineboot --init >/dev/null 2>&1 || true
 wineserver -w || true
 
@@ -114,29 +120,19 @@ cli phone >/dev/null || true
 logs="$appdata/Local/exotel-agent-tray/logs"
 rm -rf "$logs"
 tray_err="$root/target/windows/tray-stderr.log"
-start_tray() {
-    xvfb-run -a -s "-screen 0 1280x800x24" wine "$out/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
-    app_pid=$!
-    ready=""
-    for _ in $(seq 120); do
-        if grep -rqs "tray ready" "$logs"; then ready=yes; return; fi
-        kill -0 "$app_pid" 2>/dev/null || return
-        sleep 0.5
-    done
-}
-start_tray
-# Wine's first GUI program of a wineserver session can die inside tao (SetWindowSubclass
-# fails while Wine's own desktop process is still starting): seen here with every new
-# session, never on a second start. Only that failure is tried again, and said.
-if [ -z "$ready" ] && grep -q "subclass_result" "$tray_err"; then
-    echo "(Wine's first GUI start failed in tao's SetWindowSubclass; starting the tray again)"
-    start_tray
-fi
+wine "$out/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
+app_pid=$!
+ready=""
+for _ in $(seq 120); do
+    if grep -rqs "tray ready" "$logs"; then ready=yes; break; fi
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.5
+done
 [ -n "$ready" ] || tail -20 "$tray_err"
 if [ -n "$ready" ]; then pass "the tray app started to its tray"; else fail "the tray app did not reach its tray"; fi
 # The start-up read, then quit through a second launch, which hands --quit over.
 for _ in $(seq 40); do grep -rqs "status confirmed by Exotel" "$logs" && break; sleep 0.5; done
-timeout 60 xvfb-run -a wine "$out/exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
+timeout 60 wine "$out/exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
 for _ in $(seq 40); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
 if ! kill -0 "$app_pid" 2>/dev/null && [ "$(active)" = "null" ]; then
     pass "--quit: offline first, then exit"
