@@ -87,9 +87,6 @@ enum Request {
         sandbox: bool,
         reply: oneshot::Sender<Status>,
     },
-    Heard {
-        reply: oneshot::Sender<Option<Instant>>,
-    },
 }
 
 /// A read, served after every other request and dropped when one arrives.
@@ -164,12 +161,6 @@ impl Controller {
         let (reply, rx) = oneshot::channel();
         self.reads.send(Read { kind, reply }).await.map_err(|_| CoreError::Stopped)?;
         rx.await.map_err(|_| CoreError::Internal)?
-    }
-
-    /// When Exotel last answered about the agent's status (a change's reply or a read), on
-    /// tokio's clock; `None` since the last sign-in or sign-out.
-    pub async fn last_heard(&self) -> Result<Option<Instant>> {
-        self.ask(|reply| Request::Heard { reply }).await
     }
 
     /// Signs the controller in (with a session) or out (`None`): the status starts over, with
@@ -323,9 +314,6 @@ impl Actor {
         match request {
             Request::Change { target, source, reply } => {
                 let _ = reply.send(self.change(target, source).await);
-            }
-            Request::Heard { reply } => {
-                let _ = reply.send(self.last_heard());
             }
             Request::Note { edit, reply } => {
                 self.publish(edit);

@@ -221,3 +221,44 @@ async fn signed_out_requests_are_refused_and_the_status_says_so() {
     assert!(!c.status().signed_in);
     assert_eq!(c.status().availability, Availability::Unknown);
 }
+
+/// What subscribers rely on: a controller started with a session says so before its first
+/// read; the revision only grows, across sign-outs and sign-ins too; a sign-in's note is shown.
+#[tokio::test]
+async fn the_published_status_starts_signed_in_and_its_revision_only_grows() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let session = session(&sandbox);
+    let c = support::quick_controller(session.clone(), agent_core::LIMIT_WAIT);
+    assert!(c.status().signed_in, "signed in from the start");
+    let mut last = c.status().revision;
+    let mut grew = |s: &Status| {
+        assert!(s.revision > last, "revision {} after {last}", s.revision);
+        last = s.revision;
+    };
+    grew(&c.refresh(Source::Start).await.unwrap());
+    grew(&c.change(PHONE, Source::Tray).await.unwrap());
+    let note = agent_core::CoreError::NotSignedIn.info();
+    let out = c.set_session(None, Some(note.clone())).await.unwrap();
+    grew(&out);
+    assert_eq!(out.last_error.map(|e| e.kind), Some(note.kind), "the sign-out's note is shown");
+    assert!(!out.signed_in);
+    let back = c.set_session(Some(session), None).await.unwrap();
+    grew(&back);
+    assert!(back.signed_in && back.last_error.is_none());
+    grew(&c.set_break(Some(agent_core::now_ms() + 60_000)).await.unwrap());
+}
+
+/// Going offline from the phone when Exotel's reply lags (still shows the phone): one PUT,
+/// then reads until Exotel confirms; the phone is not turned off twice.
+#[tokio::test]
+async fn going_offline_with_a_lagging_reply_sends_one_put_and_reads_back() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let c = controller(&sandbox);
+    c.change(PHONE, Source::Tray).await.unwrap();
+    sandbox.clear_requests();
+    sandbox.lag_next_change(1);
+    let s = c.change(Target::Offline, Source::Tray).await.unwrap();
+    assert_eq!(s.availability, Availability::Offline);
+    assert_eq!(sandbox.count(Endpoint::Device), 1, "one PUT");
+    assert_eq!(sandbox.count(Endpoint::Usermapping), 2, "a stale read, then the confirming one");
+}

@@ -179,6 +179,9 @@ async fn sync_finds_a_change_made_elsewhere() {
     agent.sync_soon();
     let s = until(&agent, |s| s.availability == Availability::Receiving(Device::Phone)).await;
     assert_eq!(s.last_change.map(|c| c.source), Some(Source::Sync));
+    // Kept in the history as a change made elsewhere (what the agent's day really was).
+    let kept: Vec<_> = t.history().read().unwrap().iter().map(|c| (c.source, c.from, c.to)).collect();
+    assert_eq!(kept, vec![(Source::Sync, Availability::Offline, Availability::Receiving(Device::Phone))]);
 }
 
 #[tokio::test]
