@@ -170,6 +170,33 @@ async fn path5_a_command_line_change_cancels_the_break_and_is_recorded_once() {
     );
 }
 
+/// The command line's change, then a supervisor's on top of it (offline): the app's sync finds
+/// offline and shows it as a change made elsewhere (kept once), not as the command line's
+/// (which asked for the computer).
+#[tokio::test]
+async fn path5c_a_cli_change_overtaken_by_a_supervisor_is_shown_as_the_supervisors() {
+    let t = Setup::new().await;
+    let app = t.agent().await;
+    app.change(PHONE, Source::Tray).await.unwrap();
+    let cli = t.agent().await;
+    cli.change(Target::Receiving(Device::Sip), Source::Cli).await.unwrap();
+    t.sandbox.set_active(DEMO_USER_ID, None);
+    let synced = app.refresh(Source::Sync).await.unwrap();
+    assert_eq!(synced.availability, Availability::Offline);
+    let last = synced.last_change.unwrap();
+    assert_eq!((last.source, last.to), (Source::Sync, Availability::Offline));
+    let kept: Vec<(Source, Availability)> =
+        t.history().read().unwrap().iter().map(|c| (c.source, c.to)).collect();
+    assert_eq!(
+        kept,
+        [
+            (Source::Tray, Availability::Receiving(Device::Phone)),
+            (Source::Cli, Availability::Receiving(Device::Sip)),
+            (Source::Sync, Availability::Offline),
+        ]
+    );
+}
+
 /// R4 across programs: locked, the app parked the phone; the agent then went offline with
 /// `exotel-agent` (Exotel offline as before, so only the settings file tells): on unlock the
 /// phone is not turned back on.
