@@ -1,4 +1,5 @@
-//! Lock/unlock and sleep/wake signals emitted on a private D-Bus reach the controller.
+//! Lock/unlock and sleep/wake signals emitted on a private D-Bus reach the controller, and the
+//! sleep lock (logind's delay inhibitor) is held until Exotel confirms the agent offline.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -11,7 +12,7 @@ use agent_core::{
     Accounts, Agent, ControllerConfig, Keyring, Preferences, SettingsStore, SignInInput, Source, Target,
 };
 use exotel_api::{Availability, Device, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Sandbox};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use os_events::{AgentHandler, watch_login1, watch_screensaver};
 use test_session::{KeyringSession, KeyringState};
 
@@ -135,4 +136,126 @@ async fn lock_sleep_and_shutdown_signals_reach_the_agent() {
 
     owners.emit("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForShutdown", true).await;
     eventually("quit on shutdown", || shutdowns.load(Ordering::SeqCst) == 1).await;
+}
+
+/// What the fake logind was asked and saw.
+#[derive(Debug, Default)]
+struct Inhibits {
+    /// `(what, mode)` of each `Inhibit` call.
+    calls: Vec<(String, String)>,
+    /// What the sandbox held for the agent at the moment each lock was let go.
+    released_while: Vec<Option<DeviceName>>,
+}
+
+/// logind's `Inhibit`, as logind does it: the caller gets one end of a pipe and holds the lock
+/// until it closes it. The fake watches the other end and, when it reads end-of-file, notes
+/// what Exotel held for the agent at that moment.
+struct FakeLogind {
+    seen: Arc<std::sync::Mutex<Inhibits>>,
+    sandbox: Arc<Sandbox>,
+}
+
+#[zbus::interface(name = "org.freedesktop.login1.Manager")]
+impl FakeLogind {
+    fn inhibit(
+        &self,
+        what: &str,
+        _who: &str,
+        _why: &str,
+        mode: &str,
+    ) -> zbus::fdo::Result<zbus::zvariant::OwnedFd> {
+        let (mut held, lock) = std::io::pipe().map_err(|e| zbus::fdo::Error::Failed(e.to_string()))?;
+        self.seen.lock().unwrap().calls.push((what.to_owned(), mode.to_owned()));
+        let (seen, sandbox) = (self.seen.clone(), self.sandbox.clone());
+        std::thread::spawn(move || {
+            // End of file once every copy of the caller's end is closed.
+            let _ = std::io::Read::read_to_end(&mut held, &mut Vec::new());
+            let active = sandbox.active(DEMO_USER_ID).unwrap().unwrap();
+            seen.lock().unwrap().released_while.push(active);
+        });
+        Ok(std::os::fd::OwnedFd::from(lock).into())
+    }
+}
+
+/// With "offline on sleep" on, the app holds logind's delay lock on sleep, and lets it go only
+/// once Exotel has confirmed the agent offline (here the offline takes 700 ms to confirm), so
+/// the computer does not sleep with calls still routed to it. It takes a new lock on wake,
+/// and none when the agent turned "offline on sleep" off.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sleep_lock_is_held_until_exotel_confirms_offline() {
+    let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
+    let sandbox = Arc::new(Sandbox::start().await.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Arc::new(Agent::new(
+        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
+        ControllerConfig::default(),
+    ));
+    let input = SignInInput {
+        host: sandbox.url(),
+        app_id: DEMO_APP_ID.into(),
+        secret: Secret::new(DEMO_APP_SECRET),
+        user_id: DEMO_USER_ID.into(),
+    };
+    agent.sign_in_in_memory(input).await.unwrap();
+    let sleep_prefs = |on: bool| Preferences { offline_on_sleep: on, ..Preferences::default() };
+    agent.set_preferences(sleep_prefs(true)).unwrap();
+    agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
+
+    let seen = Arc::new(std::sync::Mutex::new(Inhibits::default()));
+    let logind = FakeLogind { seen: seen.clone(), sandbox: sandbox.clone() };
+    let owner = zbus::connection::Builder::address(bus.bus_address())
+        .unwrap()
+        .name("org.freedesktop.login1")
+        .unwrap()
+        .serve_at("/org/freedesktop/login1", logind)
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    let handler = Arc::new(AgentHandler { agent: agent.clone(), on_shutdown: || {} });
+    let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+    let a2 = agent.clone();
+    tokio::spawn(async move { watch_login1(&conn, handler, a2).await });
+    let calls = || seen.lock().unwrap().calls.clone();
+    let released = || seen.lock().unwrap().released_while.clone();
+    eventually("a sleep lock taken at start", || calls().len() == 1).await;
+    assert_eq!(calls()[0], ("sleep".to_owned(), "delay".to_owned()), "a delay lock on sleep, not a block");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(released().is_empty(), "the lock is held while the agent is on the computer");
+
+    let emit = |starting: bool| {
+        let owner = owner.clone();
+        async move {
+            owner
+                .emit_signal(
+                    None::<&str>,
+                    "/org/freedesktop/login1",
+                    "org.freedesktop.login1.Manager",
+                    "PrepareForSleep",
+                    &starting,
+                )
+                .await
+                .unwrap();
+        }
+    };
+    sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(700)).times(1));
+    emit(true).await;
+    eventually("the lock let go", || released().len() == 1).await;
+    assert_eq!(released(), vec![None], "let go only once Exotel held the agent offline");
+    assert_eq!(agent.status().availability, Availability::Offline);
+
+    emit(false).await;
+    eventually("back on the computer on wake", || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(Some(DeviceName::Sip)))
+    })
+    .await;
+    eventually("a new lock on wake", || calls().len() == 2).await;
+
+    // Turned off: the next sleep lets the held lock go, and the wake takes none.
+    agent.set_preferences(sleep_prefs(false)).unwrap();
+    emit(true).await;
+    eventually("the lock let go", || released().len() == 2).await;
+    emit(false).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(calls().len(), 2, "no lock while offline on sleep is off");
 }
