@@ -1,7 +1,8 @@
 //! Never available by accident, with the real app: offline on quit (window and SIGTERM, and a
 //! bounded exit when Exotel does not answer), a change made elsewhere found by sync and
 //! notified, the global shortcut, a timed break from the window, idle under Xvfb, and a screen
-//! lock (sent by the screensaver's owner) while a change is in flight.
+//! lock (sent by the screensaver's owner) while a change is in flight; the autostart entry and
+//! the log's seven days.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -144,6 +145,18 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     assert!(view["autostart_error"].is_null(), "{view}");
     let entries = || std::fs::read_dir(&autostart).map(|d| d.count()).unwrap_or(0);
     assert_eq!(entries(), 1, "an autostart entry in {}", autostart.display());
+    // The entry starts this app, at login, as a desktop would read it.
+    let entry = std::fs::read_dir(&autostart).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&entry).unwrap();
+    assert!(text.starts_with("[Desktop Entry]") && text.contains("\nType=Application\n"), "{text}");
+    let exec = text.lines().find_map(|l| l.strip_prefix("Exec=")).unwrap_or_default();
+    let program = exec.split_whitespace().next().unwrap_or_default();
+    assert_eq!(
+        std::fs::canonicalize(program).ok(),
+        std::fs::canonicalize(desktop_e2e::app_binary()).ok(),
+        "the entry runs the app itself: {text}"
+    );
+    assert!(!text.contains("Hidden=true"), "a hidden entry is not run: {text}");
     client.execute(&set_start_at_login(false), vec![]).await.unwrap();
     assert_eq!(entries(), 0);
 
@@ -288,7 +301,30 @@ async fn a_settings_file_damaged_while_running_is_written_back_not_a_sign_out() 
 async fn a_launch_with_quit_quits_the_running_app_offline_first() {
     let desktop = Desktop::start().unwrap();
     let sandbox = Sandbox::start().await.unwrap();
+    // Nine days of old logs and a file of the agent's own in the log folder: the app keeps
+    // seven days (six old ones and today's) and touches nothing else.
+    let logs = desktop.home().join(".local/state/exotel-agent-tray/logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let old: Vec<String> = (1..=9).map(|day| format!("exotel-agent-tray.2020-01-0{day}.log")).collect();
+    for name in &old {
+        std::fs::write(logs.join(name), "an old day\n").unwrap();
+        std::thread::sleep(Duration::from_millis(20)); // each made after the one before
+    }
+    std::fs::write(logs.join("notes.txt"), "mine").unwrap();
     let mut app = app_on_phone(&desktop, &sandbox, &[], &[]).await;
+    let mut kept: Vec<String> = std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    let today = kept.iter().filter(|n| n.starts_with("exotel-agent-tray.") && !old.contains(n)).count();
+    assert_eq!(today, 1, "today's log: {kept:?}");
+    assert_eq!(kept.len(), 8, "six old logs, today's and the agent's file: {kept:?}");
+    for name in &old[..3] {
+        assert!(!kept.contains(name), "the oldest logs are removed: {kept:?}");
+    }
+    assert!(kept.contains(&"notes.txt".to_owned()), "{kept:?}");
     let quit = desktop.command(desktop_e2e::app_binary()).arg("--quit").status().unwrap();
     assert!(quit.success());
     let took = app.wait_exit(Duration::from_secs(10));
