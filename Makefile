@@ -1,11 +1,13 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test test-windows bench bench-fleet mutants package icons deps test-deps sandbox
+.PHONY: run test test-windows check-macos bench bench-fleet mutants package icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
 test-windows:
 	bash scripts/test-windows.sh
+check-macos:
+	bash scripts/check-macos.sh
 bench:
 	bash scripts/bench.sh
 bench-fleet:

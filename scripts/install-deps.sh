@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh package   # the above, plus npm (Tauri's CLI comes from its registry)
 #   scripts/install-deps.sh test      # all of the above, plus what the tests need
 #   scripts/install-deps.sh windows   # only what the Windows lane needs (scripts/test-windows.sh)
+#   scripts/install-deps.sh macos     # only what the macOS check needs (scripts/check-macos.sh)
 # On Debian/Ubuntu it uses apt-get (as root, or through sudo). Elsewhere it lists what to
 # install and stops.
 set -euo pipefail
@@ -21,6 +22,8 @@ windows_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}" "${windows_pkgs[@]}")
 [ "$what" = windows ] && pkgs=("${windows_pkgs[@]}")
+# The macOS check (scripts/check-macos.sh): the same Rust, no Wine.
+[ "$what" = macos ] && pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy build-essential)
 # npm fetches Tauri's CLI (scripts/tauri-cli.sh); an npm already on PATH (from apt or not) does.
 if { [ "$what" = package ] || [ "$what" = test ]; } && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
 

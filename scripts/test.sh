@@ -47,6 +47,9 @@ cargo test -p agent-core --locked --test fault_paths -- --nocapture 2>&1 | grep 
 step "The Windows lane: cross-built, linted, tested under Wine (its own tally)"
 bash scripts/test-windows.sh
 
+step "The macOS check: every crate type-checked and linted for aarch64-apple-darwin"
+bash scripts/check-macos.sh
+
 step "Summary"
 # One closing line over every test binary above (cargo prints one line per binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
