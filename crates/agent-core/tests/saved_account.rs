@@ -1,0 +1,127 @@
+//! A saved account with a real keyring (gnome-keyring's Secret Service on a private bus): the
+//! sign-in keeps the secret and token in the keyring and the account in the settings file; a
+//! re-sign-in that cannot be stored puts the previous account's entries back; a settings file
+//! damaged while signed in is written back; sign-out removes both. Also the retry policy a
+//! sign-in is checked with.
+//!
+//! One test in this binary: it points the process's `DBUS_SESSION_BUS_ADDRESS` at its own
+//! bus before any other thread starts (the keyring crate reads it when it connects).
+
+// Setting the environment is `unsafe` (edition 2024); a test's helpers may panic.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use agent_core::{
+    Account, Accounts, Agent, ControllerConfig, Field, Keyring, SettingsStore, SignInInput, Source, Target,
+};
+use exotel_api::{Availability, Device, RetryPolicy, Secret};
+use exotel_sandbox::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox, SandboxConfig,
+};
+use test_session::{KeyringSession, KeyringState};
+
+const OTHER_APP_ID: &str = "other-app";
+const OTHER_SECRET: &str = "other-secret";
+
+fn input(sandbox: &Sandbox, app_id: &str, secret: &str) -> SignInInput {
+    SignInInput {
+        host: sandbox.url(),
+        app_id: app_id.into(),
+        secret: Secret::new(secret),
+        user_id: DEMO_USER_ID.into(),
+    }
+}
+
+fn kept_secret() -> Option<String> {
+    Keyring::default().secret().unwrap().map(|s| s.expose().to_owned())
+}
+
+#[test]
+fn a_saved_account_lives_in_the_keyring_and_settings_until_sign_out() {
+    let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
+    // SAFETY: the only test of this binary, before it starts any thread of its own: nothing
+    // reads the environment meanwhile.
+    unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", bus.bus_address()) };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(walk());
+}
+
+async fn walk() {
+    let first = Sandbox::start().await.unwrap();
+    let config = SandboxConfig {
+        apps: vec![(OTHER_APP_ID.to_owned(), OTHER_SECRET.to_owned())],
+        ..SandboxConfig::default()
+    };
+    let second = Sandbox::start_with(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), config).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    let accounts = Accounts::new(Keyring::default(), SettingsStore::new(&path));
+    let agent = Agent::new(accounts.clone(), ControllerConfig::default());
+    assert_eq!(agent.account().await, None);
+    assert_eq!(kept_secret(), None, "a fresh keyring");
+
+    // Signed in: the secret and token in the keyring, the account in the file (no secret).
+    let status = agent.sign_in(input(&first, DEMO_APP_ID, DEMO_APP_SECRET)).await.unwrap();
+    assert!(status.signed_in && status.user.is_some(), "{status:?}");
+    let account = agent.account().await.expect("the saved account");
+    assert_eq!((account.app_id.as_str(), account.user_id.as_str()), (DEMO_APP_ID, DEMO_USER_ID));
+    assert!(account.host.starts_with(&first.url()), "{account:?}");
+    assert_eq!(accounts.account().unwrap(), Some(account.clone()));
+    assert_eq!(kept_secret().as_deref(), Some(DEMO_APP_SECRET));
+    assert!(Keyring::default().token(&account).unwrap().is_some(), "the token kept");
+    let file = std::fs::read_to_string(&path).unwrap();
+    assert!(file.contains(DEMO_APP_ID) && !file.contains(DEMO_APP_SECRET), "{file}");
+    agent.change(Target::Receiving(Device::Phone), Source::Window).await.unwrap();
+    assert_eq!(first.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
+
+    // A re-sign-in that Exotel accepts but that cannot be stored (the settings file cannot be
+    // written): the error is said, and the first account's secret and token are put back.
+    let token_before = Keyring::default().token(&account).unwrap().map(|t| t.value.expose().to_owned());
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    assert!(agent.sign_in(input(&second, OTHER_APP_ID, OTHER_SECRET)).await.is_err());
+    assert_eq!(kept_secret().as_deref(), Some(DEMO_APP_SECRET), "the first secret put back");
+    let token_after = Keyring::default().token(&account).unwrap().map(|t| t.value.expose().to_owned());
+    assert_eq!(token_after, token_before, "the first token put back");
+    std::fs::remove_dir(&path).unwrap();
+    std::fs::write(&path, &file).unwrap();
+
+    // The file damaged while signed in: the next read writes the account back.
+    std::fs::write(&path, b"[account\nhost = \x00 garbage").unwrap();
+    agent.refresh(Source::Window).await.unwrap();
+    assert_eq!(accounts.account().unwrap(), Some(account.clone()), "written back");
+    assert!(agent.status().signed_in);
+
+    // Signed out: nothing left in the keyring or the file; the app says signed out.
+    let status = agent.sign_out().await.unwrap();
+    assert!(!status.signed_in);
+    assert_eq!(status.availability, Availability::Unknown);
+    assert_eq!(agent.account().await, None);
+    assert_eq!(accounts.account().unwrap(), None);
+    assert_eq!(kept_secret(), None, "the secret removed");
+    assert!(Keyring::default().token(&account).unwrap().is_none(), "the token removed");
+
+    // The retry policy a sign-in is checked with: by default a 503 is sent again and the
+    // sign-in goes through; with one attempt the 503 is the sign-in's error.
+    let tokens = || first.count(Endpoint::Token);
+    first.set_fault(Endpoint::Token, Fault::status(503).times(1));
+    let before = tokens();
+    accounts.validate(input(&first, DEMO_APP_ID, DEMO_APP_SECRET)).await.unwrap();
+    assert_eq!(tokens() - before, 2, "sent again after the 503");
+    first.set_fault(Endpoint::Token, Fault::status(503).times(1));
+    let once = RetryPolicy { attempts: 1, base_delay: Duration::ZERO, ..RetryPolicy::default() };
+    let before = tokens();
+    let err = accounts.clone().with_retry(once).validate(input(&first, DEMO_APP_ID, DEMO_APP_SECRET)).await;
+    assert!(err.is_err(), "no second try");
+    assert_eq!(tokens() - before, 1);
+    assert_eq!(Field::Secret, wrong_secret_field(&accounts, &first).await);
+}
+
+/// A wrong secret is the secret's error, and keeps nothing.
+async fn wrong_secret_field(accounts: &Accounts, sandbox: &Sandbox) -> Field {
+    let err = accounts.sign_in(input(sandbox, DEMO_APP_ID, "wrong")).await.unwrap_err();
+    assert_eq!(kept_secret(), None);
+    assert_eq!(accounts.account().unwrap(), None::<Account>);
+    err.field().unwrap()
+}
