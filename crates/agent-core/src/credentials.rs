@@ -231,4 +231,18 @@ mod tests {
         assert!(KeptToken::parse("v1:7:t").is_none(), "a token of an unknown account");
         assert!(KeptToken::parse("v2:{").is_none());
     }
+
+    /// What each keyring refusal tells the agent to do. gnome-keyring reports a locked keyring
+    /// as "no storage access" (checked with a real one in tests/saved_account.rs); other
+    /// Secret Service providers report it as a platform failure that says "locked".
+    #[test]
+    fn a_refusal_says_locked_absent_or_refused() {
+        let platform =
+            |text: &str| keyring::Error::PlatformFailure(Box::new(std::io::Error::other(text.to_owned())));
+        let access = keyring::Error::NoStorageAccess(Box::new(std::io::Error::other("denied")));
+        assert!(matches!(map_error(access), KeyringError::Locked(_)));
+        assert!(matches!(map_error(platform("Collection is Locked")), KeyringError::Locked(_)));
+        assert!(matches!(map_error(platform("Failed to connect to socket")), KeyringError::Unavailable(_)));
+        assert!(matches!(map_error(keyring::Error::TooLong("x".into(), 1)), KeyringError::Failed(_)));
+    }
 }

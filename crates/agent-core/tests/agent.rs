@@ -128,3 +128,20 @@ async fn a_sandbox_break_stays_in_the_sandbox() {
     assert_eq!(sandbox.count(exotel_sandbox::Endpoint::Device), puts, "the old break turned nothing on");
     assert_eq!(agent.status().break_until, None);
 }
+
+/// The time between syncs is the agent's setting, raised to the least the app allows; saved
+/// in the settings file as raised.
+#[tokio::test]
+async fn the_sync_interval_follows_the_setting_and_its_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(&dir);
+    let set = |secs: u64| {
+        let prefs = agent_core::Preferences { sync_interval_secs: secs, ..agent.preferences() };
+        agent.set_preferences(prefs).unwrap()
+    };
+    set(120);
+    assert_eq!(agent.sync_interval(), std::time::Duration::from_secs(120));
+    let saved = set(3);
+    assert_eq!(agent.sync_interval(), std::time::Duration::from_secs(agent_core::MIN_SYNC_INTERVAL_SECS));
+    assert_eq!(saved.sync_interval_secs, agent_core::MIN_SYNC_INTERVAL_SECS);
+}

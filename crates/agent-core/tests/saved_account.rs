@@ -4,16 +4,18 @@
 //! damaged while signed in is written back; sign-out removes both. Also the retry policy a
 //! sign-in is checked with.
 //!
-//! One test in this binary: it points the process's `DBUS_SESSION_BUS_ADDRESS` at its own
-//! bus before any other thread starts (the keyring crate reads it when it connects).
+//! First, a locked keyring and none at all: each refusal is told apart. Each keyring state
+//! runs in a child process started in its own session (`DBUS_SESSION_BUS_ADDRESS`), as the app
+//! and the command line are.
 
-// Setting the environment is `unsafe` (edition 2024); a test's helpers may panic.
-#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::Duration;
 
 use agent_core::{
-    Account, Accounts, Agent, ControllerConfig, Field, Keyring, SettingsStore, SignInInput, Source, Target,
+    Account, Accounts, Agent, ControllerConfig, Field, Keyring, KeyringError, SettingsStore, SignInInput,
+    Source, Target,
 };
 use exotel_api::{Availability, Device, RetryPolicy, Secret};
 use exotel_sandbox::{
@@ -37,14 +39,45 @@ fn kept_secret() -> Option<String> {
     Keyring::default().secret().unwrap().map(|s| s.expose().to_owned())
 }
 
+/// Where each state's half runs: a child process of this test binary, started in the
+/// keyring session (the keyring's D-Bus library reads the bus address once per process).
+const STATE_VAR: &str = "SAVED_ACCOUNT_KEYRING_STATE";
+
 #[test]
 fn a_saved_account_lives_in_the_keyring_and_settings_until_sign_out() {
-    let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
-    // SAFETY: the only test of this binary, before it starts any thread of its own: nothing
-    // reads the environment meanwhile.
-    unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", bus.bus_address()) };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    runtime.block_on(walk());
+    for state in [KeyringState::Locked, KeyringState::NoBus, KeyringState::Unlocked] {
+        let bus = KeyringSession::start(state).unwrap();
+        let run = bus
+            .command(std::env::current_exe().unwrap())
+            .args(["--exact", "in_a_keyring_session", "--ignored", "--nocapture"])
+            .env(STATE_VAR, format!("{state:?}"))
+            .output()
+            .unwrap();
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+        assert!(run.status.success() && said.contains("1 passed"), "{state:?}:\n{said}");
+    }
+}
+
+/// One state's half, run by the test above in its keyring session (by itself, it does nothing).
+#[test]
+#[ignore = "run by a_saved_account_lives_in_the_keyring_and_settings_until_sign_out, in a keyring session"]
+fn in_a_keyring_session() {
+    let Ok(state) = std::env::var(STATE_VAR) else { return };
+    if state == "Unlocked" {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+        return runtime.block_on(walk());
+    }
+    // Locked, or no keyring at all: each refusal is told apart (what the agent is told to do
+    // differs), for a write and a read.
+    let locked = state == "Locked";
+    let keyring = Keyring::default();
+    let stored = keyring.store_secret(&Secret::new("s")).unwrap_err();
+    let read = keyring.secret().unwrap_err();
+    for err in [stored, read] {
+        assert_eq!(matches!(err, KeyringError::Locked(_)), locked, "{state}: {err}");
+        assert_eq!(matches!(err, KeyringError::Unavailable(_)), !locked, "{state}: {err}");
+    }
 }
 
 async fn walk() {
@@ -87,10 +120,16 @@ async fn walk() {
     std::fs::remove_dir(&path).unwrap();
     std::fs::write(&path, &file).unwrap();
 
-    // The file damaged while signed in: the next read writes the account back.
+    // The file damaged while signed in: the next read writes the account and the agent's
+    // preferences back.
+    let prefs =
+        agent_core::Preferences { offline_on_lock: true, sync_interval_secs: 300, ..agent.preferences() };
+    agent.set_preferences(prefs).unwrap();
     std::fs::write(&path, b"[account\nhost = \x00 garbage").unwrap();
     agent.refresh(Source::Window).await.unwrap();
     assert_eq!(accounts.account().unwrap(), Some(account.clone()), "written back");
+    let kept = SettingsStore::new(&path).load().unwrap().settings.preferences;
+    assert!(kept.offline_on_lock && kept.sync_interval_secs == 300, "{kept:?}");
     assert!(agent.status().signed_in);
 
     // Signed out: nothing left in the keyring or the file; the app says signed out.
