@@ -17,7 +17,7 @@ use agent_core::{
     Account, Accounts, Agent, ControllerConfig, Field, Keyring, KeyringError, SettingsStore, SignInInput,
     Source, Target,
 };
-use exotel_api::{Availability, Device, RetryPolicy, Secret};
+use exotel_api::{Availability, Device, RetryPolicy, Secret, TokenSink};
 use exotel_sandbox::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox, SandboxConfig,
 };
@@ -107,6 +107,36 @@ async fn walk() {
     assert!(file.contains(DEMO_APP_ID) && !file.contains(DEMO_APP_SECRET), "{file}");
     agent.change(Target::Receiving(Device::Phone), Source::Window).await.unwrap();
     assert_eq!(first.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
+
+    // The kept token: one Exotel rejects is removed from the keyring even when a new one
+    // cannot be minted; the next one minted is kept in its place.
+    let kept_token = || Keyring::default().token(&account).unwrap().map(|t| t.value.expose().to_owned());
+    let first_token = kept_token().unwrap();
+    first.expire_tokens();
+    first.set_fault(Endpoint::Token, Fault::status(503).times(10));
+    assert!(agent.change(Target::Receiving(Device::Sip), Source::Window).await.is_err());
+    assert_eq!(kept_token(), None, "the rejected token is not kept");
+    first.clear_faults();
+    agent.change(Target::Receiving(Device::Sip), Source::Window).await.unwrap();
+    let second_token = kept_token().expect("the new token kept");
+    assert_ne!(second_token, first_token);
+
+    // The session's sink keeps tokens only while the settings file names its account (a
+    // sign-in with `exotel-agent` elsewhere replaces it).
+    let sink =
+        agent_core::KeyringTokenSink::new(Keyring::default(), account.clone(), SettingsStore::new(&path));
+    assert!(sink.still_signed_in());
+    let elsewhere = Account { user_id: "2".into(), ..account.clone() };
+    let file_now = std::fs::read_to_string(&path).unwrap();
+    SettingsStore::new(&path).update(|s| s.account = Some(elsewhere)).unwrap();
+    assert!(!sink.still_signed_in(), "another account signed in");
+    let late = exotel_api::Token { value: Secret::new("late"), minted_at: std::time::SystemTime::now() };
+    sink.token_minted(&late);
+    assert_eq!(kept_token().as_deref(), Some(second_token.as_str()), "a token minted too late is not kept");
+    std::fs::write(&path, &file_now).unwrap();
+    assert!(sink.still_signed_in());
+    sink.token_minted(&late);
+    assert_eq!(kept_token().as_deref(), Some("late"), "kept while signed in");
 
     // A re-sign-in that Exotel accepts but that cannot be stored (the settings file cannot be
     // written): the error is said, and the first account's secret and token are put back.
