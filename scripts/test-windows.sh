@@ -6,7 +6,10 @@
 # `exotel-agent.exe` (the secret kept by Wine's Credential Manager through keyring's
 # windows-native backend, and nowhere in the app's files), switches phone, computer and
 # offline, starts `exotel-agent-tray.exe` under Wine and Xvfb to its tray and quits it with
-# `--quit`, offline first. Ends with one line: `windows: N passed, M failed`.
+# `--quit`, offline first, then starts it again and ends the Wine session (WM_ENDSESSION):
+# offline first, then exit. The test binaries include os-events' Windows test (lock, sleep,
+# wake and session-end messages sent to the app's hidden window). Ends with one line:
+# `windows: N passed, M failed`.
 #
 # Everything Windows lives in target/windows (the std build is reused from run to run) and a
 # Wine prefix of its own in target/windows/wine.
@@ -39,14 +42,14 @@ pass() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
 
 step "Lints for Windows (clippy, warnings are errors)"
-cargo clippy "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p exotel-agent -p exotel-agent-tray \
-    --all-targets -- -D warnings
+cargo clippy "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p os-events -p exotel-agent \
+    -p exotel-agent-tray --all-targets -- -D warnings
 
 step "Building exotel-agent.exe and exotel-agent-tray.exe"
 cargo build "${flags[@]}" -p exotel-agent -p exotel-agent-tray --bins
 
 step "Building the Windows test binaries"
-executables=$(cargo test --no-run "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core \
+executables=$(cargo test --no-run "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p os-events \
     --message-format=json 2>/dev/null \
     | grep -E '"profile":\{[^}]*"test":true' | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//')
 
@@ -139,6 +142,41 @@ if ! kill -0 "$app_pid" 2>/dev/null && [ "$(active)" = "null" ]; then
 else
     fail "--quit: still running or Exotel not offline ($(active))"
     grep -rhs . "$logs" | tail -20 || true
+fi
+
+step "exotel-agent-tray.exe and the end of the Windows session (wineboot --end-session): offline, then exit"
+cli phone >/dev/null || true
+rm -rf "$logs"
+wine "$out/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
+app_pid=$!
+for _ in $(seq 120); do
+    grep -rqs "tray ready" "$logs" && grep -rqs "status confirmed by Exotel" "$logs" && break
+    sleep 0.5
+done
+if grep -rqs "watching lock, sleep and session-end messages" "$logs"; then
+    pass "the app's hidden window watches lock, sleep and session-end messages"
+else
+    fail "no session-events window"
+fi
+if grep -rqs "no Start-menu shortcut named" "$logs"; then
+    pass "without the installer's shortcut, the log says why notifications may not show"
+else
+    fail "the log says nothing of the notifications' AppUserModelID"
+fi
+# Wine sends WM_QUERYENDSESSION and WM_ENDSESSION to every window, as Windows does at log-off.
+timeout 60 wineboot --end-session >/dev/null 2>&1 || true
+for _ in $(seq 40); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.25; done
+if ! kill -0 "$app_pid" 2>/dev/null && [ "$(active)" = "null" ] && grep -rqs "event=Shutdown" "$logs"; then
+    pass "the session's end: offline first, then exit"
+else
+    fail "the session's end: still running or Exotel not offline ($(active))"
+    grep -rhs . "$logs" | tail -20 || true
+fi
+if grep -rqs "panicked" "$logs"; then
+    fail "a panic at the session's end"
+    grep -rhs -A3 "panicked" "$logs" | head -8 || true
+else
+    pass "no panic at the session's end (nothing goes through the ended event loop)"
 fi
 if echo | cli logout >/dev/null; then pass "logout"; else fail "logout"; fi
 

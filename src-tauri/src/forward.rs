@@ -37,11 +37,18 @@ async fn run(app: AppHandle, agent: Arc<Agent>, tray: Tray) {
             tokio::select! {
                 changed = updates.changed() => if changed.is_err() { break },
                 () = tick => {
-                    tray.show(&before);
+                    if !crate::quit::session_ending() {
+                        tray.show(&before);
+                    }
                     continue;
                 }
             }
             let now = updates.borrow_and_update().clone();
+            if crate::quit::session_ending() {
+                // The event loop is over (Windows' session end): nothing more is shown.
+                before = now;
+                continue;
+            }
             tray.show(&now);
             crate::window::send_status(&now);
             if let Some(n) = notice(&before, &now) {

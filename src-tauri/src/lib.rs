@@ -98,21 +98,35 @@ pub fn run() -> ExitCode {
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
             quit::on_signals(app.handle());
-            #[cfg(target_os = "linux")]
+            #[cfg(any(target_os = "linux", windows))]
             {
                 let handle = app.handle().clone();
-                let on_shutdown = move || quit::quit(&handle);
+                let on_shutdown = move || {
+                    #[cfg(windows)]
+                    quit::quit_for_session_end(&handle);
+                    #[cfg(not(windows))]
+                    quit::quit(&handle);
+                };
                 let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
-                let agent = agent.clone();
-                let idle_os = os.clone();
-                let idle_agent = agent.clone();
-                tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
-                let threshold = move || idle_threshold(&idle_agent.preferences());
                 let runtime = tauri::async_runtime::handle().inner().clone();
-                if let Err(e) = os_events::idle::spawn(idle_os, threshold, runtime) {
+                // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows.
+                #[cfg(target_os = "linux")]
+                {
+                    let (os, agent) = (os.clone(), agent.clone());
+                    tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
+                }
+                #[cfg(windows)]
+                if let Err(e) = os_events::windows::spawn_session_window(os.clone(), &runtime) {
+                    tracing::warn!("no lock, sleep or session-end events: {e}");
+                }
+                let idle_agent = agent.clone();
+                let threshold = move || idle_threshold(&idle_agent.preferences());
+                if let Err(e) = os_events::idle::spawn(os, threshold, runtime) {
                     tracing::warn!("no idle detection: {e}");
                 }
             }
+            #[cfg(windows)]
+            notifications_identity(app.handle());
 
             tracing::info!("tray ready");
             if show_window {
@@ -160,7 +174,7 @@ fn on_panic(app: tauri::AppHandle, agent: Arc<Agent>) {
     }));
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", windows))]
 /// How long without input counts as idle, or `None` when the setting is off.
 /// `EXOTEL_AGENT_IDLE_SECS` overrides the minutes (for tests and demonstrations).
 fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration> {
@@ -169,6 +183,31 @@ fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration
     }
     let seconds = std::env::var("EXOTEL_AGENT_IDLE_SECS").ok().and_then(|s| s.trim().parse::<u64>().ok());
     Some(seconds.filter(|s| *s > 0).map_or_else(|| prefs.idle_after(), std::time::Duration::from_secs))
+}
+
+/// Windows shows a notification only for an app it knows by its AppUserModelID, which the
+/// installer's Start-menu shortcut carries (the app's identifier). The notification plugin
+/// uses that ID, except when run from a cargo `target` folder; a copied or unpacked `.exe` with
+/// no such shortcut may show none, so the log says why.
+#[cfg(windows)]
+fn notifications_identity(app: &tauri::AppHandle) {
+    let id = &app.config().identifier;
+    let name = app.package_info().name.clone();
+    let menus = [std::env::var_os("APPDATA"), std::env::var_os("ProgramData")];
+    let shortcut = menus.into_iter().flatten().map(std::path::PathBuf::from).find_map(|root| {
+        let link = root.join("Microsoft/Windows/Start Menu/Programs").join(format!("{name}.lnk"));
+        link.exists().then_some(link)
+    });
+    match shortcut {
+        Some(link) => {
+            tracing::info!(app_id = %id, "notifications under the Start-menu shortcut {}", link.display())
+        }
+        None => tracing::warn!(
+            app_id = %id,
+            "no Start-menu shortcut named {name}: Windows may not show this app's notifications \
+             (install it with its installer, which makes the shortcut with this AppUserModelID)"
+        ),
+    }
 }
 
 /// The app's configuration and the page's files, embedded once for both processes.

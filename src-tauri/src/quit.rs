@@ -17,9 +17,28 @@ pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
 const NOTICE_GRACE: Duration = Duration::from_millis(500);
 
 static QUITTING: AtomicBool = AtomicBool::new(false);
+static SESSION_ENDING: AtomicBool = AtomicBool::new(false);
 
 /// Starts quitting (once; later calls are ignored).
 pub fn quit(app: &AppHandle) {
+    quit_then(app, false);
+}
+
+/// Quitting because the Windows session ends (`WM_ENDSESSION`). The event loop was told too
+/// and is over (tao ends it then), so nothing may go through it any more: the tray is left as
+/// it is, and once the agent is offline (or the bound passed) the process exits directly.
+#[cfg_attr(not(windows), allow(dead_code))]
+pub fn quit_for_session_end(app: &AppHandle) {
+    SESSION_ENDING.store(true, Ordering::SeqCst);
+    quit_then(app, true);
+}
+
+/// Whether the session is ending: then the tray and window are no longer updated.
+pub fn session_ending() -> bool {
+    SESSION_ENDING.load(Ordering::SeqCst)
+}
+
+fn quit_then(app: &AppHandle, session_end: bool) {
     if QUITTING.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -30,6 +49,10 @@ pub fn quit(app: &AppHandle) {
             None => QuitOutcome::NotNeeded,
         };
         tracing::info!(?outcome, "quitting");
+        if session_end || session_ending() {
+            // No notification either: the desktop is going away.
+            std::process::exit(0);
+        }
         if let QuitOutcome::Failed(reason) = outcome {
             let body = format!(
                 "{reason}. You may still be receiving calls: go offline in Exotel if you are leaving."

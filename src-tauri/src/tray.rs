@@ -11,7 +11,7 @@ use tauri::image::Image;
 
 use agent_core::present::BREAK_MINUTES;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Wry};
 
 use crate::{quit, window};
@@ -98,7 +98,21 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         .icon(image(Look::for_status(&start))?)
         .tooltip(tooltip(&start))
         .menu(&menu)
-        .show_menu_on_left_click(true)
+        // Each desktop's convention: on Windows a left click opens the window and a right
+        // click the menu; elsewhere (where the tray host may only offer the menu) any click
+        // shows the menu, which holds *Open window*.
+        .show_menu_on_left_click(!cfg!(windows))
+        .on_tray_icon_event(|icon, event| {
+            if cfg!(windows)
+                && let TrayIconEvent::Click {
+                    button: MouseButton::Left,
+                    button_state: MouseButtonState::Up,
+                    ..
+                } = event
+            {
+                window::open(icon.app_handle());
+            }
+        })
         .build(app)?;
     let shown = Arc::new(std::sync::Mutex::new(None));
     let tray = Tray { shown, icon, status, phone, sip, offline, breaks, end_break, open };

@@ -8,6 +8,9 @@
 //! runs in a child process started in its own session (`DBUS_SESSION_BUS_ADDRESS`), as the app
 //! and the command line are.
 
+// The Secret Service (gnome-keyring on a private bus): Linux. On Windows the Credential
+// Manager is used by the Windows lane's command-line run (scripts/test-windows.sh).
+#![cfg(target_os = "linux")]
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,4 +1,4 @@
-//! The OS telling the app that the agent is away (Linux, over D-Bus):
+//! The OS telling the app that the agent is away. On Linux, over D-Bus ([`spawn`]):
 //! - the screensaver's `ActiveChanged(bool)` on the session bus, under both the freedesktop
 //!   (`org.freedesktop.ScreenSaver`) and GNOME (`org.gnome.ScreenSaver`) names: lock/unlock;
 //! - logind's `PrepareForSleep(bool)` on the system bus: sleep/wake. While "offline on sleep"
@@ -7,19 +7,27 @@
 //! - logind's `PrepareForShutdown(true)`: the session is ending, so the app quits (going
 //!   offline first, if the agent asked for that).
 //!
-//! On macOS and Windows nothing is compiled in yet (the README says so): the app still goes
-//! offline on quit there.
+//! On Windows ([`windows`]): the same events from a hidden window of the app's own:
+//! `WM_WTSSESSION_CHANGE` (lock/unlock), `WM_POWERBROADCAST` (sleep/wake) and
+//! `WM_ENDSESSION` (the session ending), and idle time from `GetLastInputInfo`. On macOS
+//! nothing is compiled in yet (the README says so): the app still goes offline on quit there.
 
+#[cfg(target_os = "linux")]
+mod dbus;
+#[cfg(target_os = "linux")]
 pub mod display;
 pub mod idle;
+#[cfg(target_os = "linux")]
 pub mod shortcut;
+#[cfg(windows)]
+pub mod windows;
+
+#[cfg(target_os = "linux")]
+pub use dbus::{spawn, watch_login1, watch_screensaver};
 
 use std::sync::Arc;
 
 use agent_core::{Agent, AwayEvent};
-use futures_util::StreamExt;
-use zbus::message::Type;
-use zbus::{Connection, MatchRule, MessageStream};
 
 /// What the OS said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,142 +64,6 @@ impl<F: Fn() + Send + Sync + 'static> OsEventHandler for AgentHandler<F> {
                 }
             }
             OsEvent::Shutdown => (self.on_shutdown)(),
-        }
-    }
-}
-
-/// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
-/// usual places) in the background. A bus that cannot be reached is logged and skipped.
-pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
-    let h = handler.clone();
-    tokio::spawn(async move {
-        match Connection::session().await {
-            Ok(conn) => log_end("screensaver", watch_screensaver(&conn, h).await),
-            Err(e) => tracing::warn!("no session bus, so no screen-lock events: {e}"),
-        }
-    });
-    tokio::spawn(async move {
-        match Connection::system().await {
-            Ok(conn) => log_end("logind", watch_login1(&conn, handler, agent).await),
-            Err(e) => tracing::warn!("no system bus, so no sleep or shutdown events: {e}"),
-        }
-    });
-}
-
-fn log_end(what: &str, r: zbus::Result<()>) {
-    if let Err(e) = r {
-        tracing::warn!("stopped watching {what} signals: {e}");
-    }
-}
-
-/// Where each screensaver's signal may come from: its interface (which is also the bus name
-/// that must own the sender) and the object paths it uses (KDE also uses `/ScreenSaver`).
-const SCREENSAVERS: &[(&str, &[&str])] = &[
-    ("org.freedesktop.ScreenSaver", &["/org/freedesktop/ScreenSaver", "/ScreenSaver"]),
-    ("org.gnome.ScreenSaver", &["/org/gnome/ScreenSaver"]),
-];
-
-/// Whether `msg` was sent by the connection that owns `name` now. Any local program can send a
-/// signal with any interface and path; only the owner of the screensaver's or logind's name is
-/// believed, so no other program can make the app go offline or quit.
-async fn sent_by_owner(conn: &Connection, msg: &zbus::Message, name: &str) -> bool {
-    let Some(sender) = msg.header().sender().map(|s| s.as_str().to_owned()) else { return false };
-    let Ok(name) = zbus::names::BusName::try_from(name) else { return false };
-    let owner = match zbus::fdo::DBusProxy::new(conn).await {
-        Ok(proxy) => proxy.get_name_owner(name).await.ok(),
-        Err(_) => None,
-    };
-    owner.is_some_and(|o| o.as_str() == sender)
-}
-
-/// Lock and unlock, from either screensaver name, when sent by that name's owner on its path.
-pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
-    let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
-    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
-    tracing::info!("watching screen-lock signals");
-    while let Some(msg) = stream.next().await {
-        let Ok(msg) = msg else { continue };
-        let iface = msg.header().interface().map(|i| i.as_str().to_owned());
-        let path = msg.header().path().map(|p| p.as_str().to_owned());
-        let Some((name, _)) = SCREENSAVERS.iter().find(|(name, paths)| {
-            iface.as_deref() == Some(*name) && paths.contains(&path.as_deref().unwrap_or(""))
-        }) else {
-            continue;
-        };
-        if !sent_by_owner(conn, &msg, name).await {
-            tracing::warn!(interface = name, "ignored a screensaver signal not sent by the screensaver");
-            continue;
-        }
-        let Ok(active) = msg.body().deserialize::<bool>() else { continue };
-        let event = if active { AwayEvent::Locked } else { AwayEvent::Unlocked };
-        tracing::info!(?event, "screensaver");
-        handler.handle(OsEvent::Away(event)).await;
-    }
-    Ok(())
-}
-
-const LOGIN1: &str = "org.freedesktop.login1";
-const LOGIN1_PATH: &str = "/org/freedesktop/login1";
-const LOGIN1_MANAGER: &str = "org.freedesktop.login1.Manager";
-/// How long logind is given to answer the request for a sleep inhibitor.
-const INHIBIT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Sleep, wake and shutdown from logind (its owner, on its path), holding a delay inhibitor while the agent wants to be
-/// taken offline before sleep.
-pub async fn watch_login1<H: OsEventHandler>(
-    conn: &Connection,
-    handler: Arc<H>,
-    agent: Arc<Agent>,
-) -> zbus::Result<()> {
-    let rule = MatchRule::builder().msg_type(Type::Signal).interface(LOGIN1_MANAGER)?.build();
-    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
-    tracing::info!("watching sleep and shutdown signals");
-    let mut inhibitor = take_inhibitor(conn, &agent).await;
-    while let Some(msg) = stream.next().await {
-        let Ok(msg) = msg else { continue };
-        let member = msg.header().member().map(|m| m.as_str().to_owned());
-        if msg.header().path().map(|p| p.as_str()) != Some(LOGIN1_PATH)
-            || !sent_by_owner(conn, &msg, LOGIN1).await
-        {
-            tracing::warn!(?member, "ignored a logind signal not sent by logind");
-            continue;
-        }
-        let Ok(starting) = msg.body().deserialize::<bool>() else { continue };
-        match (member.as_deref(), starting) {
-            (Some("PrepareForSleep"), true) => {
-                handler.handle(OsEvent::Away(AwayEvent::Sleeping)).await;
-                // Done: let the computer sleep.
-                drop(inhibitor.take());
-            }
-            (Some("PrepareForSleep"), false) => {
-                handler.handle(OsEvent::Away(AwayEvent::Woke)).await;
-                inhibitor = take_inhibitor(conn, &agent).await;
-            }
-            (Some("PrepareForShutdown"), true) => handler.handle(OsEvent::Shutdown).await,
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// A logind "delay" lock on sleep, when the agent wants to go offline before sleeping; `None`
-/// when not wanted or not available (no logind, as in containers and tests).
-async fn take_inhibitor(conn: &Connection, agent: &Agent) -> Option<zbus::zvariant::OwnedFd> {
-    if !agent.preferences().offline_on_sleep {
-        return None;
-    }
-    let args = ("sleep", "Exotel Agent Tray", "Going offline on Exotel before sleep", "delay");
-    let call = conn.call_method(Some(LOGIN1), LOGIN1_PATH, Some(LOGIN1_MANAGER), "Inhibit", &args);
-    // Bounded: a logind that does not answer must not hold up the signals that follow.
-    let Ok(reply) = tokio::time::timeout(INHIBIT_WAIT, call).await else {
-        tracing::info!("no sleep inhibitor: logind did not answer within {} s", INHIBIT_WAIT.as_secs());
-        return None;
-    };
-    match reply.and_then(|r| r.body().deserialize::<zbus::zvariant::OwnedFd>()) {
-        Ok(fd) => Some(fd),
-        Err(e) => {
-            tracing::info!("no sleep inhibitor (going offline may race the sleep): {e}");
-            None
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Idle readings from GNOME's and KDE's D-Bus services (fakes of each on a private session
 //! bus), turned into idle and active events by the same tracker the app uses.
 
+// Linux only: D-Bus and X11.
+#![cfg(target_os = "linux")]
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

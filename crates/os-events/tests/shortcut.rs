@@ -1,6 +1,8 @@
 //! The X11 global shortcut on a real X server (Xvfb), pressed with xdotool (XTEST), as a
 //! person's keyboard would.
 
+// Linux only: D-Bus and X11.
+#![cfg(target_os = "linux")]
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,6 +1,8 @@
 //! Lock/unlock and sleep/wake signals emitted on a private D-Bus reach the controller, and the
 //! sleep lock (logind's delay inhibitor) is held until Exotel confirms the agent offline.
 
+// Linux only: D-Bus and X11.
+#![cfg(target_os = "linux")]
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,0 +1,112 @@
+//! Windows (run under Wine by the Windows lane): the session's messages, sent to the app's
+//! hidden window as Windows sends them, reach the agent against the sandbox: lock and unlock,
+//! sleep (the message held until Exotel confirmed the offline) and wake, a cancelled and a real
+//! end of the session; and `GetLastInputInfo` answers.
+
+#![cfg(windows)]
+// Sending window messages is `unsafe`; a test's helpers may panic.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use agent_core::{
+    Accounts, Agent, ControllerConfig, Keyring, Preferences, SettingsStore, SignInInput, Source, Target,
+};
+use exotel_api::{Availability, Device, Secret};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use os_events::AgentHandler;
+use os_events::windows::{END_WAIT, WINDOW_CLASS, connect_source, spawn_session_window};
+use windows::Win32::Foundation::{HWND, LPARAM, WPARAM};
+use windows::Win32::UI::WindowsAndMessaging::{
+    FindWindowW, PBT_APMRESUMEAUTOMATIC, PBT_APMSUSPEND, SendMessageW, WM_ENDSESSION, WM_POWERBROADCAST,
+    WM_QUERYENDSESSION, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, WTS_SESSION_UNLOCK,
+};
+
+/// Sends `msg` to the app's hidden window from another thread, as Windows does, and returns
+/// its answer once the window has handled it.
+async fn send(msg: u32, wparam: u32) -> isize {
+    tokio::task::spawn_blocking(move || {
+        // SAFETY: a window class name and message arguments as Windows would pass them; the
+        // window lives for the rest of the test.
+        unsafe {
+            let hwnd: HWND = FindWindowW(WINDOW_CLASS, None).expect("the hidden window");
+            SendMessageW(hwnd, msg, Some(WPARAM(wparam as usize)), Some(LPARAM(0))).0
+        }
+    })
+    .await
+    .unwrap()
+}
+
+async fn eventually(what: &str, ok: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not happen within 5 s");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sessions_messages_reach_the_agent() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let agent = Arc::new(Agent::new(
+        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
+        ControllerConfig::default(),
+    ));
+    let input = SignInInput {
+        host: sandbox.url(),
+        app_id: DEMO_APP_ID.into(),
+        secret: Secret::new(DEMO_APP_SECRET),
+        user_id: DEMO_USER_ID.into(),
+    };
+    agent.sign_in_in_memory(input).await.unwrap();
+    let prefs = Preferences { offline_on_lock: true, offline_on_sleep: true, ..Preferences::default() };
+    agent.set_preferences(prefs).unwrap();
+    agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
+
+    let shutdowns = Arc::new(AtomicUsize::new(0));
+    let counter = shutdowns.clone();
+    let handler = Arc::new(AgentHandler {
+        agent: agent.clone(),
+        on_shutdown: move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        },
+    });
+    spawn_session_window(handler, &tokio::runtime::Handle::current()).unwrap();
+    let active = || sandbox.active(DEMO_USER_ID).unwrap().unwrap();
+
+    // Lock and unlock.
+    send(WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK).await;
+    eventually("offline on lock", || active().is_none()).await;
+    assert_eq!(agent.status().last_change.map(|c| c.source), Some(Source::Lock));
+    send(WM_WTSSESSION_CHANGE, WTS_SESSION_UNLOCK).await;
+    eventually("back on the computer on unlock", || active() == Some(DeviceName::Sip)).await;
+
+    // Sleep: the message returns only once Exotel holds the agent offline (here it takes
+    // 700 ms to confirm), so Windows does not suspend with calls still routed here.
+    sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(700)).times(1));
+    assert_eq!(send(WM_POWERBROADCAST, PBT_APMSUSPEND).await, 1);
+    assert_eq!(active(), None, "offline before the sleep message returned");
+    assert_eq!(agent.status().availability, Availability::Offline);
+    send(WM_POWERBROADCAST, PBT_APMRESUMEAUTOMATIC).await;
+    eventually("back on the computer on wake", || active() == Some(DeviceName::Sip)).await;
+
+    // The end of the session: asked first (yes, never blocked); a cancelled end changes
+    // nothing; the real end starts the quit and holds the message while the app quits.
+    assert_eq!(send(WM_QUERYENDSESSION, 0).await, 1, "the app never blocks a shutdown");
+    send(WM_ENDSESSION, 0).await;
+    assert_eq!(shutdowns.load(Ordering::SeqCst), 0, "a cancelled end is not a quit");
+    let started = Instant::now();
+    send(WM_ENDSESSION, 1).await;
+    assert_eq!(shutdowns.load(Ordering::SeqCst), 1, "the session's end quits the app");
+    assert!(started.elapsed() >= END_WAIT, "held while the app quits: {:?}", started.elapsed());
+    assert_eq!(active(), Some(DeviceName::Sip), "other messages changed nothing");
+
+    // Idle time: GetLastInputInfo answers.
+    let idle = connect_source().unwrap();
+    assert!(idle.idle_for().is_some(), "{} answers", idle.name());
+}
