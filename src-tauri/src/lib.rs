@@ -98,7 +98,6 @@ pub fn run() -> ExitCode {
             let tray = tray::build(app.handle(), agent.clone())?;
             forward::spawn(app.handle().clone(), agent.clone(), tray);
             quit::on_signals(app.handle());
-            #[cfg(any(target_os = "linux", windows))]
             {
                 let handle = app.handle().clone();
                 let on_shutdown = move || {
@@ -109,7 +108,8 @@ pub fn run() -> ExitCode {
                 };
                 let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
                 let runtime = tauri::async_runtime::handle().inner().clone();
-                // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows.
+                // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows,
+                // notifications on macOS.
                 #[cfg(target_os = "linux")]
                 {
                     let (os, agent) = (os.clone(), agent.clone());
@@ -118,6 +118,13 @@ pub fn run() -> ExitCode {
                 #[cfg(windows)]
                 if let Err(e) = os_events::windows::spawn_session_window(os.clone(), &runtime) {
                     tracing::warn!("no lock, sleep or session-end events: {e}");
+                }
+                // On macOS, notifications delivered by the main thread's run loop (setup runs
+                // there); the app stays out of the Dock, as a menu-bar app.
+                #[cfg(target_os = "macos")]
+                {
+                    os_events::macos::watch_session(os.clone(), &runtime);
+                    app.set_activation_policy(tauri::ActivationPolicy::Accessory);
                 }
                 let idle_agent = agent.clone();
                 let threshold = move || idle_threshold(&idle_agent.preferences());
@@ -174,7 +181,6 @@ fn on_panic(app: tauri::AppHandle, agent: Arc<Agent>) {
     }));
 }
 
-#[cfg(any(target_os = "linux", windows))]
 /// How long without input counts as idle, or `None` when the setting is off.
 /// `EXOTEL_AGENT_IDLE_SECS` overrides the minutes (for tests and demonstrations).
 fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration> {

@@ -40,15 +40,28 @@ pub struct Tray {
     open: MenuItem<Wry>,
 }
 
+/// Whether tray icons are templates (macOS: black and clear, tinted by the menu bar to suit
+/// light and dark; each status keeps its own shape). Elsewhere they are in colour.
+const TEMPLATE_ICONS: bool = cfg!(target_os = "macos");
+
 fn image(look: Look) -> tauri::Result<Image<'static>> {
-    let bytes: &'static [u8] = match look {
-        Look::Offline => include_bytes!("../../icons/tray-offline.png"),
-        Look::Phone => include_bytes!("../../icons/tray-phone.png"),
-        Look::Sip => include_bytes!("../../icons/tray-sip.png"),
-        Look::Unknown => include_bytes!("../../icons/tray-unknown.png"),
-        Look::Pending => include_bytes!("../../icons/tray-pending.png"),
-    };
-    Image::from_bytes(bytes)
+    Image::from_bytes(image_bytes(look, TEMPLATE_ICONS))
+}
+
+/// The PNG for a status, in colour or as a template.
+fn image_bytes(look: Look, template: bool) -> &'static [u8] {
+    match (look, template) {
+        (Look::Offline, false) => include_bytes!("../../icons/tray-offline.png"),
+        (Look::Phone, false) => include_bytes!("../../icons/tray-phone.png"),
+        (Look::Sip, false) => include_bytes!("../../icons/tray-sip.png"),
+        (Look::Unknown, false) => include_bytes!("../../icons/tray-unknown.png"),
+        (Look::Pending, false) => include_bytes!("../../icons/tray-pending.png"),
+        (Look::Offline, true) => include_bytes!("../../icons/tray-template-offline.png"),
+        (Look::Phone, true) => include_bytes!("../../icons/tray-template-phone.png"),
+        (Look::Sip, true) => include_bytes!("../../icons/tray-template-sip.png"),
+        (Look::Unknown, true) => include_bytes!("../../icons/tray-template-unknown.png"),
+        (Look::Pending, true) => include_bytes!("../../icons/tray-template-pending.png"),
+    }
 }
 
 pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
@@ -101,6 +114,7 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         // Each desktop's convention: on Windows a left click opens the window and a right
         // click the menu; elsewhere (where the tray host may only offer the menu) any click
         // shows the menu, which holds *Open window*.
+        .icon_as_template(TEMPLATE_ICONS)
         .show_menu_on_left_click(!cfg!(windows))
         .on_tray_icon_event(|icon, event| {
             if cfg!(windows)
@@ -169,6 +183,9 @@ impl Tray {
         let result = (|| -> tauri::Result<()> {
             if icon_changed {
                 self.icon.set_icon(Some(image(next.look)?))?;
+                if TEMPLATE_ICONS {
+                    self.icon.set_icon_as_template(true)?;
+                }
             }
             if tooltip_changed {
                 self.icon.set_tooltip(Some(&next.tooltip))?;
@@ -203,6 +220,38 @@ impl Tray {
         {
             if let Err(e) = item.set_checked(state.checked) {
                 tracing::warn!("could not update the tray: {e}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOOKS: [Look; 5] = [Look::Offline, Look::Phone, Look::Sip, Look::Unknown, Look::Pending];
+
+    /// macOS tints a template by its alpha alone: each must be black where drawn, and each
+    /// status must keep a shape of its own (at least a tenth of the pixels differ).
+    #[test]
+    fn template_icons_are_black_and_each_status_has_its_own_shape() {
+        let masks: Vec<Vec<bool>> = LOOKS
+            .iter()
+            .map(|&look| {
+                let image = Image::from_bytes(image_bytes(look, true)).expect("a PNG");
+                let rgba = image.rgba();
+                assert!(
+                    rgba.chunks(4).all(|p| p[3] == 0 || p[..3] == [0, 0, 0]),
+                    "{look:?}: only black and clear"
+                );
+                rgba.chunks(4).map(|p| p[3] > 127).collect()
+            })
+            .collect();
+        for (i, a) in masks.iter().enumerate() {
+            assert!(a.iter().filter(|&&on| on).count() > a.len() / 20, "{:?} draws something", LOOKS[i]);
+            for (j, b) in masks.iter().enumerate().skip(i + 1) {
+                let differ = a.iter().zip(b).filter(|(x, y)| x != y).count();
+                assert!(differ > a.len() / 10, "{:?} and {:?} look alike", LOOKS[i], LOOKS[j]);
             }
         }
     }

@@ -17,8 +17,8 @@
 //! for all is simpler to prove, and a reading a minute is cheap. Why not the `user-idle2` or
 //! `system-idle-time` crates: on Linux they read the same X11 value through libxss (one more C
 //! library to install and link) or the same D-Bus calls; x11rb and zbus are already in the tree
-//! and pure Rust. On Windows the time comes from `GetLastInputInfo` ([`crate::windows`]); on
-//! macOS (`CGEventSource`) it is not written yet, and there the setting has no effect.
+//! and pure Rust. On Windows the time comes from `GetLastInputInfo` (`crate::windows`), on
+//! macOS from `CGEventSource` (`crate::macos`).
 //!
 //! Cost: one round trip to the X server per check. While the agent is active it checks when
 //! the threshold could next be reached (at most every minute); while idle, every second, so the

@@ -10,13 +10,17 @@
 //! On Windows ([`windows`]): the same events from a hidden window of the app's own:
 //! `WM_WTSSESSION_CHANGE` (lock/unlock), `WM_POWERBROADCAST` (sleep/wake) and
 //! `WM_ENDSESSION` (the session ending), and idle time from `GetLastInputInfo`. On macOS
-//! nothing is compiled in yet (the README says so): the app still goes offline on quit there.
+//! ([`macos`], compiled and linted here, never run): lock/unlock, sleep/wake and idle.
 
 #[cfg(target_os = "linux")]
 mod dbus;
 #[cfg(target_os = "linux")]
 pub mod display;
 pub mod idle;
+#[cfg(target_os = "macos")]
+pub mod macos;
+#[cfg(any(windows, target_os = "macos"))]
+pub mod queue;
 #[cfg(target_os = "linux")]
 pub mod shortcut;
 #[cfg(windows)]

@@ -38,6 +38,8 @@ use windows::Win32::UI::WindowsAndMessaging::{
 use windows::core::{PCWSTR, w};
 
 use crate::idle::IdleSource;
+pub use crate::queue::Delivery;
+use crate::queue::EventQueue;
 use crate::{OsEvent, OsEventHandler};
 
 /// The hidden window's class name (a test finds the window by it, as Windows' own senders
@@ -50,18 +52,6 @@ pub const SLEEP_WAIT: Duration = Duration::from_secs(2);
 /// The longest the session-end message is held: the app's quit bound (3 s) and a moment for
 /// its last notification.
 pub const END_WAIT: Duration = Duration::from_secs(4);
-
-/// How the window hands an event to the handler.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delivery {
-    /// Queued; the message returns at once.
-    Queue,
-    /// Queued; the message returns when the handler is done, or after the bound.
-    WaitUpTo(Duration),
-    /// Queued; once the handler is done, the message is held for this long (the process is
-    /// meant to end meanwhile).
-    ThenHold(Duration),
-}
 
 /// The event a window message means, and how to deliver it; `None` for every other message.
 pub fn event_for(msg: u32, wparam: usize) -> Option<(OsEvent, Delivery)> {
@@ -84,36 +74,24 @@ pub fn event_for(msg: u32, wparam: usize) -> Option<(OsEvent, Delivery)> {
     }
 }
 
-/// An event on its way to the handler, with where to say it was handled.
-type Queued = (OsEvent, Option<std::sync::mpsc::Sender<()>>);
-
 // The window thread's way to the handler (the window procedure cannot carry it). Clippy
 // 1.96 with a std built by -Zbuild-std asks for `const` here although it is there.
 #[allow(clippy::missing_const_for_thread_local)]
-mod queue {
+mod thread_queue {
     thread_local! {
-        pub(super) static QUEUE: std::cell::RefCell<Option<tokio::sync::mpsc::UnboundedSender<super::Queued>>> =
+        pub(super) static QUEUE: std::cell::RefCell<Option<crate::queue::EventQueue>> =
             const { std::cell::RefCell::new(None) };
     }
 }
-use queue::QUEUE;
+use thread_queue::QUEUE;
 
-/// Starts the hidden window on a thread of its own and a task on `runtime` that hands its
-/// events to `handler`, one at a time. `Err` says why there is none.
+/// Starts the hidden window on a thread of its own, its events handed to `handler` on
+/// `runtime` ([`EventQueue`]). `Err` says why there is none.
 pub fn spawn_session_window<H: OsEventHandler>(
     handler: Arc<H>,
     runtime: &tokio::runtime::Handle,
 ) -> Result<(), String> {
-    let (queue, mut events) = tokio::sync::mpsc::unbounded_channel::<Queued>();
-    runtime.spawn(async move {
-        while let Some((event, done)) = events.recv().await {
-            tracing::info!(?event, "from Windows");
-            handler.handle(event).await;
-            if let Some(done) = done {
-                let _ = done.send(());
-            }
-        }
-    });
+    let queue = EventQueue::start(handler, runtime);
     let (ready, started) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("session-events".into())
@@ -133,28 +111,12 @@ pub fn spawn_session_window<H: OsEventHandler>(
     started.recv().map_err(|e| e.to_string())?
 }
 
-/// Hands `event` to the handler's task, waiting as `delivery` says.
+/// Hands `event` to the handler, waiting as `delivery` says.
 fn deliver(event: OsEvent, delivery: Delivery) {
-    let (done, handled) = std::sync::mpsc::channel();
-    let wait = !matches!(delivery, Delivery::Queue);
-    let sent = QUEUE.with(|q| {
-        q.try_borrow().ok().and_then(|q| q.as_ref().map(|q| q.send((event, wait.then_some(done))).is_ok()))
-    });
-    if sent != Some(true) {
-        tracing::warn!(?event, "the app no longer takes events");
-        return;
-    }
-    match delivery {
-        Delivery::Queue => {}
-        Delivery::WaitUpTo(limit) => {
-            if handled.recv_timeout(limit).is_err() {
-                tracing::warn!(?event, "not done within {} s; Windows carries on", limit.as_secs());
-            }
-        }
-        Delivery::ThenHold(hold) => {
-            let _ = handled.recv_timeout(hold);
-            std::thread::sleep(hold);
-        }
+    let queue = QUEUE.with(|q| q.try_borrow().ok().and_then(|q| q.clone()));
+    match queue {
+        Some(queue) => queue.deliver(event, delivery),
+        None => tracing::warn!(?event, "no queue on this thread"),
     }
 }
 
