@@ -334,4 +334,63 @@ mod tests {
         assert!(!calls[3].1.skip_fresh, "a woken read is not skipped as fresh");
         assert!(calls[4].1.skip_fresh);
     }
+
+    /// Random outcomes of a sync, every kind the loop can see.
+    fn outcome() -> impl proptest::strategy::Strategy<Value = Result<Synced>> {
+        use proptest::prelude::*;
+        let secs = || (0u64..900).prop_map(Duration::from_secs);
+        prop_oneof![
+            proptest::option::of(secs()).prop_map(read),
+            secs().prop_map(|d| Ok(Synced::Fresh(d))),
+            secs().prop_map(|d| Ok(Synced::Limited(d))),
+            Just(Ok(Synced::Superseded)),
+            proptest::option::of(secs())
+                .prop_map(|retry_after| Err(CoreError::Api(ApiError::RateLimited { retry_after }))),
+            Just(Err(CoreError::Api(ApiError::Timeout))),
+            Just(Err(CoreError::NotSignedIn)),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever happened, the shared rules never read before Exotel's `Retry-After`, before
+        /// a fresh status goes stale, or before a low budget's window starts over; never wait
+        /// unboundedly; and keep the pace between 1 and 16, doubling on a 429 or a low budget and
+        /// never rising after a read with room to spare.
+        #[test]
+        fn the_shared_rules_never_read_too_early_or_wait_for_ever(
+            last in outcome(),
+            failures in 0u32..40,
+            interval in proptest::strategy::Strategy::prop_map(10u64..600, Duration::from_secs),
+            jitter in 0.0f64..1.0,
+            pace in 1.0f64..=MAX_PACE,
+        ) {
+            let wait = next_wait(interval, &last, failures, SyncRules::SHARED, jitter);
+            let floor = match &last {
+                Ok(Synced::Fresh(left)) => *left,
+                Ok(Synced::Limited(asked)) => *asked,
+                Ok(Synced::Read { low_for: Some(reset), .. }) => *reset,
+                Err(CoreError::Api(ApiError::RateLimited { retry_after })) => {
+                    retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER)
+                }
+                _ => Duration::ZERO,
+            };
+            proptest::prop_assert!(wait >= floor, "{wait:?} before {floor:?} after {last:?}");
+            let ceiling = floor.max(MAX_SYNC_DELAY.mul_f64(1.1)) + interval;
+            proptest::prop_assert!(wait <= ceiling, "{wait:?} past {ceiling:?} after {last:?}");
+
+            let next = next_pace(pace, &last, SyncRules::SHARED);
+            proptest::prop_assert!((1.0..=MAX_PACE).contains(&next), "{next}");
+            let pressed = matches!(
+                &last,
+                Ok(Synced::Read { low_for: Some(_), .. } | Synced::Limited(_))
+                    | Err(CoreError::Api(ApiError::RateLimited { .. }))
+            );
+            if pressed {
+                proptest::prop_assert_eq!(next, (pace * 2.0).min(MAX_PACE));
+            } else {
+                proptest::prop_assert!(next <= pace, "{pace} rose to {next} after {last:?}");
+            }
+            proptest::prop_assert_eq!(next_pace(pace, &last, SyncRules::FIXED), 1.0);
+        }
+    }
 }
