@@ -5,11 +5,10 @@
 //! panic (the controller answers afterwards). Prints `fault matrix: N/M cases passed`.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{Source, Target};
@@ -249,32 +248,12 @@ const AT_ONCE: usize = 6;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fault_matrix() {
-    let gate = Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
-    let mut cases = tokio::task::JoinSet::new();
+    let mut cases = Vec::new();
     for endpoint in [Endpoint::Token, Endpoint::Device, Endpoint::Usermapping] {
         for kind in KINDS {
-            let gate = gate.clone();
-            cases.spawn(async move {
-                let _permit = gate.acquire_owned().await;
-                (endpoint, kind, run(endpoint, kind).await)
-            });
+            cases.push((format!("{endpoint:?} x {kind:?}"), run(endpoint, kind)));
         }
     }
-    let mut failed = Vec::new();
-    let mut total = 0;
-    while let Some(done) = cases.join_next().await {
-        total += 1;
-        match done {
-            Ok((_, _, Ok(()))) => {}
-            Ok((endpoint, kind, Err(why))) => failed.push(format!("{endpoint:?} x {kind:?}: {why}")),
-            Err(panic) => failed.push(format!("a case panicked: {panic}")),
-        }
-    }
-    failed.sort();
-    for f in &failed {
-        println!("FAILED {f}");
-    }
-    println!("fault matrix: {}/{total} cases passed", total - failed.len());
-    assert!(failed.is_empty(), "{} of {total} cases failed", failed.len());
-    assert_eq!(total, 3 * KINDS.len());
+    assert_eq!(cases.len(), 3 * KINDS.len());
+    support::run_cases("fault matrix", AT_ONCE, cases).await;
 }

@@ -15,11 +15,10 @@
 //! afterwards. Prints `fault paths: N/M cases passed`.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{Source, Target};
@@ -197,34 +196,14 @@ async fn run(direction: Direction, kind: Kind, step: Step) -> Result<(), String>
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_direction_through_every_fault_at_every_step() {
-    let gate = Arc::new(tokio::sync::Semaphore::new(AT_ONCE));
-    let mut cases = tokio::task::JoinSet::new();
+    let mut cases = Vec::new();
     for direction in DIRECTIONS {
         for kind in KINDS {
             for step in STEPS {
-                let gate = gate.clone();
-                cases.spawn(async move {
-                    let _permit = gate.acquire_owned().await;
-                    (direction, kind, step, run(direction, kind, step).await)
-                });
+                cases.push((format!("{direction:?} x {kind:?} at {step:?}"), run(direction, kind, step)));
             }
         }
     }
-    let mut failed = Vec::new();
-    let mut total = 0;
-    while let Some(done) = cases.join_next().await {
-        total += 1;
-        match done {
-            Ok((_, _, _, Ok(()))) => {}
-            Ok((d, k, s, Err(why))) => failed.push(format!("{d:?} x {k:?} at {s:?}: {why}")),
-            Err(panic) => failed.push(format!("a case panicked: {panic}")),
-        }
-    }
-    failed.sort();
-    for f in &failed {
-        println!("FAILED {f}");
-    }
-    println!("fault paths: {}/{total} cases passed", total - failed.len());
-    assert!(failed.is_empty(), "{} of {total} cases failed", failed.len());
-    assert_eq!(total, DIRECTIONS.len() * KINDS.len() * STEPS.len());
+    assert_eq!(cases.len(), DIRECTIONS.len() * KINDS.len() * STEPS.len());
+    support::run_cases("fault paths", AT_ONCE, cases).await;
 }

@@ -2,6 +2,8 @@
 //! timeout, a controller with quick read-backs, and a bounded wait for a published status.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+// The fault tests print their tally for the test command's summary.
+#![allow(clippy::print_stdout)]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -139,4 +141,40 @@ pub fn record(controller: &Controller) -> Arc<std::sync::Mutex<Vec<Status>>> {
         }
     });
     seen
+}
+
+/// Runs named cases at most `at_once` at a time (a busy 2-core machine must not turn replies
+/// into timeouts), prints `FAILED name: why` for each failure (a panic included) and the tally
+/// `{title}: passed/total cases passed`, and fails the test if any case failed.
+pub async fn run_cases<F>(title: &str, at_once: usize, cases: Vec<(String, F)>)
+where
+    F: std::future::Future<Output = Result<(), String>> + Send + 'static,
+{
+    let gate = Arc::new(tokio::sync::Semaphore::new(at_once));
+    let expected = cases.len();
+    let mut running = tokio::task::JoinSet::new();
+    for (name, case) in cases {
+        let gate = gate.clone();
+        running.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            (name, case.await)
+        });
+    }
+    let mut failed = Vec::new();
+    let mut total = 0;
+    while let Some(done) = running.join_next().await {
+        total += 1;
+        match done {
+            Ok((_, Ok(()))) => {}
+            Ok((name, Err(why))) => failed.push(format!("{name}: {why}")),
+            Err(panic) => failed.push(format!("a case panicked: {panic}")),
+        }
+    }
+    failed.sort();
+    for f in &failed {
+        println!("FAILED {f}");
+    }
+    println!("{title}: {}/{total} cases passed", total - failed.len());
+    assert!(failed.is_empty(), "{} of {total} cases failed", failed.len());
+    assert_eq!(total, expected);
 }
