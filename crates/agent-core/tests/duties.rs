@@ -4,7 +4,6 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{Agent, AwayEvent, BreakState, Preferences, QuitOutcome, Source, Status, Target, now_ms};
@@ -18,32 +17,13 @@ mod support;
 use support::World;
 
 /// This file's world: an agent on the system clock, with the history on.
-struct Setup(World);
-
-impl std::ops::Deref for Setup {
-    type Target = World;
-    fn deref(&self) -> &World {
-        &self.0
-    }
-}
-
-impl Setup {
-    async fn new() -> Self {
-        Self(World::new().await)
-    }
-
-    async fn agent(&self) -> Arc<Agent> {
-        self.0.agent_with(self.0.with_history(), false, None).await
-    }
-}
-
 async fn until(agent: &Agent, ok: impl Fn(&Status) -> bool) -> Status {
     support::until_agent(agent, ok).await
 }
 
 #[tokio::test]
 async fn a_break_goes_offline_then_restores_the_device() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.change(PHONE, Source::Tray).await.unwrap();
 
@@ -62,7 +42,7 @@ async fn a_break_goes_offline_then_restores_the_device() {
 
 #[tokio::test]
 async fn a_manual_change_cancels_the_break() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     agent.start_break(Duration::from_millis(300)).await.unwrap();
@@ -87,7 +67,7 @@ async fn a_manual_change_cancels_the_break() {
 
 #[tokio::test]
 async fn a_restart_continues_the_break_or_ends_it_if_it_is_over() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     // As a run that quit mid-break left it: offline, the break's end in the settings.
     let state = BreakState { ends_at: now_ms() + 500, restore: Some(Device::Sip) };
     t.settings().update(|s| s.on_break = Some(state)).unwrap();
@@ -97,7 +77,7 @@ async fn a_restart_continues_the_break_or_ends_it_if_it_is_over() {
     assert_eq!(agent.status().availability, Availability::Offline);
     until(&agent, |s| s.availability == Availability::Receiving(Device::Sip)).await;
 
-    let t = Setup::new().await;
+    let t = World::new().await;
     let over = BreakState { ends_at: now_ms() - 1_000, restore: Some(Device::Phone) };
     t.settings().update(|s| s.on_break = Some(over)).unwrap();
     let agent = t.agent().await;
@@ -108,7 +88,7 @@ async fn a_restart_continues_the_break_or_ends_it_if_it_is_over() {
 
 #[tokio::test]
 async fn lock_goes_offline_and_unlock_restores_unless_the_agent_changed_something() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
     agent.change(PHONE, Source::Tray).await.unwrap();
@@ -136,7 +116,7 @@ async fn lock_goes_offline_and_unlock_restores_unless_the_agent_changed_somethin
 
 #[tokio::test]
 async fn sleep_goes_offline_and_wake_restores() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.set_preferences(Preferences { offline_on_sleep: true, ..Preferences::default() }).unwrap();
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
@@ -151,7 +131,7 @@ async fn sleep_goes_offline_and_wake_restores() {
 
 #[tokio::test]
 async fn quitting_goes_offline_within_the_bound_or_says_it_could_not() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     assert_eq!(agent.quit_offline(Duration::from_secs(3)).await, QuitOutcome::Offline);
@@ -172,7 +152,7 @@ async fn quitting_goes_offline_within_the_bound_or_says_it_could_not() {
 
 #[tokio::test]
 async fn sync_finds_a_change_made_elsewhere() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.start().await;
     t.sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Phone));
@@ -186,7 +166,7 @@ async fn sync_finds_a_change_made_elsewhere() {
 
 #[tokio::test]
 async fn every_change_and_failure_is_kept_in_the_history() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent = t.agent().await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     t.sandbox.set_fault(Endpoint::Device, Fault::status(400));

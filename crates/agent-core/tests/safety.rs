@@ -9,57 +9,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::{
-    Agent, AwayEvent, Change, ChangeSink, ControllerConfig, CoreError, Preferences, Source, Status, Target,
+    AwayEvent, Change, ChangeSink, ControllerConfig, CoreError, Preferences, Source, Status, Target,
 };
 use exotel_api::{Availability, Device, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault};
 
 const PHONE: Target = Target::Receiving(Device::Phone);
 
-fn away_prefs() -> Preferences {
-    Preferences {
-        offline_on_lock: true,
-        offline_on_sleep: true,
-        offline_when_idle: true,
-        ..Preferences::default()
-    }
-}
-
 mod support;
 
 use support::World;
 
 /// This file's world: agents on the world's manual clock, with the away settings on.
-struct Setup(World);
-
-impl std::ops::Deref for Setup {
-    type Target = World;
-    fn deref(&self) -> &World {
-        &self.0
-    }
-}
-
-impl Setup {
-    async fn new() -> Self {
-        Self(World::new().await)
-    }
-
-    /// An agent signed in (in memory) to the sandbox, with the away settings on.
-    async fn agent(&self) -> Arc<Agent> {
-        self.agent_with(self.0.with_history()).await
-    }
-
-    async fn agent_with(&self, config: ControllerConfig) -> Arc<Agent> {
-        self.0.agent_with(config, true, Some(away_prefs())).await
-    }
-}
-
 /// Path 1: a lock from an unknown status, or while a change to phone is in flight, ends
 /// offline (it used to do nothing unless the status was "receiving").
 #[tokio::test]
 async fn path1_a_lock_from_unknown_or_during_a_change_ends_offline() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     // Unknown: an id that matches neither device.
     t.sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
     assert_eq!(agent.refresh(Source::Sync).await.unwrap().availability, Availability::Unknown);
@@ -89,8 +56,8 @@ async fn path1_a_lock_from_unknown_or_during_a_change_ends_offline() {
 /// when the agent unlocks, and the status says what waits for them.
 #[tokio::test]
 async fn path2_a_break_that_ends_while_locked_restores_only_on_unlock() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     agent.start_break(Duration::from_secs(15 * 60)).await.unwrap();
     agent.away(AwayEvent::Locked).await;
@@ -109,8 +76,8 @@ async fn path2_a_break_that_ends_while_locked_restores_only_on_unlock() {
 /// suspend): waking up ends an overdue break at once.
 #[tokio::test]
 async fn path3_waking_after_the_breaks_end_ends_it_at_once() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     agent.set_preferences(Preferences::default()).unwrap(); // sleep does nothing by itself
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
     agent.start_break(Duration::from_secs(60 * 60)).await.unwrap();
@@ -126,8 +93,8 @@ async fn path3_waking_after_the_breaks_end_ends_it_at_once() {
 /// Path 4 (R5): the shortcut from an unknown status goes offline.
 #[tokio::test]
 async fn path4_the_shortcut_from_unknown_goes_offline() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     t.sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
     let unknown = agent.refresh(Source::Sync).await.unwrap();
     let target = agent_core::present::toggle_target(&unknown);
@@ -141,11 +108,11 @@ async fn path4_the_shortcut_from_unknown_goes_offline() {
 /// history once, not again by the app's sync as "changed elsewhere".
 #[tokio::test]
 async fn path5_a_command_line_change_cancels_the_break_and_is_recorded_once() {
-    let t = Setup::new().await;
-    let app = t.agent().await;
+    let t = World::new().await;
+    let app = t.away_agent(t.with_history()).await;
     app.change(PHONE, Source::Tray).await.unwrap();
     app.start_break(Duration::from_secs(5 * 60)).await.unwrap();
-    let cli = t.agent().await;
+    let cli = t.away_agent(t.with_history()).await;
     cli.change(Target::Receiving(Device::Sip), Source::Cli).await.unwrap();
     assert_eq!(t.settings().load().unwrap().settings.on_break, None, "the stored break is cancelled");
 
@@ -175,10 +142,10 @@ async fn path5_a_command_line_change_cancels_the_break_and_is_recorded_once() {
 /// (which asked for the computer).
 #[tokio::test]
 async fn path5c_a_cli_change_overtaken_by_a_supervisor_is_shown_as_the_supervisors() {
-    let t = Setup::new().await;
-    let app = t.agent().await;
+    let t = World::new().await;
+    let app = t.away_agent(t.with_history()).await;
     app.change(PHONE, Source::Tray).await.unwrap();
-    let cli = t.agent().await;
+    let cli = t.away_agent(t.with_history()).await;
     cli.change(Target::Receiving(Device::Sip), Source::Cli).await.unwrap();
     t.sandbox.set_active(DEMO_USER_ID, None);
     let synced = app.refresh(Source::Sync).await.unwrap();
@@ -202,13 +169,13 @@ async fn path5c_a_cli_change_overtaken_by_a_supervisor_is_shown_as_the_superviso
 /// phone is not turned back on.
 #[tokio::test]
 async fn path5b_an_offline_from_the_command_line_while_away_is_not_undone_on_return() {
-    let t = Setup::new().await;
-    let app = t.agent().await;
+    let t = World::new().await;
+    let app = t.away_agent(t.with_history()).await;
     app.change(PHONE, Source::Tray).await.unwrap();
     assert!(app.away(AwayEvent::Locked).await.is_some_and(|r| r.is_ok()));
     assert_eq!(t.active(), None, "offline for the lock");
     assert_eq!(app.status().parked, Some(Device::Phone));
-    let cli = t.agent().await;
+    let cli = t.away_agent(t.with_history()).await;
     cli.change(Target::Offline, Source::Cli).await.unwrap();
     assert!(t.settings().load().unwrap().settings.agent_changed_at.is_some());
     assert!(app.away(AwayEvent::Unlocked).await.is_none(), "nothing to do on return");
@@ -216,8 +183,8 @@ async fn path5b_an_offline_from_the_command_line_while_away_is_not_undone_on_ret
     assert_eq!(app.status().parked, None);
 
     // Without that choice, the same unlock brings the phone back.
-    let t = Setup::new().await;
-    let app = t.agent().await;
+    let t = World::new().await;
+    let app = t.away_agent(t.with_history()).await;
     app.change(PHONE, Source::Tray).await.unwrap();
     assert!(app.away(AwayEvent::Locked).await.is_some_and(|r| r.is_ok()));
     assert!(app.away(AwayEvent::Unlocked).await.is_some_and(|r| r.is_ok()));
@@ -238,9 +205,9 @@ impl ChangeSink for Panics {
 /// gets an internal error, the menu is usable again, and the next change works.
 #[tokio::test]
 async fn path6_a_panic_inside_a_change_never_leaves_it_in_flight() {
-    let t = Setup::new().await;
+    let t = World::new().await;
     let agent =
-        t.agent_with(ControllerConfig { history: Some(Arc::new(Panics)), ..Default::default() }).await;
+        t.away_agent(ControllerConfig { history: Some(Arc::new(Panics)), ..Default::default() }).await;
     let err = agent.change(PHONE, Source::Tray).await.unwrap_err();
     assert_eq!(err, CoreError::Internal);
     let s = agent.status();
@@ -283,8 +250,8 @@ impl exotel_api::TokenSink for PanicsOnMint {
 /// Path 8: opening the window reads the status (the shell calls `sync_soon`).
 #[tokio::test]
 async fn path8_asking_for_a_read_reads_at_once() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     agent.start().await;
     let before = t.sandbox.count(Endpoint::Usermapping);
     agent.sync_soon();
@@ -302,8 +269,8 @@ async fn path8_asking_for_a_read_reads_at_once() {
 /// R2: while away, the app never turns a device on by itself: not a break's end, not a sync.
 #[tokio::test]
 async fn nothing_turns_on_while_idle() {
-    let t = Setup::new().await;
-    let agent = t.agent().await;
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
     agent.change(PHONE, Source::Tray).await.unwrap();
     let idle = agent.away(AwayEvent::Idle).await.unwrap().unwrap();
     assert_eq!(

@@ -118,6 +118,23 @@ impl World {
         agent
     }
 
+    /// An agent on the system clock, with this world's history (the duties tests).
+    pub async fn agent(&self) -> Arc<agent_core::Agent> {
+        self.agent_with(self.with_history(), false, None).await
+    }
+
+    /// An agent on this world's clock with lock, sleep and idle all taking it offline (the
+    /// away rules' tests), with `config`.
+    pub async fn away_agent(&self, config: ControllerConfig) -> Arc<agent_core::Agent> {
+        let prefs = agent_core::Preferences {
+            offline_on_lock: true,
+            offline_on_sleep: true,
+            offline_when_idle: true,
+            ..agent_core::Preferences::default()
+        };
+        self.agent_with(config, true, Some(prefs)).await
+    }
+
     /// The config with this world's history.
     pub fn with_history(&self) -> ControllerConfig {
         ControllerConfig { history: Some(Arc::new(self.history())), ..ControllerConfig::default() }
