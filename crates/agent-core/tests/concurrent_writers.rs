@@ -85,3 +85,42 @@ fn n_processes_writing_at_once_lose_nothing() {
         "no settings update was lost"
     );
 }
+
+/// A lock that stays taken (another program stuck while writing) is waited for at most
+/// `LOCK_WAIT`, then the change fails with a clear error and the file is left as it was; a
+/// lock let go meanwhile is taken and the change made.
+#[test]
+fn a_lock_held_too_long_fails_the_change_clearly_and_a_released_one_is_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("settings.toml");
+    let settings = SettingsStore::new(&path);
+    settings.update(|s| s.preferences.sync_interval_secs = 42).unwrap();
+    // Another program's lock (a second open file: locks are per open file, as between processes).
+    let holder = std::fs::OpenOptions::new().write(true).open(dir.path().join("settings.toml.lock")).unwrap();
+    holder.lock().unwrap();
+    let started = std::time::Instant::now();
+    let err = settings.update(|s| s.preferences.sync_interval_secs = 99).unwrap_err();
+    let waited = started.elapsed();
+    assert!(waited >= agent_core::LOCK_WAIT, "gave up after {waited:?}");
+    assert!(waited < agent_core::LOCK_WAIT * 2, "waited {waited:?}");
+    assert!(err.to_string().contains("held it for more than"), "{err}");
+    assert_eq!(settings.load().unwrap().settings.preferences.sync_interval_secs, 42, "unchanged");
+
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(holder);
+    });
+    settings.update(|s| s.preferences.sync_interval_secs = 99).unwrap();
+    releaser.join().unwrap();
+    assert_eq!(settings.load().unwrap().settings.preferences.sync_interval_secs, 99);
+}
+
+/// A history that cannot be read (not a file) is an error, not an empty history.
+#[test]
+fn an_unreadable_history_is_an_error_not_an_empty_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.jsonl");
+    assert_eq!(History::new(&path).read().unwrap(), Vec::new(), "none yet: empty");
+    std::fs::create_dir(&path).unwrap();
+    assert!(History::new(&path).read().is_err());
+}

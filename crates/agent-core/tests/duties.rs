@@ -181,3 +181,49 @@ async fn every_change_and_failure_is_kept_in_the_history() {
         ]
     );
 }
+
+/// A break lasts between one second and eight hours, both ends included.
+#[tokio::test]
+async fn a_break_is_refused_outside_one_second_to_eight_hours() {
+    let t = World::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    assert!(agent.start_break(Duration::ZERO).await.is_err(), "no empty break");
+    let too_long = agent_core::MAX_BREAK + Duration::from_secs(1);
+    assert!(agent.start_break(too_long).await.is_err(), "no break past eight hours");
+    assert_eq!(t.active(), Some(DeviceName::Phone), "a refused break changes nothing");
+    let s = agent.start_break(Duration::from_secs(8 * 60 * 60)).await.unwrap();
+    assert_eq!(s.availability, Availability::Offline, "eight hours exactly is a break");
+    agent.end_break().await.unwrap();
+    assert_eq!(t.active(), Some(DeviceName::Phone));
+}
+
+/// A device turned on elsewhere during a break (a supervisor, another computer) stands at the
+/// break's end: the break does not turn its own device back on over it.
+#[tokio::test]
+async fn a_device_turned_on_elsewhere_during_a_break_stands_at_its_end() {
+    let t = World::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    agent.start_break(Duration::from_millis(300)).await.unwrap();
+    assert!(t.sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Sip)));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    agent.check_break().await;
+    let s = until(&agent, |s| s.break_until.is_none()).await;
+    assert_eq!(s.availability, Availability::Receiving(Device::Sip), "{s:?}");
+    assert_eq!(t.active(), Some(DeviceName::Sip), "the phone was not turned back on");
+}
+
+/// Quitting says it failed when Exotel still reports a device on after the offline (its
+/// reply and read-backs lag): the agent is warned, not told they are offline.
+#[tokio::test]
+async fn quitting_fails_when_exotel_does_not_report_offline() {
+    let t = World::new().await;
+    let agent = t.agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    t.sandbox.lag_next_change(1000);
+    match agent.quit_offline(Duration::from_secs(3)).await {
+        QuitOutcome::Failed(why) => assert!(!why.is_empty()),
+        other => panic!("{other:?} although Exotel still reports the phone"),
+    }
+}

@@ -283,3 +283,19 @@ async fn nothing_turns_on_while_idle() {
     assert_eq!(back.availability, Availability::Receiving(Device::Phone), "restored on the first input");
     let _: Status = back;
 }
+
+/// R4: the agent's own change while away forgets what the lock parked, at once: the status no
+/// longer says a device will come back.
+#[tokio::test]
+async fn the_agents_own_change_while_locked_forgets_what_was_parked() {
+    let t = World::new().await;
+    let agent = t.away_agent(t.with_history()).await;
+    agent.change(Target::Receiving(Device::Phone), Source::Tray).await.unwrap();
+    agent.away(AwayEvent::Locked).await.unwrap().unwrap();
+    assert_eq!(agent.status().parked, Some(Device::Phone), "the lock parked the phone");
+    let s = agent.change(Target::Offline, Source::Window).await.unwrap();
+    assert_eq!(s.parked, None, "nothing will come back");
+    agent.away(AwayEvent::Unlocked).await;
+    assert_eq!(agent.status().availability, Availability::Offline);
+    assert_eq!(t.active(), None);
+}
