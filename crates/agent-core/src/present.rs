@@ -29,17 +29,6 @@ impl TrayIcon {
             (true, Availability::Receiving(Device::Sip)) => TrayIcon::Sip,
         }
     }
-
-    /// The file stem under `icons/`: `tray-offline`, `tray-phone`, ...
-    pub fn name(self) -> &'static str {
-        match self {
-            TrayIcon::Offline => "tray-offline",
-            TrayIcon::Phone => "tray-phone",
-            TrayIcon::Sip => "tray-sip",
-            TrayIcon::Unknown => "tray-unknown",
-            TrayIcon::Pending => "tray-pending",
-        }
-    }
 }
 
 /// The ids of the tray menu's items.

@@ -68,6 +68,15 @@ fn a_saved_account_lives_in_the_keyring_and_settings_until_sign_out() {
 fn in_a_keyring_session() {
     let Ok(state) = std::env::var(STATE_VAR) else { return };
     if state == "Unlocked" {
+        // The files' places follow the session's XDG folders, as the app's and the CLI's do.
+        let home = std::path::PathBuf::from(std::env::var("HOME").unwrap());
+        let app = agent_core::paths::APP_DIR;
+        assert_eq!(
+            agent_core::paths::settings_file().unwrap(),
+            home.join(".config").join(app).join("settings.toml")
+        );
+        assert_eq!(agent_core::paths::log_dir().unwrap(), home.join(".local/state").join(app).join("logs"));
+        assert_eq!(agent_core::paths::data_dir().unwrap(), home.join(".local/share").join(app));
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
         return runtime.block_on(walk());
     }
