@@ -1,5 +1,5 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test test-windows check-macos bench bench-fleet mutants package icons deps test-deps sandbox
+.PHONY: run test test-windows check-macos screenshot bench bench-fleet mutants package icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
@@ -8,6 +8,10 @@ test-windows:
 	bash scripts/test-windows.sh
 check-macos:
 	bash scripts/check-macos.sh
+# The README's picture (docs/window.png), from the end-to-end test's real window.
+screenshot:
+	cargo build --locked -p exotel-agent-tray -p exotel-agent -p exotel-sandbox
+	EXOTEL_UPDATE_SCREENSHOT=1 cargo test --locked -p desktop-e2e --test desktop sign_in_switch_fail_and_sign_out_in_the_real_window
 bench:
 	bash scripts/bench.sh
 bench-fleet:

@@ -7,6 +7,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 step() { printf '\n==> %s\n' "$*"; }
 
+# What git says of the tree before any test (a developer's own edits are theirs).
+TREE_BEFORE_TESTS="$(git status --porcelain 2>/dev/null || true)"
+
 step "Installing what the build and the tests need"
 bash scripts/install-deps.sh test
 
@@ -49,6 +52,19 @@ bash scripts/test-windows.sh
 
 step "The macOS check: every crate type-checked and linted for aarch64-apple-darwin"
 bash scripts/check-macos.sh
+
+step "The tests left the tree as they found it (git status)"
+# Nothing a test writes may land in a tracked or unignored file (screenshots go to target/).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    before="${TREE_BEFORE_TESTS:-}"
+    after="$(git status --porcelain)"
+    if [ "$after" != "$before" ]; then
+        echo "FAILED: the tests changed the tree:"
+        diff <(echo "$before") <(echo "$after") || true
+        exit 1
+    fi
+    echo "tree: unchanged by the tests"
+fi
 
 step "Summary"
 # One closing line over every test binary above (cargo prints one line per binary).
