@@ -363,6 +363,9 @@ mod tests {
         assert_eq!(MenuModel::for_status(&on_break).end_break.as_deref(), Some("End break (12 min left)"));
         assert_eq!(status_line(&on_break), "On a break: 12 min left");
         assert_eq!(time_left(10_000, 9_001), "1 s");
+        assert_eq!(time_left(59_000, 0), "59 s");
+        assert_eq!(time_left(60_000, 0), "1 min", "a whole minute is said in minutes");
+        assert_eq!(time_left(61_000, 0), "2 min", "minutes round up");
 
         assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
         // R5: from unknown, or with a change in flight, the shortcut goes offline.
