@@ -500,4 +500,31 @@ mod tests {
         let sent = Status { limited: None, ..held };
         assert!(status_line(&sent).starts_with("Switching"), "{}", status_line(&sent));
     }
+
+    /// The tooltip names the agent only while signed in; a change that changed nothing is not
+    /// notified; the "break over while away" notice names the device that will come back.
+    #[test]
+    fn names_only_when_signed_in_and_no_notice_for_nothing() {
+        let phone = Availability::Receiving(Device::Phone);
+        let signed_out = Status { signed_in: false, ..signed_in(Availability::Unknown) };
+        assert!(!tooltip(&signed_out).contains("Asha"), "{}", tooltip(&signed_out));
+        assert!(tooltip(&signed_in(phone)).contains("(Asha Demo)"));
+
+        let same = Change {
+            at: 1,
+            from: phone,
+            to: phone,
+            source: Source::Sync,
+            outcome: Outcome::Confirmed,
+            target: None,
+            error_kind: None,
+        };
+        let after = Status { last_change: Some(same), ..signed_in(phone) };
+        assert_eq!(notice(&signed_in(phone), &after), None, "nothing changed, nothing said");
+
+        let on_break = Status { break_until: Some(5), ..signed_in(Availability::Offline) };
+        let parked = Status { parked: Some(Device::Sip), ..signed_in(Availability::Offline) };
+        let n = notice(&on_break, &parked).expect("the break-over notice");
+        assert!(n.body.contains("calls on your computer again when you return"), "{}", n.body);
+    }
 }

@@ -270,6 +270,15 @@ mod tests {
         );
         assert_eq!(SyncPresets::from_sources(None, env_of(&[(SYNC_SECS_ENV, "soon")])).interval_secs, None);
         assert_eq!(SyncPresets::from_sources(Some(FILE), env_of(&[])).interval_secs, None);
+        assert_eq!(
+            SyncPresets::from_sources(None, env_of(&[(SYNC_SECS_ENV, "0")])).interval_secs,
+            None,
+            "0 is none"
+        );
+        assert_eq!(
+            SyncPresets::from_sources(None, env_of(&[(SYNC_SECS_ENV, "1")])).interval(),
+            Some(std::time::Duration::from_secs(1))
+        );
         // The account presets still read the same file.
         let form = SignInDefaults::resolve(None, Presets::from_sources(Some(file), env_of(&[])));
         assert_eq!(form.host, "https://h.example.com");
@@ -283,5 +292,17 @@ mod tests {
             (form.host.as_str(), form.app_id.as_str(), form.user_id.as_str()),
             ("https://h.example.com", "a", "u")
         );
+    }
+
+    #[test]
+    fn the_system_file_is_in_the_os_place_for_all_users() {
+        let want = if cfg!(target_os = "macos") {
+            "/Library/Application Support/exotel-agent-tray/settings.toml"
+        } else if cfg!(windows) {
+            "exotel-agent-tray"
+        } else {
+            "/etc/exotel-agent-tray/settings.toml"
+        };
+        assert!(system_file().to_string_lossy().ends_with(want), "{}", system_file().display());
     }
 }

@@ -77,6 +77,12 @@ fn in_a_keyring_session() {
         );
         assert_eq!(agent_core::paths::log_dir().unwrap(), home.join(".local/state").join(app).join("logs"));
         assert_eq!(agent_core::paths::data_dir().unwrap(), home.join(".local/share").join(app));
+        // The admin's sync preset, from this session's presets file: an agent's interval is
+        // raised to it.
+        let presets = std::path::PathBuf::from(std::env::var("EXOTEL_AGENT_PRESETS").unwrap());
+        std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+        std::fs::write(&presets, "[sync]\ninterval_secs = 120\n").unwrap();
+        assert_eq!(agent_core::presets::SyncPresets::load().interval_secs, Some(120));
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
         return runtime.block_on(walk());
     }
@@ -104,6 +110,7 @@ async fn walk() {
     let accounts = Accounts::new(Keyring::default(), SettingsStore::new(&path));
     let agent = Agent::new(accounts.clone(), ControllerConfig::default());
     assert_eq!(agent.account().await, None);
+    assert_eq!(agent.sync_interval(), Duration::from_secs(120), "raised to the admin's preset");
     assert_eq!(kept_secret(), None, "a fresh keyring");
 
     // Signed in: the secret and token in the keyring, the account in the file (no secret).
