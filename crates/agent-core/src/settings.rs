@@ -312,4 +312,12 @@ mod tests {
         let loaded = SettingsStore::new(&path).load().unwrap();
         assert_eq!(loaded.settings.account.map(|a| a.user_id), Some("u".into()));
     }
+
+    #[test]
+    fn idle_is_the_agents_minutes_within_one_to_120() {
+        let after = |idle_minutes| Preferences { idle_minutes, ..Preferences::default() }.idle_after();
+        assert_eq!(after(10), std::time::Duration::from_secs(600));
+        assert_eq!(after(0), std::time::Duration::from_secs(60), "at least a minute");
+        assert_eq!(after(500), std::time::Duration::from_secs(120 * 60), "at most two hours");
+    }
 }

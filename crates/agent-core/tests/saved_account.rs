@@ -79,10 +79,25 @@ fn in_a_keyring_session() {
         assert_eq!(agent_core::paths::data_dir().unwrap(), home.join(".local/share").join(app));
         // The admin's sync preset, from this session's presets file: an agent's interval is
         // raised to it.
+        use agent_core::presets::{Presets, SyncPresets};
         let presets = std::path::PathBuf::from(std::env::var("EXOTEL_AGENT_PRESETS").unwrap());
-        std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
-        std::fs::write(&presets, "[sync]\ninterval_secs = 120\n").unwrap();
-        assert_eq!(agent_core::presets::SyncPresets::load().interval_secs, Some(120));
+        let none = Presets::load();
+        assert_eq!(
+            (none.presets, none.warning),
+            (Presets::default(), None),
+            "no file: no presets, no warning"
+        );
+        std::fs::create_dir_all(&presets).unwrap();
+        let unreadable = Presets::load().warning.unwrap_or_default();
+        assert!(unreadable.contains("could not be read"), "{unreadable}");
+        std::fs::remove_dir(&presets).unwrap();
+        std::fs::write(
+            &presets,
+            "[account]\nhost = \"https://h.example.com\"\n[sync]\ninterval_secs = 120\n",
+        )
+        .unwrap();
+        assert_eq!(Presets::load().presets.host.as_deref(), Some("https://h.example.com"));
+        assert_eq!(SyncPresets::load().interval_secs, Some(120));
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
         return runtime.block_on(walk());
     }
