@@ -320,4 +320,13 @@ mod tests {
         assert_eq!(after(0), std::time::Duration::from_secs(60), "at least a minute");
         assert_eq!(after(500), std::time::Duration::from_secs(120 * 60), "at most two hours");
     }
+
+    #[test]
+    fn a_settings_file_that_cannot_be_read_is_an_error_not_a_sign_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        assert_eq!(SettingsStore::new(&path).load().unwrap().settings, Settings::default(), "none yet");
+        std::fs::create_dir(&path).unwrap();
+        assert!(SettingsStore::new(&path).load().is_err(), "not read as 'no account'");
+    }
 }

@@ -246,4 +246,26 @@ mod tests {
         let line = summary.describe();
         assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
     }
+
+    #[test]
+    fn one_line_for_people_names_the_agent_or_their_id() {
+        let named = UserSummary {
+            user_id: "7".into(),
+            name: Some("Asha Demo".into()),
+            agent_number: Some("+910000000000".into()),
+            ..UserSummary::default()
+        };
+        assert_eq!(named.describe(), "Asha Demo, +910000000000");
+        assert_eq!(UserSummary { user_id: "7".into(), ..UserSummary::default() }.describe(), "user 7");
+        let status = Status {
+            availability: Availability::Receiving(exotel_api::Device::Phone),
+            user: Some(named),
+            ..Status::default()
+        };
+        assert_eq!(
+            status.describe(),
+            format!("{} (Asha Demo, +910000000000)", status.availability.describe())
+        );
+        assert_eq!(Status::default().describe(), Availability::Unknown.describe());
+    }
 }
