@@ -126,7 +126,7 @@ pub fn run() -> ExitCode {
                     os_events::macos::watch_session(os.clone(), &runtime);
                     app.set_activation_policy(tauri::ActivationPolicy::Accessory);
                 }
-                let idle_agent = agent.clone();
+                let idle_agent = agent;
                 let threshold = move || idle_threshold(&idle_agent.preferences());
                 if let Err(e) = os_events::idle::spawn(os, threshold, runtime) {
                     tracing::warn!("no idle detection: {e}");

@@ -85,7 +85,7 @@ mod tests {
         let held = acquire(&data).unwrap();
         assert!(dir.path().join("settings.toml.lock").exists());
         let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (d, o) = (data.clone(), order.clone());
+        let (d, o) = (data, order.clone());
         let waiter = std::thread::spawn(move || {
             locked(&d, || {
                 o.lock().unwrap().push("second");
