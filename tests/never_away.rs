@@ -215,7 +215,11 @@ async fn idle_goes_offline_and_the_first_input_restores() {
         sandbox.active(DEMO_USER_ID) == Some(Ok(None))
     })
     .await;
-    assert!(history(&desktop).contains("\"source\":\"idle\""), "{}", history(&desktop));
+    // The history is written just after Exotel's reply is published.
+    eventually("the idle offline kept in the history", Duration::from_secs(5), || {
+        history(&desktop).contains("\"source\":\"idle\"")
+    })
+    .await;
     let moved = desktop.command("xdotool").args(["mousemove", "40", "60"]).status().unwrap();
     assert!(moved.success());
     eventually("the phone again on the first input", Duration::from_secs(5), || {
