@@ -296,13 +296,16 @@ mod tests {
 
     #[test]
     fn the_system_file_is_in_the_os_place_for_all_users() {
-        let want = if cfg!(target_os = "macos") {
-            "/Library/Application Support/exotel-agent-tray/settings.toml"
+        let file = system_file();
+        let tail = std::path::Path::new(crate::paths::APP_DIR).join("settings.toml");
+        assert!(file.ends_with(&tail), "{}", file.display());
+        let root = if cfg!(target_os = "macos") {
+            PathBuf::from("/Library/Application Support")
         } else if cfg!(windows) {
-            "exotel-agent-tray"
+            std::env::var_os("ProgramData").map_or_else(|| PathBuf::from(r"C:\ProgramData"), PathBuf::from)
         } else {
-            "/etc/exotel-agent-tray/settings.toml"
+            PathBuf::from("/etc")
         };
-        assert!(system_file().to_string_lossy().ends_with(want), "{}", system_file().display());
+        assert_eq!(file, root.join(tail));
     }
 }
