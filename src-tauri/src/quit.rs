@@ -21,7 +21,7 @@ static SESSION_ENDING: AtomicBool = AtomicBool::new(false);
 
 /// Starts quitting (once; later calls are ignored).
 pub fn quit(app: &AppHandle) {
-    quit_then(app, false);
+    quit_then(app);
 }
 
 /// Quitting because the Windows session ends (`WM_ENDSESSION`). The event loop was told too
@@ -30,7 +30,7 @@ pub fn quit(app: &AppHandle) {
 #[cfg_attr(not(windows), allow(dead_code))]
 pub fn quit_for_session_end(app: &AppHandle) {
     SESSION_ENDING.store(true, Ordering::SeqCst);
-    quit_then(app, true);
+    quit_then(app);
 }
 
 /// Whether the session is ending: then the tray and window are no longer updated.
@@ -38,7 +38,9 @@ pub fn session_ending() -> bool {
     SESSION_ENDING.load(Ordering::SeqCst)
 }
 
-fn quit_then(app: &AppHandle, session_end: bool) {
+/// Offline first, then exit: through the event loop, or directly once the session is ending
+/// (also when it began ending during a quit already under way).
+fn quit_then(app: &AppHandle) {
     if QUITTING.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -49,7 +51,7 @@ fn quit_then(app: &AppHandle, session_end: bool) {
             None => QuitOutcome::NotNeeded,
         };
         tracing::info!(?outcome, "quitting");
-        if session_end || session_ending() {
+        if session_ending() {
             // No notification either: the desktop is going away.
             std::process::exit(0);
         }
