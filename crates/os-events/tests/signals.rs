@@ -6,16 +6,17 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use agent_core::{
-    Accounts, Agent, ControllerConfig, Keyring, Preferences, SettingsStore, SignInInput, Source, Target,
-};
-use exotel_api::{Availability, Device, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use agent_core::{Preferences, Source, Target};
+use exotel_api::{Availability, Device};
+use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use os_events::{AgentHandler, watch_login1, watch_screensaver};
+use support::{eventually, signed_in_agent};
 use test_session::{KeyringSession, KeyringState};
 
 /// `dbus-send` a signal on the test bus, from a connection that owns no name: as any local
@@ -48,32 +49,12 @@ impl Owners {
     }
 }
 
-async fn eventually(what: &str, ok: impl Fn() -> bool) {
-    for _ in 0..100 {
-        if ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} did not happen within 5 s");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn lock_sleep_and_shutdown_signals_reach_the_agent() {
     let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
     let sandbox = Sandbox::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let agent = Arc::new(Agent::new(
-        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        ControllerConfig::default(),
-    ));
-    let input = SignInInput {
-        host: sandbox.url(),
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(DEMO_APP_SECRET),
-        user_id: DEMO_USER_ID.into(),
-    };
-    agent.sign_in_in_memory(input).await.unwrap();
+    let agent = signed_in_agent(&sandbox, &dir).await;
     agent
         .set_preferences(Preferences {
             offline_on_lock: true,
@@ -188,17 +169,7 @@ async fn the_sleep_lock_is_held_until_exotel_confirms_offline() {
     let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
     let sandbox = Arc::new(Sandbox::start().await.unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let agent = Arc::new(Agent::new(
-        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        ControllerConfig::default(),
-    ));
-    let input = SignInInput {
-        host: sandbox.url(),
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(DEMO_APP_SECRET),
-        user_id: DEMO_USER_ID.into(),
-    };
-    agent.sign_in_in_memory(input).await.unwrap();
+    let agent = signed_in_agent(&sandbox, &dir).await;
     let sleep_prefs = |on: bool| Preferences { offline_on_sleep: on, ..Preferences::default() };
     agent.set_preferences(sleep_prefs(true)).unwrap();
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();

@@ -7,17 +7,18 @@
 // Sending window messages is `unsafe`; a test's helpers may panic.
 #![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use agent_core::{
-    Accounts, Agent, ControllerConfig, Keyring, Preferences, SettingsStore, SignInInput, Source, Target,
-};
-use exotel_api::{Availability, Device, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use agent_core::{Preferences, Source, Target};
+use exotel_api::{Availability, Device};
+use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use os_events::AgentHandler;
 use os_events::windows::{END_WAIT, WINDOW_CLASS, connect_source, spawn_session_window};
+use support::{eventually, signed_in_agent};
 use windows::Win32::Foundation::{HWND, LPARAM, WPARAM};
 use windows::Win32::UI::WindowsAndMessaging::{
     FindWindowW, PBT_APMRESUMEAUTOMATIC, PBT_APMSUSPEND, SendMessageW, WM_ENDSESSION, WM_POWERBROADCAST,
@@ -39,31 +40,11 @@ async fn send(msg: u32, wparam: u32) -> isize {
     .unwrap()
 }
 
-async fn eventually(what: &str, ok: impl Fn() -> bool) {
-    for _ in 0..100 {
-        if ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} did not happen within 5 s");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_sessions_messages_reach_the_agent() {
     let sandbox = Sandbox::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let agent = Arc::new(Agent::new(
-        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        ControllerConfig::default(),
-    ));
-    let input = SignInInput {
-        host: sandbox.url(),
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(DEMO_APP_SECRET),
-        user_id: DEMO_USER_ID.into(),
-    };
-    agent.sign_in_in_memory(input).await.unwrap();
+    let agent = signed_in_agent(&sandbox, &dir).await;
     let prefs = Preferences { offline_on_lock: true, offline_on_sleep: true, ..Preferences::default() };
     agent.set_preferences(prefs).unwrap();
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
