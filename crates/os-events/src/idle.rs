@@ -84,14 +84,29 @@ pub use crate::windows::{LastInput, connect_source};
 #[cfg(target_os = "linux")]
 pub use linux::{KdeIdle, MutterIdle, X11Idle, connect_source};
 
-/// Elsewhere (macOS): not written yet.
-#[cfg(not(any(target_os = "linux", windows)))]
+#[cfg(target_os = "macos")]
+pub use crate::macos::{EventSourceIdle, connect_source};
+
+/// Elsewhere: none.
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    Err("idle detection is not available on this platform yet".to_owned())
+    Err("idle detection is not available on this platform".to_owned())
+}
+
+/// `source`, boxed, if it gives a reading now; else `why`.
+#[cfg(any(windows, target_os = "macos"))]
+pub(crate) fn if_answering<S: IdleSource + 'static>(
+    source: S,
+    why: &str,
+) -> Result<Box<dyn IdleSource>, String> {
+    match source.idle_for() {
+        Some(_) => Ok(Box::new(source)),
+        None => Err(why.to_owned()),
+    }
 }
 
 /// Watches for idleness on a thread of its own (each reading is a blocking call: an X11 round
-/// trip, a D-Bus call, `GetLastInputInfo`),
+/// trip, a D-Bus call, `GetLastInputInfo`, `CGEventSource`),
 /// handing each event to `handler` on `runtime`. `threshold` is read before every check, so a
 /// change of the setting applies at the next one. Returns `Err`, saying why, when no source answers.
 pub fn spawn<H: OsEventHandler>(

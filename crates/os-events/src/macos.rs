@@ -88,9 +88,5 @@ impl IdleSource for EventSourceIdle {
 
 /// The idle source on macOS, if it answers.
 pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    let source = EventSourceIdle;
-    source
-        .idle_for()
-        .map(|_| Box::new(source) as Box<dyn IdleSource>)
-        .ok_or_else(|| "CGEventSource gave no idle time".to_owned())
+    crate::idle::if_answering(EventSourceIdle, "CGEventSource gave no idle time")
 }

@@ -209,9 +209,5 @@ impl IdleSource for LastInput {
 
 /// The idle source on Windows, if it answers.
 pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    let source = LastInput;
-    source
-        .idle_for()
-        .map(|_| Box::new(source) as Box<dyn IdleSource>)
-        .ok_or_else(|| "GetLastInputInfo did not answer".to_owned())
+    crate::idle::if_answering(LastInput, "GetLastInputInfo did not answer")
 }
