@@ -190,10 +190,10 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
 
     // On the bus: one notification per confirmed change and one for the failure, in order.
     let expected = [
-        ("Now offline: no new calls", "Offline (no new calls), at sign-in."),
+        ("Now offline: no new calls", "Offline: no new calls, at sign-in."),
         ("Now receiving calls on phone", "Receiving calls on phone, from the window."),
-        ("Now receiving calls on computer", "Receiving calls on computer (web), from the window."),
-        ("Now offline: no new calls", "Offline (no new calls), from the window."),
+        ("Now receiving calls on computer", "Receiving calls on computer, from the window."),
+        ("Now offline: no new calls", "Offline: no new calls, from the window."),
         ("Now receiving calls on phone", "Receiving calls on phone, from the window."),
     ];
     let seen = desktop.wait_for_notifications(expected.len() + 1, Duration::from_secs(10));
@@ -254,8 +254,8 @@ async fn the_sign_in_form_starts_with_the_admins_presets() {
     wait_for(&client, "#status[data-availability='offline']", "offline after sign-in").await;
     assert!(text_of(&client, "agent").await.contains("Ravi Demo"), "signed in as the preset user");
 
-    // Escape closes the window (the page asks the tray process, which closes it); the app stays
-    // in the tray.
+    // Escape closes the window (the window process closes its own window and ends); the app
+    // stays in the tray.
     // The window may be gone before WebDriver answers the key press: the log says what happened.
     let _ = client.active_element().await.unwrap().send_keys("\u{E00C}").await;
     eventually("the window closed by Escape", Duration::from_secs(15), || {
@@ -266,4 +266,72 @@ async fn the_sign_in_form_starts_with_the_admins_presets() {
     assert!(!log.contains("quitting"), "Escape quit the app:\n{log}");
     // The session's window is gone with its process; ending the session may fail, and that is fine.
     let _ = client.close().await;
+}
+
+/// Hindi chosen in *Settings*: the window's every label, its status and history, the next
+/// notification and the command line speak it at once; back to automatic, English again (the
+/// test's session names no language).
+#[tokio::test(flavor = "multi_thread")]
+async fn switching_the_language_in_settings_switches_the_window_notifications_and_cli() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    assert_eq!(text_of(&client, "sandbox-button").await, "Try the sandbox");
+    click(&client, "sandbox-button").await;
+    wait_for(&client, "#status[data-availability='offline']", "signed in to the built-in sandbox").await;
+
+    let choose = |value: &'static str| {
+        let client = client.clone();
+        async move {
+            let settings = client.find(Locator::Css("#settings summary")).await.unwrap();
+            if client.find(Locator::Css("#settings[open]")).await.is_err() {
+                settings.click().await.unwrap();
+            }
+            let select = client.find(Locator::Id("pref-language")).await.unwrap();
+            select.select_by_value(value).await.unwrap();
+            client.find(Locator::Id("save-settings")).await.unwrap().click().await.unwrap();
+        }
+    };
+    choose("hi").await;
+    wait_for(&client, "html[lang='hi']", "the page in Hindi").await;
+    wait_for(&client, "#status[data-availability='offline']", "still offline").await;
+    assert_eq!(text_of(&client, "status").await, "ऑफ़लाइन: नई कॉल नहीं आएँगी");
+    assert_eq!(text_of(&client, "sign-out").await, "सैंडबॉक्स छोड़ें");
+    assert_eq!(text_of(&client, "btn-sip").await, "कंप्यूटर");
+    assert_eq!(text_of(&client, "save-settings").await, "सेटिंग्स सेव करें");
+    assert_eq!(text_of(&client, "settings-saved").await, "सेव हो गया।");
+    // No English left on the page's words: every text shown, but the agent's name (from
+    // Exotel), times and the language menu (each language in its own name).
+    let shown = "const skip = (el) => el.closest('#agent, time, select, .field-error, [hidden]'); \
+        const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const out = []; \
+        while (walk.nextNode()) { const n = walk.currentNode; \
+          if (!skip(n.parentElement) && n.textContent.trim()) out.push(n.textContent.trim()); } \
+        return out.join('\\n');";
+    let body = client.execute(shown, vec![]).await.unwrap();
+    let body = body.as_str().unwrap_or_default().replace("Exotel Agent Tray", "").replace("Exotel", "");
+    assert!(body.contains("हाल के बदलाव"), "{body}");
+    let english: Vec<&str> = body.lines().filter(|l| l.chars().any(|c| c.is_ascii_alphabetic())).collect();
+    assert!(english.is_empty(), "English left in the Hindi window: {english:?}");
+
+    click(&client, "btn-phone").await;
+    wait_for(&client, "#status[data-availability='phone']", "phone").await;
+    let said = desktop.wait_for_notification(Duration::from_secs(10), |n| n.summary.contains("फ़ोन पर कॉल"));
+    let said = said.unwrap_or_else(|| panic!("no Hindi notification: {:#?}", desktop.notifications()));
+    assert_eq!(said.summary, "सैंडबॉक्स (Exotel नहीं): अब फ़ोन पर कॉल आ रही हैं");
+    assert_eq!(said.body, "फ़ोन पर कॉल आ रही हैं, विंडो से।");
+    assert!(text_of(&client, "recent").await.contains("ऑफ़लाइन → फ़ोन, विंडो से"));
+
+    // The command line reads the same setting.
+    let cli = desktop_e2e::app_binary().with_file_name("exotel-agent");
+    let out = desktop.command(&cli).arg("history").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "अभी तक कोई बदलाव नहीं।");
+
+    choose("auto").await;
+    wait_for(&client, "html[lang='en']", "the page in English again").await;
+    assert_eq!(text_of(&client, "status").await, "Receiving calls on phone");
+    let out = desktop.command(&cli).arg("history").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "No changes yet.");
+    click(&client, "sign-out").await;
+    wait_for(&client, "#signed-out:not([hidden])", "signed out").await;
 }

@@ -1,166 +1,146 @@
-// The window: renders each status the app publishes (the "status" event) and calls the app's
-// commands. It never polls and never sees a secret; errors arrive as {kind, message, field}.
+// The window: places what the app sends and calls the app's commands. It holds no word of its
+// own: the labels come from the app's catalog in the chosen language ("get_words", again on
+// the "words" event), and each status arrives as a view already in words (the "status" event,
+// and each command's reply). It never polls and never sees a secret.
 const { invoke } = window.__TAURI__.core;
 const { listen } = window.__TAURI__.event;
 
 const $ = (id) => document.getElementById(id);
 const CUSTOM = "custom";
-
-// What each error kind means, in words; the message (from the app) says what to do.
-const KIND_WORDS = {
-  unauthorized: "Exotel refused the app's token.",
-  bad_credentials: "Wrong app id or app secret.",
-  invalid: "Exotel rejected the request.",
-  not_found: "Exotel does not know this user.",
-  rate_limited: "Exotel is limiting requests.",
-  server: "Exotel had a problem on its side.",
-  network: "No connection to Exotel.",
-  timeout: "Exotel did not answer in time.",
-  malformed: "Exotel's reply could not be read.",
-  unconfirmed: "Exotel did not confirm the change.",
-  not_signed_in: "You are signed out.",
-  keyring: "The system keyring is not available.",
-  keyring_locked: "The system keyring is locked.",
-  invalid_input: "Please check what you typed.",
-  settings: "The settings file could not be saved.",
-  internal: "Something went wrong inside the app.",
-};
-
-const STATUS_WORDS = {
-  offline: "Offline: no new calls",
-  phone: "Receiving calls on phone",
-  sip: "Receiving calls on computer",
-  unknown: "Status unknown",
-};
-const SHORT = { offline: "Offline", phone: "Phone", sip: "Computer", unknown: "Unknown" };
-const SOURCE_WORDS = {
-  tray: "from the tray", window: "from the window", shortcut: "by the shortcut", cli: "from the command line",
-  timer: "by the break timer", quit: "on quit", lock: "on screen lock", sleep: "on sleep", idle: "after a while without input",
-  sync: "changed elsewhere", start: "at start-up", sign_in: "at sign-in",
-};
 const FIELDS = ["host", "app_id", "secret", "user_id"];
 
-function targetWord(target) {
-  if (!target) return null;
-  return target.target === "offline" ? "offline" : target.device;
+// The page's words, from the app: {lang, words: {id: text with {name} to fill}, languages}.
+let page = { lang: "en", words: {}, languages: [] };
+
+// The catalog message `id`, with each {name} replaced by args[name].
+function word(id, args = {}) {
+  const text = page.words[id] ?? id;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in args ? String(args[name]) : all));
 }
 
-function render(status) {
-  $("signed-out").hidden = status.signed_in;
-  $("signed-in").hidden = !status.signed_in;
+// Puts the words on the page: each [data-l10n] element's text, each [data-l10n-label]'s
+// accessible name, the language of the document.
+async function loadWords() {
+  page = await invoke("get_words");
+  document.documentElement.lang = page.lang;
+  for (const el of document.querySelectorAll("[data-l10n]")) el.textContent = word(el.dataset.l10n);
+  for (const el of document.querySelectorAll("[data-l10n-label]")) el.setAttribute("aria-label", word(el.dataset.l10nLabel));
+  for (const b of document.querySelectorAll(".breaks button")) b.textContent = word("window-break-length", { minutes: b.dataset.minutes });
+  const custom = $("host-choice").querySelector(`option[value="${CUSTOM}"]`);
+  if (custom) custom.textContent = word("window-host-custom");
+  const language = $("pref-language");
+  const chosen = language.value;
+  language.replaceChildren(...page.languages.map((l) => new Option(l.label, l.value)));
+  if (chosen) language.value = chosen;
+}
+
+// "12 min", "45 s": the time until `until`, rounded up, as the app says it.
+function timeLeft(until) {
+  const secs = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+  return secs >= 60 ? word("time-minutes", { n: Math.ceil(secs / 60) }) : word("time-seconds", { n: secs });
+}
+
+let shown = null;
+
+function render(view) {
+  shown = view;
+  $("signed-out").hidden = view.signed_in;
+  $("signed-in").hidden = !view.signed_in;
   // The sandbox is never mistaken for the real account: a badge, a note, and the way back.
-  const sandbox = Boolean(status.signed_in && status.sandbox);
-  $("sandbox-badge").hidden = !sandbox;
-  $("sandbox-note").hidden = !sandbox;
-  $("sign-out").textContent = sandbox ? "Leave the sandbox" : "Sign out";
-  if (!status.signed_in) {
+  $("sandbox-badge").hidden = !view.sandbox;
+  $("sandbox-note").hidden = !view.sandbox;
+  $("sign-out").textContent = view.sign_out;
+  if (!view.signed_in) {
     // An error while signed out (a locked keyring at start) belongs on the form.
-    showFormError(status.last_error);
+    showFormError(view.error);
     return;
   }
-  const a = status.availability;
-  const pending = targetWord(status.pending);
   const el = $("status");
-  el.dataset.availability = a;
-  el.textContent = pending ? `${STATUS_WORDS[a]} (switching to ${SHORT[pending].toLowerCase()}…)` : STATUS_WORDS[a];
-  renderLimited(pending ? status.limited : null);
+  el.dataset.availability = view.availability;
+  el.textContent = view.status;
+  renderLimited(view.limited_until);
+  $("agent").textContent = view.agent;
 
-  const user = status.user;
-  $("agent").textContent = user ? [user.name, user.agent_number].filter(Boolean).join(" · ") || `User ${user.user_id}` : "";
-
-  for (const button of document.querySelectorAll(".choices button")) {
-    const t = button.dataset.target;
-    button.setAttribute("aria-pressed", String(t === a));
-    button.classList.toggle("pending", t === pending);
-    button.disabled = Boolean(pending);
+  for (const choice of view.choices) {
+    const button = document.querySelector(`.choices button[data-target="${choice.target}"]`);
+    button.textContent = choice.label;
+    button.setAttribute("aria-pressed", String(choice.pressed));
+    button.classList.toggle("pending", choice.pending);
+    button.disabled = !choice.enabled;
   }
 
-  const err = status.last_error;
+  const err = view.error;
   $("error").hidden = !err;
   $("error").dataset.kind = err ? err.kind : "";
-  $("error-kind").textContent = err ? KIND_WORDS[err.kind] || "Something went wrong." : "";
+  $("error-kind").textContent = err ? err.headline : "";
   $("error-message").textContent = err ? err.message : "";
 
-  renderBreak(status);
-
-  const list = $("recent");
-  list.replaceChildren(...status.recent.map(changeItem));
-  $("recent-empty").hidden = status.recent.length > 0;
+  renderBreak(view);
+  $("recent").replaceChildren(...view.recent.map(changeItem));
+  $("recent-empty").hidden = view.recent.length > 0;
 }
 
 let limitedTimer = null;
 
 // A change held back by Exotel's rate limit: says when it is sent again, counting down.
-function renderLimited(limited) {
+function renderLimited(until) {
   clearInterval(limitedTimer);
   const line = $("limited");
-  line.hidden = !limited;
-  if (!limited) return;
+  line.hidden = !until;
+  if (!until) return;
   const tick = () => {
-    const seconds = Math.max(1, Math.ceil((limited.until - Date.now()) / 1000));
-    line.textContent = `Exotel is limiting requests; trying again in ${seconds} s`;
+    line.textContent = word("line-limited", { seconds: Math.max(1, Math.ceil((until - Date.now()) / 1000)) });
   };
   tick();
   limitedTimer = setInterval(tick, 1000);
 }
 
 let breakTimer = null;
-let breakUntil = null;
 
-function renderBreak(status) {
-  breakUntil = status.availability === "offline" ? status.break_until : null;
-  $("break-banner").hidden = !breakUntil;
-  for (const b of document.querySelectorAll(".breaks button")) b.disabled = Boolean(status.pending);
+function renderBreak(view) {
+  const until = view.break_until;
+  $("break-banner").hidden = !until;
+  for (const b of document.querySelectorAll(".breaks button")) b.disabled = !view.breaks_enabled;
   clearInterval(breakTimer);
-  if (breakUntil) {
-    tickBreak();
+  if (until) {
     // A local countdown only: the app publishes the break's end when it happens.
-    breakTimer = setInterval(tickBreak, 1000);
+    const tick = () => ($("break-left").textContent = word("window-break-left", { left: timeLeft(until) }));
+    tick();
+    breakTimer = setInterval(tick, 1000);
   }
 }
 
-function tickBreak() {
-  const secs = Math.max(0, Math.ceil((breakUntil - Date.now()) / 1000));
-  $("break-left").textContent = secs >= 60 ? `${Math.ceil(secs / 60)} min` : `${secs} s`;
-}
-
-function changeItem(c) {
+// One change, as the app put it in words, with its time in the page's language.
+function changeItem(line) {
   const li = document.createElement("li");
   const time = document.createElement("time");
-  const at = new Date(c.at);
+  const at = new Date(line.at);
   time.dateTime = at.toISOString();
-  time.textContent = at.toLocaleTimeString();
-  li.append(time);
-  const wanted = targetWord(c.target);
-  const text = c.outcome === "failed"
-    ? `Could not switch to ${SHORT[wanted] || "?"}, ${SOURCE_WORDS[c.source]}: still ${SHORT[c.to]}`
-    : `${SHORT[c.from]} → ${SHORT[c.to]}, ${SOURCE_WORDS[c.source]}`;
+  time.textContent = at.toLocaleTimeString(page.lang);
   const span = document.createElement("span");
-  span.textContent = text;
-  if (c.outcome === "failed") span.className = "failed";
-  li.append(span);
+  span.textContent = line.text;
+  if (line.failed) span.className = "failed";
+  li.append(time, span);
   return li;
 }
 
 function clearFormErrors() {
-  for (const f of FIELDS) {
-    $(`err-${f}`).textContent = "";
-  }
+  for (const f of FIELDS) $(`err-${f}`).textContent = "";
   for (const input of document.querySelectorAll("#sign-in input")) input.removeAttribute("aria-invalid");
   $("form-error").textContent = "";
 }
 
+// An error from the app ({kind, field, headline, message}) next to its field, or on the form.
 function showFormError(err) {
   clearFormErrors();
   if (!err) return;
-  const words = KIND_WORDS[err.kind] || "";
   if (err.field && FIELDS.includes(err.field)) {
-    $(`err-${err.field}`).textContent = `${err.message}`;
+    $(`err-${err.field}`).textContent = err.message;
     const input = { host: hostInput(), app_id: $("app-id"), secret: $("secret"), user_id: $("user-id") }[err.field];
     input.setAttribute("aria-invalid", "true");
     input.focus();
   } else {
-    $("form-error").textContent = `${words} ${err.message}`.trim();
+    $("form-error").textContent = `${err.headline || ""} ${err.message || ""}`.trim();
   }
 }
 
@@ -169,7 +149,7 @@ function hostInput() {
 }
 
 function chosenHost() {
-  return $("host-choice").value === CUSTOM ? $("host-custom").value : $("host-choice").value;
+  return hostInput().value;
 }
 
 async function busy(button, work) {
@@ -189,11 +169,11 @@ async function signIn(event) {
   clearFormErrors();
   await busy($("sign-in-button"), async () => {
     try {
-      const status = await invoke("sign_in", {
+      const view = await invoke("sign_in", {
         host: chosenHost(), appId: $("app-id").value, secret: $("secret").value, userId: $("user-id").value,
       });
       $("secret").value = "";
-      render(status);
+      render(view);
     } catch (err) {
       showFormError(err);
     }
@@ -227,7 +207,7 @@ async function signOut() {
   }
 }
 
-const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login"];
+const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login", "language"];
 
 function renderPreferences(view) {
   for (const key of PREFS) {
@@ -248,17 +228,20 @@ async function saveSettings(event) {
     preferences[key] = input.type === "checkbox" ? input.checked : input.type === "number" ? Number(input.value) : input.value;
   }
   try {
-    renderPreferences(await invoke("set_preferences", { preferences }));
-    $("settings-saved").textContent = "Saved.";
+    const saved = await invoke("set_preferences", { preferences });
+    // The language may have changed: the words first, so "Saved." is said in the new one.
+    await loadWords();
+    renderPreferences(saved);
+    $("settings-saved").textContent = word("window-saved");
   } catch (err) {
-    $("settings-saved").textContent = `${KIND_WORDS[err.kind] || ""} ${err.message}`.trim();
+    $("settings-saved").textContent = `${err.headline || ""} ${err.message || ""}`.trim();
   }
 }
 
 async function loadHistory() {
   if (!$("history").open) return;
-  const changes = await invoke("get_history").catch(() => []);
-  $("history-list").replaceChildren(...changes.map(changeItem));
+  const lines = await invoke("get_history").catch(() => []);
+  $("history-list").replaceChildren(...lines.map(changeItem));
 }
 
 // Fills the sign-in form from the saved account or the admin's presets (the core decides
@@ -268,7 +251,7 @@ async function fillSignInForm() {
   const select = $("host-choice");
   if (select.options.length === 0) {
     for (const h of form.known) select.add(new Option(`${h.label} (${h.url.replace("https://", "")})`, h.url));
-    select.add(new Option("Custom host…", CUSTOM));
+    select.add(new Option(word("window-host-custom"), CUSTOM));
   }
   const known = form.known.some((h) => h.url === form.host);
   select.value = known ? form.host : CUSTOM;
@@ -280,6 +263,7 @@ async function fillSignInForm() {
 }
 
 async function init() {
+  await loadWords();
   await fillSignInForm();
   const select = $("host-choice");
   select.addEventListener("change", () => {
@@ -306,6 +290,12 @@ async function init() {
 
   await listen("status", (event) => {
     render(event.payload);
+    loadHistory();
+  });
+  // The language changed (in this window's Settings, or another way): every word again.
+  await listen("words", async () => {
+    await loadWords();
+    if (shown) render(shown);
     loadHistory();
   });
   // The app reads the status from Exotel as the window opens; the result arrives as a status.

@@ -1,5 +1,6 @@
 /// Every command the page may call, by name. `build.rs` includes this file to declare them to
-/// Tauri (and `capabilities/main.json` grants them); [`crate::commands::dispatch`] answers them.
+/// Tauri, and `capabilities/main.json` grants them; [`crate::command::Command`] parses them.
+/// Tests hold the three equal.
 pub const COMMANDS: &[&str] = &[
     "get_status",
     "get_account",
@@ -14,6 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "start_break",
     "end_break",
     "get_history",
+    "get_words",
     "close_window",
     "quit",
 ];

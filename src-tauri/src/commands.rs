@@ -1,71 +1,96 @@
 //! The commands the page may call, answered in the tray process: the window process passes
-//! each call here over its [`crate::link`] ([`dispatch`]). Each is a thin call into the core;
-//! errors reach the page as `{kind, message, field}` ([`ErrorInfo`]) and no command ever returns a
-//! secret. Arguments arrive as the page sent them (camelCase keys, as Tauri's own commands take).
+//! each call over its [`crate::link`], [`crate::window`] parses it ([`Command::parse`]) and
+//! [`dispatch`] answers it. Each is a thin call into the core; what the page shows comes back
+//! in words already ([`agent_core::present::view`]): a status as a [`WindowView`], an error as
+//! an [`ErrorView`]. No command ever returns a secret.
 
 use std::time::Duration;
 
-use agent_core::{
-    Account, Change, CoreError, ErrorInfo, Preferences, SignInDefaults, SignInInput, Source, Status, Target,
-};
-use exotel_api::{Device, KNOWN_HOSTS, Secret};
+use agent_core::present::view::{ChangeLine, ErrorView, PageWords, WindowView};
+use agent_core::words::{Words, s};
+use agent_core::{Account, CoreError, Preferences, SignInDefaults, SignInInput, Source, Status};
+use exotel_api::{KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox, SandboxConfig};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_autostart::ManagerExt;
 
-use crate::{AppState, quit, shortcut};
+use crate::command::{Command, SignInArgs};
+use crate::shell::{Message, Shell};
+use crate::shortcut;
+use crate::state::AppState;
 
-type CmdResult<T> = Result<T, ErrorInfo>;
+type CmdResult<T> = Result<T, ErrorView>;
 
-/// Answers the page's call of `command` (one of [`crate::command_names::COMMANDS`]) with `args`.
-pub async fn dispatch(app: AppHandle, command: &str, args: Value) -> CmdResult<Value> {
+/// The words of the language the agent chose.
+pub fn words(state: &AppState) -> &'static Words {
+    Words::chosen(state.agent.preferences().language)
+}
+
+/// The words of the language the agent chose, once the app has started (before: the
+/// automatic choice).
+pub fn app_words(app: &AppHandle) -> &'static Words {
+    app.try_state::<AppState>()
+        .map_or_else(|| Words::chosen(agent_core::words::LanguageChoice::Auto), |state| words(state.inner()))
+}
+
+/// Answers one call of the page.
+pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdResult<Value> {
     let Some(state) = app.try_state::<AppState>() else {
-        return Err(invalid_input("the app is still starting".into()));
+        return Err(invalid_input(app_words(app), "the app is still starting".into()));
     };
     let state = state.inner();
+    let w = words(state);
+    let view = |result: agent_core::Result<Status>| match result {
+        Ok(status) => to_value(w, WindowView::new(words(state), &status)),
+        Err(e) => Err(error(w, &e)),
+    };
     match command {
-        "get_status" => to_value(state.agent.status()),
-        "get_account" => to_value(get_account(state).await),
-        "sign_in_form" => to_value(sign_in_form(state)),
-        "sign_in" => to_value(sign_in(state, parse(args)?).await?),
-        "sign_out" => to_value(sign_out(state).await?),
-        "set_availability" => to_value(set_availability(state, parse(args)?).await?),
-        "refresh" => to_value(state.agent.refresh(Source::Sync).await.map_err(|e| e.info())?),
-        "try_sandbox" => to_value(try_sandbox(state).await?),
-        "get_preferences" => to_value(preferences_view(state, None)),
-        "set_preferences" => to_value(set_preferences(&app, state, parse(args)?)?),
-        "start_break" => to_value(start_break(state, parse(args)?).await?),
-        "end_break" => to_value(state.agent.end_break().await.map_err(|e| e.info())?),
-        "get_history" => to_value(get_history(state)?),
-        // Escape in the window: it closes; the app stays in the tray.
-        "close_window" => {
-            crate::window::close();
+        Command::GetStatus => view(Ok(state.agent.status())),
+        Command::GetAccount => to_value(w, get_account(state).await),
+        Command::SignInForm => to_value(w, sign_in_form(state)),
+        Command::SignIn(args) => view(sign_in(state, args).await),
+        Command::SignOut => view(sign_out(state).await),
+        Command::SetAvailability { target } => {
+            view(state.agent.change(target.target(), Source::Window).await)
+        }
+        Command::Refresh => view(state.agent.refresh(Source::Sync).await),
+        Command::TrySandbox => view(try_sandbox(state).await),
+        Command::GetPreferences => to_value(w, preferences_view(w, state, None)),
+        Command::SetPreferences { preferences } => {
+            let saved = set_preferences(app, state, preferences)?;
+            shell.send(Message::PreferencesChanged);
+            to_value(w, saved)
+        }
+        Command::StartBreak { seconds } => view(state.agent.start_break(Duration::from_secs(seconds)).await),
+        Command::EndBreak => view(state.agent.end_break().await),
+        Command::GetHistory => to_value(w, get_history(w, state)?),
+        Command::GetWords => to_value(w, PageWords::new(w)),
+        // The window process closes its own window; should one reach here, it is done here.
+        Command::CloseWindow => {
+            shell.send(Message::CloseWindow);
             Ok(Value::Null)
         }
-        // Quits the app (going offline first if the agent asked for that).
-        "quit" => {
-            quit::quit(&app);
+        Command::Quit => {
+            shell.send(Message::Quit { session_end: false });
             Ok(Value::Null)
         }
-        other => Err(invalid_input(format!("unknown command {other:?}"))),
     }
 }
 
+/// An error as the page shows it.
+fn error(w: &Words, e: &CoreError) -> ErrorView {
+    ErrorView::new(w, &e.info())
+}
+
 /// A request the app cannot carry out as asked (kind `invalid_input`).
-fn invalid_input(message: String) -> ErrorInfo {
-    CoreError::BadRequest(message).info()
+pub fn invalid_input(w: &Words, message: String) -> ErrorView {
+    error(w, &CoreError::BadRequest(message))
 }
 
-/// The page's arguments, or a clear error naming what is wrong with them.
-fn parse<T: DeserializeOwned>(args: Value) -> CmdResult<T> {
-    serde_json::from_value(args).map_err(|e| invalid_input(format!("invalid arguments: {e}")))
-}
-
-fn to_value<T: Serialize>(value: T) -> CmdResult<Value> {
-    serde_json::to_value(value).map_err(|e| invalid_input(format!("could not encode the reply: {e}")))
+fn to_value<T: Serialize>(w: &Words, value: T) -> CmdResult<Value> {
+    serde_json::to_value(value).map_err(|e| invalid_input(w, format!("could not encode the reply: {e}")))
 }
 
 /// The account the app is signed in with (no secret).
@@ -101,46 +126,18 @@ fn sign_in_form(state: &AppState) -> SignInForm {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SignInArgs {
-    host: String,
-    app_id: String,
-    secret: Secret,
-    user_id: String,
-}
-
-async fn sign_in(state: &AppState, args: SignInArgs) -> CmdResult<Status> {
+async fn sign_in(state: &AppState, args: SignInArgs) -> agent_core::Result<Status> {
     let SignInArgs { host, app_id, secret, user_id } = args;
-    let input = SignInInput { host, app_id, secret, user_id };
-    state.agent.sign_in(input).await.map_err(|e| e.info())
+    state.agent.sign_in(SignInInput { host, app_id, secret, user_id }).await
 }
 
-async fn sign_out(state: &AppState) -> CmdResult<Status> {
-    let result = state.agent.sign_out().await.map_err(|e| e.info());
+async fn sign_out(state: &AppState) -> agent_core::Result<Status> {
+    let result = state.agent.sign_out().await;
     state.sandbox.lock().await.take();
     result
 }
 
-/// `target`: `offline`, `phone` or `sip`.
-#[derive(Deserialize)]
-struct AvailabilityArgs {
-    target: String,
-}
-
-async fn set_availability(state: &AppState, args: AvailabilityArgs) -> CmdResult<Status> {
-    let target = match args.target.as_str() {
-        "offline" => Target::Offline,
-        "phone" => Target::Receiving(Device::Phone),
-        "sip" => Target::Receiving(Device::Sip),
-        other => {
-            return Err(invalid_input(format!("unknown target {other:?}: expected offline, phone or sip")));
-        }
-    };
-    state.agent.change(target, Source::Window).await.map_err(|e| e.info())
-}
-
-/// The preferences, with what could not be applied.
+/// The preferences, with what could not be applied, in words.
 #[derive(Serialize)]
 struct PreferencesView {
     preferences: Preferences,
@@ -148,60 +145,54 @@ struct PreferencesView {
     autostart_error: Option<String>,
 }
 
-fn preferences_view(state: &AppState, autostart_error: Option<String>) -> PreferencesView {
-    let shortcut_error = state.shortcut_error.lock().map(|e| e.clone()).unwrap_or_default();
+fn preferences_view(w: &Words, state: &AppState, autostart_error: Option<String>) -> PreferencesView {
+    let shortcut_error = state
+        .shortcut_error
+        .lock()
+        .map(|e| e.clone())
+        .unwrap_or_default()
+        .map(|e| w.text("window-shortcut-error", &[s("shortcut", e.shortcut), s("error", e.error)]));
+    let autostart_error = autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
 }
 
-/// Saves the preferences and applies the shortcut and start-at-login ones.
-#[derive(Deserialize)]
-struct PreferencesArgs {
+/// Saves the preferences and applies the shortcut and start-at-login ones; answers in the
+/// language just saved.
+fn set_preferences(
+    app: &AppHandle,
+    state: &AppState,
     preferences: Preferences,
-}
-
-fn set_preferences(app: &AppHandle, state: &AppState, args: PreferencesArgs) -> CmdResult<PreferencesView> {
+) -> CmdResult<PreferencesView> {
     let before = state.agent.preferences();
-    let saved = state.agent.set_preferences(args.preferences).map_err(|e| e.info())?;
+    let saved = state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
     if saved.shortcut != before.shortcut {
-        let error = shortcut::apply(app, &saved.shortcut);
+        let failed = shortcut::apply(app, &saved.shortcut);
         if let Ok(mut slot) = state.shortcut_error.lock() {
-            *slot = error;
+            *slot = failed;
         }
     }
     let autolaunch = app.autolaunch();
     let applied = if saved.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
-    let autostart_error = applied.err().map(|e| format!("Start at login could not be changed: {e}"));
-    Ok(preferences_view(state, autostart_error))
+    Ok(preferences_view(words(state), state, applied.err().map(|e| e.to_string())))
 }
 
-/// A break of `seconds` (the window offers 5, 15, 30 and 60 minutes).
-#[derive(Deserialize)]
-struct BreakArgs {
-    seconds: u64,
-}
-
-async fn start_break(state: &AppState, args: BreakArgs) -> CmdResult<Status> {
-    state.agent.start_break(Duration::from_secs(args.seconds)).await.map_err(|e| e.info())
-}
-
-/// The kept history, newest first.
-fn get_history(state: &AppState) -> CmdResult<Vec<Change>> {
+/// The kept history, newest first, in words.
+fn get_history(w: &Words, state: &AppState) -> CmdResult<Vec<ChangeLine>> {
     let Some(history) = &state.history else { return Ok(Vec::new()) };
-    let mut changes = history.read().map_err(|e| e.info())?;
-    changes.reverse();
-    Ok(changes)
+    let changes = history.read().map_err(|e| error(w, &e))?;
+    Ok(changes.iter().rev().map(|c| ChangeLine::new(w, c)).collect())
 }
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
 /// keeping nothing in the keyring or settings.
-async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
+async fn try_sandbox(state: &AppState) -> agent_core::Result<Status> {
     let mut sandbox = state.sandbox.lock().await;
     if sandbox.is_none() {
         // Without its controls over HTTP, and with bounded logs (any local user can reach it).
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let started = Sandbox::start_with(loopback, SandboxConfig::in_app())
             .await
-            .map_err(|e| CoreError::Settings(format!("could not start the sandbox: {e}")).info())?;
+            .map_err(|e| CoreError::Settings(format!("could not start the sandbox: {e}")))?;
         *sandbox = Some(started);
     }
     let url = sandbox.as_ref().map(Sandbox::url).unwrap_or_default();
@@ -211,22 +202,5 @@ async fn try_sandbox(state: &AppState) -> CmdResult<Status> {
         secret: Secret::new(DEMO_APP_SECRET),
         user_id: DEMO_USER_ID.to_owned(),
     };
-    state.agent.sign_in_sandbox(input).await.map_err(|e| e.info())
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use crate::command_names::COMMANDS;
-
-    /// A command the window may not call fails in the page with "not allowed": each one must be
-    /// granted by the window's capability.
-    #[test]
-    fn the_window_is_granted_every_command() {
-        let capability = include_str!("../capabilities/main.json");
-        for command in COMMANDS {
-            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
-            assert!(capability.contains(&permission), "capabilities/main.json lacks {permission}");
-        }
-    }
+    state.agent.sign_in_sandbox(input).await
 }

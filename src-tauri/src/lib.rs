@@ -1,16 +1,23 @@
 //! Exotel Agent Tray: the desktop shell. It only translates: tray clicks, window commands,
 //! the global shortcut and OS events become requests to the core ([`agent_core::Agent`]), and
 //! each status the controller publishes becomes a tray icon, menu ticks, a notification and an
-//! event for the window ([`forward`]). No API call or business rule lives here.
+//! event for the window. No API call, business rule or word lives here.
+//!
+//! One owner holds the shell's state ([`actor`]); the tray, the window's commands, the
+//! shortcut, signals and a second launch hold a [`shell::Shell`] and send it messages.
 
+mod actor;
+mod command;
 #[cfg(test)]
 mod command_names;
 mod commands;
-mod forward;
 mod link;
 mod logging;
-mod quit;
+mod notify;
+mod shell;
 mod shortcut;
+mod signals;
+mod state;
 mod tray;
 mod window;
 mod window_process;
@@ -18,19 +25,13 @@ mod window_process;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
+use agent_core::present::{Notice, availability_words};
+use agent_core::words::{Words, s};
 use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, History};
 use tauri::{Manager, RunEvent};
 
-/// What the shell shares between its commands, tray and forwarder.
-#[derive(Debug)]
-pub struct AppState {
-    pub agent: Arc<Agent>,
-    pub history: Option<History>,
-    /// The built-in sandbox, while "Try the sandbox" is in use.
-    pub sandbox: tokio::sync::Mutex<Option<exotel_sandbox::Sandbox>>,
-    /// Why the global shortcut could not be registered, if it could not.
-    pub shortcut_error: Mutex<Option<String>>,
-}
+use crate::shell::{Message, Shell};
+use crate::state::AppState;
 
 /// Starts the app; returns when it quits. With [`link::WINDOW_FLAG`] (given only by the app
 /// itself) it is the window's process instead ([`window_process`]).
@@ -44,7 +45,11 @@ pub fn run() -> ExitCode {
     if args.get(1).map(String::as_str) == Some(link::WINDOW_FLAG) {
         // Its log lines go to standard error: the log file has one writer, the tray process.
         logging::init_stderr();
-        return window_process::run(context(), args.get(2).map(String::as_str));
+        return window_process::run(
+            context(),
+            args.get(2).map(String::as_str),
+            args.get(3).map(String::as_str),
+        );
     }
     let _log = logging::init();
     let show_window = args.iter().any(|a| a == "--show");
@@ -54,17 +59,17 @@ pub fn run() -> ExitCode {
     // A second launch opens the running app's window, closes it with --hide, or quits the app
     // (offline first, as from the tray) with --quit.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+        let Some(shell) = app.try_state::<Shell>() else {
+            tracing::warn!("another launch, before the app was ready: ignored");
+            return;
+        };
         let hide = args.iter().any(|a| a == "--hide");
         if args.iter().any(|a| a == QUIT_FLAG) {
             tracing::info!("another launch asked to quit");
-            quit::quit(app);
+            shell.send(Message::Quit { session_end: false });
             return;
         }
-        if hide {
-            window::close()
-        } else {
-            window::open(app)
-        }
+        shell.send(if hide { Message::CloseWindow } else { Message::OpenWindow });
         tracing::info!(hide, "another launch handed over");
     }));
     let built = shortcut::plugin(builder)
@@ -84,7 +89,9 @@ pub fn run() -> ExitCode {
                 ..ControllerConfig::default()
             };
             let agent = tauri::async_runtime::block_on(async { Arc::new(Agent::new(accounts, config)) });
-            on_panic(app.handle().clone(), agent.clone());
+            let (shell, inbox) = Shell::new();
+            app.manage(shell.clone());
+            on_panic(shell.clone(), agent.clone());
             let shortcut_error = shortcut::apply(app.handle(), &agent.preferences().shortcut);
             app.manage(AppState {
                 agent: agent.clone(),
@@ -95,17 +102,15 @@ pub fn run() -> ExitCode {
             // The first read (keyring, token, Exotel) runs while the tray is being built.
             let starting = agent.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });
-            let tray = tray::build(app.handle(), agent.clone())?;
-            forward::spawn(app.handle().clone(), agent.clone(), tray);
-            quit::on_signals(app.handle());
+            let words = Words::chosen(agent.preferences().language);
+            let tray = tray::build(app.handle(), shell.clone(), words)?;
+            actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray);
+            signals::quit_on_signals(shell.clone());
             {
-                let handle = app.handle().clone();
-                let on_shutdown = move || {
-                    #[cfg(windows)]
-                    quit::quit_for_session_end(&handle);
-                    #[cfg(not(windows))]
-                    quit::quit(&handle);
-                };
+                // On Windows the session's end has ended the event loop already (tao ends it
+                // on WM_ENDSESSION); elsewhere it is an ordinary quit.
+                let quitting = shell.clone();
+                let on_shutdown = move || quitting.send(Message::Quit { session_end: cfg!(windows) });
                 let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
                 let runtime = tauri::async_runtime::handle().inner().clone();
                 // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows,
@@ -137,7 +142,7 @@ pub fn run() -> ExitCode {
 
             tracing::info!("tray ready");
             if show_window {
-                window::open(app.handle());
+                shell.send(Message::OpenWindow);
             }
             Ok(())
         })
@@ -166,16 +171,21 @@ pub const QUIT_FLAG: &str = "--quit";
 /// A panic (a bug) is logged and the agent told, with what Exotel last confirmed; the task it
 /// happened in is started again ([`agent_core::spawn_supervised`]) or, in the controller, the
 /// request fails and the next is served.
-fn on_panic(app: tauri::AppHandle, agent: Arc<Agent>) {
+fn on_panic(shell: Shell, agent: Arc<Agent>) {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panicked: {info}");
         // Told from a task of its own, once this thread has unwound (and let go of any lock).
-        let (app, agent) = (app.clone(), agent.clone());
+        let (shell, agent) = (shell.clone(), agent.clone());
         tauri::async_runtime::spawn(async move {
-            let confirmed = agent.status().availability.describe();
-            let body = format!("The app carries on. Exotel last confirmed: {confirmed}.");
-            forward::notify(&app, "Something went wrong inside the app", &body);
+            let w = Words::chosen(agent.preferences().language);
+            let confirmed = availability_words(w, agent.status().availability);
+            shell.send(Message::Notify(Notice::from_words(
+                w,
+                "notice-panic",
+                "notice-panic-body",
+                &[s("status", confirmed)],
+            )));
         });
         default(info);
     }));

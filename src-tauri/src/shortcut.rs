@@ -5,32 +5,27 @@
 //! pressed (the plugin's X11 backend polls 20 times a second; see that module). On macOS and
 //! Windows it is `tauri-plugin-global-shortcut`, which waits on the OS's own events there.
 
-use agent_core::Source;
-use agent_core::present::toggle_target;
 use tauri::{AppHandle, Manager};
 
-use crate::AppState;
+use crate::shell::{Message, Shell};
+use crate::state::ShortcutError;
 
-/// Asks for the toggle, as the tray would.
+/// Tells the shell the shortcut was pressed.
 fn toggle(app: &AppHandle) {
-    let Some(state) = app.try_state::<AppState>() else { return };
-    let agent = state.agent.clone();
-    tauri::async_runtime::spawn(async move {
-        let target = toggle_target(&agent.status());
-        let _ = agent.change(target, Source::Shortcut).await;
-    });
+    if let Some(shell) = app.try_state::<Shell>() {
+        shell.send(Message::Toggle);
+    }
 }
 
-fn report(shortcut: &str, result: Result<(), String>) -> Option<String> {
+fn report(shortcut: &str, result: Result<(), String>) -> Option<ShortcutError> {
     match result {
         Ok(()) => {
             tracing::info!(shortcut, "global shortcut registered");
             None
         }
-        Err(e) => {
-            let message = format!("The shortcut {shortcut} could not be registered ({e}). Choose another.");
-            tracing::warn!("{message}");
-            Some(message)
+        Err(error) => {
+            tracing::warn!(shortcut, "the shortcut could not be registered: {error}");
+            Some(ShortcutError { shortcut: shortcut.to_owned(), error })
         }
     }
 }
@@ -42,16 +37,26 @@ mod imp {
     use os_events::shortcut::{Listener, Shortcut};
     use tauri::AppHandle;
 
-    /// The one grabbed shortcut; replacing it drops (and so releases) the old one first.
-    static LISTENER: Mutex<Option<Listener>> = Mutex::new(None);
+    use crate::state::ShortcutError;
+
+    /// The one grabbed shortcut, held by the app; replacing it drops (and so releases) the old
+    /// one first.
+    #[derive(Default)]
+    struct Grab(Mutex<Option<Listener>>);
 
     pub fn plugin<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         builder
     }
 
-    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<String> {
-        let Ok(mut slot) = LISTENER.lock() else {
-            return Some("The shortcut could not be changed (internal error). Restart the app.".into());
+    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<ShortcutError> {
+        use tauri::Manager;
+        if app.try_state::<Grab>().is_none() {
+            app.manage(Grab::default());
+        }
+        let grab = app.try_state::<Grab>()?;
+        let Ok(mut slot) = grab.0.lock() else {
+            let error = "internal error: restart the app".to_owned();
+            return Some(ShortcutError { shortcut: shortcut.to_owned(), error });
         };
         slot.take();
         if shortcut.is_empty() {
@@ -85,7 +90,7 @@ mod imp {
         )
     }
 
-    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<String> {
+    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<crate::state::ShortcutError> {
         let gs = app.global_shortcut();
         if let Err(e) = gs.unregister_all() {
             tracing::warn!("could not release the old shortcut: {e}");
@@ -102,6 +107,6 @@ pub use imp::plugin;
 
 /// Registers `shortcut` in place of any other (empty: none). The error, in words, if it could
 /// not be registered (taken by another app, or not a valid key combination).
-pub fn apply(app: &AppHandle, shortcut: &str) -> Option<String> {
+pub fn apply(app: &AppHandle, shortcut: &str) -> Option<ShortcutError> {
     imp::apply(app, shortcut.trim())
 }

@@ -1,20 +1,16 @@
 //! The tray icon and menu. Built once; each published status is applied with [`Tray::show`]
-//! from the model in [`agent_core::present`], and each click becomes the same controller request
-//! the window sends.
+//! from the model in [`agent_core::present`] (words included, so a change of language applies
+//! like a change of status), and each click goes to the shell's owner as the item's id.
 
-use std::sync::Arc;
-
-use agent_core::present::{MenuAction, MenuModel, TrayIcon as Look, menu_action, menu_id, tooltip};
-use agent_core::{Agent, Source, Status};
-use std::time::Duration;
+use agent_core::Status;
+use agent_core::present::{BREAK_MINUTES, MenuModel, TrayIcon as Look, menu_id, tooltip};
+use agent_core::words::Words;
 use tauri::image::Image;
-
-use agent_core::present::BREAK_MINUTES;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Wry};
 
-use crate::{quit, window};
+use crate::shell::{Message, Shell};
 
 /// What the tray last showed: a status that looks the same (a sync read that only moved
 /// `confirmed_at`, say) changes nothing, so the icon is not re-encoded and re-sent to the
@@ -27,17 +23,18 @@ struct Shown {
 }
 
 /// The tray icon and the menu items whose look follows the status.
-#[derive(Clone)]
 pub struct Tray {
-    shown: Arc<std::sync::Mutex<Option<Shown>>>,
+    shown: Option<Shown>,
     icon: TrayIcon,
     status: MenuItem<Wry>,
     phone: CheckMenuItem<Wry>,
     sip: CheckMenuItem<Wry>,
     offline: CheckMenuItem<Wry>,
     breaks: Submenu<Wry>,
+    lengths: Vec<MenuItem<Wry>>,
     end_break: MenuItem<Wry>,
     open: MenuItem<Wry>,
+    quit: MenuItem<Wry>,
 }
 
 /// Whether tray icons are templates (macOS: black and clear, tinted by the menu bar to suit
@@ -64,31 +61,27 @@ fn image_bytes(look: Look, template: bool) -> &'static [u8] {
     }
 }
 
-pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
+pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
     let start = Status::default();
-    let model = MenuModel::for_status(&start);
+    let model = MenuModel::for_status(w, &start);
     let status = MenuItem::with_id(app, menu_id::STATUS, &model.status_line, false, None::<&str>)?;
     let check = |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
-    let phone = check(menu_id::PHONE, "Receive calls on phone")?;
-    let sip = check(menu_id::SIP, "Receive calls on computer")?;
-    let offline = check(menu_id::OFFLINE, "Go offline")?;
+    let phone = check(menu_id::PHONE, &model.phone.label)?;
+    let sip = check(menu_id::SIP, &model.sip.label)?;
+    let offline = check(menu_id::OFFLINE, &model.offline.label)?;
     let lengths = BREAK_MINUTES
         .iter()
-        .map(|m| {
-            MenuItem::with_id(
-                app,
-                format!("{}{m}", menu_id::BREAK_PREFIX),
-                format!("{m} minutes"),
-                true,
-                None::<&str>,
-            )
+        .zip(&model.break_lengths)
+        .map(|(m, text)| {
+            MenuItem::with_id(app, format!("{}{m}", menu_id::BREAK_PREFIX), text, true, None::<&str>)
         })
         .collect::<tauri::Result<Vec<_>>>()?;
     let length_refs: Vec<&dyn IsMenuItem<Wry>> = lengths.iter().map(|i| i as &dyn IsMenuItem<Wry>).collect();
-    let breaks = Submenu::with_id_and_items(app, menu_id::BREAK_MENU, "Take a break", false, &length_refs)?;
-    let end_break = MenuItem::with_id(app, menu_id::END_BREAK, "End break", false, None::<&str>)?;
-    let open = MenuItem::with_id(app, menu_id::OPEN, model.open_text, true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, menu_id::QUIT, "Quit", true, None::<&str>)?;
+    let breaks =
+        Submenu::with_id_and_items(app, menu_id::BREAK_MENU, &model.break_text, false, &length_refs)?;
+    let end_break = MenuItem::with_id(app, menu_id::END_BREAK, &model.end_break, false, None::<&str>)?;
+    let open = MenuItem::with_id(app, menu_id::OPEN, &model.open_text, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, menu_id::QUIT, &model.quit_text, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     let menu = Menu::with_items(
         app,
@@ -107,16 +100,17 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
         ],
     )?;
 
+    let clicks = shell.clone();
     let icon = TrayIconBuilder::with_id("main")
         .icon(image(Look::for_status(&start))?)
-        .tooltip(tooltip(&start))
+        .tooltip(tooltip(w, &start))
         .menu(&menu)
         // Each desktop's convention: on Windows a left click opens the window and a right
         // click the menu; elsewhere (where the tray host may only offer the menu) any click
         // shows the menu, which holds *Open window*.
         .icon_as_template(TEMPLATE_ICONS)
         .show_menu_on_left_click(!cfg!(windows))
-        .on_tray_icon_event(|icon, event| {
+        .on_tray_icon_event(move |_icon, event| {
             if cfg!(windows)
                 && let TrayIconEvent::Click {
                     button: MouseButton::Left,
@@ -124,61 +118,27 @@ pub fn build(app: &AppHandle, agent: Arc<Agent>) -> tauri::Result<Tray> {
                     ..
                 } = event
             {
-                window::open(icon.app_handle());
+                clicks.send(Message::OpenWindow);
             }
         })
+        .on_menu_event(move |_app, event| shell.send(Message::Menu(event.id().as_ref().to_owned())))
         .build(app)?;
-    let shown = Arc::new(std::sync::Mutex::new(None));
-    let tray = Tray { shown, icon, status, phone, sip, offline, breaks, end_break, open };
-
-    let handler = tray.clone();
-    tray.icon.on_menu_event(move |app, event| {
-        let now = agent.status();
-        match menu_action(event.id().as_ref(), &now) {
-            Some(MenuAction::Change(target)) => {
-                let agent = agent.clone();
-                tauri::async_runtime::spawn(async move {
-                    // The outcome is published (and notified) by the controller.
-                    let _ = agent.change(target, Source::Tray).await;
-                });
-            }
-            Some(MenuAction::StartBreak(minutes)) => {
-                let agent = agent.clone();
-                tauri::async_runtime::spawn(async move {
-                    let _ = agent.start_break(Duration::from_secs(minutes * 60)).await;
-                });
-            }
-            Some(MenuAction::EndBreak) => {
-                let agent = agent.clone();
-                tauri::async_runtime::spawn(async move {
-                    let _ = agent.end_break().await;
-                });
-            }
-            Some(MenuAction::OpenWindow) => window::open(app),
-            Some(MenuAction::Quit) => quit::quit(app),
-            None => {}
-        }
-        // A check item ticks itself when clicked; put the ticks back to the confirmed state.
-        handler.restore_ticks(&now);
-    });
-    Ok(tray)
+    Ok(Tray { shown: None, icon, status, phone, sip, offline, breaks, lengths, end_break, open, quit })
 }
 
 impl Tray {
-    /// Applies a status to the icon, tooltip and menu; only what differs from what is shown.
-    /// Called by the one forwarding task only (so two calls never interleave); the lock is
-    /// not held while the tray is updated on the main thread.
-    pub fn show(&self, s: &Status) {
-        let next = Shown { look: Look::for_status(s), tooltip: tooltip(s), model: MenuModel::for_status(s) };
-        let before = match self.shown.lock() {
-            Ok(mut shown) => shown.replace(next.clone()),
-            Err(_) => None,
-        };
+    /// Applies a status to the icon, tooltip and menu, in the words of `w`; only what differs
+    /// from what is shown. Called by the shell's owner only (so two calls never interleave).
+    pub fn show(&mut self, w: &Words, s: &Status) {
+        let next =
+            Shown { look: Look::for_status(s), tooltip: tooltip(w, s), model: MenuModel::for_status(w, s) };
+        let before = self.shown.replace(next.clone());
         if before.as_ref() == Some(&next) {
             return;
         }
         let icon_changed = before.as_ref().is_none_or(|old| old.look != next.look);
         let tooltip_changed = before.as_ref().is_none_or(|old| old.tooltip != next.tooltip);
+        let words_changed = before.as_ref().is_none_or(|old| old.model.quit_text != next.model.quit_text);
         let model = &next.model;
         let result = (|| -> tauri::Result<()> {
             if icon_changed {
@@ -192,29 +152,37 @@ impl Tray {
             }
             self.status.set_text(&model.status_line)?;
             for (item, state) in
-                [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
+                [(&self.phone, &model.phone), (&self.sip, &model.sip), (&self.offline, &model.offline)]
             {
+                if words_changed {
+                    item.set_text(&state.label)?;
+                }
                 item.set_checked(state.checked)?;
                 item.set_enabled(state.enabled)?;
             }
+            if words_changed {
+                self.breaks.set_text(&model.break_text)?;
+                for (item, text) in self.lengths.iter().zip(&model.break_lengths) {
+                    item.set_text(text)?;
+                }
+                self.quit.set_text(&model.quit_text)?;
+            }
             self.breaks.set_enabled(model.break_enabled)?;
-            self.end_break.set_enabled(model.end_break.is_some())?;
-            self.end_break.set_text(model.end_break.as_deref().unwrap_or("End break"))?;
-            self.open.set_text(model.open_text)
+            self.end_break.set_enabled(model.end_break_enabled)?;
+            self.end_break.set_text(&model.end_break)?;
+            self.open.set_text(&model.open_text)
         })();
         if let Err(e) = result {
             // Forgotten: the next status applies everything again.
-            if let Ok(mut shown) = self.shown.lock() {
-                *shown = None;
-            }
+            self.shown = None;
             tracing::warn!("could not update the tray: {e}");
         }
     }
 
     /// After a click a check item has ticked itself: puts the three ticks back to the
     /// confirmed state (a change, if one was asked for, is shown when Exotel confirms it).
-    pub fn restore_ticks(&self, s: &Status) {
-        let model = MenuModel::for_status(s);
+    pub fn restore_ticks(&self, w: &Words, s: &Status) {
+        let model = MenuModel::for_status(w, s);
         for (item, state) in
             [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
         {

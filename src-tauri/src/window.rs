@@ -1,132 +1,73 @@
 //! The window, as the tray process sees it: a child process (this binary with
 //! [`WINDOW_FLAG`]), started when the window is opened and ended when it is closed, so that
-//! WebKit's memory goes with it (see [`crate::link`] for why and how they talk). At most one is
-//! open; opening it again brings it to the front.
+//! WebKit's memory goes with it (see [`crate::link`] for why and how they talk). The shell's
+//! owner ([`crate::actor`]) keeps the one open window ([`OpenWindow`]); this module runs its
+//! process and answers the page's calls, and tells the owner when the window closes and ends.
 
 use std::process::Stdio;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use agent_core::Status;
-use tauri::{AppHandle, Manager};
+use agent_core::present::Notice;
+use agent_core::words::Lang;
+use tauri::AppHandle;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
+use crate::command::Command;
 use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow, WINDOW_FLAG};
+use crate::shell::{Message, Shell};
 
 /// How long a window process is given to end once its window has closed, before it is killed.
 const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// The event the page listens to; its payload is the [`Status`].
+/// The event the page listens to for each status; its payload is the window's view of it.
 pub const STATUS_EVENT: &str = "status";
 
+/// The event that tells the page its words changed (the language was switched).
+pub const WORDS_EVENT: &str = "words";
+
 /// The open window's process: where messages for it go.
-struct Open {
-    generation: u64,
-    to_window: mpsc::UnboundedSender<ToWindow>,
+#[derive(Debug)]
+pub struct OpenWindow {
+    pub generation: u64,
+    pub to_window: mpsc::UnboundedSender<ToWindow>,
     /// Its window is closing: the process is about to end.
-    closing: bool,
+    pub closing: bool,
     /// Opened again while closing: start a new process once this one has ended.
-    reopen: bool,
+    pub reopen: bool,
 }
 
-static OPEN: Mutex<Option<Open>> = Mutex::new(None);
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-
-fn with_open<T>(f: impl FnOnce(&mut Option<Open>) -> T) -> T {
-    // A poisoned lock only means a panic elsewhere while holding it; the slot is still usable.
-    let mut slot = OPEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    f(&mut slot)
-}
-
-/// Shows the window: brings the open one to the front, or starts its process.
-pub fn open(app: &AppHandle) {
-    // The status is read whenever the window is asked for, so it opens on a fresh one.
-    if let Some(state) = app.try_state::<crate::AppState>() {
-        state.agent.sync_soon();
-    }
-    with_open(|slot| {
-        if let Some(open) = slot.as_mut() {
-            if open.closing {
-                open.reopen = true;
-                return;
-            }
-            if open.to_window.send(ToWindow::Focus).is_ok() {
-                return;
-            }
-        }
+impl OpenWindow {
+    /// Starts the window process `generation`, its words in `lang` until the page asks.
+    pub fn start(app: &AppHandle, shell: &Shell, generation: u64, lang: Lang) -> Self {
         let (to_window, outbox) = mpsc::unbounded_channel();
-        let generation = GENERATION.fetch_add(1, Ordering::Relaxed) + 1;
-        *slot = Some(Open { generation, to_window: to_window.clone(), closing: false, reopen: false });
-        let app = app.clone();
+        let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
         tauri::async_runtime::spawn(async move {
-            if let Err(e) = serve(&app, generation, to_window, outbox).await {
+            if let Err(e) = serve(&app, &shell, generation, lang, replies, outbox).await {
                 tracing::error!("could not open the window: {e}");
             }
-            if forget(generation) {
-                open(&app);
-            }
+            shell.send(Message::WindowEnded { generation });
         });
-    });
-}
+        Self { generation, to_window, closing: false, reopen: false }
+    }
 
-/// Closes the window, if it is open: its process ends, and WebKit's with it.
-pub fn close() {
-    with_open(|slot| {
-        if let Some(open) = slot.as_mut() {
-            open.closing = true;
-            open.reopen = false;
-            let _ = open.to_window.send(ToWindow::Close);
-        }
-    });
-}
-
-/// Sends the page the status just published, if the window is open.
-pub fn send_status(status: &Status) {
-    with_open(|slot| {
-        let Some(open) = slot.as_ref() else { return };
-        match serde_json::to_value(status) {
-            Ok(payload) => {
-                let _ = open.to_window.send(ToWindow::Event { name: STATUS_EVENT.into(), payload });
-            }
-            Err(e) => tracing::warn!("could not send the status to the window: {e}"),
-        }
-    });
-}
-
-/// Marks the window process `generation` as closing; `reopen`: open the window again once
-/// it has ended.
-fn closing(generation: u64, reopen: bool) {
-    with_open(|slot| {
-        if let Some(open) = slot.as_mut().filter(|o| o.generation == generation) {
-            open.closing = true;
-            open.reopen |= reopen;
-        }
-    });
-}
-
-/// Forgets the window process `generation` once it has ended (unless another replaced it);
-/// whether the window was opened again meanwhile.
-fn forget(generation: u64) -> bool {
-    with_open(|slot| match slot.take() {
-        Some(open) if open.generation == generation => open.reopen,
-        other => {
-            *slot = other;
-            false
-        }
-    })
+    /// Sends the page an event.
+    pub fn event(&self, name: &str, payload: serde_json::Value) {
+        let _ = self.to_window.send(ToWindow::Event { name: name.to_owned(), payload });
+    }
 }
 
 /// Runs one window process: starts it, passes it `outbox`, answers its calls, and returns when
 /// it has ended.
 async fn serve(
     app: &AppHandle,
+    shell: &Shell,
     generation: u64,
+    lang: Lang,
     to_window: mpsc::UnboundedSender<ToWindow>,
     mut outbox: mpsc::UnboundedReceiver<ToWindow>,
 ) -> std::io::Result<()> {
     let mut child = tokio::process::Command::new(this_binary()?)
-        .args([WINDOW_FLAG, PROTOCOL])
+        .args([WINDOW_FLAG, PROTOCOL, lang.code()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -140,7 +81,7 @@ async fn serve(
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
-                Ok(Some(line)) => answer(app, generation, &to_window, &line),
+                Ok(Some(line)) => answer(app, shell, generation, &to_window, &line),
                 // It closed its output: it is ending.
                 _ => break,
             },
@@ -161,7 +102,7 @@ async fn serve(
     while let Ok(message) = outbox.try_recv() {
         unseen_focus |= message == ToWindow::Focus;
     }
-    closing(generation, unseen_focus);
+    shell.send(Message::WindowClosing { generation, reopen: unseen_focus });
     drop(stdin);
     let status = match exited {
         Some(status) => status?,
@@ -177,11 +118,8 @@ async fn serve(
     tracing::info!(%status, "window closed");
     if status.code() == Some(i32::from(OTHER_PROTOCOL_EXIT)) {
         tracing::error!("the window process is from another version of the app");
-        crate::forward::notify(
-            app,
-            "Restart Exotel Agent Tray",
-            "It was updated while running: quit it and start it again to open its window.",
-        );
+        let w = agent_core::words::Words::of(lang);
+        shell.send(Message::Notify(Notice::from_words(w, "notice-restart", "notice-restart-body", &[])));
     }
     Ok(())
 }
@@ -197,14 +135,26 @@ fn this_binary() -> std::io::Result<std::path::PathBuf> {
 }
 
 /// One line from the window process.
-fn answer(app: &AppHandle, generation: u64, to_window: &mpsc::UnboundedSender<ToWindow>, line: &str) {
+fn answer(
+    app: &AppHandle,
+    shell: &Shell,
+    generation: u64,
+    to_window: &mpsc::UnboundedSender<ToWindow>,
+    line: &str,
+) {
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
-        Some(ToTray::Closed) => closing(generation, false),
+        Some(ToTray::Closed) => shell.send(Message::WindowClosing { generation, reopen: false }),
         Some(ToTray::Call { id, command, args }) => {
-            let (app, replies) = (app.clone(), to_window.clone());
+            let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {
-                let result = crate::commands::dispatch(app, &command, args).await;
+                let result = match Command::parse(&command, args) {
+                    Ok(command) => crate::commands::dispatch(&app, &shell, command).await,
+                    Err(reason) => Err(crate::commands::invalid_input(
+                        crate::commands::app_words(&app),
+                        format!("not a command the window may call: {reason}"),
+                    )),
+                };
                 let _ = replies.send(ToWindow::reply(id, result));
             });
         }

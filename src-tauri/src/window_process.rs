@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use agent_core::present::view::ErrorView;
+use agent_core::words::{Lang, Words};
 use agent_core::{ErrorInfo, now_ms};
 use serde_json::Value;
 use tauri::ipc::{Invoke, InvokeBody, InvokeError};
@@ -15,6 +17,7 @@ use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::command::CLOSE_WINDOW;
 use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
 
 /// The longest a command waits for the tray process's answer: longer than any command takes
@@ -36,6 +39,8 @@ struct TrayLink {
     next_id: Arc<AtomicU64>,
     waiting: Arc<Mutex<HashMap<u64, oneshot::Sender<Reply>>>>,
     to_tray: mpsc::UnboundedSender<ToTray>,
+    /// The language the tray process named at start, for this process's own errors.
+    words: &'static Words,
 }
 
 impl TrayLink {
@@ -49,13 +54,14 @@ impl TrayLink {
         let (tx, rx) = oneshot::channel();
         self.waiting().insert(id, tx);
         let sent = self.to_tray.send(ToTray::Call { id, command, args });
+        let words = self.words;
         async move {
             if sent.is_err() {
-                return Err(gone());
+                return Err(failed(words, "link-gone"));
             }
             match tokio::time::timeout(CALL_LIMIT, rx).await {
-                Ok(reply) => reply.unwrap_or_else(|_| Err(gone())),
-                Err(_) => Err(unanswered()),
+                Ok(reply) => reply.unwrap_or_else(|_| Err(failed(words, "link-gone"))),
+                Err(_) => Err(failed(words, "link-unanswered")),
             }
         }
     }
@@ -67,25 +73,16 @@ impl TrayLink {
     }
 }
 
-/// The error a call gets when the tray process is gone.
-fn gone() -> Value {
-    failed("The tray app has ended: start Exotel Agent Tray again.")
-}
-
-/// The error a call gets when the tray process did not answer within [`CALL_LIMIT`].
-fn unanswered() -> Value {
-    failed("The tray app did not answer. Check the status in the tray before trying again.")
-}
-
-/// An error as the page shows it.
-fn failed(message: &str) -> Value {
-    let info = ErrorInfo { kind: "internal".into(), message: message.into(), field: None, at: now_ms() };
-    serde_json::to_value(info).unwrap_or(Value::Null)
+/// The error a call gets when the tray process is gone (`link-gone`) or did not answer within
+/// [`CALL_LIMIT`] (`link-unanswered`), as the page shows errors.
+fn failed(w: &Words, id: &str) -> Value {
+    let info = ErrorInfo { kind: "internal".into(), message: w.get(id), field: None, at: now_ms() };
+    serde_json::to_value(ErrorView::new(w, &info)).unwrap_or(Value::Null)
 }
 
 /// Runs the window process; returns when the window has closed. `protocol`: the argument after
-/// the window flag, which must be this build's [`PROTOCOL`].
-pub fn run(context: tauri::Context, protocol: Option<&str>) -> ExitCode {
+/// the window flag, which must be this build's [`PROTOCOL`]; `lang`: the language's code.
+pub fn run(context: tauri::Context, protocol: Option<&str>, lang: Option<&str>) -> ExitCode {
     if protocol != Some(PROTOCOL) {
         eprintln!(
             "exotel-agent-tray: this window is version {PROTOCOL} and the app that started it {}: \
@@ -94,10 +91,11 @@ pub fn run(context: tauri::Context, protocol: Option<&str>) -> ExitCode {
         );
         return ExitCode::from(OTHER_PROTOCOL_EXIT);
     }
+    let words = Words::of(lang.and_then(Lang::from_locale).unwrap_or(Lang::En));
     let built = tauri::Builder::default()
         .invoke_handler(pass_to_tray)
         .setup(|app| {
-            let link = start_link(app.handle());
+            let link = start_link(app.handle(), words);
             app.manage(link.clone());
             let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
                 .title("Exotel Agent Tray")
@@ -129,14 +127,21 @@ pub fn run(context: tauri::Context, protocol: Option<&str>) -> ExitCode {
 }
 
 /// Every command the page calls goes to the tray process, with the page's arguments as sent;
-/// Tauri has already checked it is one the window may call (`capabilities/main.json`).
+/// Tauri has already checked it is one the window may call (`capabilities/main.json`). One is
+/// answered here: `close_window` (Escape) closes this window, which ends this process and tells
+/// the tray process so.
 ///
 /// A handler of our own rather than `generate_handler!`: one forwarder for every command, so the
-/// list of commands and their arguments stays in one place ([`crate::commands::dispatch`]).
+/// list of commands and their arguments stays in one place ([`crate::command::Command`]).
 /// Tauri marks [`Invoke`] as used by its macros and not covered by semver; `Cargo.lock` pins the
 /// version, and the end-to-end tests call every command through it.
 fn pass_to_tray(invoke: Invoke) -> bool {
     let command = invoke.message.command().to_owned();
+    if command == CLOSE_WINDOW {
+        close(invoke.message.webview().app_handle());
+        invoke.resolver.resolve(());
+        return true;
+    }
     let args = match invoke.message.payload() {
         InvokeBody::Json(v) => v.clone(),
         InvokeBody::Raw(_) => Value::Null,
@@ -150,9 +155,9 @@ fn pass_to_tray(invoke: Invoke) -> bool {
 }
 
 /// Starts reading the tray's messages from standard input and writing ours to standard output.
-fn start_link(app: &AppHandle) -> TrayLink {
+fn start_link(app: &AppHandle, words: &'static Words) -> TrayLink {
     let (to_tray, mut outbox) = mpsc::unbounded_channel::<ToTray>();
-    let link = TrayLink { next_id: Arc::default(), waiting: Arc::default(), to_tray };
+    let link = TrayLink { next_id: Arc::default(), waiting: Arc::default(), to_tray, words };
     tauri::async_runtime::spawn(async move {
         let mut stdout = tokio::io::stdout();
         while let Some(message) = outbox.recv().await {

@@ -8,8 +8,10 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
+use agent_core::words::Words;
 use agent_core::{
-    Accounts, Agent, Controller, ControllerConfig, CoreError, History, SignInInput, Source, Target,
+    Accounts, Agent, Controller, ControllerConfig, CoreError, History, SettingsStore, SignInInput, Source,
+    Target,
 };
 use clap::{Parser, Subcommand};
 use exotel_api::{Device, Secret};
@@ -96,8 +98,18 @@ async fn main() -> ExitCode {
             | Command::History { json: true }
     );
     let report = run(cli.command).await;
-    report.print(json);
+    report.print(json, words());
     report.code()
+}
+
+/// The language the agent chose in the app's *Settings* (else `EXOTEL_AGENT_LANG`, else the
+/// system's): the command line speaks it too. `--json` stays English.
+fn words() -> &'static Words {
+    let choice = SettingsStore::default_location()
+        .and_then(|store| store.load())
+        .map(|loaded| loaded.settings.preferences.language)
+        .unwrap_or_default();
+    Words::chosen(choice)
 }
 
 async fn run(command: Command) -> Report {

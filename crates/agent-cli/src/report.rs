@@ -3,7 +3,8 @@
 
 use std::process::ExitCode;
 
-use agent_core::present::capitalise;
+use agent_core::present::{availability_words, capitalise, source_words, status_sentence, user_words};
+use agent_core::words::{Words, s};
 use agent_core::{Change, CoreError, Field, KeyringError, Outcome, Status, UserSummary};
 use exotel_api::{ApiError, Availability, User};
 use serde_json::{Value, json};
@@ -59,28 +60,34 @@ impl Report {
     }
 
     #[allow(clippy::print_stdout)] // printing is this module's job
-    pub fn print(&self, json: bool) {
+    pub fn print(&self, json: bool, w: &Words) {
         if json {
             println!("{}", self.json());
-        } else if let Some(line) = self.human() {
+        } else if let Some(line) = self.human(w) {
             println!("{line}");
         }
         if let Report::Failed { error, status } = self {
-            eprintln!("exotel-agent: {}", failure_sentence(error, status.as_ref()));
+            eprintln!("exotel-agent: {}", failure_sentence(w, error, status.as_ref()));
         }
     }
 
-    fn human(&self) -> Option<String> {
+    /// The line for people, in the agent's language.
+    fn human(&self, w: &Words) -> Option<String> {
         match self {
-            Report::Status(s) => Some(s.describe()),
-            Report::SignedIn { host, user, availability } => {
-                Some(format!("Signed in as {} on {host}. {}", user.describe(), availability.describe()))
+            Report::Status(st) => Some(status_sentence(w, st)),
+            Report::SignedIn { host, user, availability } => Some(w.text(
+                "cli-signed-in",
+                &[
+                    s("user", user_words(w, user)),
+                    s("host", host.as_str()),
+                    s("status", availability_words(w, *availability)),
+                ],
+            )),
+            Report::SignedOut => Some(w.get("cli-signed-out")),
+            Report::History(changes) if changes.is_empty() => Some(w.get("cli-no-changes")),
+            Report::History(changes) => {
+                Some(changes.iter().map(|c| history_line(w, c)).collect::<Vec<_>>().join("\n"))
             }
-            Report::SignedOut => {
-                Some("Signed out: the app secret and token were removed from the system keyring.".to_owned())
-            }
-            Report::History(changes) if changes.is_empty() => Some("No changes yet.".to_owned()),
-            Report::History(changes) => Some(changes.iter().map(history_line).collect::<Vec<_>>().join("\n")),
             Report::Failed { .. } => None,
         }
     }
@@ -105,19 +112,19 @@ impl Report {
 }
 
 /// `2026-11-27T07:29:28Z  offline -> phone  from the tray  confirmed`
-fn history_line(c: &Change) -> String {
+fn history_line(w: &Words, c: &Change) -> String {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(c.at);
     let outcome = match (&c.outcome, &c.error_kind) {
-        (Outcome::Confirmed, _) => "confirmed".to_owned(),
-        (Outcome::Failed, Some(kind)) => format!("failed ({kind})"),
-        (Outcome::Failed, None) => "failed".to_owned(),
+        (Outcome::Confirmed, _) => w.get("cli-confirmed"),
+        (Outcome::Failed, Some(kind)) => w.text("cli-failed-kind", &[s("kind", kind.as_str())]),
+        (Outcome::Failed, None) => w.get("cli-failed"),
     };
     format!(
         "{}  {} -> {}  {}  {outcome}",
         humantime::format_rfc3339_seconds(at),
         c.from,
         c.to,
-        c.source.describe()
+        source_words(w, c.source)
     )
 }
 
@@ -133,12 +140,12 @@ fn status_json(availability: Availability, user: Option<&UserSummary>, error: Op
 
 /// One sentence a person can act on. When Exotel may not have done what was asked, it also
 /// says what Exotel last confirmed.
-fn failure_sentence(error: &CoreError, status: Option<&Status>) -> String {
+fn failure_sentence(w: &Words, error: &CoreError, status: Option<&Status>) -> String {
     let mut sentence = capitalise(&error.to_string());
     if exit_code(error) == 4 {
-        let last = match status.map(|s| s.availability) {
-            Some(Availability::Unknown) | None => "Exotel has confirmed no status in this run".to_owned(),
-            Some(a) => format!("Exotel last confirmed: {}", a.describe()),
+        let last = match status.map(|st| st.availability) {
+            Some(Availability::Unknown) | None => w.get("cli-none-confirmed"),
+            Some(a) => w.text("cli-last-confirmed", &[s("status", availability_words(w, a))]),
         };
         sentence = format!("{sentence}. {last}.");
     } else if !sentence.ends_with('.') {
@@ -200,11 +207,15 @@ mod tests {
     #[test]
     fn failures_that_leave_the_state_open_say_what_exotel_last_confirmed() {
         let status = Status { availability: Availability::Offline, ..Status::default() };
-        let s = failure_sentence(&CoreError::Api(ApiError::Timeout), Some(&status));
+        let en = Words::of(agent_core::words::Lang::En);
+        let s = failure_sentence(en, &CoreError::Api(ApiError::Timeout), Some(&status));
         assert!(
             s.starts_with("Exotel did not answer in time")
-                && s.ends_with("Exotel last confirmed: Offline (no new calls)."),
+                && s.ends_with("Exotel last confirmed: Offline: no new calls."),
             "{s}"
         );
+        let hi = Words::of(agent_core::words::Lang::Hi);
+        let s = failure_sentence(hi, &CoreError::Api(ApiError::Timeout), Some(&status));
+        assert!(s.ends_with("Exotel ने आख़िरी बार बताया: ऑफ़लाइन: नई कॉल नहीं आएँगी."), "{s}");
     }
 }

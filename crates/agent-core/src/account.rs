@@ -6,9 +6,10 @@ use std::sync::Arc;
 use exotel_api::{ApiError, AppCredentials, Client, Host, RetryPolicy, Secret, Session, User, shared_http};
 
 use crate::credentials::{Keyring, KeyringTokenSink};
-use crate::error::{CoreError, Field, Result};
+use crate::error::{CoreError, Result};
 use crate::presets::{Presets, SignInDefaults};
 use crate::settings::{Account, SettingsStore};
+use crate::status::Field;
 
 /// What a person types to sign in.
 #[derive(Debug, Clone)]

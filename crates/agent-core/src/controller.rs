@@ -34,8 +34,9 @@ use exotel_api::{ApiError, Availability, Budget, DeviceChange, Session, User};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 
-use crate::error::{CoreError, ErrorInfo, Result};
+use crate::error::{CoreError, Result};
 use crate::history::ChangeSink;
+use crate::status::ErrorInfo;
 use crate::status::{Change, Outcome, RateWait, Source, Status, Target, UnixMillis, UserSummary, now_ms};
 use crate::sync::{SyncRules, Synced};
 
@@ -354,7 +355,7 @@ impl Actor {
         let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
         let mut from = self.current().availability;
         self.publish(|s| s.pending = Some(target));
-        tracing::info!(target = target.describe(), source = ?source, "changing status");
+        tracing::info!(target = target.availability().as_str(), source = ?source, "changing status");
 
         let result = self.apply_within_limit(&session, target, &mut from).await;
         let outcome = match result {
@@ -398,7 +399,7 @@ impl Actor {
             let seconds = wait.as_secs_f64().ceil() as u64;
             tracing::info!(
                 seconds,
-                target = target.describe(),
+                target = target.availability().as_str(),
                 "Exotel is limiting requests; waiting to send the change again"
             );
             let until = now_ms().saturating_add(u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
@@ -593,7 +594,7 @@ impl Actor {
             s.last_error = Some(info);
         });
         self.keep(Some(&change));
-        tracing::warn!(kind = error.kind(), target = target.describe(), now = %to, "status change failed");
+        tracing::warn!(kind = error.kind(), target = target.availability().as_str(), now = %to, "status change failed");
     }
 }
 

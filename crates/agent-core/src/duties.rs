@@ -68,7 +68,13 @@ impl Agent {
         match tokio::time::timeout(limit, quit).await {
             Ok(None) => QuitOutcome::NotNeeded,
             Ok(Some(Ok(s))) if s.availability == Availability::Offline => QuitOutcome::Offline,
-            Ok(Some(Ok(s))) => QuitOutcome::Failed(format!("Exotel reports {}", s.availability.describe())),
+            Ok(Some(Ok(s))) => QuitOutcome::Failed(format!(
+                "Exotel reports {}",
+                crate::present::availability_words(
+                    crate::words::Words::of(crate::words::Lang::En),
+                    s.availability
+                )
+            )),
             Ok(Some(Err(e))) => QuitOutcome::Failed(e.to_string()),
             Err(_) => QuitOutcome::Failed(format!("Exotel did not confirm within {} s", limit.as_secs())),
         }

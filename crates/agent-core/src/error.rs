@@ -2,21 +2,10 @@
 //! stable `kind` word for the UI, JSON output and exit codes.
 
 use exotel_api::{ApiError, HostError};
-use serde::{Deserialize, Serialize};
 
-use crate::status::{Target, UnixMillis, now_ms};
+use crate::status::{ErrorInfo, Field, Target, now_ms};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
-
-/// The sign-in input an error is about, so a form can show it next to that field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Field {
-    Host,
-    AppId,
-    Secret,
-    UserId,
-}
 
 /// A keyring failure. There is no fallback: nothing is ever written elsewhere instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +27,7 @@ pub enum CoreError {
     #[error(transparent)]
     Api(#[from] ApiError),
     /// Exotel answered but never confirmed the change (the state is then shown as unknown).
-    #[error("Exotel did not confirm that you are {}; your status is unknown until it does. Try again", .target.describe())]
+    #[error("Exotel did not confirm that you are {}; your status is unknown until it does. Try again", english_target(*.target))]
     Unconfirmed { target: Target },
     #[error("not signed in: sign in first (exotel-agent login, or the app's window)")]
     NotSignedIn,
@@ -63,6 +52,11 @@ pub enum CoreError {
     /// A bug: the request panicked. It was logged; the app carries on.
     #[error("something went wrong inside the app; the request was not completed")]
     Internal,
+}
+
+/// What a change asked for, in the English of the error details (the catalog's words).
+fn english_target(target: Target) -> String {
+    crate::present::target_words(crate::words::Words::of(crate::words::Lang::En), target)
 }
 
 impl From<HostError> for CoreError {
@@ -119,13 +113,4 @@ fn api_kind(e: &ApiError) -> &'static str {
         K::Malformed => "malformed",
         K::AccountChanged => "not_signed_in",
     }
-}
-
-/// An error as published and sent to a UI: `{kind, message, field, at}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorInfo {
-    pub kind: String,
-    pub message: String,
-    pub field: Option<Field>,
-    pub at: UnixMillis,
 }

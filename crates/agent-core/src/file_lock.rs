@@ -34,7 +34,7 @@ fn acquire(data_file: &Path) -> Result<File> {
         CoreError::Settings(format!("could not lock {} for writing: {e}", data_file.display()))
     };
     if let Some(dir) = path.parent() {
-        crate::settings::create_private_dir(dir).map_err(|e| fail(&e))?;
+        crate::paths::create_private_dir(dir).map_err(|e| fail(&e))?;
     }
     let file = open_private(&path).map_err(|e| fail(&e))?;
     let started = Instant::now();

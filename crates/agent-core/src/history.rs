@@ -75,7 +75,7 @@ impl History {
             CoreError::Settings(format!("could not write {}: {e}", self.path.display()))
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        crate::settings::create_private_dir(dir).map_err(|e| fail(&e))?;
+        crate::paths::create_private_dir(dir).map_err(|e| fail(&e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
         tmp.write_all(text.as_bytes()).and_then(|()| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
         tmp.persist(&self.path).map_err(|e| fail(&e.error))?;

@@ -19,6 +19,7 @@ mod settings;
 mod status;
 mod supervise;
 mod sync;
+pub mod words;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
@@ -27,7 +28,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
-pub use error::{CoreError, ErrorInfo, Field, KeyringError, Result};
+pub use error::{CoreError, KeyringError, Result};
 pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use presets::{Presets, SignInDefaults};
@@ -35,7 +36,8 @@ pub use settings::{
     Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
 };
 pub use status::{
-    Change, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis, UserSummary, now_ms,
+    Change, ErrorInfo, Field, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis,
+    UserSummary, now_ms,
 };
 pub use supervise::{RESTART_PAUSE, spawn_supervised};
 pub use sync::{

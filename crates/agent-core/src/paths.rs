@@ -37,3 +37,16 @@ pub fn data_dir() -> Result<PathBuf> {
         CoreError::Settings("the OS has no data directory for this user (is HOME set?)".into())
     })
 }
+
+/// Creates `dir` (and its parents) readable by this user only (0700 on Unix).
+pub(crate) fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}

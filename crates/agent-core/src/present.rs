@@ -1,9 +1,14 @@
-//! How a [`Status`] looks in the tray and in notifications: pure functions, so the shell only
-//! applies them and they are tested without a display.
+//! How a [`Status`] is put into words and pictures: pure functions over a catalog
+//! ([`crate::words::Words`]), so the shell only applies them and they are tested without a
+//! display. The tray's menu and icon, its tooltip, the notifications, the window's view
+//! ([`view`]) and the command line's lines all come from here.
+
+pub mod view;
 
 use exotel_api::{Availability, Device};
 
-use crate::status::{Outcome, Status, Target, UnixMillis, now_ms};
+use crate::status::{Outcome, Source, Status, Target, UnixMillis, UserSummary, now_ms};
+use crate::words::{Words, n, s};
 
 /// The tray icon for a status (one image per variant, told apart by shape as well as colour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,14 +54,16 @@ pub mod menu_id {
 pub const BREAK_MINUTES: [u64; 4] = [5, 15, 30, 60];
 
 /// One check item of the tray menu.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckItem {
+    pub label: String,
     pub enabled: bool,
     /// Ticked only from the confirmed state.
     pub checked: bool,
 }
 
-/// Everything the tray menu shows for a status.
+/// Everything the tray menu shows for a status, words included (so a change of language
+/// changes the menu like a change of status does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenuModel {
     /// The first, disabled line: the status in words.
@@ -64,35 +71,63 @@ pub struct MenuModel {
     pub phone: CheckItem,
     pub sip: CheckItem,
     pub offline: CheckItem,
-    /// "Open Exotel Agent Tray", or "Sign in..." when signed out.
-    pub open_text: &'static str,
+    /// "Open Exotel Agent Tray", or "Sign in…" when signed out.
+    pub open_text: String,
+    /// "Take a break", and its items' words, one per [`BREAK_MINUTES`].
+    pub break_text: String,
+    pub break_lengths: Vec<String>,
     /// The break submenu's items can start a break (signed in, nothing in flight).
     pub break_enabled: bool,
-    /// "End break (12 min left)" while on a break.
-    pub end_break: Option<String>,
+    /// "End break", or "End break (12 min left)" while on a break.
+    pub end_break: String,
+    pub end_break_enabled: bool,
+    pub quit_text: String,
 }
 
 impl MenuModel {
-    pub fn for_status(s: &Status) -> Self {
+    pub fn for_status(w: &Words, s: &Status) -> Self {
         let actionable = s.signed_in && s.pending.is_none();
-        let item =
-            |a: Availability| CheckItem { enabled: actionable, checked: s.signed_in && s.availability == a };
+        let item = |id: &str, a: Availability| CheckItem {
+            label: w.get(id),
+            enabled: actionable,
+            checked: s.signed_in && s.availability == a,
+        };
+        let end_break = match s.break_until {
+            Some(until) => w.text("menu-end-break-left", &[s_left(w, until)]),
+            None => w.get("menu-end-break"),
+        };
         Self {
-            status_line: status_line(s),
-            phone: item(Availability::Receiving(Device::Phone)),
-            sip: item(Availability::Receiving(Device::Sip)),
-            offline: item(Availability::Offline),
-            open_text: if s.signed_in { "Open Exotel Agent Tray" } else { "Sign in..." },
+            status_line: status_line(w, s),
+            phone: item("menu-phone", Availability::Receiving(Device::Phone)),
+            sip: item("menu-sip", Availability::Receiving(Device::Sip)),
+            offline: item("menu-offline", Availability::Offline),
+            open_text: w.get(if s.signed_in { "menu-open" } else { "menu-sign-in" }),
+            break_text: w.get("menu-break"),
+            break_lengths: BREAK_MINUTES
+                .iter()
+                .map(|m| w.text("menu-break-length", &[n("minutes", *m)]))
+                .collect(),
             break_enabled: actionable,
-            end_break: s.break_until.map(|until| format!("End break ({} left)", time_left(until, now_ms()))),
+            end_break,
+            end_break_enabled: s.break_until.is_some(),
+            quit_text: w.get("menu-quit"),
         }
     }
 }
 
+/// The `left` argument: the time until `until`, in words.
+fn s_left(w: &Words, until: UnixMillis) -> crate::words::Arg<'static> {
+    s("left", time_left(w, until, now_ms()))
+}
+
 /// "12 min", "45 s": the time until `until`, rounded up.
-pub fn time_left(until: UnixMillis, now: UnixMillis) -> String {
+pub fn time_left(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
     let secs = until.saturating_sub(now).div_ceil(1000);
-    if secs < 60 { format!("{secs} s") } else { format!("{} min", secs.div_ceil(60)) }
+    if secs < 60 {
+        w.text("time-seconds", &[n("n", secs)])
+    } else {
+        w.text("time-minutes", &[n("n", secs.div_ceil(60))])
+    }
 }
 
 /// What the global shortcut asks for: offline when receiving, else the device used last
@@ -141,47 +176,106 @@ pub fn menu_action(id: &str, s: &Status) -> Option<MenuAction> {
     }
 }
 
-/// "Receiving calls on phone", "Switching to ...", "Signed out".
-pub fn status_line(s: &Status) -> String {
+/// "Offline: no new calls", "Receiving calls on phone", ...
+pub fn availability_words(w: &Words, a: Availability) -> String {
+    w.get(&format!("status-{}", a.as_str()))
+}
+
+/// "Offline", "Phone", "Computer", "Unknown".
+pub fn short_words(w: &Words, a: Availability) -> String {
+    w.get(&format!("short-{}", a.as_str()))
+}
+
+/// What a change asks for, inside a sentence: "receiving calls on phone".
+pub fn target_words(w: &Words, t: Target) -> String {
+    w.get(&format!("target-{}", t.availability().as_str()))
+}
+
+/// Where a change came from: "from the tray".
+pub fn source_words(w: &Words, source: Source) -> String {
+    let word = match source {
+        Source::Tray => "tray",
+        Source::Window => "window",
+        Source::Shortcut => "shortcut",
+        Source::Cli => "cli",
+        Source::Timer => "timer",
+        Source::Quit => "quit",
+        Source::Lock => "lock",
+        Source::Sleep => "sleep",
+        Source::Idle => "idle",
+        Source::Sync => "sync",
+        Source::Start => "start",
+        Source::SignIn => "sign_in",
+    };
+    w.get(&format!("source-{word}"))
+}
+
+/// The device that comes back when the agent returns: "calls on your phone".
+pub fn device_words(w: &Words, d: Device) -> String {
+    w.get(&format!("device-{}", Availability::Receiving(d).as_str()))
+}
+
+/// The words for an error's kind: "No connection to Exotel."
+pub fn kind_words(w: &Words, kind: &str) -> String {
+    let id = format!("kind-{kind}");
+    if w.has(&id) { w.get(&id) } else { w.get("kind-internal") }
+}
+
+/// "Asha Demo, +910000000000", or "user 7" when Exotel gave neither.
+pub fn user_words(w: &Words, user: &UserSummary) -> String {
+    let parts: Vec<&str> =
+        [user.name.as_deref(), user.agent_number.as_deref()].into_iter().flatten().collect();
+    if parts.is_empty() { w.text("user-id", &[s("id", user.user_id.as_str())]) } else { parts.join(", ") }
+}
+
+/// One line for people: "Receiving calls on phone (Asha Demo, +910000000000)".
+pub fn status_sentence(w: &Words, status: &Status) -> String {
+    let line = availability_words(w, status.availability);
+    match &status.user {
+        Some(u) => w.text("tooltip-named", &[s("line", line), s("name", user_words(w, u))]),
+        None => line,
+    }
+}
+
+/// "Receiving calls on phone", "Switching: …", "Signed out".
+pub fn status_line(w: &Words, s: &Status) -> String {
     if !s.signed_in {
-        return "Signed out".to_owned();
+        return w.get("line-signed-out");
     }
     if let (Some(_), Some(wait)) = (s.pending, s.limited) {
-        return limited_line(wait.until, now_ms());
+        return limited_line(w, wait.until, now_ms());
     }
     if let Some(target) = s.pending {
-        return format!("Switching: {}...", capitalise(target.describe()));
+        return w.text("line-switching", &[crate::words::s("target", capitalise(&target_words(w, target)))]);
     }
     if let (Some(until), Availability::Offline) = (s.break_until, s.availability) {
-        return format!("On a break: {} left", time_left(until, now_ms()));
+        return w.text("line-break", &[s_left(w, until)]);
     }
     if let (Some(device), Availability::Offline) = (s.parked, s.availability) {
-        return format!("Offline while you are away ({} again when you return)", device_words(device));
+        return w.text("line-parked", &[crate::words::s("device", device_words(w, device))]);
     }
     match (s.availability, &s.last_error) {
-        (Availability::Unknown, Some(_)) => "Status unknown (see the window)".to_owned(),
-        (a, _) => a.describe().to_owned(),
+        (Availability::Unknown, Some(_)) => w.get("line-unknown-error"),
+        (a, _) => availability_words(w, a),
     }
 }
 
 /// A change held back by Exotel's rate limit: "Exotel is limiting requests; trying again in 7 s".
-pub fn limited_line(until: UnixMillis, now: UnixMillis) -> String {
+pub fn limited_line(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
     let seconds = until.saturating_sub(now).div_ceil(1000).max(1);
-    format!("Exotel is limiting requests; trying again in {seconds} s")
+    w.text("line-limited", &[n("seconds", seconds)])
 }
 
 /// The tray tooltip: the status in words and the agent's name; in the sandbox, says so first.
-pub fn tooltip(s: &Status) -> String {
-    let line = status_line(s);
-    let world = if s.sandbox && s.signed_in { SANDBOX_PREFIX } else { "Exotel: " };
-    match s.user.as_ref().and_then(|u| u.name.as_deref()) {
-        Some(name) if s.signed_in => format!("{world}{line} ({name})"),
-        _ => format!("{world}{line}"),
-    }
+pub fn tooltip(w: &Words, st: &Status) -> String {
+    let line = status_line(w, st);
+    let line = match st.user.as_ref().and_then(|u| u.name.as_deref()) {
+        Some(name) if st.signed_in => w.text("tooltip-named", &[s("line", line), s("name", name)]),
+        _ => line,
+    };
+    let world = if st.sandbox && st.signed_in { "tooltip-sandbox" } else { "tooltip-exotel" };
+    w.text(world, &[s("line", line)])
 }
-
-/// What every word about the sandbox starts with, so it is never taken for the real account.
-pub const SANDBOX_PREFIX: &str = "Sandbox (not Exotel): ";
 
 /// A notification's body as the freedesktop notification servers read it: they interpret a
 /// small markup (`<b>`, `<a href>`, entities), so text from Exotel (an error, a name) is
@@ -208,34 +302,31 @@ pub struct Notice {
     pub failure: bool,
 }
 
+impl Notice {
+    /// A notice from two catalog messages.
+    pub fn from_words(w: &Words, title: &str, body: &str, args: &[crate::words::Arg<'_>]) -> Self {
+        Notice { title: w.get(title), body: w.text(body, args), failure: true }
+    }
+}
+
 /// The notification due when the published status goes from `before` to `after`: one for every
 /// new confirmed change of availability and one for every new failed change, none otherwise.
-pub fn notice(before: &Status, after: &Status) -> Option<Notice> {
-    let mut notice = world_notice(before, after)?;
+pub fn notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
+    let mut notice = world_notice(w, before, after)?;
     if after.sandbox {
-        notice.title = format!("{SANDBOX_PREFIX}{}", notice.title);
+        notice.title = w.text("notice-sandbox", &[s("title", notice.title)]);
     }
     Some(notice)
 }
 
-fn device_words(d: Device) -> &'static str {
-    match d {
-        Device::Phone => "calls on your phone",
-        Device::Sip => "calls on your computer",
-    }
-}
-
-fn world_notice(before: &Status, after: &Status) -> Option<Notice> {
+fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
     // A break that ended while the agent was away (R2 in crate::away): nothing turned on yet.
     if let (Some(_), None, None, Some(device)) =
         (before.break_until, after.break_until, before.parked, after.parked)
     {
         return Some(Notice {
-            title: "Break over".to_owned(),
-            body: format!(
-                "You are away, so you stay offline: {} again when you return.",
-                device_words(device)
-            ),
+            title: w.get("notice-break-over"),
+            body: w.text("notice-break-over-body", &[s("device", device_words(w, device))]),
             failure: false,
         });
     }
@@ -244,39 +335,34 @@ fn world_notice(before: &Status, after: &Status) -> Option<Notice> {
         return None;
     }
     match change.outcome {
-        Outcome::Confirmed if change.from != change.to => Some(Notice {
-            title: capitalise(&format!("now {}", phrase(change.to))),
-            body: format!("{}, {}.", capitalise(change.to.describe()), change.source.describe()),
-            failure: false,
-        }),
+        Outcome::Confirmed if change.from != change.to => {
+            let status = availability_words(w, change.to);
+            Some(Notice {
+                title: capitalise(&w.text("notice-now", &[s("status", lower_first(&status))])),
+                body: w.text(
+                    "notice-now-body",
+                    &[s("status", status), s("source", source_words(w, change.source))],
+                ),
+                failure: false,
+            })
+        }
         Outcome::Confirmed => None,
         Outcome::Failed => {
-            let wanted = change.target.map_or("change your status", |t| t.describe());
-            let error = after.last_error.as_ref().map(|e| e.message.as_str()).unwrap_or("the change failed");
+            let title = match change.target {
+                Some(t) => w.text("notice-failed", &[s("target", target_words(w, t))]),
+                None => w.get("notice-failed-any"),
+            };
+            let error = match after.last_error.as_ref() {
+                Some(e) => capitalise(e.message.trim_end_matches('.')),
+                None => w.get("notice-failed-unknown"),
+            };
+            let still = w.get(&format!("still-{}", change.to.as_str()));
             Some(Notice {
-                title: format!("Could not switch to {wanted}"),
-                body: format!("{}. {}.", capitalise(error), still(change.to)),
+                title: capitalise(&title),
+                body: w.text("notice-failed-body", &[s("error", error), s("still", still)]),
                 failure: true,
             })
         }
-    }
-}
-
-fn phrase(a: Availability) -> &'static str {
-    match a {
-        Availability::Offline => "offline: no new calls",
-        Availability::Receiving(Device::Phone) => "receiving calls on phone",
-        Availability::Receiving(Device::Sip) => "receiving calls on computer",
-        Availability::Unknown => "status unknown",
-    }
-}
-
-fn still(a: Availability) -> &'static str {
-    match a {
-        Availability::Offline => "Exotel still has you offline",
-        Availability::Receiving(Device::Phone) => "Calls still ring on your phone",
-        Availability::Receiving(Device::Sip) => "Calls still ring on your computer",
-        Availability::Unknown => "Your status is unknown: check it in the window",
     }
 }
 
@@ -286,10 +372,22 @@ pub fn capitalise(s: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// The text with its first letter in lower case, for a status inside a sentence ("Now
+/// receiving calls on phone"); scripts without case are left as they are.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorInfo;
+    use crate::status::ErrorInfo;
+    use crate::words::Lang;
+
+    fn en() -> &'static Words {
+        Words::of(Lang::En)
+    }
     use crate::status::{Change, Source, UserSummary};
 
     fn signed_in(a: Availability) -> Status {
@@ -309,7 +407,7 @@ mod tests {
 
     #[test]
     fn ticks_follow_the_confirmed_state_only() {
-        let m = MenuModel::for_status(&signed_in(Availability::Receiving(Device::Phone)));
+        let m = MenuModel::for_status(en(), &signed_in(Availability::Receiving(Device::Phone)));
         assert_eq!((m.phone.checked, m.sip.checked, m.offline.checked), (true, false, false));
         assert!(m.phone.enabled && m.sip.enabled && m.offline.enabled);
         assert_eq!(m.status_line, "Receiving calls on phone");
@@ -319,22 +417,22 @@ mod tests {
             pending: Some(Target::Receiving(Device::Sip)),
             ..signed_in(Availability::Receiving(Device::Phone))
         };
-        let m = MenuModel::for_status(&pending);
+        let m = MenuModel::for_status(en(), &pending);
         assert_eq!((m.phone.checked, m.sip.checked), (true, false));
         assert!(!m.phone.enabled && !m.sip.enabled && !m.offline.enabled);
         assert!(m.status_line.starts_with("Switching"), "{}", m.status_line);
         assert_eq!(TrayIcon::for_status(&pending), TrayIcon::Pending);
 
-        let unknown = MenuModel::for_status(&signed_in(Availability::Unknown));
+        let unknown = MenuModel::for_status(en(), &signed_in(Availability::Unknown));
         assert!(!unknown.phone.checked && !unknown.sip.checked && !unknown.offline.checked);
     }
 
     #[test]
     fn signed_out_disables_actions_and_offers_sign_in() {
         let s = Status::default();
-        let m = MenuModel::for_status(&s);
+        let m = MenuModel::for_status(en(), &s);
         assert!(!m.phone.enabled && !m.offline.enabled && !m.phone.checked);
-        assert_eq!((m.status_line.as_str(), m.open_text), ("Signed out", "Sign in..."));
+        assert_eq!((m.status_line.as_str(), m.open_text.as_str()), ("Signed out", "Sign in…"));
         assert_eq!(menu_action(menu_id::PHONE, &s), None);
         assert_eq!(menu_action(menu_id::OPEN, &s), Some(MenuAction::OpenWindow));
         assert_eq!(TrayIcon::for_status(&s), TrayIcon::Unknown);
@@ -360,12 +458,12 @@ mod tests {
         assert_eq!(menu_action(menu_id::END_BREAK, &s), None, "no break to end");
         let on_break = Status { break_until: Some(now_ms() + 12 * 60_000 - 500), ..s.clone() };
         assert_eq!(menu_action(menu_id::END_BREAK, &on_break), Some(MenuAction::EndBreak));
-        assert_eq!(MenuModel::for_status(&on_break).end_break.as_deref(), Some("End break (12 min left)"));
-        assert_eq!(status_line(&on_break), "On a break: 12 min left");
-        assert_eq!(time_left(10_000, 9_001), "1 s");
-        assert_eq!(time_left(59_000, 0), "59 s");
-        assert_eq!(time_left(60_000, 0), "1 min", "a whole minute is said in minutes");
-        assert_eq!(time_left(61_000, 0), "2 min", "minutes round up");
+        assert_eq!(MenuModel::for_status(en(), &on_break).end_break, "End break (12 min left)");
+        assert_eq!(status_line(en(), &on_break), "On a break: 12 min left");
+        assert_eq!(time_left(en(), 10_000, 9_001), "1 s");
+        assert_eq!(time_left(en(), 59_000, 0), "59 s");
+        assert_eq!(time_left(en(), 60_000, 0), "1 min", "a whole minute is said in minutes");
+        assert_eq!(time_left(en(), 61_000, 0), "2 min", "minutes round up");
 
         assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
         // R5: from unknown, or with a change in flight, the shortcut goes offline.
@@ -402,7 +500,10 @@ mod tests {
         .into_iter()
         .collect();
         assert_eq!(icons.len(), 4);
-        assert_eq!(tooltip(&signed_in(Availability::Offline)), "Exotel: Offline (no new calls) (Asha Demo)");
+        assert_eq!(
+            tooltip(en(), &signed_in(Availability::Offline)),
+            "Exotel: Offline: no new calls (Asha Demo)"
+        );
     }
 
     fn change(from: Availability, to: Availability, source: Source, outcome: Outcome) -> Change {
@@ -419,12 +520,12 @@ mod tests {
             Outcome::Confirmed,
         );
         let after = Status { last_change: Some(c), ..signed_in(Availability::Receiving(Device::Phone)) };
-        let n = notice(&before, &after).unwrap();
+        let n = notice(en(), &before, &after).unwrap();
         assert_eq!(n.title, "Now receiving calls on phone");
         assert_eq!(n.body, "Receiving calls on phone, from the tray.");
         assert!(!n.failure);
         // The same status published again (a refresh that found nothing new): no second notice.
-        assert_eq!(notice(&after, &after), None);
+        assert_eq!(notice(en(), &after, &after), None);
 
         let failed = change(Availability::Offline, Availability::Offline, Source::Window, Outcome::Failed);
         let error = ErrorInfo {
@@ -435,7 +536,7 @@ mod tests {
         };
         let after =
             Status { last_change: Some(failed), last_error: Some(error), ..signed_in(Availability::Offline) };
-        let n = notice(&before, &after).unwrap();
+        let n = notice(en(), &before, &after).unwrap();
         assert_eq!(n.title, "Could not switch to receiving calls on phone");
         assert!(
             n.body.contains("HTTP 500") && n.body.ends_with("Exotel still has you offline."),
@@ -452,7 +553,7 @@ mod tests {
         );
         let after =
             Status { last_change: Some(elsewhere), ..signed_in(Availability::Receiving(Device::Sip)) };
-        assert!(notice(&before, &after).unwrap().body.contains("changed elsewhere"));
+        assert!(notice(en(), &before, &after).unwrap().body.contains("changed elsewhere"));
     }
 
     #[test]
@@ -464,9 +565,9 @@ mod tests {
     #[test]
     fn the_sandbox_is_named_in_the_tooltip_and_every_notification() {
         let mut s = signed_in(Availability::Offline);
-        assert!(tooltip(&s).starts_with("Exotel: "), "{}", tooltip(&s));
+        assert!(tooltip(en(), &s).starts_with("Exotel: "), "{}", tooltip(en(), &s));
         s.sandbox = true;
-        assert!(tooltip(&s).starts_with(SANDBOX_PREFIX), "{}", tooltip(&s));
+        assert!(tooltip(en(), &s).starts_with("Sandbox (not Exotel): "), "{}", tooltip(en(), &s));
         let mut after = s.clone();
         after.availability = Availability::Receiving(Device::Phone);
         after.last_change = Some(Change {
@@ -478,10 +579,10 @@ mod tests {
             target: None,
             error_kind: None,
         });
-        let n = notice(&s, &after).unwrap();
-        assert_eq!(n.title, format!("{SANDBOX_PREFIX}Now receiving calls on phone"));
+        let n = notice(en(), &s, &after).unwrap();
+        assert_eq!(n.title, "Sandbox (not Exotel): Now receiving calls on phone");
         after.sandbox = false;
-        assert_eq!(notice(&s, &after).unwrap().title, "Now receiving calls on phone");
+        assert_eq!(notice(en(), &s, &after).unwrap().title, "Now receiving calls on phone");
     }
 
     #[test]
@@ -494,11 +595,11 @@ mod tests {
             limited: Some(crate::status::RateWait { seconds: 7, until: now + 6_500 }),
             ..Status::default()
         };
-        assert_eq!(status_line(&held), "Exotel is limiting requests; trying again in 7 s");
-        assert!(tooltip(&held).contains("Exotel is limiting requests"), "{}", tooltip(&held));
-        assert_eq!(limited_line(now, now + 5_000), "Exotel is limiting requests; trying again in 1 s");
+        assert_eq!(status_line(en(), &held), "Exotel is limiting requests; trying again in 7 s");
+        assert!(tooltip(en(), &held).contains("Exotel is limiting requests"), "{}", tooltip(en(), &held));
+        assert_eq!(limited_line(en(), now, now + 5_000), "Exotel is limiting requests; trying again in 1 s");
         let sent = Status { limited: None, ..held };
-        assert!(status_line(&sent).starts_with("Switching"), "{}", status_line(&sent));
+        assert!(status_line(en(), &sent).starts_with("Switching"), "{}", status_line(en(), &sent));
     }
 
     /// The tooltip names the agent only while signed in; a change that changed nothing is not
@@ -507,8 +608,8 @@ mod tests {
     fn names_only_when_signed_in_and_no_notice_for_nothing() {
         let phone = Availability::Receiving(Device::Phone);
         let signed_out = Status { signed_in: false, ..signed_in(Availability::Unknown) };
-        assert!(!tooltip(&signed_out).contains("Asha"), "{}", tooltip(&signed_out));
-        assert!(tooltip(&signed_in(phone)).contains("(Asha Demo)"));
+        assert!(!tooltip(en(), &signed_out).contains("Asha"), "{}", tooltip(en(), &signed_out));
+        assert!(tooltip(en(), &signed_in(phone)).contains("(Asha Demo)"));
 
         let same = Change {
             at: 1,
@@ -520,11 +621,65 @@ mod tests {
             error_kind: None,
         };
         let after = Status { last_change: Some(same), ..signed_in(phone) };
-        assert_eq!(notice(&signed_in(phone), &after), None, "nothing changed, nothing said");
+        assert_eq!(notice(en(), &signed_in(phone), &after), None, "nothing changed, nothing said");
 
         let on_break = Status { break_until: Some(5), ..signed_in(Availability::Offline) };
         let parked = Status { parked: Some(Device::Sip), ..signed_in(Availability::Offline) };
-        let n = notice(&on_break, &parked).expect("the break-over notice");
+        let n = notice(en(), &on_break, &parked).expect("the break-over notice");
         assert!(n.body.contains("calls on your computer again when you return"), "{}", n.body);
+    }
+
+    #[test]
+    fn one_line_for_people_names_the_agent_or_their_id() {
+        let named = UserSummary {
+            user_id: "7".into(),
+            name: Some("Asha Demo".into()),
+            agent_number: Some("+910000000000".into()),
+            ..UserSummary::default()
+        };
+        assert_eq!(user_words(en(), &named), "Asha Demo, +910000000000");
+        assert_eq!(
+            user_words(en(), &UserSummary { user_id: "7".into(), ..UserSummary::default() }),
+            "user 7"
+        );
+        let status = Status {
+            availability: Availability::Receiving(Device::Phone),
+            user: Some(named),
+            ..Status::default()
+        };
+        assert_eq!(status_sentence(en(), &status), "Receiving calls on phone (Asha Demo, +910000000000)");
+        assert_eq!(status_sentence(en(), &Status::default()), "Status unknown");
+    }
+
+    /// Switching the language switches every word of the tray and the notifications; names
+    /// and numbers stay.
+    #[test]
+    fn hindi_everywhere_the_tray_and_notifications_speak() {
+        let hi = Words::of(Lang::Hi);
+        let s =
+            Status { break_until: Some(now_ms() + 12 * 60_000 - 500), ..signed_in(Availability::Offline) };
+        let m = MenuModel::for_status(hi, &s);
+        assert_eq!(m.status_line, "ब्रेक पर: 12 मिनट बाक़ी");
+        assert_eq!(m.end_break, "ब्रेक ख़त्म करें (12 मिनट बाक़ी)");
+        assert_eq!(m.phone.label, "फ़ोन पर कॉल लें");
+        assert_eq!(m.break_lengths[0], "5 मिनट");
+        assert_eq!(
+            tooltip(hi, &signed_in(Availability::Receiving(Device::Sip))),
+            "Exotel: कंप्यूटर पर कॉल आ रही हैं (Asha Demo)"
+        );
+        let after = Status {
+            last_change: Some(change(
+                Availability::Offline,
+                Availability::Receiving(Device::Phone),
+                Source::Tray,
+                Outcome::Confirmed,
+            )),
+            ..signed_in(Availability::Receiving(Device::Phone))
+        };
+        let n = notice(hi, &signed_in(Availability::Offline), &after).unwrap();
+        assert_eq!(
+            (n.title.as_str(), n.body.as_str()),
+            ("अब फ़ोन पर कॉल आ रही हैं", "फ़ोन पर कॉल आ रही हैं, ट्रे से।")
+        );
     }
 }

@@ -42,6 +42,8 @@ pub struct Preferences {
     pub shortcut: String,
     /// Start the app (in the tray, no window) when the user logs in.
     pub start_at_login: bool,
+    /// The language of every word the app shows ([`crate::words`]).
+    pub language: crate::words::LanguageChoice,
 }
 
 impl Default for Preferences {
@@ -56,6 +58,7 @@ impl Default for Preferences {
             sync_interval_secs: 30,
             shortcut: "Ctrl+Alt+O".to_owned(),
             start_at_login: false,
+            language: crate::words::LanguageChoice::Auto,
         }
     }
 }
@@ -182,7 +185,7 @@ impl SettingsStore {
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             CoreError::Settings(format!("{what} {}: {e}", self.path.display()))
         };
-        create_private_dir(dir).map_err(|e| fail("could not create the folder of", &e))?;
+        crate::paths::create_private_dir(dir).map_err(|e| fail("could not create the folder of", &e))?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("could not write", &e))?;
         tmp.write_all(HEADER.as_bytes())
             .and_then(|()| tmp.write_all(text.as_bytes()))
@@ -212,18 +215,6 @@ impl SettingsStore {
 
 const HEADER: &str =
     "# Exotel Agent Tray settings. Secrets are not kept here: they live in the system keyring.\n\n";
-
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        fs::create_dir_all(dir)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,8 +6,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use exotel_api::{Availability, Device, User, printable};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ErrorInfo;
-
 /// What a change asks Exotel for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", tag = "target", content = "device")]
@@ -22,14 +20,6 @@ impl Target {
         match self {
             Target::Offline => Availability::Offline,
             Target::Receiving(d) => Availability::Receiving(d),
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Target::Offline => "offline",
-            Target::Receiving(Device::Phone) => "receiving calls on phone",
-            Target::Receiving(Device::Sip) => "receiving calls on computer (web)",
         }
     }
 }
@@ -57,24 +47,23 @@ pub enum Source {
     SignIn,
 }
 
-impl Source {
-    /// The words for a notification: "Now offline, from the tray".
-    pub fn describe(self) -> &'static str {
-        match self {
-            Source::Tray => "from the tray",
-            Source::Window => "from the window",
-            Source::Shortcut => "by the keyboard shortcut",
-            Source::Cli => "from the command line",
-            Source::Timer => "by the break timer",
-            Source::Quit => "on quit",
-            Source::Lock => "on screen lock",
-            Source::Sleep => "on sleep",
-            Source::Idle => "after a while without input",
-            Source::Sync => "changed elsewhere",
-            Source::Start => "at start-up",
-            Source::SignIn => "at sign-in",
-        }
-    }
+/// The sign-in input an error is about, so a form can show it next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Host,
+    AppId,
+    Secret,
+    UserId,
+}
+
+/// An error as published and sent to a UI: `{kind, message, field, at}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    pub kind: String,
+    pub message: String,
+    pub field: Option<Field>,
+    pub at: UnixMillis,
 }
 
 /// Milliseconds since the Unix epoch (what the UI and history files store).
@@ -134,13 +123,6 @@ impl UserSummary {
             email: clean(&user.email),
             virtual_number: clean(&user.virtual_number),
         }
-    }
-
-    /// "Temp Name, +0000000000", or the user id when Exotel gave neither.
-    pub fn describe(&self) -> String {
-        let parts: Vec<&str> =
-            [self.name.as_deref(), self.agent_number.as_deref()].into_iter().flatten().collect();
-        if parts.is_empty() { format!("user {}", self.user_id) } else { parts.join(", ") }
     }
 }
 
@@ -216,14 +198,6 @@ impl Status {
         self.recent.truncate(RECENT_CHANGES);
         self.last_change = Some(change);
     }
-
-    /// One line for people: "Receiving calls on phone (Temp Name, +0000000000)".
-    pub fn describe(&self) -> String {
-        match &self.user {
-            Some(u) => format!("{} ({})", self.availability.describe(), u.describe()),
-            None => self.availability.describe().to_owned(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -243,29 +217,5 @@ mod tests {
         assert_eq!(summary.agent_number.as_deref(), Some("+91 [2J000"));
         assert_eq!(summary.email, None, "nothing printable is nothing");
         assert_eq!(summary.user_id, "1");
-        let line = summary.describe();
-        assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
-    }
-
-    #[test]
-    fn one_line_for_people_names_the_agent_or_their_id() {
-        let named = UserSummary {
-            user_id: "7".into(),
-            name: Some("Asha Demo".into()),
-            agent_number: Some("+910000000000".into()),
-            ..UserSummary::default()
-        };
-        assert_eq!(named.describe(), "Asha Demo, +910000000000");
-        assert_eq!(UserSummary { user_id: "7".into(), ..UserSummary::default() }.describe(), "user 7");
-        let status = Status {
-            availability: Availability::Receiving(exotel_api::Device::Phone),
-            user: Some(named),
-            ..Status::default()
-        };
-        assert_eq!(
-            status.describe(),
-            format!("{} (Asha Demo, +910000000000)", status.availability.describe())
-        );
-        assert_eq!(Status::default().describe(), Availability::Unknown.describe());
     }
 }

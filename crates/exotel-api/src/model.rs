@@ -62,16 +62,6 @@ impl Availability {
             Availability::Unknown => "unknown",
         }
     }
-
-    /// A sentence fragment for people: "Offline", "Receiving calls on phone", ...
-    pub fn describe(self) -> &'static str {
-        match self {
-            Availability::Offline => "Offline (no new calls)",
-            Availability::Receiving(Device::Phone) => "Receiving calls on phone",
-            Availability::Receiving(Device::Sip) => "Receiving calls on computer (web)",
-            Availability::Unknown => "Status unknown",
-        }
-    }
 }
 
 impl fmt::Display for Availability {

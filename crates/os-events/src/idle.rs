@@ -79,13 +79,16 @@ pub trait IdleSource: Send {
 
 #[cfg(target_os = "linux")]
 mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
 #[cfg(windows)]
-pub use crate::windows::{LastInput, connect_source};
+mod windows;
 #[cfg(target_os = "linux")]
 pub use linux::{KdeIdle, MutterIdle, X11Idle, connect_source};
-
 #[cfg(target_os = "macos")]
-pub use crate::macos::{EventSourceIdle, connect_source};
+pub use macos::{EventSourceIdle, connect_source};
+#[cfg(windows)]
+pub use windows::{LastInput, connect_source};
 
 /// Elsewhere: none.
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]

@@ -17,10 +17,8 @@ use std::time::Duration;
 use agent_core::AwayEvent;
 use block2::RcBlock;
 use objc2_app_kit::{NSWorkspace, NSWorkspaceDidWakeNotification, NSWorkspaceWillSleepNotification};
-use objc2_core_graphics::{CGEventSource, CGEventSourceStateID, CGEventType};
 use objc2_foundation::{NSDistributedNotificationCenter, NSNotification, NSNotificationCenter, NSString};
 
-use crate::idle::IdleSource;
 use crate::queue::{Delivery, EventQueue};
 use crate::{OsEvent, OsEventHandler};
 
@@ -63,30 +61,4 @@ fn observe(
         unsafe { center.addObserverForName_object_queue_usingBlock(Some(name), None, None, &block) };
     // Observed for as long as the app runs: the centre keeps the block, the token is not needed.
     std::mem::forget(observer);
-}
-
-/// The time since the last keyboard or mouse input in this login session, from
-/// `CGEventSourceSecondsSinceLastEventType` (any input event type).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct EventSourceIdle;
-
-/// `kCGAnyInputEventType`.
-const ANY_INPUT: CGEventType = CGEventType(u32::MAX);
-
-impl IdleSource for EventSourceIdle {
-    fn idle_for(&self) -> Option<Duration> {
-        let seconds = CGEventSource::seconds_since_last_event_type(
-            CGEventSourceStateID::CombinedSessionState,
-            ANY_INPUT,
-        );
-        Duration::try_from_secs_f64(seconds).ok()
-    }
-    fn name(&self) -> &'static str {
-        "macOS (CGEventSource)"
-    }
-}
-
-/// The idle source on macOS, if it answers.
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    crate::idle::if_answering(EventSourceIdle, "CGEventSource gave no idle time")
 }

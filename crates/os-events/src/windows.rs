@@ -28,8 +28,6 @@ use agent_core::AwayEvent;
 use windows::Win32::Foundation::{HWND, LPARAM, LRESULT, WPARAM};
 use windows::Win32::System::LibraryLoader::GetModuleHandleW;
 use windows::Win32::System::RemoteDesktop::{NOTIFY_FOR_THIS_SESSION, WTSRegisterSessionNotification};
-use windows::Win32::System::SystemInformation::GetTickCount;
-use windows::Win32::UI::Input::KeyboardAndMouse::{GetLastInputInfo, LASTINPUTINFO};
 use windows::Win32::UI::WindowsAndMessaging::{
     CreateWindowExW, DefWindowProcW, DispatchMessageW, GetMessageW, MSG, PBT_APMRESUMEAUTOMATIC,
     PBT_APMSUSPEND, RegisterClassW, TranslateMessage, WINDOW_EX_STYLE, WM_ENDSESSION, WM_POWERBROADCAST,
@@ -37,7 +35,6 @@ use windows::Win32::UI::WindowsAndMessaging::{
 };
 use windows::core::{PCWSTR, w};
 
-use crate::idle::IdleSource;
 pub use crate::queue::Delivery;
 use crate::queue::EventQueue;
 use crate::{OsEvent, OsEventHandler};
@@ -182,32 +179,4 @@ fn run_messages() {
             DispatchMessageW(&raw const msg);
         }
     }
-}
-
-/// The time since the last keyboard or mouse input in this session, from `GetLastInputInfo`
-/// (milliseconds on the tick counter, which wraps every 49.7 days: the difference is taken
-/// on the wrapping counter).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LastInput;
-
-impl IdleSource for LastInput {
-    fn idle_for(&self) -> Option<Duration> {
-        let size = u32::try_from(std::mem::size_of::<LASTINPUTINFO>()).ok()?;
-        let mut info = LASTINPUTINFO { cbSize: size, dwTime: 0 };
-        // SAFETY: `info` is a LASTINPUTINFO with its size set, as the call requires.
-        if !unsafe { GetLastInputInfo(&raw mut info) }.as_bool() {
-            return None;
-        }
-        // SAFETY: no arguments; reads the tick counter.
-        let now = unsafe { GetTickCount() };
-        Some(Duration::from_millis(u64::from(now.wrapping_sub(info.dwTime))))
-    }
-    fn name(&self) -> &'static str {
-        "Windows (GetLastInputInfo)"
-    }
-}
-
-/// The idle source on Windows, if it answers.
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    crate::idle::if_answering(LastInput, "GetLastInputInfo did not answer")
 }

@@ -17,7 +17,8 @@ use agent_core::{Preferences, Source, Target};
 use exotel_api::{Availability, Device};
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use os_events::AgentHandler;
-use os_events::windows::{END_WAIT, WINDOW_CLASS, connect_source, spawn_session_window};
+use os_events::idle::connect_source;
+use os_events::windows::{END_WAIT, WINDOW_CLASS, spawn_session_window};
 use support::{eventually, signed_in_agent};
 use windows::Win32::Foundation::{HWND, LPARAM, WPARAM};
 use windows::Win32::UI::WindowsAndMessaging::{

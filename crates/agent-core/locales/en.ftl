@@ -1,0 +1,172 @@
+# Every word Exotel Agent Tray shows an agent: the tray, notifications, the window and the
+# command line render these (crates/agent-core/src/words.rs). One message per id; hi.ftl holds
+# the same ids in Hindi. Names (Exotel, Exotel Agent Tray) and numbers stay as they are.
+
+## The status
+
+status-offline = Offline: no new calls
+status-phone = Receiving calls on phone
+status-sip = Receiving calls on computer
+status-unknown = Status unknown
+short-offline = Offline
+short-phone = Phone
+short-sip = Computer
+short-unknown = Unknown
+# What a change asks for, inside a sentence.
+target-offline = offline
+target-phone = receiving calls on phone
+target-sip = receiving calls on computer
+# The device that comes back when the agent returns.
+device-phone = calls on your phone
+device-sip = calls on your computer
+
+## Where a change came from
+
+source-tray = from the tray
+source-window = from the window
+source-shortcut = by the keyboard shortcut
+source-cli = from the command line
+source-timer = by the break timer
+source-quit = on quit
+source-lock = on screen lock
+source-sleep = on sleep
+source-idle = after a while without input
+source-sync = changed elsewhere
+source-start = at start-up
+source-sign_in = at sign-in
+
+## Lines about the status (tray, tooltip, window)
+
+line-signed-out = Signed out
+line-switching = Switching: { $target }…
+line-switching-to = { $status } (switching to { $target }…)
+line-break = On a break: { $left } left
+line-parked = Offline while you are away ({ $device } again when you return)
+line-unknown-error = Status unknown (see the window)
+line-limited = Exotel is limiting requests; trying again in { $seconds } s
+time-seconds = { $n } s
+time-minutes = { $n } min
+tooltip-exotel = Exotel: { $line }
+tooltip-sandbox = Sandbox (not Exotel): { $line }
+tooltip-named = { $line } ({ $name })
+user-id = user { $id }
+
+## The tray menu
+
+menu-phone = Receive calls on phone
+menu-sip = Receive calls on computer
+menu-offline = Go offline
+menu-break = Take a break
+menu-break-length = { $minutes } minutes
+menu-end-break = End break
+menu-end-break-left = End break ({ $left } left)
+menu-open = Open Exotel Agent Tray
+menu-sign-in = Sign in…
+menu-quit = Quit
+
+## Notifications
+
+notice-sandbox = Sandbox (not Exotel): { $title }
+notice-now = Now { $status }
+notice-now-body = { $status }, { $source }.
+notice-failed = Could not switch to { $target }
+notice-failed-any = Could not change your status
+notice-failed-body = { $error }. { $still }.
+notice-failed-unknown = The change failed
+still-offline = Exotel still has you offline
+still-phone = Calls still ring on your phone
+still-sip = Calls still ring on your computer
+still-unknown = Your status is unknown: check it in the window
+notice-break-over = Break over
+notice-break-over-body = You are away, so you stay offline: { $device } again when you return.
+notice-quit-failed = Quit without going offline
+notice-quit-failed-body = { $error }. You may still be receiving calls: go offline in Exotel if you are leaving.
+notice-panic = Something went wrong inside the app
+notice-panic-body = The app carries on. Exotel last confirmed: { $status }.
+notice-restart = Restart Exotel Agent Tray
+notice-restart-body = It was updated while running: quit it and start it again to open its window.
+
+## What each kind of error means (the detail after it says what happened)
+
+kind-unauthorized = Exotel refused the app's token.
+kind-bad_credentials = Wrong app id or app secret.
+kind-invalid = Exotel rejected the request.
+kind-not_found = Exotel does not know this user.
+kind-rate_limited = Exotel is limiting requests.
+kind-server = Exotel had a problem on its side.
+kind-network = No connection to Exotel.
+kind-timeout = Exotel did not answer in time.
+kind-malformed = Exotel's reply could not be read.
+kind-unconfirmed = Exotel did not confirm the change.
+kind-not_signed_in = You are signed out.
+kind-keyring = The system keyring is not available.
+kind-keyring_locked = The system keyring is locked.
+kind-invalid_input = Please check what you typed.
+kind-settings = The settings file could not be saved.
+kind-internal = Something went wrong inside the app.
+
+## Recent changes
+
+change-confirmed = { $from } → { $to }, { $source }
+change-failed = Could not switch to { $target }, { $source }: still { $to }
+
+## The window
+
+window-title = Exotel Agent Tray
+window-sandbox-badge = Sandbox: not Exotel
+window-sign-in-title = Sign in
+window-sign-in-hint = Use your Exotel app's id and secret and your user id in that app. The secret is kept in the system keyring, never in a file.
+window-host = Exotel host
+window-host-custom = Custom host…
+window-preset = Set by your IT admin.
+window-app-id = App id
+window-secret = App secret
+window-user-id = User id
+window-sign-in = Sign in
+window-try-sandbox = Try the sandbox
+window-sandbox-hint = No Exotel account? "Try the sandbox" starts a pretend Exotel on this computer so you can try every feature.
+window-your-status = Your status
+window-receive-calls = Receive calls
+window-break-left = On a break: { $left } left. Calls come back on your last device at the end.
+window-take-break = Take a break:
+window-break-length = { $minutes } min
+window-end-break = End break
+window-recent = Recent changes
+window-no-changes = No changes yet.
+window-history = Full history
+window-settings = Settings
+window-pref-offline_on_quit = Go offline when I quit the app
+window-pref-offline_on_lock = Go offline when the screen locks
+window-pref-offline_on_sleep = Go offline when the computer sleeps
+window-pref-offline_when_idle = Go offline after a while without keyboard or mouse input
+window-pref-idle_minutes = Minutes without input (1 to 120)
+window-pref-restore_on_return = Turn calls back on when I return (if I changed nothing meanwhile)
+window-pref-sync_interval_secs = Check Exotel every (seconds)
+window-pref-shortcut = Shortcut: offline / last device
+window-pref-start_at_login = Start at login (in the tray)
+window-pref-language = Language
+window-language-auto = As the system ({ $lang })
+window-save-settings = Save settings
+window-saved = Saved.
+window-sandbox-note = You are in the sandbox, a pretend Exotel on this computer: nothing here changes your real Exotel status or your history. "Leave the sandbox" takes you back to your account.
+window-sign-out = Sign out
+window-leave-sandbox = Leave the sandbox
+window-quit = Quit the app
+window-shortcut-error = The shortcut { $shortcut } could not be registered ({ $error }). Choose another.
+window-autostart-error = Start at login could not be changed: { $error }
+
+## The window, when the tray app cannot answer it
+
+link-gone = The tray app has ended: start Exotel Agent Tray again.
+link-unanswered = The tray app did not answer. Check the status in the tray before trying again.
+
+## The command line (its --json output stays in English)
+
+cli-signed-in = Signed in as { $user } on { $host }. { $status }
+cli-signed-out = Signed out: the app secret and token were removed from the system keyring.
+cli-no-changes = No changes yet.
+cli-confirmed = confirmed
+cli-failed = failed
+cli-failed-kind = failed ({ $kind })
+cli-last-confirmed = Exotel last confirmed: { $status }
+cli-none-confirmed = Exotel has confirmed no status in this run

@@ -1,0 +1,169 @@
+# Exotel Agent Tray के सारे शब्द, हिन्दी में (en.ftl जैसे ही id). नाम (Exotel, Exotel Agent
+# Tray) और अंक वैसे ही रहते हैं।
+
+## स्थिति
+
+status-offline = ऑफ़लाइन: नई कॉल नहीं आएँगी
+status-phone = फ़ोन पर कॉल आ रही हैं
+status-sip = कंप्यूटर पर कॉल आ रही हैं
+status-unknown = स्थिति पता नहीं
+short-offline = ऑफ़लाइन
+short-phone = फ़ोन
+short-sip = कंप्यूटर
+short-unknown = पता नहीं
+target-offline = ऑफ़लाइन
+target-phone = फ़ोन पर कॉल
+target-sip = कंप्यूटर पर कॉल
+device-phone = फ़ोन पर कॉल
+device-sip = कंप्यूटर पर कॉल
+
+## बदलाव कहाँ से हुआ
+
+source-tray = ट्रे से
+source-window = विंडो से
+source-shortcut = कीबोर्ड शॉर्टकट से
+source-cli = कमांड लाइन से
+source-timer = ब्रेक टाइमर से
+source-quit = ऐप बंद करते समय
+source-lock = स्क्रीन लॉक होने पर
+source-sleep = कंप्यूटर के स्लीप में जाने पर
+source-idle = कुछ देर कोई इनपुट न होने पर
+source-sync = कहीं और से बदला गया
+source-start = ऐप शुरू होने पर
+source-sign_in = साइन इन पर
+
+## स्थिति की पंक्तियाँ
+
+line-signed-out = साइन आउट है
+line-switching = बदल रहे हैं: { $target }…
+line-switching-to = { $status } ({ $target } पर बदल रहे हैं…)
+line-break = ब्रेक पर: { $left } बाक़ी
+line-parked = आप दूर हैं, इसलिए ऑफ़लाइन (लौटने पर फिर से { $device })
+line-unknown-error = स्थिति पता नहीं (विंडो देखें)
+line-limited = Exotel अभी अनुरोध रोक रहा है; { $seconds } सेकंड में फिर कोशिश होगी
+time-seconds = { $n } सेकंड
+time-minutes = { $n } मिनट
+tooltip-exotel = Exotel: { $line }
+tooltip-sandbox = सैंडबॉक्स (Exotel नहीं): { $line }
+tooltip-named = { $line } ({ $name })
+user-id = यूज़र { $id }
+
+## ट्रे मेन्यू
+
+menu-phone = फ़ोन पर कॉल लें
+menu-sip = कंप्यूटर पर कॉल लें
+menu-offline = ऑफ़लाइन हो जाएँ
+menu-break = ब्रेक लें
+menu-break-length = { $minutes } मिनट
+menu-end-break = ब्रेक ख़त्म करें
+menu-end-break-left = ब्रेक ख़त्म करें ({ $left } बाक़ी)
+menu-open = Exotel Agent Tray खोलें
+menu-sign-in = साइन इन करें…
+menu-quit = बंद करें
+
+## सूचनाएँ
+
+notice-sandbox = सैंडबॉक्स (Exotel नहीं): { $title }
+notice-now = अब { $status }
+notice-now-body = { $status }, { $source }।
+notice-failed = { $target } पर नहीं बदल सके
+notice-failed-any = आपकी स्थिति नहीं बदल सकी
+notice-failed-body = { $error }। { $still }।
+notice-failed-unknown = बदलाव नहीं हो सका
+still-offline = Exotel में आप अब भी ऑफ़लाइन हैं
+still-phone = कॉल अब भी आपके फ़ोन पर आएँगी
+still-sip = कॉल अब भी आपके कंप्यूटर पर आएँगी
+still-unknown = आपकी स्थिति पता नहीं: विंडो में देखें
+notice-break-over = ब्रेक ख़त्म
+notice-break-over-body = आप दूर हैं, इसलिए ऑफ़लाइन ही हैं: लौटने पर फिर से { $device }।
+notice-quit-failed = ऑफ़लाइन हुए बिना बंद हुआ
+notice-quit-failed-body = { $error }। हो सकता है आपको अब भी कॉल आएँ: जा रहे हैं तो Exotel में ऑफ़लाइन हो जाएँ।
+notice-panic = ऐप के अंदर कुछ गड़बड़ हुई
+notice-panic-body = ऐप चलता रहेगा। Exotel ने आख़िरी बार बताया: { $status }।
+notice-restart = Exotel Agent Tray फिर से शुरू करें
+notice-restart-body = चलते समय ऐप अपडेट हुआ है: विंडो खोलने के लिए इसे बंद करके फिर से शुरू करें।
+
+## हर तरह की गड़बड़ी का मतलब
+
+kind-unauthorized = Exotel ने ऐप का टोकन नहीं माना।
+kind-bad_credentials = ऐप आईडी या ऐप सीक्रेट ग़लत है।
+kind-invalid = Exotel ने अनुरोध नहीं माना।
+kind-not_found = Exotel इस यूज़र को नहीं जानता।
+kind-rate_limited = Exotel अभी अनुरोध रोक रहा है।
+kind-server = Exotel की तरफ़ कोई दिक़्क़त है।
+kind-network = Exotel से कनेक्शन नहीं है।
+kind-timeout = Exotel ने समय पर जवाब नहीं दिया।
+kind-malformed = Exotel का जवाब पढ़ा नहीं जा सका।
+kind-unconfirmed = Exotel ने बदलाव की पुष्टि नहीं की।
+kind-not_signed_in = आप साइन आउट हैं।
+kind-keyring = सिस्टम कीरिंग उपलब्ध नहीं है।
+kind-keyring_locked = सिस्टम कीरिंग लॉक है।
+kind-invalid_input = जो लिखा है उसे जाँच लें।
+kind-settings = सेटिंग्स फ़ाइल सेव नहीं हो सकी।
+kind-internal = ऐप के अंदर कुछ गड़बड़ हुई।
+
+## हाल के बदलाव
+
+change-confirmed = { $from } → { $to }, { $source }
+change-failed = { $target } पर नहीं बदल सके, { $source }: अब भी { $to }
+
+## विंडो
+
+window-title = Exotel Agent Tray
+window-sandbox-badge = सैंडबॉक्स: Exotel नहीं
+window-sign-in-title = साइन इन
+window-sign-in-hint = अपने Exotel ऐप की आईडी और सीक्रेट, और उस ऐप में अपनी यूज़र आईडी डालें। सीक्रेट सिस्टम कीरिंग में रखा जाता है, किसी फ़ाइल में कभी नहीं।
+window-host = Exotel होस्ट
+window-host-custom = दूसरा होस्ट…
+window-preset = आपके आईटी एडमिन ने सेट किया है।
+window-app-id = ऐप आईडी
+window-secret = ऐप सीक्रेट
+window-user-id = यूज़र आईडी
+window-sign-in = साइन इन करें
+window-try-sandbox = सैंडबॉक्स आज़माएँ
+window-sandbox-hint = Exotel खाता नहीं है? "सैंडबॉक्स आज़माएँ" इसी कंप्यूटर पर एक नकली Exotel चलाता है, ताकि आप हर सुविधा आज़मा सकें।
+window-your-status = आपकी स्थिति
+window-receive-calls = कॉल कहाँ लें
+window-break-left = ब्रेक पर: { $left } बाक़ी। ब्रेक के बाद कॉल आपके पिछले डिवाइस पर आएँगी।
+window-take-break = ब्रेक लें:
+window-break-length = { $minutes } मिनट
+window-end-break = ब्रेक ख़त्म करें
+window-recent = हाल के बदलाव
+window-no-changes = अभी तक कोई बदलाव नहीं।
+window-history = पूरा इतिहास
+window-settings = सेटिंग्स
+window-pref-offline_on_quit = ऐप बंद करने पर ऑफ़लाइन हो जाएँ
+window-pref-offline_on_lock = स्क्रीन लॉक होने पर ऑफ़लाइन हो जाएँ
+window-pref-offline_on_sleep = कंप्यूटर स्लीप में जाने पर ऑफ़लाइन हो जाएँ
+window-pref-offline_when_idle = कुछ देर कीबोर्ड या माउस न चलने पर ऑफ़लाइन हो जाएँ
+window-pref-idle_minutes = बिना इनपुट के मिनट (1 से 120)
+window-pref-restore_on_return = लौटने पर कॉल फिर से चालू करें (अगर बीच में कुछ नहीं बदला)
+window-pref-sync_interval_secs = Exotel से हर कितने सेकंड में जाँचें
+window-pref-shortcut = शॉर्टकट: ऑफ़लाइन / पिछला डिवाइस
+window-pref-start_at_login = लॉग इन पर शुरू करें (ट्रे में)
+window-pref-language = भाषा
+window-language-auto = सिस्टम जैसी ({ $lang })
+window-save-settings = सेटिंग्स सेव करें
+window-saved = सेव हो गया।
+window-sandbox-note = आप सैंडबॉक्स में हैं, इसी कंप्यूटर पर एक नकली Exotel: यहाँ कुछ भी करने से Exotel में आपकी असली स्थिति या इतिहास नहीं बदलता। "सैंडबॉक्स छोड़ें" से आप अपने खाते पर लौट आएँगे।
+window-sign-out = साइन आउट करें
+window-leave-sandbox = सैंडबॉक्स छोड़ें
+window-quit = ऐप बंद करें
+window-shortcut-error = शॉर्टकट { $shortcut } रजिस्टर नहीं हो सका ({ $error })। कोई दूसरा चुनें।
+window-autostart-error = लॉग इन पर शुरू होना नहीं बदल सका: { $error }
+
+## जब ट्रे ऐप विंडो को जवाब न दे
+
+link-gone = ट्रे ऐप बंद हो गया है: Exotel Agent Tray फिर से शुरू करें।
+link-unanswered = ट्रे ऐप ने जवाब नहीं दिया। दोबारा कोशिश से पहले ट्रे में स्थिति देख लें।
+
+## कमांड लाइन (--json वाला आउटपुट अंग्रेज़ी में ही रहता है)
+
+cli-signed-in = { $host } पर { $user } के रूप में साइन इन। { $status }
+cli-signed-out = साइन आउट: ऐप सीक्रेट और टोकन सिस्टम कीरिंग से हटा दिए गए।
+cli-no-changes = अभी तक कोई बदलाव नहीं।
+cli-confirmed = पुष्टि हुई
+cli-failed = नहीं हुआ
+cli-failed-kind = नहीं हुआ ({ $kind })
+cli-last-confirmed = Exotel ने आख़िरी बार बताया: { $status }
+cli-none-confirmed = इस बार Exotel ने कोई स्थिति नहीं बताई

@@ -1,0 +1,285 @@
+//! What the window shows, built here so the page only places it: the status in words, which
+//! choices are pressed and enabled, the break, the error in words, the recent changes in words,
+//! and the fixed labels of the page in the chosen language. The page holds no word of its own.
+
+use std::collections::BTreeMap;
+
+use exotel_api::{Availability, Device};
+use serde::Serialize;
+
+use super::{availability_words, kind_words, short_words, source_words, user_words};
+use crate::status::{Change, ErrorInfo, Field, Outcome, Status, UnixMillis};
+use crate::words::{Lang, LanguageChoice, Words, ids, s};
+
+/// One of the three choices (phone, computer, offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// `phone`, `sip` or `offline` (what `set_availability` takes).
+    pub target: &'static str,
+    pub label: String,
+    /// What Exotel confirmed.
+    pub pressed: bool,
+    /// The change in flight goes to this one.
+    pub pending: bool,
+    pub enabled: bool,
+}
+
+/// An error as the window shows it: what the kind means, then what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    pub kind: String,
+    pub field: Option<Field>,
+    /// What this kind of failure means: "No connection to Exotel."
+    pub headline: String,
+    /// What happened and what to do (the core's own sentence).
+    pub message: String,
+}
+
+impl ErrorView {
+    pub fn new(w: &Words, e: &ErrorInfo) -> Self {
+        Self {
+            kind: e.kind.clone(),
+            field: e.field,
+            headline: kind_words(w, &e.kind),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// One line of the recent changes or the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeLine {
+    pub at: UnixMillis,
+    pub text: String,
+    pub failed: bool,
+}
+
+impl ChangeLine {
+    /// "Offline → Phone, from the tray"; "Could not switch to Phone, from the window: still Offline".
+    pub fn new(w: &Words, c: &Change) -> Self {
+        let source = s("source", source_words(w, c.source));
+        let text = match c.outcome {
+            Outcome::Confirmed => w.text(
+                "change-confirmed",
+                &[s("from", short_words(w, c.from)), s("to", short_words(w, c.to)), source],
+            ),
+            Outcome::Failed => {
+                let wanted = c.target.map_or(Availability::Unknown, crate::status::Target::availability);
+                w.text(
+                    "change-failed",
+                    &[s("target", short_words(w, wanted)), source, s("to", short_words(w, c.to))],
+                )
+            }
+        };
+        Self { at: c.at, text, failed: c.outcome == Outcome::Failed }
+    }
+}
+
+/// Everything the signed-in part of the window shows for a status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WindowView {
+    /// The language of every word here (`en`, `hi`).
+    pub lang: &'static str,
+    pub signed_in: bool,
+    pub sandbox: bool,
+    /// What Exotel confirmed (`offline`, `phone`, `sip`, `unknown`): the page's colour.
+    pub availability: Availability,
+    /// The status in words, with the change in flight if there is one.
+    pub status: String,
+    /// Who is signed in: "Asha Demo · +910000000000".
+    pub agent: String,
+    /// A change held back by Exotel's rate limit is sent again at this time.
+    pub limited_until: Option<UnixMillis>,
+    pub choices: Vec<Choice>,
+    /// A break can be started (nothing in flight).
+    pub breaks_enabled: bool,
+    /// The break in progress ends at this time.
+    pub break_until: Option<UnixMillis>,
+    pub error: Option<ErrorView>,
+    pub recent: Vec<ChangeLine>,
+    /// "Sign out", or "Leave the sandbox".
+    pub sign_out: String,
+}
+
+impl WindowView {
+    pub fn new(w: &Words, st: &Status) -> Self {
+        let pending = st.pending.map(crate::status::Target::availability);
+        let a = st.availability;
+        let status = match pending {
+            Some(to) => w.text(
+                "line-switching-to",
+                &[s("status", availability_words(w, a)), s("target", short_words(w, to).to_lowercase())],
+            ),
+            None => availability_words(w, a),
+        };
+        let agent = st.user.as_ref().map(|u| agent_line(w, u)).unwrap_or_default();
+        let choices = [
+            ("phone", Availability::Receiving(Device::Phone)),
+            ("sip", Availability::Receiving(Device::Sip)),
+            ("offline", Availability::Offline),
+        ]
+        .into_iter()
+        .map(|(target, choice)| Choice {
+            target,
+            label: short_words(w, choice),
+            pressed: a == choice,
+            pending: pending == Some(choice),
+            enabled: pending.is_none(),
+        })
+        .collect();
+        let sandbox = st.signed_in && st.sandbox;
+        Self {
+            lang: w.lang().code(),
+            signed_in: st.signed_in,
+            sandbox,
+            availability: a,
+            status,
+            agent,
+            limited_until: pending.and(st.limited).map(|l| l.until),
+            choices,
+            breaks_enabled: pending.is_none(),
+            break_until: if a == Availability::Offline { st.break_until } else { None },
+            error: st.last_error.as_ref().map(|e| ErrorView::new(w, e)),
+            recent: st.recent.iter().map(|c| ChangeLine::new(w, c)).collect(),
+            sign_out: w.get(if sandbox { "window-leave-sandbox" } else { "window-sign-out" }),
+        }
+    }
+}
+
+/// "Asha Demo · +910000000000", or "user 7".
+fn agent_line(w: &Words, u: &crate::status::UserSummary) -> String {
+    let parts: Vec<&str> = [u.name.as_deref(), u.agent_number.as_deref()].into_iter().flatten().collect();
+    if parts.is_empty() { user_words(w, u) } else { parts.join(" · ") }
+}
+
+/// The words of the page: every `window-*` message, and the few the page counts down with.
+/// A message's arguments are left as `{name}` for the page to fill in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageWords {
+    pub lang: &'static str,
+    pub words: BTreeMap<&'static str, String>,
+    /// The language menu: `auto`, then each language in its own name.
+    pub languages: Vec<LanguageOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LanguageOption {
+    pub value: LanguageChoice,
+    pub label: String,
+}
+
+/// The catalog messages the page uses besides `window-*`.
+const PAGE_EXTRA: [&str; 4] = ["time-seconds", "time-minutes", "line-limited", "window-title"];
+
+impl PageWords {
+    pub fn new(w: &Words) -> Self {
+        let words = ids(Lang::En)
+            .into_iter()
+            .filter(|id| id.starts_with("window-") || PAGE_EXTRA.contains(id))
+            .map(|id| (id, template(w, id)))
+            .collect();
+        let auto = w.text("window-language-auto", &[s("lang", LanguageChoice::automatic().native_name())]);
+        let mut languages = vec![LanguageOption { value: LanguageChoice::Auto, label: auto }];
+        languages
+            .push(LanguageOption { value: LanguageChoice::En, label: Lang::En.native_name().to_owned() });
+        languages
+            .push(LanguageOption { value: LanguageChoice::Hi, label: Lang::Hi.native_name().to_owned() });
+        Self { lang: w.lang().code(), words, languages }
+    }
+}
+
+/// A message with each argument shown as `{name}`.
+fn template(w: &Words, id: &str) -> String {
+    let names = crate::words::argument_names(id);
+    let args: Vec<_> = names.iter().map(|name| s(name, format!("{{{name}}}"))).collect();
+    w.text(id, &args)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::status::{RateWait, Source, Target, UserSummary};
+
+    fn en() -> &'static Words {
+        Words::of(Lang::En)
+    }
+
+    fn asha(a: Availability) -> Status {
+        Status {
+            availability: a,
+            signed_in: true,
+            user: Some(UserSummary {
+                user_id: "1".into(),
+                name: Some("Asha Demo".into()),
+                agent_number: Some("+910000000000".into()),
+                ..UserSummary::default()
+            }),
+            ..Status::default()
+        }
+    }
+
+    #[test]
+    fn a_change_in_flight_presses_nothing_new_and_disables_every_choice() {
+        let phone = Availability::Receiving(Device::Phone);
+        let st = Status {
+            pending: Some(Target::Receiving(Device::Sip)),
+            limited: Some(RateWait { seconds: 7, until: 99 }),
+            ..asha(phone)
+        };
+        let v = WindowView::new(en(), &st);
+        assert_eq!(v.status, "Receiving calls on phone (switching to computer…)");
+        assert_eq!(v.agent, "Asha Demo · +910000000000");
+        assert_eq!(v.limited_until, Some(99));
+        let pressed: Vec<_> = v.choices.iter().filter(|c| c.pressed).map(|c| c.target).collect();
+        assert_eq!(pressed, ["phone"], "only what Exotel confirmed");
+        assert!(v.choices.iter().find(|c| c.target == "sip").unwrap().pending);
+        assert!(v.choices.iter().all(|c| !c.enabled) && !v.breaks_enabled);
+        let calm = WindowView::new(en(), &asha(phone));
+        assert!(calm.choices.iter().all(|c| c.enabled) && calm.limited_until.is_none());
+    }
+
+    #[test]
+    fn errors_and_changes_in_words_in_either_language() {
+        let failed = Change {
+            at: 5,
+            from: Availability::Offline,
+            to: Availability::Offline,
+            source: Source::Shortcut,
+            outcome: Outcome::Failed,
+            target: Some(Target::Receiving(Device::Phone)),
+            error_kind: Some("network".into()),
+        };
+        let error = ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: 5 };
+        let st =
+            Status { recent: vec![failed.clone()], last_error: Some(error), ..asha(Availability::Offline) };
+        let v = WindowView::new(en(), &st);
+        let e = v.error.unwrap();
+        assert_eq!((e.headline.as_str(), e.message.as_str()), ("No connection to Exotel.", "refused"));
+        assert_eq!(v.recent[0].text, "Could not switch to Phone, by the keyboard shortcut: still Offline");
+        assert!(v.recent[0].failed);
+        let hi = WindowView::new(Words::of(Lang::Hi), &st);
+        assert_eq!(hi.lang, "hi");
+        assert_eq!(hi.error.unwrap().headline, "Exotel से कनेक्शन नहीं है।");
+        assert_eq!(hi.recent[0].text, "फ़ोन पर नहीं बदल सके, कीबोर्ड शॉर्टकट से: अब भी ऑफ़लाइन");
+        assert_eq!(hi.sign_out, "साइन आउट करें");
+        let unknown_kind = ErrorInfo { kind: "new_kind".into(), message: String::new(), field: None, at: 0 };
+        assert_eq!(ErrorView::new(en(), &unknown_kind).headline, "Something went wrong inside the app.");
+    }
+
+    #[test]
+    fn the_page_gets_every_label_and_templates_to_fill() {
+        let page = PageWords::new(Words::of(Lang::Hi));
+        let window_ids =
+            crate::words::ids(Lang::En).into_iter().filter(|id| id.starts_with("window-")).count();
+        assert!(page.words.len() >= window_ids + 3, "{}", page.words.len());
+        assert_eq!(
+            page.words["window-break-left"],
+            "ब्रेक पर: {left} बाक़ी। ब्रेक के बाद कॉल आपके पिछले डिवाइस पर आएँगी।"
+        );
+        assert_eq!(page.words["time-minutes"], "{n} मिनट");
+        assert_eq!(page.languages.len(), 3);
+        assert_eq!(page.languages[2].label, "हिन्दी");
+        assert!(page.languages[0].label.starts_with("सिस्टम जैसी"), "{}", page.languages[0].label);
+    }
+}

@@ -1,0 +1,280 @@
+//! The shell's one owner: it holds the tray, the open window, the quitting state and the last
+//! status shown, and is the only code that changes them. Everything else sends it a
+//! [`Message`] through a [`Shell`]. It also follows the status the controller publishes: each
+//! one becomes the tray's icon and menu, the window's view, and a notification when
+//! [`agent_core::present::notice`] says one is due. During a break it refreshes the tray's time
+//! left every 30 seconds (and only then: no timer runs otherwise).
+//!
+//! A panic while handling one message is caught and logged; the owner carries on with the next
+//! (its state is plain values, each message's change small), so the tray never stops following
+//! the status.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_core::present::view::WindowView;
+use agent_core::present::{MenuAction, Notice, menu_action, notice, toggle_target};
+use agent_core::words::{Words, s};
+use agent_core::{Agent, QuitOutcome, Source, Status, Target};
+use tauri::AppHandle;
+use tokio::sync::mpsc;
+
+use crate::link::ToWindow;
+use crate::shell::{Message, Shell};
+use crate::tray::Tray;
+use crate::window::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
+
+/// The longest quitting waits for Exotel's confirmation.
+pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
+
+/// How long a last notification is given to reach the notification server before exit.
+const NOTICE_GRACE: Duration = Duration::from_millis(500);
+
+/// How often the tray's time left is refreshed during a break.
+const BREAK_TICK: Duration = Duration::from_secs(30);
+
+/// The shell's state.
+struct Owner {
+    app: AppHandle,
+    shell: Shell,
+    agent: Arc<Agent>,
+    tray: Tray,
+    /// The status last shown.
+    shown: Status,
+    window: Option<OpenWindow>,
+    /// The number of the last window process started.
+    generation: u64,
+    quitting: bool,
+    /// The desktop is going away: nothing is shown any more, and quitting exits directly.
+    session_ending: bool,
+}
+
+/// Starts the owner on the async runtime; it runs until the app ends.
+pub fn spawn(
+    app: AppHandle,
+    shell: Shell,
+    inbox: mpsc::UnboundedReceiver<Message>,
+    agent: Arc<Agent>,
+    tray: Tray,
+) {
+    let shown = agent.status();
+    let owner = Owner {
+        app,
+        shell,
+        agent,
+        tray,
+        shown,
+        window: None,
+        generation: 0,
+        quitting: false,
+        session_ending: false,
+    };
+    tauri::async_runtime::spawn(owner.run(inbox));
+}
+
+impl Owner {
+    fn words(&self) -> &'static Words {
+        Words::chosen(self.agent.preferences().language)
+    }
+
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Message>) {
+        let mut updates = self.agent.controller().subscribe();
+        let first = updates.borrow_and_update().clone();
+        self.guarded("show the first status", |owner| {
+            let w = owner.words();
+            owner.tray.show(w, &first);
+            owner.shown = first;
+        });
+        loop {
+            let on_break = self.shown.break_until.is_some();
+            let tick = async {
+                if on_break {
+                    tokio::time::sleep(BREAK_TICK).await
+                } else {
+                    std::future::pending::<()>().await
+                }
+            };
+            tokio::select! {
+                changed = updates.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let now = updates.borrow_and_update().clone();
+                    self.guarded("show a status", |owner| owner.show(now));
+                }
+                message = inbox.recv() => {
+                    let Some(message) = message else { break };
+                    self.guarded("handle a message", |owner| owner.handle(message));
+                }
+                () = tick => self.guarded("refresh the break", |owner| {
+                    if !owner.session_ending {
+                        let w = owner.words();
+                        owner.tray.show(w, &owner.shown);
+                    }
+                }),
+            }
+        }
+    }
+
+    /// Runs `work`, logging a panic in it (a bug) instead of ending the owner.
+    fn guarded(&mut self, what: &str, work: impl FnOnce(&mut Self)) {
+        if std::panic::catch_unwind(AssertUnwindSafe(|| work(self))).is_err() {
+            tracing::error!("the shell could not {what}; it carries on");
+        }
+    }
+
+    /// A newly published status: the tray, the window and, when one is due, a notification.
+    fn show(&mut self, now: Status) {
+        if self.session_ending {
+            // The event loop is over (Windows' session end): nothing more is shown.
+            self.shown = now;
+            return;
+        }
+        let w = self.words();
+        self.tray.show(w, &now);
+        self.send_view(w, &now);
+        if let Some(n) = notice(w, &self.shown, &now) {
+            crate::notify::show(&self.app, &n);
+        }
+        self.shown = now;
+    }
+
+    fn send_view(&self, w: &Words, status: &Status) {
+        let Some(window) = &self.window else { return };
+        match serde_json::to_value(WindowView::new(w, status)) {
+            Ok(payload) => window.event(STATUS_EVENT, payload),
+            Err(e) => tracing::warn!("could not send the status to the window: {e}"),
+        }
+    }
+
+    fn handle(&mut self, message: Message) {
+        match message {
+            Message::Menu(id) => self.menu(&id),
+            Message::Toggle => {
+                let target = toggle_target(&self.agent.status());
+                self.change(target, Source::Shortcut);
+            }
+            Message::OpenWindow => self.open_window(),
+            Message::CloseWindow => {
+                if let Some(open) = self.window.as_mut() {
+                    open.closing = true;
+                    open.reopen = false;
+                    let _ = open.to_window.send(ToWindow::Close);
+                }
+            }
+            Message::WindowClosing { generation, reopen } => {
+                if let Some(open) = self.window.as_mut().filter(|o| o.generation == generation) {
+                    open.closing = true;
+                    open.reopen |= reopen;
+                }
+            }
+            Message::WindowEnded { generation } => {
+                if self.window.as_ref().is_some_and(|o| o.generation == generation) {
+                    let reopen = self.window.take().is_some_and(|o| o.reopen);
+                    if reopen {
+                        self.open_window();
+                    }
+                }
+            }
+            Message::Notify(n) => crate::notify::show(&self.app, &n),
+            Message::PreferencesChanged => {
+                let w = self.words();
+                self.tray.show(w, &self.shown);
+                if let Some(window) = &self.window {
+                    window.event(WORDS_EVENT, serde_json::Value::Null);
+                }
+                self.send_view(w, &self.shown.clone());
+            }
+            Message::Quit { session_end } => self.quit(session_end),
+            Message::Quitted(outcome) => self.quitted(outcome),
+        }
+    }
+
+    /// A click in the tray menu: the same requests the window sends.
+    fn menu(&self, id: &str) {
+        let now = self.agent.status();
+        match menu_action(id, &now) {
+            Some(MenuAction::Change(target)) => self.change(target, Source::Tray),
+            Some(MenuAction::StartBreak(minutes)) => {
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.start_break(Duration::from_secs(minutes * 60)).await;
+                });
+            }
+            Some(MenuAction::EndBreak) => {
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.end_break().await;
+                });
+            }
+            Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
+            Some(MenuAction::Quit) => self.shell.send(Message::Quit { session_end: false }),
+            None => {}
+        }
+        // A check item ticks itself when clicked; put the ticks back to the confirmed state.
+        self.tray.restore_ticks(self.words(), &now);
+    }
+
+    /// Asks the controller for a change; its outcome is published (and so shown and notified).
+    fn change(&self, target: Target, source: Source) {
+        let agent = self.agent.clone();
+        tauri::async_runtime::spawn(async move {
+            let _ = agent.change(target, source).await;
+        });
+    }
+
+    /// Shows the window: brings the open one to the front, or starts its process.
+    fn open_window(&mut self) {
+        // The status is read whenever the window is asked for, so it opens on a fresh one.
+        self.agent.sync_soon();
+        if let Some(open) = self.window.as_mut() {
+            if open.closing {
+                open.reopen = true;
+                return;
+            }
+            if open.to_window.send(ToWindow::Focus).is_ok() {
+                return;
+            }
+        }
+        self.generation += 1;
+        self.window = Some(OpenWindow::start(&self.app, &self.shell, self.generation, self.words().lang()));
+    }
+
+    /// Offline first (if the agent asked for that), then exit; once.
+    fn quit(&mut self, session_end: bool) {
+        self.session_ending |= session_end;
+        if std::mem::replace(&mut self.quitting, true) {
+            return;
+        }
+        let (agent, shell) = (self.agent.clone(), self.shell.clone());
+        tauri::async_runtime::spawn(async move {
+            let outcome = agent.quit_offline(QUIT_LIMIT).await;
+            shell.send(Message::Quitted(outcome));
+        });
+    }
+
+    /// Exits: through the event loop, or directly once the session is ending (also when it
+    /// began ending during a quit already under way). A failed offline is said first.
+    fn quitted(&self, outcome: QuitOutcome) {
+        tracing::info!(?outcome, "quitting");
+        if self.session_ending {
+            // No notification either: the desktop is going away.
+            std::process::exit(0);
+        }
+        let app = self.app.clone();
+        let QuitOutcome::Failed(reason) = outcome else {
+            app.exit(0);
+            return;
+        };
+        let w = self.words();
+        let n = Notice::from_words(w, "notice-quit-failed", "notice-quit-failed-body", &[s("error", reason)]);
+        crate::notify::show(&app, &n);
+        // The plugin's show() hands the D-Bus call to a background task and returns at once;
+        // give it a moment to be delivered before the process ends.
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(NOTICE_GRACE).await;
+            app.exit(0);
+        });
+    }
+}

@@ -1,0 +1,56 @@
+//! The way to the shell's one owner ([`crate::actor`]): every part of the shell (the tray, the
+//! window's commands, the shortcut, OS signals, a second launch) holds a [`Shell`] and sends it
+//! a [`Message`]; none of them holds the shell's state or calls another.
+
+use agent_core::QuitOutcome;
+use agent_core::present::Notice;
+use tokio::sync::mpsc;
+
+/// What the shell's owner is asked to do.
+#[derive(Debug)]
+pub enum Message {
+    /// A tray menu item was clicked (its id, from [`agent_core::present::menu_id`]).
+    Menu(String),
+    /// The global shortcut was pressed: offline, or the device used last.
+    Toggle,
+    /// Show the window: bring it to the front, or start its process.
+    OpenWindow,
+    /// Close the window, if it is open (the app stays in the tray).
+    CloseWindow,
+    /// The window process `generation` is closing; `reopen`: open it again once it has ended.
+    WindowClosing { generation: u64, reopen: bool },
+    /// The window process `generation` has ended.
+    WindowEnded { generation: u64 },
+    /// Show a notification.
+    Notify(Notice),
+    /// The preferences were saved: the language may have changed, so every word is rendered
+    /// again (tray, window).
+    PreferencesChanged,
+    /// Quit, offline first (once; later requests are ignored). `session_end`: the desktop is
+    /// going away (Windows' `WM_ENDSESSION`), so the event loop is over and nothing more may
+    /// go through it.
+    Quit { session_end: bool },
+    /// Going offline before quitting has ended this way.
+    Quitted(QuitOutcome),
+}
+
+/// A handle on the shell's owner. Sending never blocks; once the owner is gone (the app is
+/// ending) a message is dropped.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    to_owner: mpsc::UnboundedSender<Message>,
+}
+
+impl Shell {
+    /// A handle, and the inbox its owner reads.
+    pub fn new() -> (Self, mpsc::UnboundedReceiver<Message>) {
+        let (to_owner, inbox) = mpsc::unbounded_channel();
+        (Self { to_owner }, inbox)
+    }
+
+    pub fn send(&self, message: Message) {
+        if let Err(e) = self.to_owner.send(message) {
+            tracing::debug!("the shell has ended; dropped {:?}", e.0);
+        }
+    }
+}

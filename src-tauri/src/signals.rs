@@ -1,0 +1,23 @@
+//! SIGTERM (the session ending, `kill`) and SIGINT (Ctrl+C) quit the app as the tray's *Quit*
+//! does: offline first.
+
+use crate::shell::{Message, Shell};
+
+pub fn quit_on_signals(shell: Shell) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+        else {
+            tracing::warn!("could not listen for SIGTERM/SIGINT");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM"),
+            _ = int.recv() => tracing::info!("SIGINT"),
+        }
+        shell.send(Message::Quit { session_end: false });
+    });
+    #[cfg(not(unix))]
+    let _ = shell;
+}
