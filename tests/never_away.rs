@@ -107,7 +107,7 @@ async fn a_change_made_elsewhere_is_found_by_sync_and_notified() {
     let n = desktop.wait_for_notification(Duration::from_secs(20), |n| n.body.contains("changed elsewhere"));
     let n = n.unwrap_or_else(|| panic!("not notified: {:#?}", desktop.notifications()));
     assert_eq!(n.summary, "Now receiving calls on computer");
-    assert_eq!(n.body, "Receiving calls on computer (web), changed elsewhere.");
+    assert_eq!(n.body, "Receiving calls on computer, changed elsewhere.");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -25,14 +25,6 @@ impl Device {
         }
     }
 
-    /// What people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            Device::Phone => "Phone",
-            Device::Sip => "Computer (web)",
-        }
-    }
-
     pub fn other(self) -> Device {
         match self {
             Device::Phone => Device::Sip,
