@@ -102,15 +102,7 @@ async fn sign_in_switch_fail_and_sign_out_in_the_real_window() {
     // A screenshot, signed in to the sandbox, receiving on phone: into target/screenshots
     // (ignored by git), so the tests leave the tree as it was; `make screenshot` runs this test
     // with EXOTEL_UPDATE_SCREENSHOT=1 to refresh the README's picture in docs/.
-    let png = client.screenshot().await.unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 1000, "a real picture of the window");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shots = root.join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    std::fs::write(shots.join("window.png"), &png).unwrap();
-    if std::env::var_os("EXOTEL_UPDATE_SCREENSHOT").is_some() {
-        std::fs::write(root.join("docs/window.png"), &png).unwrap();
-    }
+    desktop_e2e::screenshot(&client, "window.png").await;
 
     // A fault: the error in words, and the last confirmed state stays.
     sandbox.set_fault(Endpoint::Device, Fault::status(500));

@@ -341,3 +341,46 @@ async fn a_launch_with_quit_quits_the_running_app_offline_first() {
     assert!(alone.success() && started.elapsed() < Duration::from_secs(10));
     assert_eq!(app_log(&desktop).matches("tray ready").count(), 1, "no second tray");
 }
+
+/// Reads failing for more than two sync intervals: the window says the status is not
+/// confirmed since the last good read (its own look), and a good read (the agent opening the
+/// window again) makes it fresh. A screenshot of the stale window goes to target/screenshots.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_status_exotel_stops_confirming_turns_stale_and_fresh_again() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    cli(&desktop, &["phone"], None);
+    edit_settings(&desktop, "sync_interval_secs = 30", "sync_interval_secs = 10");
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+    wait_for(&client, "#status[data-availability='phone'][data-stale='false']", "phone, fresh").await;
+    let confirmed = client.find(Locator::Id("confirmed")).await.unwrap().text().await.unwrap();
+    assert!(confirmed.starts_with("Confirmed by Exotel at "), "{confirmed}");
+
+    sandbox.set_fault(Endpoint::Usermapping, Fault::status(500));
+    let stale = client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#status[data-stale='true']"))
+        .await
+        .unwrap_or_else(|e| panic!("never shown stale: {e}\n{}", app_log(&desktop)));
+    let line = stale.text().await.unwrap();
+    assert!(
+        line.starts_with("Not confirmed since ") && line.ends_with("last known: Receiving calls on phone"),
+        "{line}"
+    );
+    let time = confirmed.trim_start_matches("Confirmed by Exotel at ");
+    assert!(line.contains(time), "since the last confirmation, {time}: {line}");
+    desktop_e2e::screenshot(&client, "window-stale.png").await;
+
+    sandbox.clear_faults();
+    let show = desktop.command(desktop_e2e::app_binary()).arg("--show").status().unwrap();
+    assert!(show.success());
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#status[data-stale='false'][data-availability='phone']"))
+        .await
+        .unwrap_or_else(|e| panic!("not fresh again after a good read: {e}"));
+}

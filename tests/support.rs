@@ -213,3 +213,18 @@ pub fn app_log(desktop: &Desktop) -> String {
     }
     out
 }
+
+/// A picture of the window, into `target/screenshots/{name}` (ignored by git, so the tests
+/// leave the tree as it was); with `EXOTEL_UPDATE_SCREENSHOT=1` (`make screenshot`) also into
+/// `docs/{name}`, where the README shows it.
+pub async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 1000, "a real picture of the window");
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let shots = root.join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::write(shots.join(name), &png).unwrap();
+    if std::env::var_os("EXOTEL_UPDATE_SCREENSHOT").is_some() {
+        std::fs::write(root.join("docs").join(name), &png).unwrap();
+    }
+}

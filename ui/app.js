@@ -57,7 +57,14 @@ function render(view) {
   }
   const el = $("status");
   el.dataset.availability = view.availability;
+  el.dataset.stale = String(view.stale);
   el.textContent = view.status;
+  // "On phone for 12 min" and "Confirmed by Exotel at 10:42"; a stale status says since when
+  // it is not confirmed instead.
+  $("since").hidden = !view.since;
+  $("since").textContent = view.since || "";
+  $("confirmed").hidden = !view.confirmed || view.stale;
+  $("confirmed").textContent = view.confirmed || "";
   renderLimited(view.limited_until);
   $("agent").textContent = view.agent;
 

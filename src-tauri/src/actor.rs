@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::present::view::WindowView;
-use agent_core::present::{MenuAction, Notice, menu_action, notice, toggle_target};
+use agent_core::present::{Freshness, MenuAction, Notice, menu_action, notice, toggle_target};
 use agent_core::words::{Words, s};
-use agent_core::{Agent, QuitOutcome, Source, Status, Target};
+use agent_core::{Agent, QuitOutcome, Source, Status, Target, now_ms};
 use tauri::AppHandle;
 use tokio::sync::mpsc;
 
@@ -31,8 +31,10 @@ pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
 /// How long a last notification is given to reach the notification server before exit.
 const NOTICE_GRACE: Duration = Duration::from_millis(500);
 
-/// How often the tray's time left is refreshed during a break.
-const BREAK_TICK: Duration = Duration::from_secs(30);
+/// How often what ages is shown again while signed in (the break's time left, the time in the
+/// current state, staleness), or every half sync interval if that is shorter: the tray changes
+/// only when its words do.
+const TICK: Duration = Duration::from_secs(30);
 
 /// The shell's state.
 struct Owner {
@@ -78,22 +80,33 @@ impl Owner {
         Words::chosen(self.agent.preferences().language)
     }
 
+    /// Now, and how often Exotel should be read.
+    fn freshness(&self) -> Freshness {
+        Freshness::at(now_ms(), self.agent.sync_interval())
+    }
+
+    /// Shows the last status again, in the current words and at the current time.
+    fn refresh(&mut self) {
+        let (w, fresh) = (self.words(), self.freshness());
+        self.tray.show(w, &self.shown, &fresh);
+        self.send_view(w, &self.shown, &fresh);
+    }
+
     async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Message>) {
         let mut updates = self.agent.controller().subscribe();
         let first = updates.borrow_and_update().clone();
         self.guarded("show the first status", |owner| {
             let w = owner.words();
-            owner.tray.show(w, &first);
+            owner.tray.show(w, &first, &owner.freshness());
             owner.shown = first;
         });
         loop {
-            let on_break = self.shown.break_until.is_some();
+            // While signed in, what is shown ages: the break's time left, "on phone for 12 min",
+            // and a status that stops being confirmed turns stale.
+            let signed_in = self.shown.signed_in;
+            let every = TICK.min(self.agent.sync_interval() / 2);
             let tick = async {
-                if on_break {
-                    tokio::time::sleep(BREAK_TICK).await
-                } else {
-                    std::future::pending::<()>().await
-                }
+                if signed_in { tokio::time::sleep(every).await } else { std::future::pending::<()>().await }
             };
             tokio::select! {
                 changed = updates.changed() => {
@@ -107,10 +120,9 @@ impl Owner {
                     let Some(message) = message else { break };
                     self.guarded("handle a message", |owner| owner.handle(message));
                 }
-                () = tick => self.guarded("refresh the break", |owner| {
+                () = tick => self.guarded("refresh what ages", |owner| {
                     if !owner.session_ending {
-                        let w = owner.words();
-                        owner.tray.show(w, &owner.shown);
+                        owner.refresh();
                     }
                 }),
             }
@@ -131,18 +143,18 @@ impl Owner {
             self.shown = now;
             return;
         }
-        let w = self.words();
-        self.tray.show(w, &now);
-        self.send_view(w, &now);
+        let (w, fresh) = (self.words(), self.freshness());
+        self.tray.show(w, &now, &fresh);
+        self.send_view(w, &now, &fresh);
         if let Some(n) = notice(w, &self.shown, &now) {
             crate::notify::show(&self.app, &n);
         }
         self.shown = now;
     }
 
-    fn send_view(&self, w: &Words, status: &Status) {
+    fn send_view(&self, w: &Words, status: &Status, fresh: &Freshness) {
         let Some(window) = &self.window else { return };
-        match serde_json::to_value(WindowView::new(w, status)) {
+        match serde_json::to_value(WindowView::new(w, status, fresh)) {
             Ok(payload) => window.event(STATUS_EVENT, payload),
             Err(e) => tracing::warn!("could not send the status to the window: {e}"),
         }
@@ -179,12 +191,10 @@ impl Owner {
             }
             Message::Notify(n) => crate::notify::show(&self.app, &n),
             Message::PreferencesChanged => {
-                let w = self.words();
-                self.tray.show(w, &self.shown);
                 if let Some(window) = &self.window {
                     window.event(WORDS_EVENT, serde_json::Value::Null);
                 }
-                self.send_view(w, &self.shown.clone());
+                self.refresh();
             }
             Message::Quit { session_end } => self.quit(session_end),
             Message::Quitted(outcome) => self.quitted(outcome),

@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
+use agent_core::present::Freshness;
 use agent_core::present::view::{ChangeLine, ErrorView, PageWords, WindowView};
 use agent_core::words::{Words, s};
-use agent_core::{Account, CoreError, Preferences, SignInDefaults, SignInInput, Source, Status};
+use agent_core::{Account, CoreError, Preferences, SignInDefaults, SignInInput, Source, Status, now_ms};
 use exotel_api::{KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox, SandboxConfig};
 use serde::Serialize;
@@ -43,7 +44,10 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
     let state = state.inner();
     let w = words(state);
     let view = |result: agent_core::Result<Status>| match result {
-        Ok(status) => to_value(w, WindowView::new(words(state), &status)),
+        Ok(status) => {
+            let fresh = Freshness::at(now_ms(), state.agent.sync_interval());
+            to_value(w, WindowView::new(words(state), &status, &fresh))
+        }
         Err(e) => Err(error(w, &e)),
     };
     match command {

@@ -3,7 +3,9 @@
 //! like a change of status), and each click goes to the shell's owner as the item's id.
 
 use agent_core::Status;
-use agent_core::present::{BREAK_MINUTES, MenuModel, TrayIcon as Look, menu_id, tooltip};
+use agent_core::present::{
+    BREAK_MINUTES, Freshness, MenuModel, TrayIcon as Look, TrayView, menu_id, tooltip,
+};
 use agent_core::words::Words;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
@@ -53,11 +55,13 @@ fn image_bytes(look: Look, template: bool) -> &'static [u8] {
         (Look::Sip, false) => include_bytes!("../../icons/tray-sip.png"),
         (Look::Unknown, false) => include_bytes!("../../icons/tray-unknown.png"),
         (Look::Pending, false) => include_bytes!("../../icons/tray-pending.png"),
+        (Look::Stale, false) => include_bytes!("../../icons/tray-stale.png"),
         (Look::Offline, true) => include_bytes!("../../icons/tray-template-offline.png"),
         (Look::Phone, true) => include_bytes!("../../icons/tray-template-phone.png"),
         (Look::Sip, true) => include_bytes!("../../icons/tray-template-sip.png"),
         (Look::Unknown, true) => include_bytes!("../../icons/tray-template-unknown.png"),
         (Look::Pending, true) => include_bytes!("../../icons/tray-template-pending.png"),
+        (Look::Stale, true) => include_bytes!("../../icons/tray-template-stale.png"),
     }
 }
 
@@ -127,11 +131,11 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
 }
 
 impl Tray {
-    /// Applies a status to the icon, tooltip and menu, in the words of `w`; only what differs
-    /// from what is shown. Called by the shell's owner only (so two calls never interleave).
-    pub fn show(&mut self, w: &Words, s: &Status) {
-        let next =
-            Shown { look: Look::for_status(s), tooltip: tooltip(w, s), model: MenuModel::for_status(w, s) };
+    /// Applies a status, as it looks at `fresh`, to the icon, tooltip and menu, in the words of
+    /// `w`; only what differs from what is shown. Called by the shell's owner only.
+    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Freshness) {
+        let view = TrayView::new(w, s, fresh);
+        let next = Shown { look: view.icon, tooltip: view.tooltip, model: view.menu };
         let before = self.shown.replace(next.clone());
         if before.as_ref() == Some(&next) {
             return;
@@ -197,7 +201,8 @@ impl Tray {
 mod tests {
     use super::*;
 
-    const LOOKS: [Look; 5] = [Look::Offline, Look::Phone, Look::Sip, Look::Unknown, Look::Pending];
+    const LOOKS: [Look; 6] =
+        [Look::Offline, Look::Phone, Look::Sip, Look::Unknown, Look::Pending, Look::Stale];
 
     /// macOS tints a template by its alpha alone: each must be black where drawn, and each
     /// status must keep a shape of its own (at least a tenth of the pixels differ).

@@ -46,6 +46,14 @@ line-unknown-error = Status unknown (see the window)
 line-limited = Exotel is limiting requests; trying again in { $seconds } s
 time-seconds = { $n } s
 time-minutes = { $n } min
+time-hours = { $h } h { $m } min
+# How long the agent has been in the current state, and when Exotel last said so.
+since-offline = Offline for { $duration }
+since-phone = On phone for { $duration }
+since-sip = On computer for { $duration }
+confirmed-at = Confirmed by Exotel at { $time }
+# Reads have failed for more than two sync intervals: what is shown may no longer be true.
+line-stale = Not confirmed since { $time }; last known: { $status }
 tooltip-exotel = Exotel: { $line }
 tooltip-sandbox = Sandbox (not Exotel): { $line }
 tooltip-named = { $line } ({ $name })

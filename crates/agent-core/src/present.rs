@@ -5,6 +5,8 @@
 
 pub mod view;
 
+use std::time::Duration;
+
 use exotel_api::{Availability, Device};
 
 use crate::status::{Outcome, Source, Status, Target, UnixMillis, UserSummary, now_ms};
@@ -20,6 +22,121 @@ pub enum TrayIcon {
     Unknown,
     /// A change is in flight.
     Pending,
+    /// Not confirmed for a while: reads keep failing ([`Freshness::stale_since`]).
+    Stale,
+}
+
+/// After how many sync intervals of failed reads the status shown counts as stale.
+pub const STALE_AFTER_INTERVALS: u32 = 2;
+
+/// When a status is shown, and how often it should have been read: whether it is still
+/// fresh, and for how long the agent has been in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    pub now: UnixMillis,
+    pub sync_interval: Duration,
+}
+
+impl Freshness {
+    pub fn at(now: UnixMillis, sync_interval: Duration) -> Self {
+        Self { now, sync_interval }
+    }
+
+    /// When Exotel last confirmed the status, if that was more than
+    /// [`STALE_AFTER_INTERVALS`] sync intervals ago and a read or change has failed since:
+    /// what is shown may no longer be true. Back to fresh on the next good read (which clears
+    /// the error and moves `confirmed_at`).
+    pub fn stale_since(&self, s: &Status) -> Option<UnixMillis> {
+        if !s.signed_in || s.pending.is_some() || s.last_error.is_none() {
+            return None;
+        }
+        let confirmed = s.confirmed_at?;
+        let limit = self.sync_interval.saturating_mul(STALE_AFTER_INTERVALS);
+        let limit = u64::try_from(limit.as_millis()).unwrap_or(u64::MAX);
+        (self.now.saturating_sub(confirmed) > limit).then_some(confirmed)
+    }
+}
+
+/// Since when the agent has been in the availability Exotel confirmed, if the app knows: the
+/// latest confirmed change into it. Unknown when the app only found it so at start or at
+/// sign-in (it may have been so for hours before).
+pub fn since(s: &Status) -> Option<UnixMillis> {
+    if !s.signed_in || s.availability == Availability::Unknown {
+        return None;
+    }
+    let last = s.recent.iter().find(|c| c.outcome == Outcome::Confirmed && c.from != c.to)?;
+    let found_so =
+        matches!(last.source, Source::Start | Source::SignIn) && last.from == Availability::Unknown;
+    (last.to == s.availability && !found_so).then_some(last.at)
+}
+
+/// "12 min", "2 h 5 min": how long since `from` (whole minutes, at least one).
+pub fn duration_words(w: &Words, from: UnixMillis, now: UnixMillis) -> String {
+    let minutes = (now.saturating_sub(from) / 60_000).max(1);
+    if minutes < 60 {
+        w.text("time-minutes", &[n("n", minutes)])
+    } else {
+        w.text("time-hours", &[n("h", minutes / 60), n("m", minutes % 60)])
+    }
+}
+
+/// "10:42": the time of day of `at` in the OS's time zone.
+pub fn clock_time(at: UnixMillis) -> String {
+    use chrono::TimeZone;
+    let millis = i64::try_from(at).unwrap_or(i64::MAX);
+    chrono::Local
+        .timestamp_millis_opt(millis)
+        .single()
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// "On phone for 12 min", when the app knows since when.
+pub fn since_line(w: &Words, s: &Status, now: UnixMillis) -> Option<String> {
+    let from = since(s)?;
+    Some(w.text(
+        &format!("since-{}", s.availability.as_str()),
+        &[s_arg("duration", duration_words(w, from, now))],
+    ))
+}
+
+/// "Not confirmed since 10:42; last known: Receiving calls on phone".
+pub fn stale_line(w: &Words, s: &Status, since: UnixMillis) -> String {
+    w.text(
+        "line-stale",
+        &[s_arg("time", clock_time(since)), s_arg("status", availability_words(w, s.availability))],
+    )
+}
+
+fn s_arg<'a>(name: &'a str, value: String) -> crate::words::Arg<'a> {
+    s(name, value)
+}
+
+/// Everything the tray shows for a status at a moment: the icon, the tooltip and the menu.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayView {
+    pub icon: TrayIcon,
+    pub tooltip: String,
+    pub menu: MenuModel,
+}
+
+impl TrayView {
+    /// A stale status has its own icon, and its tooltip and first menu line say since when it
+    /// is not confirmed; otherwise the tooltip says for how long the agent has been in it.
+    pub fn new(w: &Words, st: &Status, fresh: &Freshness) -> Self {
+        let mut menu = MenuModel::for_status(w, st);
+        let Some(since) = fresh.stale_since(st) else {
+            let tooltip = match since_line(w, st, fresh.now)
+                .filter(|_| st.pending.is_none() && st.break_until.is_none())
+            {
+                Some(line) => tooltip_with(w, st, line),
+                None => tooltip(w, st),
+            };
+            return Self { icon: TrayIcon::for_status(st), tooltip, menu };
+        };
+        menu.status_line = stale_line(w, st, since);
+        Self { icon: TrayIcon::Stale, tooltip: tooltip_with(w, st, menu.status_line.clone()), menu }
+    }
 }
 
 impl TrayIcon {
@@ -268,7 +385,11 @@ pub fn limited_line(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
 
 /// The tray tooltip: the status in words and the agent's name; in the sandbox, says so first.
 pub fn tooltip(w: &Words, st: &Status) -> String {
-    let line = status_line(w, st);
+    tooltip_with(w, st, status_line(w, st))
+}
+
+/// The tooltip around `line`: the agent's name after it, the world before it.
+fn tooltip_with(w: &Words, st: &Status, line: String) -> String {
     let line = match st.user.as_ref().and_then(|u| u.name.as_deref()) {
         Some(name) if st.signed_in => w.text("tooltip-named", &[s("line", line), s("name", name)]),
         _ => line,
@@ -681,5 +802,98 @@ mod tests {
             (n.title.as_str(), n.body.as_str()),
             ("अब फ़ोन पर कॉल आ रही हैं", "फ़ोन पर कॉल आ रही हैं, ट्रे से।")
         );
+    }
+
+    /// Stale only when something failed and Exotel has not confirmed for more than two sync
+    /// intervals; fresh again with the next good read.
+    #[test]
+    fn a_status_goes_stale_after_two_intervals_of_failures_and_back() {
+        let interval = Duration::from_secs(30);
+        let confirmed = 1_000_000;
+        let error =
+            ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: confirmed };
+        let failing = Status {
+            confirmed_at: Some(confirmed),
+            last_error: Some(error),
+            ..signed_in(Availability::Receiving(Device::Phone))
+        };
+        let at = |ms: u64| Freshness::at(confirmed + ms, interval);
+        assert_eq!(at(60_000).stale_since(&failing), None, "two intervals: not yet");
+        assert_eq!(at(60_001).stale_since(&failing), Some(confirmed));
+        let quiet = Status { last_error: None, ..failing.clone() };
+        assert_eq!(at(600_000).stale_since(&quiet), None, "no failure: only not read yet");
+        let busy = Status { pending: Some(PHONE), ..failing.clone() };
+        assert_eq!(at(600_000).stale_since(&busy), None, "a change in flight says so itself");
+        let out = Status { signed_in: false, ..failing.clone() };
+        assert_eq!(at(600_000).stale_since(&out), None);
+
+        let view = TrayView::new(en(), &failing, &at(90_000));
+        assert_eq!(view.icon, TrayIcon::Stale);
+        let time = clock_time(confirmed);
+        assert_eq!(
+            view.menu.status_line,
+            format!("Not confirmed since {time}; last known: Receiving calls on phone")
+        );
+        assert!(
+            view.tooltip.starts_with("Exotel: Not confirmed since") && view.tooltip.ends_with("(Asha Demo)")
+        );
+        let good_read = Status { last_error: None, confirmed_at: Some(confirmed + 90_000), ..failing };
+        let view = TrayView::new(en(), &good_read, &at(90_000));
+        assert_eq!(view.icon, TrayIcon::Phone);
+        let hi = TrayView::new(
+            Words::of(Lang::Hi),
+            &Status { last_error: good_read.last_error.clone(), ..good_read },
+            &at(900_000),
+        );
+        assert_eq!(hi.icon, TrayIcon::Phone);
+    }
+
+    /// "On phone for 12 min" counts from the change into it; a state only found at start (it
+    /// may have held for hours) gets no duration.
+    #[test]
+    fn how_long_the_agent_has_been_in_the_state() {
+        let into_phone = Change {
+            at: 0,
+            ..change(
+                Availability::Offline,
+                Availability::Receiving(Device::Phone),
+                Source::Tray,
+                Outcome::Confirmed,
+            )
+        };
+        let st = Status { recent: vec![into_phone], ..signed_in(Availability::Receiving(Device::Phone)) };
+        assert_eq!(since_line(en(), &st, 12 * 60_000 + 59_000).as_deref(), Some("On phone for 12 min"));
+        assert_eq!(since_line(en(), &st, 125 * 60_000).as_deref(), Some("On phone for 2 h 5 min"));
+        assert_eq!(since_line(Words::of(Lang::Hi), &st, 12 * 60_000).as_deref(), Some("12 मिनट से फ़ोन पर"));
+        assert_eq!(since_line(en(), &st, 10).as_deref(), Some("On phone for 1 min"), "at least a minute");
+        let view = TrayView::new(en(), &st, &Freshness::at(12 * 60_000, Duration::from_secs(30)));
+        assert_eq!(view.tooltip, "Exotel: On phone for 12 min (Asha Demo)");
+
+        let found_at_start = Change {
+            source: Source::Start,
+            ..change(
+                Availability::Unknown,
+                Availability::Receiving(Device::Phone),
+                Source::Start,
+                Outcome::Confirmed,
+            )
+        };
+        let st = Status { recent: vec![found_at_start], ..signed_in(Availability::Receiving(Device::Phone)) };
+        assert_eq!(since(&st), None);
+        let failed_since = change(
+            Availability::Receiving(Device::Phone),
+            Availability::Receiving(Device::Phone),
+            Source::Tray,
+            Outcome::Failed,
+        );
+        let moved = change(
+            Availability::Offline,
+            Availability::Receiving(Device::Phone),
+            Source::Window,
+            Outcome::Confirmed,
+        );
+        let st =
+            Status { recent: vec![failed_since, moved], ..signed_in(Availability::Receiving(Device::Phone)) };
+        assert_eq!(since(&st), Some(1), "a failed attempt since does not restart the count");
     }
 }

@@ -287,7 +287,13 @@ mod tests {
     fn sample_args(id: &str) -> Vec<Arg<'static>> {
         argument_names(id)
             .into_iter()
-            .map(|name| if ["seconds", "n", "minutes"].contains(&name) { n(name, 7) } else { s(name, "◆") })
+            .map(|name| {
+                if ["seconds", "n", "minutes", "h", "m"].contains(&name) {
+                    n(name, 7)
+                } else {
+                    s(name, "◆")
+                }
+            })
             .collect()
     }
 

@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use exotel_api::{Availability, Device};
 use serde::Serialize;
 
-use super::{availability_words, kind_words, short_words, source_words, user_words};
+use super::{
+    Freshness, availability_words, clock_time, kind_words, short_words, since_line, source_words, stale_line,
+    user_words,
+};
 use crate::status::{Change, ErrorInfo, Field, Outcome, Status, UnixMillis};
 use crate::words::{Lang, LanguageChoice, Words, ids, s};
 
@@ -99,10 +102,16 @@ pub struct WindowView {
     pub recent: Vec<ChangeLine>,
     /// "Sign out", or "Leave the sandbox".
     pub sign_out: String,
+    /// "On phone for 12 min", when the app knows since when.
+    pub since: Option<String>,
+    /// "Confirmed by Exotel at 10:42".
+    pub confirmed: Option<String>,
+    /// Reads have failed for a while: `status` says since when it is not confirmed.
+    pub stale: bool,
 }
 
 impl WindowView {
-    pub fn new(w: &Words, st: &Status) -> Self {
+    pub fn new(w: &Words, st: &Status, fresh: &Freshness) -> Self {
         let pending = st.pending.map(crate::status::Target::availability);
         let a = st.availability;
         let status = match pending {
@@ -112,6 +121,8 @@ impl WindowView {
             ),
             None => availability_words(w, a),
         };
+        let stale_since = fresh.stale_since(st);
+        let status = stale_since.map_or(status, |since| stale_line(w, st, since));
         let agent = st.user.as_ref().map(|u| agent_line(w, u)).unwrap_or_default();
         let choices = [
             ("phone", Availability::Receiving(Device::Phone)),
@@ -142,6 +153,12 @@ impl WindowView {
             error: st.last_error.as_ref().map(|e| ErrorView::new(w, e)),
             recent: st.recent.iter().map(|c| ChangeLine::new(w, c)).collect(),
             sign_out: w.get(if sandbox { "window-leave-sandbox" } else { "window-sign-out" }),
+            since: since_line(w, st, fresh.now).filter(|_| pending.is_none() && stale_since.is_none()),
+            confirmed: st
+                .confirmed_at
+                .filter(|_| st.signed_in)
+                .map(|at| w.text("confirmed-at", &[s("time", clock_time(at))])),
+            stale: stale_since.is_some(),
         }
     }
 }
@@ -205,6 +222,10 @@ mod tests {
         Words::of(Lang::En)
     }
 
+    fn fresh() -> Freshness {
+        Freshness::at(crate::status::now_ms(), std::time::Duration::from_secs(30))
+    }
+
     fn asha(a: Availability) -> Status {
         Status {
             availability: a,
@@ -227,7 +248,7 @@ mod tests {
             limited: Some(RateWait { seconds: 7, until: 99 }),
             ..asha(phone)
         };
-        let v = WindowView::new(en(), &st);
+        let v = WindowView::new(en(), &st, &fresh());
         assert_eq!(v.status, "Receiving calls on phone (switching to computer…)");
         assert_eq!(v.agent, "Asha Demo · +910000000000");
         assert_eq!(v.limited_until, Some(99));
@@ -235,7 +256,7 @@ mod tests {
         assert_eq!(pressed, ["phone"], "only what Exotel confirmed");
         assert!(v.choices.iter().find(|c| c.target == "sip").unwrap().pending);
         assert!(v.choices.iter().all(|c| !c.enabled) && !v.breaks_enabled);
-        let calm = WindowView::new(en(), &asha(phone));
+        let calm = WindowView::new(en(), &asha(phone), &fresh());
         assert!(calm.choices.iter().all(|c| c.enabled) && calm.limited_until.is_none());
     }
 
@@ -251,14 +272,13 @@ mod tests {
             error_kind: Some("network".into()),
         };
         let error = ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: 5 };
-        let st =
-            Status { recent: vec![failed.clone()], last_error: Some(error), ..asha(Availability::Offline) };
-        let v = WindowView::new(en(), &st);
+        let st = Status { recent: vec![failed], last_error: Some(error), ..asha(Availability::Offline) };
+        let v = WindowView::new(en(), &st, &fresh());
         let e = v.error.unwrap();
         assert_eq!((e.headline.as_str(), e.message.as_str()), ("No connection to Exotel.", "refused"));
         assert_eq!(v.recent[0].text, "Could not switch to Phone, by the keyboard shortcut: still Offline");
         assert!(v.recent[0].failed);
-        let hi = WindowView::new(Words::of(Lang::Hi), &st);
+        let hi = WindowView::new(Words::of(Lang::Hi), &st, &fresh());
         assert_eq!(hi.lang, "hi");
         assert_eq!(hi.error.unwrap().headline, "Exotel से कनेक्शन नहीं है।");
         assert_eq!(hi.recent[0].text, "फ़ोन पर नहीं बदल सके, कीबोर्ड शॉर्टकट से: अब भी ऑफ़लाइन");
