@@ -384,3 +384,68 @@ async fn a_status_exotel_stops_confirming_turns_stale_and_fresh_again() {
         .await
         .unwrap_or_else(|e| panic!("not fresh again after a good read: {e}"));
 }
+
+/// The agent controls notifications: each replaces the last (the server's replaces-id), the
+/// quiet hour silences changes but not a failure, and a kind turned off in *Settings* stays
+/// quiet while the others still show.
+#[tokio::test(flavor = "multi_thread")]
+async fn notifications_replace_each_other_and_follow_the_agents_settings() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    edit_settings(&desktop, "sync_interval_secs = 30", "sync_interval_secs = 10");
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+    wait_for(&client, "#status[data-availability='offline']", "offline").await;
+    let click = |id: &'static str| {
+        let client = client.clone();
+        async move { client.find(Locator::Id(id)).await.unwrap().click().await.unwrap() }
+    };
+    let count = || desktop.notifications().len();
+    // A bounded wait for the next notification; `None` if none came.
+    let next =
+        |after: usize| desktop.wait_for_notifications(after + 1, Duration::from_secs(5)).get(after).cloned();
+
+    // Two changes: the second notification replaces the first.
+    let before = count();
+    click("btn-phone").await;
+    let first = next(before).unwrap_or_else(|| panic!("no notification: {:#?}", desktop.notifications()));
+    assert_eq!(first.summary, "Now receiving calls on phone");
+    click("btn-offline").await;
+    let second = next(before + 1).expect("a second notification");
+    let first_id = desktop.notifications()[before].id.expect("the server's id for the first");
+    assert_eq!(second.replaces_id, first_id, "the second replaces the first");
+
+    // Quiet for 1 hour: a change says nothing, a failure still does.
+    click("quiet").await;
+    wait_for(&client, "#quiet[data-quiet='true']", "quiet").await;
+    let line = client.find(Locator::Id("quiet-line")).await.unwrap().text().await.unwrap();
+    assert!(line.starts_with("Notifications of changes are quiet until "), "{line}");
+    let before = count();
+    click("btn-sip").await;
+    wait_for(&client, "#status[data-availability='sip']", "sip").await;
+    assert_eq!(next(before), None, "a change while quiet: {:#?}", desktop.notifications());
+    sandbox.set_fault(Endpoint::Device, Fault::status(500));
+    click("btn-phone").await;
+    let failed = next(before).unwrap_or_else(|| panic!("no failure notification while quiet"));
+    assert_eq!(failed.summary, "Could not switch to receiving calls on phone");
+    sandbox.clear_faults();
+    click("quiet").await;
+    wait_for(&client, "#quiet[data-quiet='false']", "notifying again").await;
+
+    // "The changes I make" off: the agent's own change is quiet, a supervisor's still shows.
+    client.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
+    click("pref-notify_mine").await;
+    click("save-settings").await;
+    wait_for(&client, "#settings-saved:not(:empty)", "saved").await;
+    let before = count();
+    click("btn-offline").await;
+    wait_for(&client, "#status[data-availability='offline']", "offline").await;
+    assert_eq!(next(before), None, "the agent's own change, with its notifications off");
+    sandbox.set_active(DEMO_USER_ID, Some(DeviceName::Phone));
+    let n = desktop.wait_for_notification(Duration::from_secs(25), |n| n.body.contains("changed elsewhere"));
+    assert!(n.is_some(), "a supervisor's change still notified: {:#?}", desktop.notifications());
+    // The failure switch warns before it is saved.
+    click("pref-notify_failures").await;
+    wait_for(&client, "#failures-off:not([hidden])", "the warning about failures").await;
+}

@@ -83,6 +83,10 @@ function render(view) {
   $("error-message").textContent = err ? err.message : "";
 
   renderBreak(view);
+  // "Quiet for 1 hour", or while quiet, until when and the way back.
+  $("quiet").textContent = word(view.quiet ? "window-quiet-end" : "window-quiet");
+  $("quiet").dataset.quiet = String(Boolean(view.quiet));
+  $("quiet-line").textContent = view.quiet || "";
   $("recent").replaceChildren(...view.recent.map(changeItem));
   $("recent-empty").hidden = view.recent.length > 0;
 }
@@ -214,7 +218,7 @@ async function signOut() {
   }
 }
 
-const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login", "language"];
+const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login", "notify_mine", "notify_elsewhere", "notify_failures", "language"];
 
 function renderPreferences(view) {
   for (const key of PREFS) {
@@ -223,6 +227,7 @@ function renderPreferences(view) {
     if (input.type === "checkbox") input.checked = value;
     else input.value = value;
   }
+  $("failures-off").hidden = view.preferences.notify_failures;
   $("err-shortcut").textContent = view.shortcut_error || "";
   $("err-autostart").textContent = view.autostart_error || "";
 }
@@ -286,6 +291,14 @@ async function init() {
     b.addEventListener("click", () => invoke("start_break", { seconds: Number(b.dataset.minutes) * 60 }).catch(() => {}));
   }
   $("end-break").addEventListener("click", () => invoke("end_break").catch(() => {}));
+  $("quiet").addEventListener("click", () => {
+    const quiet = $("quiet").dataset.quiet === "true";
+    invoke("set_quiet", { minutes: quiet ? 0 : 60 }).catch(() => {});
+  });
+  // Turning failure notifications off is said to matter before it is saved.
+  $("pref-notify_failures").addEventListener("change", (event) => {
+    $("failures-off").hidden = event.currentTarget.checked;
+  });
   $("quit").addEventListener("click", () => invoke("quit"));
   // Escape closes the window; the app stays in the tray.
   document.addEventListener("keydown", (event) => {

@@ -14,9 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::present::view::WindowView;
-use agent_core::present::{Freshness, MenuAction, Notice, menu_action, notice, toggle_target};
+use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, toggle_target, wanted};
 use agent_core::words::{Words, s};
-use agent_core::{Agent, QuitOutcome, Source, Status, Target, now_ms};
+use agent_core::{Agent, QuitOutcome, Source, Status, Target, UnixMillis, now_ms};
 use tauri::AppHandle;
 use tokio::sync::mpsc;
 
@@ -27,6 +27,9 @@ use crate::window::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
 
 /// The longest quitting waits for Exotel's confirmation.
 pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
+
+/// "Quiet for 1 hour".
+pub const QUIET_HOUR: Duration = Duration::from_secs(60 * 60);
 
 /// How long a last notification is given to reach the notification server before exit.
 const NOTICE_GRACE: Duration = Duration::from_millis(500);
@@ -48,6 +51,10 @@ struct Owner {
     /// The number of the last window process started.
     generation: u64,
     quitting: bool,
+    /// The id of the last notification shown, which the next replaces.
+    last_notice: Option<u32>,
+    /// "Quiet for 1 hour" is on until then (kept in the settings file too).
+    quiet_until: Option<UnixMillis>,
     /// The desktop is going away: nothing is shown any more, and quitting exits directly.
     session_ending: bool,
 }
@@ -61,6 +68,7 @@ pub fn spawn(
     tray: Tray,
 ) {
     let shown = agent.status();
+    let quiet_until = agent.quiet_until();
     let owner = Owner {
         app,
         shell,
@@ -70,6 +78,8 @@ pub fn spawn(
         window: None,
         generation: 0,
         quitting: false,
+        last_notice: None,
+        quiet_until,
         session_ending: false,
     };
     tauri::async_runtime::spawn(owner.run(inbox));
@@ -80,14 +90,19 @@ impl Owner {
         Words::chosen(self.agent.preferences().language)
     }
 
-    /// Now, and how often Exotel should be read.
-    fn freshness(&self) -> Freshness {
-        Freshness::at(now_ms(), self.agent.sync_interval())
+    /// Now, how often Exotel should be read, and whether notifications are quiet.
+    fn moment(&self) -> Moment {
+        Moment::at(now_ms(), self.agent.sync_interval()).quiet(self.quiet_until)
+    }
+
+    /// Shows a notification in place of the last one.
+    fn notify(&self, notice: &Notice) {
+        crate::notify::show(&self.app, &self.shell, notice, self.last_notice);
     }
 
     /// Shows the last status again, in the current words and at the current time.
     fn refresh(&mut self) {
-        let (w, fresh) = (self.words(), self.freshness());
+        let (w, fresh) = (self.words(), self.moment());
         self.tray.show(w, &self.shown, &fresh);
         self.send_view(w, &self.shown, &fresh);
     }
@@ -97,7 +112,7 @@ impl Owner {
         let first = updates.borrow_and_update().clone();
         self.guarded("show the first status", |owner| {
             let w = owner.words();
-            owner.tray.show(w, &first, &owner.freshness());
+            owner.tray.show(w, &first, &owner.moment());
             owner.shown = first;
         });
         loop {
@@ -143,16 +158,20 @@ impl Owner {
             self.shown = now;
             return;
         }
-        let (w, fresh) = (self.words(), self.freshness());
+        let (w, fresh) = (self.words(), self.moment());
         self.tray.show(w, &now, &fresh);
         self.send_view(w, &now, &fresh);
         if let Some(n) = notice(w, &self.shown, &now) {
-            crate::notify::show(&self.app, &n);
+            if wanted(&n, &self.agent.preferences(), &fresh) {
+                self.notify(&n);
+            } else {
+                tracing::info!(kind = ?n.kind, "a notification the agent's settings keep quiet");
+            }
         }
         self.shown = now;
     }
 
-    fn send_view(&self, w: &Words, status: &Status, fresh: &Freshness) {
+    fn send_view(&self, w: &Words, status: &Status, fresh: &Moment) {
         let Some(window) = &self.window else { return };
         match serde_json::to_value(WindowView::new(w, status, fresh)) {
             Ok(payload) => window.event(STATUS_EVENT, payload),
@@ -189,7 +208,9 @@ impl Owner {
                     }
                 }
             }
-            Message::Notify(n) => crate::notify::show(&self.app, &n),
+            Message::Notify(n) => self.notify(&n),
+            Message::Notified(id) => self.last_notice = Some(id),
+            Message::Quiet(length) => self.quiet(length),
             Message::PreferencesChanged => {
                 if let Some(window) = &self.window {
                     window.event(WORDS_EVENT, serde_json::Value::Null);
@@ -218,6 +239,10 @@ impl Owner {
                     let _ = agent.end_break().await;
                 });
             }
+            Some(MenuAction::ToggleQuiet) => {
+                let length = self.quiet_until.is_none().then_some(QUIET_HOUR);
+                self.shell.send(Message::Quiet(length));
+            }
             Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
             Some(MenuAction::Quit) => self.shell.send(Message::Quit { session_end: false }),
             None => {}
@@ -232,6 +257,18 @@ impl Owner {
         tauri::async_runtime::spawn(async move {
             let _ = agent.change(target, source).await;
         });
+    }
+
+    /// Quiets the notifications of changes for `length`, or notifies again (`None`); kept in
+    /// the settings file, so a restart keeps it.
+    fn quiet(&mut self, length: Option<Duration>) {
+        let until = length.map(|l| now_ms().saturating_add(u64::try_from(l.as_millis()).unwrap_or(u64::MAX)));
+        if let Err(e) = self.agent.set_quiet_until(until) {
+            tracing::warn!("could not keep the quiet hour in the settings: {e}");
+        }
+        self.quiet_until = until;
+        tracing::info!(?until, "notifications of changes quiet");
+        self.refresh();
     }
 
     /// Shows the window: brings the open one to the front, or starts its process.
@@ -279,7 +316,7 @@ impl Owner {
         };
         let w = self.words();
         let n = Notice::from_words(w, "notice-quit-failed", "notice-quit-failed-body", &[s("error", reason)]);
-        crate::notify::show(&app, &n);
+        self.notify(&n);
         // The plugin's show() hands the D-Bus call to a background task and returns at once;
         // give it a moment to be delivered before the process ends.
         tauri::async_runtime::spawn(async move {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use agent_core::present::Freshness;
+use agent_core::present::Moment;
 use agent_core::present::view::{ChangeLine, ErrorView, PageWords, WindowView};
 use agent_core::words::{Words, s};
 use agent_core::{Account, CoreError, Preferences, SignInDefaults, SignInInput, Source, Status, now_ms};
@@ -45,7 +45,7 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
     let w = words(state);
     let view = |result: agent_core::Result<Status>| match result {
         Ok(status) => {
-            let fresh = Freshness::at(now_ms(), state.agent.sync_interval());
+            let fresh = Moment::at(now_ms(), state.agent.sync_interval()).quiet(state.agent.quiet_until());
             to_value(w, WindowView::new(words(state), &status, &fresh))
         }
         Err(e) => Err(error(w, &e)),
@@ -71,6 +71,11 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
         Command::EndBreak => view(state.agent.end_break().await),
         Command::GetHistory => to_value(w, get_history(w, state)?),
         Command::GetWords => to_value(w, PageWords::new(w)),
+        Command::SetQuiet { minutes } => {
+            let length = (minutes > 0).then(|| Duration::from_secs(minutes.min(24 * 60) * 60));
+            shell.send(Message::Quiet(length));
+            Ok(Value::Null)
+        }
         // The window process closes its own window; should one reach here, it is done here.
         Command::CloseWindow => {
             shell.send(Message::CloseWindow);

@@ -1,19 +1,41 @@
-//! Showing a notification through the OS (tauri-plugin-notification).
+//! Showing a notification through the OS. A new one replaces the one the app showed last
+//! where the platform allows (Linux: the notification server's `replaces_id`), so an agent
+//! sees the current state, not a stack of past ones; elsewhere through
+//! tauri-plugin-notification, which stacks them.
 
 use agent_core::present::Notice;
 use tauri::AppHandle;
-use tauri_plugin_notification::NotificationExt;
 
-/// Shows a notification (its failure is logged: there is nowhere else to say it). On Linux the
-/// body is escaped, since notification servers read it as markup
-/// ([`agent_core::present::escape_markup`]).
-pub fn show(app: &AppHandle, notice: &Notice) {
-    let body = if cfg!(target_os = "linux") {
-        agent_core::present::escape_markup(&notice.body)
-    } else {
-        notice.body.clone()
-    };
-    match app.notification().builder().title(&notice.title).body(body).show() {
+use crate::shell::Shell;
+
+/// Shows `notice` in place of the notification `replaces` (the id the server gave the last
+/// one, if any); the new one's id comes back as [`crate::shell::Message::Notified`]. Its
+/// failure is logged: there is nowhere else to say it.
+#[cfg(target_os = "linux")]
+pub fn show(_app: &AppHandle, shell: &Shell, notice: &Notice, replaces: Option<u32>) {
+    // Notification servers read the body as markup: text from Exotel is escaped.
+    let body = agent_core::present::escape_markup(&notice.body);
+    let (title, shell) = (notice.title.clone(), shell.clone());
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut n = notify_rust::Notification::new();
+        n.summary(&title).body(&body).auto_icon();
+        if let Some(id) = replaces {
+            n.id(id);
+        }
+        match n.show() {
+            Ok(handle) => {
+                tracing::info!(%title, "notified");
+                shell.send(crate::shell::Message::Notified(handle.id()));
+            }
+            Err(e) => tracing::warn!("could not show a notification: {e}"),
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn show(app: &AppHandle, _shell: &Shell, notice: &Notice, _replaces: Option<u32>) {
+    use tauri_plugin_notification::NotificationExt;
+    match app.notification().builder().title(&notice.title).body(&notice.body).show() {
         Ok(()) => tracing::info!(title = %notice.title, "notified"),
         Err(e) => tracing::warn!("could not show a notification: {e}"),
     }

@@ -23,6 +23,10 @@ pub enum Message {
     WindowEnded { generation: u64 },
     /// Show a notification.
     Notify(Notice),
+    /// The notification server gave the last notification this id (it is replaced by the next).
+    Notified(u32),
+    /// Quiet the notifications of changes for this long (`None`: notify again now).
+    Quiet(Option<std::time::Duration>),
     /// The preferences were saved: the language may have changed, so every word is rendered
     /// again (tray, window).
     PreferencesChanged,

@@ -3,9 +3,7 @@
 //! like a change of status), and each click goes to the shell's owner as the item's id.
 
 use agent_core::Status;
-use agent_core::present::{
-    BREAK_MINUTES, Freshness, MenuModel, TrayIcon as Look, TrayView, menu_id, tooltip,
-};
+use agent_core::present::{BREAK_MINUTES, MenuModel, Moment, TrayIcon as Look, TrayView, menu_id, tooltip};
 use agent_core::words::Words;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
@@ -36,6 +34,7 @@ pub struct Tray {
     lengths: Vec<MenuItem<Wry>>,
     end_break: MenuItem<Wry>,
     open: MenuItem<Wry>,
+    quiet: MenuItem<Wry>,
     quit: MenuItem<Wry>,
 }
 
@@ -85,6 +84,7 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
         Submenu::with_id_and_items(app, menu_id::BREAK_MENU, &model.break_text, false, &length_refs)?;
     let end_break = MenuItem::with_id(app, menu_id::END_BREAK, &model.end_break, false, None::<&str>)?;
     let open = MenuItem::with_id(app, menu_id::OPEN, &model.open_text, true, None::<&str>)?;
+    let quiet = MenuItem::with_id(app, menu_id::QUIET, &model.quiet_text, true, None::<&str>)?;
     let quit = MenuItem::with_id(app, menu_id::QUIT, &model.quit_text, true, None::<&str>)?;
     let separator = || PredefinedMenuItem::separator(app);
     let menu = Menu::with_items(
@@ -99,6 +99,7 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
             &breaks,
             &end_break,
             &separator()?,
+            &quiet,
             &open,
             &quit,
         ],
@@ -127,13 +128,13 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
         })
         .on_menu_event(move |_app, event| shell.send(Message::Menu(event.id().as_ref().to_owned())))
         .build(app)?;
-    Ok(Tray { shown: None, icon, status, phone, sip, offline, breaks, lengths, end_break, open, quit })
+    Ok(Tray { shown: None, icon, status, phone, sip, offline, breaks, lengths, end_break, open, quiet, quit })
 }
 
 impl Tray {
     /// Applies a status, as it looks at `fresh`, to the icon, tooltip and menu, in the words of
     /// `w`; only what differs from what is shown. Called by the shell's owner only.
-    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Freshness) {
+    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Moment) {
         let view = TrayView::new(w, s, fresh);
         let next = Shown { look: view.icon, tooltip: view.tooltip, model: view.menu };
         let before = self.shown.replace(next.clone());
@@ -174,6 +175,7 @@ impl Tray {
             self.breaks.set_enabled(model.break_enabled)?;
             self.end_break.set_enabled(model.end_break_enabled)?;
             self.end_break.set_text(&model.end_break)?;
+            self.quiet.set_text(&model.quiet_text)?;
             self.open.set_text(&model.open_text)
         })();
         if let Err(e) = result {

@@ -71,6 +71,8 @@ menu-end-break-left = End break ({ $left } left)
 menu-open = Open Exotel Agent Tray
 menu-sign-in = Sign in…
 menu-quit = Quit
+menu-quiet = Quiet for 1 hour
+menu-quiet-end = Notify again (quiet until { $time })
 
 ## Notifications
 
@@ -123,6 +125,8 @@ change-failed = Could not switch to { $target }, { $source }: still { $to }
 window-title = Exotel Agent Tray
 window-sandbox-badge = Sandbox: not Exotel
 window-sign-in-title = Sign in
+window-first-run-choices = Choose where calls reach you: on your phone, on this computer (the web or a softphone), or nowhere (offline: no new calls).
+window-first-run-credentials = The app id and secret come from your Exotel dashboard (the app's settings; ask your admin), your user id from Exotel's list of users.
 window-sign-in-hint = Use your Exotel app's id and secret and your user id in that app. The secret is kept in the system keyring, never in a file.
 window-host = Exotel host
 window-host-custom = Custom host…
@@ -153,6 +157,14 @@ window-pref-sync_interval_secs = Check Exotel every (seconds)
 window-pref-shortcut = Shortcut: offline / last device
 window-pref-start_at_login = Start at login (in the tray)
 window-pref-language = Language
+window-notifications = Notifications
+window-pref-notify_mine = Notify the changes I make
+window-pref-notify_elsewhere = Notify changes made elsewhere or by the app (breaks, screen lock, idle)
+window-pref-notify_failures = Notify when a change fails
+window-failures-off = With this off, nothing tells you when a change fails: calls may ring where you do not expect them.
+window-quiet = Quiet for 1 hour
+window-quiet-end = Notify again
+quiet-until = Notifications of changes are quiet until { $time } (failures are still shown)
 window-language-auto = As the system ({ $lang })
 window-save-settings = Save settings
 window-saved = Saved.

@@ -66,6 +66,8 @@ menu-end-break-left = ब्रेक ख़त्म करें ({ $left } �
 menu-open = Exotel Agent Tray खोलें
 menu-sign-in = साइन इन करें…
 menu-quit = बंद करें
+menu-quiet = 1 घंटे के लिए सूचनाएँ बंद
+menu-quiet-end = सूचनाएँ फिर चालू करें ({ $time } तक बंद)
 
 ## सूचनाएँ
 
@@ -118,6 +120,8 @@ change-failed = { $target } पर नहीं बदल सके, { $source }
 window-title = Exotel Agent Tray
 window-sandbox-badge = सैंडबॉक्स: Exotel नहीं
 window-sign-in-title = साइन इन
+window-first-run-choices = चुनें कि कॉल कहाँ आएँ: आपके फ़ोन पर, इस कंप्यूटर पर (वेब या सॉफ़्टफ़ोन), या कहीं नहीं (ऑफ़लाइन: नई कॉल नहीं)।
+window-first-run-credentials = ऐप आईडी और सीक्रेट आपके Exotel डैशबोर्ड से मिलते हैं (ऐप की सेटिंग्स; अपने एडमिन से पूछें), यूज़र आईडी Exotel की यूज़र सूची से।
 window-sign-in-hint = अपने Exotel ऐप की आईडी और सीक्रेट, और उस ऐप में अपनी यूज़र आईडी डालें। सीक्रेट सिस्टम कीरिंग में रखा जाता है, किसी फ़ाइल में कभी नहीं।
 window-host = Exotel होस्ट
 window-host-custom = दूसरा होस्ट…
@@ -148,6 +152,14 @@ window-pref-sync_interval_secs = Exotel से हर कितने सेक�
 window-pref-shortcut = शॉर्टकट: ऑफ़लाइन / पिछला डिवाइस
 window-pref-start_at_login = लॉग इन पर शुरू करें (ट्रे में)
 window-pref-language = भाषा
+window-notifications = सूचनाएँ
+window-pref-notify_mine = मेरे किए बदलावों की सूचना दें
+window-pref-notify_elsewhere = कहीं और से या ऐप के किए बदलावों की सूचना दें (ब्रेक, स्क्रीन लॉक, इनपुट न होना)
+window-pref-notify_failures = बदलाव न हो पाने पर सूचना दें
+window-failures-off = यह बंद रहा तो बदलाव न हो पाने पर कोई नहीं बताएगा: कॉल वहाँ आ सकती हैं जहाँ आप नहीं सोचते।
+window-quiet = 1 घंटे के लिए सूचनाएँ बंद करें
+window-quiet-end = सूचनाएँ फिर चालू करें
+quiet-until = { $time } तक बदलावों की सूचनाएँ बंद हैं (न हो पाए बदलावों की सूचना फिर भी आएगी)
 window-language-auto = सिस्टम जैसी ({ $lang })
 window-save-settings = सेटिंग्स सेव करें
 window-saved = सेव हो गया।

@@ -138,6 +138,17 @@ impl Agent {
         Ok(prefs)
     }
 
+    /// Until when notifications of changes are quiet, if they are now.
+    pub fn quiet_until(&self) -> Option<crate::status::UnixMillis> {
+        let loaded = self.accounts.settings().load().ok()?;
+        loaded.settings.quiet_until.filter(|until| *until > crate::status::now_ms())
+    }
+
+    /// Quiets the notifications of changes until `until` (`None`: no longer).
+    pub fn set_quiet_until(&self, until: Option<crate::status::UnixMillis>) -> Result<()> {
+        self.accounts.settings().update(|s| s.quiet_until = until).map(|_| ())
+    }
+
     pub fn controller(&self) -> &Controller {
         &self.controller
     }

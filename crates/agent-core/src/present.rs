@@ -22,24 +22,32 @@ pub enum TrayIcon {
     Unknown,
     /// A change is in flight.
     Pending,
-    /// Not confirmed for a while: reads keep failing ([`Freshness::stale_since`]).
+    /// Not confirmed for a while: reads keep failing ([`Moment::stale_since`]).
     Stale,
 }
 
 /// After how many sync intervals of failed reads the status shown counts as stale.
 pub const STALE_AFTER_INTERVALS: u32 = 2;
 
-/// When a status is shown, and how often it should have been read: whether it is still
-/// fresh, and for how long the agent has been in it.
+/// When a status is shown: how often it should have been read (so whether it is still fresh,
+/// and for how long the agent has been in it), and whether notifications are quiet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Freshness {
+pub struct Moment {
     pub now: UnixMillis,
     pub sync_interval: Duration,
+    /// "Quiet for 1 hour" is on until then.
+    pub quiet_until: Option<UnixMillis>,
 }
 
-impl Freshness {
+impl Moment {
     pub fn at(now: UnixMillis, sync_interval: Duration) -> Self {
-        Self { now, sync_interval }
+        Self { now, sync_interval, quiet_until: None }
+    }
+
+    /// The same moment, notifications quiet until `until` (if that is still to come).
+    #[must_use]
+    pub fn quiet(self, until: Option<UnixMillis>) -> Self {
+        Self { quiet_until: until.filter(|u| *u > self.now), ..self }
     }
 
     /// When Exotel last confirmed the status, if that was more than
@@ -123,8 +131,11 @@ pub struct TrayView {
 impl TrayView {
     /// A stale status has its own icon, and its tooltip and first menu line say since when it
     /// is not confirmed; otherwise the tooltip says for how long the agent has been in it.
-    pub fn new(w: &Words, st: &Status, fresh: &Freshness) -> Self {
+    pub fn new(w: &Words, st: &Status, fresh: &Moment) -> Self {
         let mut menu = MenuModel::for_status(w, st);
+        if let Some(until) = fresh.quiet_until {
+            menu.quiet_text = w.text("menu-quiet-end", &[s_arg("time", clock_time(until))]);
+        }
         let Some(since) = fresh.stale_since(st) else {
             let tooltip = match since_line(w, st, fresh.now)
                 .filter(|_| st.pending.is_none() && st.break_until.is_none())
@@ -163,6 +174,7 @@ pub mod menu_id {
     pub const QUIT: &str = "quit";
     pub const BREAK_MENU: &str = "break";
     pub const END_BREAK: &str = "end-break";
+    pub const QUIET: &str = "quiet";
     /// `break-5`, `break-15`, ...: one item per length in [`super::BREAK_MINUTES`].
     pub const BREAK_PREFIX: &str = "break-";
 }
@@ -198,6 +210,8 @@ pub struct MenuModel {
     /// "End break", or "End break (12 min left)" while on a break.
     pub end_break: String,
     pub end_break_enabled: bool,
+    /// "Quiet for 1 hour", or while quiet "Notify again (quiet until 11:42)" ([`TrayView`]).
+    pub quiet_text: String,
     pub quit_text: String,
 }
 
@@ -227,6 +241,7 @@ impl MenuModel {
             break_enabled: actionable,
             end_break,
             end_break_enabled: s.break_until.is_some(),
+            quiet_text: w.get("menu-quiet"),
             quit_text: w.get("menu-quit"),
         }
     }
@@ -269,6 +284,8 @@ pub enum MenuAction {
     /// Start a break of this many minutes.
     StartBreak(u64),
     EndBreak,
+    /// "Quiet for 1 hour", or notify again if quiet already.
+    ToggleQuiet,
     OpenWindow,
     Quit,
 }
@@ -284,6 +301,7 @@ pub fn menu_action(id: &str, s: &Status) -> Option<MenuAction> {
         menu_id::OFFLINE => change(Target::Offline),
         menu_id::OPEN => Some(MenuAction::OpenWindow),
         menu_id::QUIT => Some(MenuAction::Quit),
+        menu_id::QUIET => Some(MenuAction::ToggleQuiet),
         menu_id::END_BREAK => s.break_until.map(|_| MenuAction::EndBreak),
         other => {
             let minutes = other.strip_prefix(menu_id::BREAK_PREFIX)?.parse().ok()?;
@@ -421,12 +439,47 @@ pub struct Notice {
     pub body: String,
     /// A failure (shown with more urgency).
     pub failure: bool,
+    /// Which setting decides whether it is shown ([`wanted`]).
+    pub kind: NoticeKind,
+}
+
+/// What a notification is about, as the agent's notification settings group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A change the agent made (tray, window, shortcut, command line).
+    Mine,
+    /// A change made elsewhere (a supervisor) or by the app (a break, a lock, idle, start).
+    Elsewhere,
+    /// A change that failed, or the app itself in trouble.
+    Failure,
+}
+
+impl NoticeKind {
+    /// The kind of a confirmed change made from `source`.
+    pub fn of(source: Source) -> Self {
+        match source {
+            Source::Tray | Source::Window | Source::Shortcut | Source::Cli => NoticeKind::Mine,
+            _ => NoticeKind::Elsewhere,
+        }
+    }
 }
 
 impl Notice {
-    /// A notice from two catalog messages.
+    /// A notice about the app itself (a quit that could not go offline, a bug), from two
+    /// catalog messages.
     pub fn from_words(w: &Words, title: &str, body: &str, args: &[crate::words::Arg<'_>]) -> Self {
-        Notice { title: w.get(title), body: w.text(body, args), failure: true }
+        Notice { title: w.get(title), body: w.text(body, args), failure: true, kind: NoticeKind::Failure }
+    }
+}
+
+/// Whether the agent's settings let `notice` show at `moment`: each kind has its switch;
+/// "Quiet for 1 hour" silences changes, never failures.
+pub fn wanted(notice: &Notice, prefs: &crate::settings::Preferences, moment: &Moment) -> bool {
+    let quiet = moment.quiet_until.is_some_and(|until| until > moment.now);
+    match notice.kind {
+        NoticeKind::Failure => prefs.notify_failures,
+        NoticeKind::Mine => prefs.notify_mine && !quiet,
+        NoticeKind::Elsewhere => prefs.notify_elsewhere && !quiet,
     }
 }
 
@@ -449,6 +502,7 @@ fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
             title: w.get("notice-break-over"),
             body: w.text("notice-break-over-body", &[s("device", device_words(w, device))]),
             failure: false,
+            kind: NoticeKind::Elsewhere,
         });
     }
     let change = after.last_change.as_ref()?;
@@ -465,6 +519,7 @@ fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
                     &[s("status", status), s("source", source_words(w, change.source))],
                 ),
                 failure: false,
+                kind: NoticeKind::of(change.source),
             })
         }
         Outcome::Confirmed => None,
@@ -482,6 +537,7 @@ fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
                 title: capitalise(&title),
                 body: w.text("notice-failed-body", &[s("error", error), s("still", still)]),
                 failure: true,
+                kind: NoticeKind::Failure,
             })
         }
     }
@@ -817,7 +873,7 @@ mod tests {
             last_error: Some(error),
             ..signed_in(Availability::Receiving(Device::Phone))
         };
-        let at = |ms: u64| Freshness::at(confirmed + ms, interval);
+        let at = |ms: u64| Moment::at(confirmed + ms, interval);
         assert_eq!(at(60_000).stale_since(&failing), None, "two intervals: not yet");
         assert_eq!(at(60_001).stale_since(&failing), Some(confirmed));
         let quiet = Status { last_error: None, ..failing.clone() };
@@ -866,7 +922,7 @@ mod tests {
         assert_eq!(since_line(en(), &st, 125 * 60_000).as_deref(), Some("On phone for 2 h 5 min"));
         assert_eq!(since_line(Words::of(Lang::Hi), &st, 12 * 60_000).as_deref(), Some("12 मिनट से फ़ोन पर"));
         assert_eq!(since_line(en(), &st, 10).as_deref(), Some("On phone for 1 min"), "at least a minute");
-        let view = TrayView::new(en(), &st, &Freshness::at(12 * 60_000, Duration::from_secs(30)));
+        let view = TrayView::new(en(), &st, &Moment::at(12 * 60_000, Duration::from_secs(30)));
         assert_eq!(view.tooltip, "Exotel: On phone for 12 min (Asha Demo)");
 
         let found_at_start = Change {
@@ -895,5 +951,46 @@ mod tests {
         let st =
             Status { recent: vec![failed_since, moved], ..signed_in(Availability::Receiving(Device::Phone)) };
         assert_eq!(since(&st), Some(1), "a failed attempt since does not restart the count");
+    }
+
+    /// Each kind of notification has its switch; the quiet hour silences changes, never a
+    /// failure; and the tray offers the way back while quiet.
+    #[test]
+    fn the_agent_decides_which_notifications_show() {
+        let prefs = crate::settings::Preferences::default();
+        let now = 1_000_000;
+        let moment = Moment::at(now, Duration::from_secs(30));
+        let mine = Notice {
+            title: String::new(),
+            body: String::new(),
+            failure: false,
+            kind: NoticeKind::of(Source::Tray),
+        };
+        let elsewhere = Notice { kind: NoticeKind::of(Source::Sync), ..mine.clone() };
+        let failure = Notice { kind: NoticeKind::Failure, failure: true, ..mine.clone() };
+        assert_eq!((mine.kind, elsewhere.kind), (NoticeKind::Mine, NoticeKind::Elsewhere));
+        assert_eq!(NoticeKind::of(Source::Idle), NoticeKind::Elsewhere, "the app's own changes");
+        assert_eq!(NoticeKind::of(Source::Cli), NoticeKind::Mine);
+        assert!(
+            wanted(&mine, &prefs, &moment)
+                && wanted(&elsewhere, &prefs, &moment)
+                && wanted(&failure, &prefs, &moment)
+        );
+
+        let quiet = moment.quiet(Some(now + 60_000));
+        assert!(!wanted(&mine, &prefs, &quiet) && !wanted(&elsewhere, &prefs, &quiet));
+        assert!(wanted(&failure, &prefs, &quiet), "failures are never quieted");
+        assert_eq!(moment.quiet(Some(now - 1)).quiet_until, None, "a quiet hour over is over");
+
+        let no_mine = crate::settings::Preferences { notify_mine: false, ..prefs.clone() };
+        assert!(!wanted(&mine, &no_mine, &moment) && wanted(&elsewhere, &no_mine, &moment));
+        let no_failures = crate::settings::Preferences { notify_failures: false, ..prefs };
+        assert!(!wanted(&failure, &no_failures, &moment));
+
+        let st = signed_in(Availability::Offline);
+        assert_eq!(TrayView::new(en(), &st, &moment).menu.quiet_text, "Quiet for 1 hour");
+        let quiet_text = TrayView::new(en(), &st, &quiet).menu.quiet_text;
+        assert_eq!(quiet_text, format!("Notify again (quiet until {})", clock_time(now + 60_000)));
+        assert_eq!(menu_action(menu_id::QUIET, &Status::default()), Some(MenuAction::ToggleQuiet));
     }
 }

@@ -44,6 +44,12 @@ pub struct Preferences {
     pub start_at_login: bool,
     /// The language of every word the app shows ([`crate::words`]).
     pub language: crate::words::LanguageChoice,
+    /// Notify the changes the agent made (tray, window, shortcut, command line).
+    pub notify_mine: bool,
+    /// Notify the changes made elsewhere (a supervisor) or by the app (a break, a lock, idle).
+    pub notify_elsewhere: bool,
+    /// Notify a change that failed (on unless the agent turns it off, warned in the window).
+    pub notify_failures: bool,
 }
 
 impl Default for Preferences {
@@ -59,6 +65,9 @@ impl Default for Preferences {
             shortcut: "Ctrl+Alt+O".to_owned(),
             start_at_login: false,
             language: crate::words::LanguageChoice::Auto,
+            notify_mine: true,
+            notify_elsewhere: true,
+            notify_failures: true,
         }
     }
 }
@@ -104,6 +113,9 @@ pub struct Settings {
     /// `exotel-agent`), Unix milliseconds: a device the app parked before then is not turned
     /// back on (R4 in [`crate::away`]), whichever program the change was made with.
     pub agent_changed_at: Option<crate::status::UnixMillis>,
+    /// "Quiet for 1 hour": no notification of a change until then (failures still are). Kept
+    /// here, not in the preferences the window saves, so saving them never undoes it.
+    pub quiet_until: Option<crate::status::UnixMillis>,
 }
 
 impl Settings {

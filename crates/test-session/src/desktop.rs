@@ -15,6 +15,10 @@ pub struct Notification {
     pub app_name: String,
     pub summary: String,
     pub body: String,
+    /// The notification it asked to replace (0: none).
+    pub replaces_id: u32,
+    /// The id the notification server gave it, once its reply was seen.
+    pub id: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -57,7 +61,12 @@ impl Desktop {
         let log = std::fs::File::create(&desktop.monitor_log)?;
         let monitor = desktop
             .command("dbus-monitor")
-            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+            // The calls, and the notification server's replies (the ids it gave).
+            .args([
+                "--session",
+                "interface='org.freedesktop.Notifications',member='Notify'",
+                "type='method_return',sender='org.freedesktop.Notifications'",
+            ])
             .stdout(log)
             .stderr(Stdio::null())
             .spawn()
@@ -177,35 +186,72 @@ impl Drop for Desktop {
 /// `dbus-monitor` prints a `member=Notify` header, then the arguments one per line: app name,
 /// replaces id (uint32), icon, summary, body, actions, hints, timeout.
 fn parse_notify_calls(text: &str) -> Vec<Notification> {
-    let mut out = Vec::new();
-    let mut strings: Option<Vec<String>> = None;
+    /// One call being read: its serial, its strings and its first `uint32` (the replaces id).
+    struct Call {
+        serial: String,
+        strings: Vec<String>,
+        replaces: Option<u32>,
+    }
+    let mut out: Vec<(String, Notification)> = Vec::new();
+    let mut call: Option<Call> = None;
+    // A reply being read: the serial of the call it answers.
+    let mut reply: Option<String> = None;
+    let finish = |call: Option<Call>, out: &mut Vec<(String, Notification)>| {
+        if let Some(c) = call
+            && let Some(n) = to_notification(c.strings, c.replaces.unwrap_or(0))
+        {
+            out.push((c.serial, n));
+        }
+    };
     for line in text.lines() {
-        if line.starts_with("method call") {
-            if let Some(s) = strings.take() {
-                out.extend(to_notification(s));
-            }
-            if line.contains("member=Notify") {
-                strings = Some(Vec::new());
+        if line.starts_with("method call") || line.starts_with("method return") || line.starts_with("signal")
+        {
+            finish(call.take(), &mut out);
+            reply = None;
+            if line.starts_with("method call") && line.contains("member=Notify") {
+                call = Some(Call { serial: field(line, "serial="), strings: Vec::new(), replaces: None });
+            } else if line.starts_with("method return") {
+                reply = Some(field(line, "reply_serial="));
             }
             continue;
         }
-        if let (Some(s), Some(value)) = (strings.as_mut(), line.trim().strip_prefix("string \""))
-            && s.len() < 4
+        let value = line.trim();
+        if let Some(c) = call.as_mut() {
+            if let Some(s) = value.strip_prefix("string \"")
+                && c.strings.len() < 4
+            {
+                c.strings.push(s.strip_suffix('"').unwrap_or(s).to_owned());
+            } else if let Some(n) = value.strip_prefix("uint32 ")
+                && c.replaces.is_none()
+            {
+                c.replaces = n.trim().parse().ok();
+            }
+        } else if let (Some(serial), Some(n)) = (reply.take(), value.strip_prefix("uint32 "))
+            && let Some((_, notification)) = out.iter_mut().find(|(s, _)| *s == serial)
         {
-            s.push(value.strip_suffix('"').unwrap_or(value).to_owned());
+            notification.id = n.trim().parse().ok();
         }
     }
-    if let Some(s) = strings.take() {
-        out.extend(to_notification(s));
-    }
-    out
+    finish(call.take(), &mut out);
+    out.into_iter().map(|(_, n)| n).collect()
 }
 
-fn to_notification(s: Vec<String>) -> Option<Notification> {
+/// The value of `name` (`serial=`, `reply_serial=`) in a dbus-monitor header line.
+fn field(line: &str, name: &str) -> String {
+    line.split_whitespace().find_map(|w| w.strip_prefix(name)).unwrap_or_default().to_owned()
+}
+
+fn to_notification(s: Vec<String>, replaces_id: u32) -> Option<Notification> {
     let mut it = s.into_iter();
     let app_name = it.next()?;
     let _icon = it.next()?;
-    Some(Notification { app_name, summary: it.next()?, body: it.next().unwrap_or_default() })
+    Some(Notification {
+        app_name,
+        summary: it.next()?,
+        body: it.next().unwrap_or_default(),
+        replaces_id,
+        id: None,
+    })
 }
 
 #[cfg(test)]
@@ -231,9 +277,22 @@ method call time=2.0 sender=:1.5 -> destination=:1.3 serial=7 path=/org/freedesk
       )
    ]
    int32 -1
+method return time=2.1 sender=:1.3 -> destination=:1.5 serial=9 reply_serial=7
+   uint32 5
+method call time=3.0 sender=:1.5 -> destination=:1.3 serial=8 path=/org/freedesktop/Notifications; interface=org.freedesktop.Notifications; member=Notify
+   string "exotel-agent-tray"
+   uint32 5
+   string ""
+   string "Now offline: no new calls"
+   string ""
 "#;
         let n = parse_notify_calls(text);
-        assert_eq!(n.len(), 1);
+        assert_eq!(n.len(), 2);
+        assert_eq!((n[0].replaces_id, n[0].id), (0, Some(5)));
+        assert_eq!(
+            (n[1].replaces_id, n[1].id, n[1].summary.as_str()),
+            (5, None, "Now offline: no new calls")
+        );
         assert_eq!(n[0].summary, "Now receiving calls on phone");
         assert_eq!(n[0].body, "Receiving calls on phone, from the window.");
         assert_eq!(n[0].app_name, "exotel-agent-tray");

@@ -8,7 +8,7 @@ use exotel_api::{Availability, Device};
 use serde::Serialize;
 
 use super::{
-    Freshness, availability_words, clock_time, kind_words, short_words, since_line, source_words, stale_line,
+    Moment, availability_words, clock_time, kind_words, short_words, since_line, source_words, stale_line,
     user_words,
 };
 use crate::status::{Change, ErrorInfo, Field, Outcome, Status, UnixMillis};
@@ -108,10 +108,12 @@ pub struct WindowView {
     pub confirmed: Option<String>,
     /// Reads have failed for a while: `status` says since when it is not confirmed.
     pub stale: bool,
+    /// "Notifications of changes are quiet until 11:42 …", while they are.
+    pub quiet: Option<String>,
 }
 
 impl WindowView {
-    pub fn new(w: &Words, st: &Status, fresh: &Freshness) -> Self {
+    pub fn new(w: &Words, st: &Status, fresh: &Moment) -> Self {
         let pending = st.pending.map(crate::status::Target::availability);
         let a = st.availability;
         let status = match pending {
@@ -159,6 +161,7 @@ impl WindowView {
                 .filter(|_| st.signed_in)
                 .map(|at| w.text("confirmed-at", &[s("time", clock_time(at))])),
             stale: stale_since.is_some(),
+            quiet: fresh.quiet_until.map(|until| w.text("quiet-until", &[s("time", clock_time(until))])),
         }
     }
 }
@@ -222,8 +225,8 @@ mod tests {
         Words::of(Lang::En)
     }
 
-    fn fresh() -> Freshness {
-        Freshness::at(crate::status::now_ms(), std::time::Duration::from_secs(30))
+    fn fresh() -> Moment {
+        Moment::at(crate::status::now_ms(), std::time::Duration::from_secs(30))
     }
 
     fn asha(a: Availability) -> Status {
