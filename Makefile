@@ -8,11 +8,12 @@ test-windows:
 	bash scripts/test-windows.sh
 check-macos:
 	bash scripts/check-macos.sh
-# The README's pictures (docs/window.png, docs/window-stale.png), from the end-to-end tests' real window.
+# The README's pictures (docs/window.png, window-stale.png, window-dark.png), from the end-to-end tests' real window.
 screenshot:
 	cargo build --locked -p exotel-agent-tray -p exotel-agent -p exotel-sandbox
 	EXOTEL_UPDATE_SCREENSHOT=1 cargo test --locked -p desktop-e2e --test desktop sign_in_switch_fail_and_sign_out_in_the_real_window
 	EXOTEL_UPDATE_SCREENSHOT=1 cargo test --locked -p desktop-e2e --test never_away a_status_exotel_stops_confirming_turns_stale_and_fresh_again
+	EXOTEL_UPDATE_SCREENSHOT=1 cargo test --locked -p desktop-e2e --test accessible the_dark_theme_passes_axe_too
 bench:
 	bash scripts/bench.sh
 bench-fleet:

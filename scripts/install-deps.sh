@@ -69,3 +69,15 @@ if [ "$what" = test ] && ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$H
   say "Installing tauri-driver (cargo install tauri-driver@^2 --locked)"
   cargo install tauri-driver@^2 --locked --quiet
 fi
+
+# axe-core, the accessibility checker the end-to-end tests inject into the window (pinned in
+# tests/axe/package.json and its lock file; from the npm registry).
+if [ "$what" = test ]; then
+  axe="$(cd "$(dirname "$0")/../tests/axe" && pwd)"
+  want="$(sed -n 's/.*"axe-core": "\(.*\)".*/\1/p' "$axe/package.json")"
+  have="$(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$axe/node_modules/axe-core/package.json" 2>/dev/null | head -1)"
+  if [ "$have" != "$want" ]; then
+    say "Installing axe-core $want (npm ci in tests/axe)"
+    npm ci --prefix "$axe" --no-audit --no-fund --loglevel=error
+  fi
+fi

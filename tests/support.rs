@@ -31,10 +31,17 @@ pub struct Driver {
 
 impl Driver {
     pub async fn start(desktop: &Desktop) -> Self {
+        Self::start_with(desktop, &[]).await
+    }
+
+    /// With these environment variables too, for the driver and so for the app it starts
+    /// (`GTK_THEME=Adwaita:dark`, say).
+    pub async fn start_with(desktop: &Desktop, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let native = free_port();
         let child = desktop
             .command(tauri_driver())
+            .envs(env.iter().copied())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             // The app inherits this: its log file is then as verbose as it gets, and the tests
             // scan it for secrets.
@@ -227,4 +234,26 @@ pub async fn screenshot(client: &Client, name: &str) {
     if std::env::var_os("EXOTEL_UPDATE_SCREENSHOT").is_some() {
         std::fs::write(root.join("docs").join(name), &png).unwrap();
     }
+}
+
+/// The accessibility problems axe-core (pinned in `tests/axe`, installed by the tests'
+/// set-up) finds in the window as it is now, against WCAG 2.1 A and AA: each as
+/// "rule: the elements", empty when there are none. Colour contrast is checked in the theme
+/// the window shows.
+pub async fn accessibility_problems(client: &Client) -> Vec<String> {
+    let axe =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("axe/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe)
+        .unwrap_or_else(|e| panic!("{}: {e} (scripts/install-deps.sh test installs it)", axe.display()));
+    let loaded = client.execute("return typeof window.axe === 'object'", vec![]).await.unwrap();
+    if loaded != serde_json::Value::Bool(true) {
+        client.execute(&format!("{source}\nreturn true;"), vec![]).await.unwrap();
+    }
+    let run = "const done = arguments[arguments.length - 1]; \
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }) \
+          .then((r) => done(JSON.stringify(r.violations.map((v) => \
+            v.id + ': ' + v.nodes.map((n) => n.target.join(' ') + ' (' + n.failureSummary + ')').join('; '))))) \
+          .catch((e) => done(JSON.stringify(['axe failed: ' + e])));";
+    let found = client.execute_async(run, vec![]).await.unwrap();
+    serde_json::from_str(found.as_str().unwrap_or("[\"no answer\"]")).unwrap()
 }

@@ -1,0 +1,147 @@
+//! The window is usable without a mouse and by a screen reader: axe-core (WCAG 2.1 A and AA,
+//! contrast included) finds nothing in any state the agent meets, and sign-in and the three
+//! choices work from the keyboard alone (Tab, Enter, Space), with the focus always visible.
+
+// A test's helpers may panic: a panic there is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::time::Duration;
+
+use desktop_e2e::{Driver, accessibility_problems, wait_for};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Endpoint, Fault, Sandbox};
+use fantoccini::{Client, Locator};
+use test_session::Desktop;
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SPACE: &str = " ";
+
+/// axe finds nothing in the state `what`.
+async fn accessible(client: &Client, what: &str) {
+    let problems = accessibility_problems(client).await;
+    assert!(problems.is_empty(), "{what}: {problems:#?}");
+}
+
+/// Presses `key` on whatever has the focus.
+async fn press(client: &Client, key: &str) {
+    client.active_element().await.unwrap().send_keys(key).await.unwrap();
+}
+
+/// Tabs until the element `id` has the focus (at most 40 presses), checking the focus is
+/// drawn (an outline or a box shadow) on the way.
+async fn tab_to(client: &Client, id: &str) {
+    for _ in 0..40 {
+        let focused = client
+            .execute(
+                "const e = document.activeElement; const s = getComputedStyle(e); \
+                 return [e.id, s.outlineStyle !== 'none' && s.outlineWidth !== '0px' || s.boxShadow !== 'none', e.tagName];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (found, visible) = (focused[0].as_str().unwrap_or_default().to_owned(), focused[1].as_bool());
+        if found == id {
+            assert_eq!(visible, Some(true), "#{id} has the focus but does not show it");
+            return;
+        }
+        if focused[2].as_str() != Some("BODY") {
+            assert_eq!(visible, Some(true), "the focus on #{found} ({:?}) is not drawn", focused[2]);
+        }
+        press(client, TAB).await;
+    }
+    panic!("#{id} is not reached with Tab");
+}
+
+async fn type_keys(client: &Client, text: &str) {
+    press(client, text).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_state_passes_axe_and_the_keyboard_alone_signs_in_and_chooses() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let sandbox = Sandbox::start().await.unwrap();
+    let driver = Driver::start(&desktop).await;
+    let client = driver.session().await;
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    accessible(&client, "signed out").await;
+
+    // Sign in with the keyboard only: the host, each field, Enter.
+    tab_to(&client, "host-choice").await;
+    client.find(Locator::Id("host-choice")).await.unwrap().select_by_value("custom").await.unwrap();
+    tab_to(&client, "host-custom").await;
+    type_keys(&client, &sandbox.url()).await;
+    tab_to(&client, "app-id").await;
+    type_keys(&client, DEMO_APP_ID).await;
+    tab_to(&client, "secret").await;
+    type_keys(&client, "not-the-secret").await;
+    tab_to(&client, "user-id").await;
+    type_keys(&client, DEMO_USER_ID).await;
+    press(&client, ENTER).await;
+    wait_for(&client, "#secret[aria-invalid='true']", "the wrong secret marked").await;
+    accessible(&client, "a form error").await;
+    // The focus went to the field at fault: type the right secret there and press Enter.
+    client.find(Locator::Id("secret")).await.unwrap().clear().await.unwrap();
+    tab_to(&client, "secret").await;
+    type_keys(&client, DEMO_APP_SECRET).await;
+    press(&client, ENTER).await;
+    wait_for(&client, "#status[data-availability='offline']", "signed in, offline").await;
+    accessible(&client, "offline").await;
+
+    // The three choices from the keyboard: Enter on one, Space on the next.
+    for (id, word, key) in
+        [("btn-phone", "phone", ENTER), ("btn-sip", "sip", SPACE), ("btn-offline", "offline", ENTER)]
+    {
+        tab_to(&client, id).await;
+        press(&client, key).await;
+        wait_for(&client, &format!("#status[data-availability='{word}'][data-stale='false']"), word).await;
+        wait_for(&client, &format!("#{id}[aria-pressed='true']"), "pressed").await;
+        accessible(&client, word).await;
+    }
+
+    // A change in flight (Exotel slow to answer).
+    sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_secs(3)));
+    tab_to(&client, "btn-phone").await;
+    press(&client, ENTER).await;
+    wait_for(&client, "#btn-phone.pending", "the change in flight").await;
+    accessible(&client, "a change in flight").await;
+    wait_for(&client, "#status[data-availability='phone']", "phone").await;
+    sandbox.clear_faults();
+
+    // An error.
+    sandbox.set_fault(Endpoint::Device, Fault::status(500));
+    tab_to(&client, "btn-offline").await;
+    press(&client, ENTER).await;
+    wait_for(&client, "#error:not([hidden])", "the error").await;
+    accessible(&client, "an error").await;
+    sandbox.clear_faults();
+
+    // A break.
+    client.find(Locator::Css(".breaks button[data-minutes='5']")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#break-banner:not([hidden])", "the break").await;
+    accessible(&client, "a break").await;
+    client.find(Locator::Id("end-break")).await.unwrap().click().await.unwrap();
+
+    // Settings and history open.
+    client.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#history summary")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#settings[open]", "settings open").await;
+    accessible(&client, "settings and history open").await;
+}
+
+/// The dark theme (the desktop's own preference, here GTK's dark Adwaita): the window follows
+/// it, and axe finds nothing there either, contrast included.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dark_theme_passes_axe_too() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let driver = Driver::start_with(&desktop, &[("GTK_THEME", "Adwaita:dark")]).await;
+    let client = driver.session().await;
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    let dark =
+        client.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await.unwrap();
+    assert_eq!(dark, serde_json::Value::Bool(true), "the window follows the desktop's dark theme");
+    accessible(&client, "signed out, dark").await;
+    client.find(Locator::Id("sandbox-button")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#status[data-availability='offline']", "the built-in sandbox").await;
+    accessible(&client, "signed in, dark").await;
+    desktop_e2e::screenshot(&client, "window-dark.png").await;
+}
