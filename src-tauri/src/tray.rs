@@ -230,4 +230,54 @@ mod tests {
             }
         }
     }
+
+    /// WCAG's relative luminance of an sRGB colour.
+    fn luminance(rgb: &[u8]) -> f64 {
+        let channel = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    }
+
+    fn contrast(a: &[u8], b: &[u8]) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// Each colour icon's outline (its drawn pixels next to clear ones, which the panel shows
+    /// through) stands out from a light panel and a dark one by WCAG's 3:1 for graphics.
+    #[test]
+    fn colour_icons_stay_legible_on_light_and_dark_panels() {
+        let panels: [(&str, [u8; 3]); 2] = [("light", [0xf0, 0xf0, 0xf0]), ("dark", [0x1e, 0x1e, 0x1e])];
+        for look in LOOKS {
+            let image = Image::from_bytes(image_bytes(look, false)).expect("a PNG");
+            let (w, h) = (image.width() as usize, image.height() as usize);
+            let rgba = image.rgba();
+            let at = |x: usize, y: usize| &rgba[(y * w + x) * 4..(y * w + x) * 4 + 4];
+            let clear = |x: isize, y: isize| {
+                x < 0 || y < 0 || x as usize >= w || y as usize >= h || at(x as usize, y as usize)[3] < 128
+            };
+            let mut edge = Vec::new();
+            for y in 0..h {
+                for x in 0..w {
+                    let (xi, yi) = (x as isize, y as isize);
+                    let next_to_clear =
+                        clear(xi + 1, yi) || clear(xi - 1, yi) || clear(xi, yi + 1) || clear(xi, yi - 1);
+                    if at(x, y)[3] >= 128 && next_to_clear {
+                        edge.push(at(x, y));
+                    }
+                }
+            }
+            assert!(edge.len() > 50, "{look:?} has an outline");
+            for (name, panel) in panels {
+                let legible = edge.iter().filter(|p| contrast(&p[..3], &panel) >= 3.0).count();
+                assert!(
+                    legible * 100 >= edge.len() * 95,
+                    "{look:?} on a {name} panel: {legible} of {} outline pixels at 3:1",
+                    edge.len()
+                );
+            }
+        }
+    }
 }
