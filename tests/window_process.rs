@@ -139,3 +139,69 @@ fn a_window_process_from_another_build_refuses_to_start() {
         assert!(out.stdout.is_empty(), "nothing on the channel to the tray: {out:?}");
     }
 }
+
+/// `xdotool` in the test's display; its output.
+fn xdotool(desktop: &Desktop, args: &[&str]) -> String {
+    let out = desktop.command("xdotool").args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The window's geometry (x, y, width, height), once it is shown.
+async fn window_geometry(desktop: &Desktop) -> (i32, i32, i32, i32) {
+    let found = std::cell::Cell::new(None);
+    eventually("the window on screen", Duration::from_secs(20), || {
+        let ids = xdotool(desktop, &["search", "--onlyvisible", "--name", "^Exotel Agent Tray$"]);
+        let Some(id) = ids.lines().last() else { return false };
+        let shell = xdotool(desktop, &["getwindowgeometry", "--shell", id]);
+        let value = |key: &str| {
+            shell.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).and_then(|v| v.trim().parse().ok())
+        };
+        found.set(match (value("X"), value("Y"), value("WIDTH"), value("HEIGHT")) {
+            (Some(x), Some(y), Some(w), Some(h)) => Some((x, y, w, h)),
+            _ => None,
+        });
+        found.get().is_some()
+    })
+    .await;
+    found.get().unwrap()
+}
+
+/// The window opens beside the pointer (where the agent clicked the tray), inside the screen,
+/// and again at the size the agent gave it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_opens_beside_the_pointer_at_the_size_the_agent_gave_it() {
+    let desktop = Desktop::start().unwrap();
+    let _app = App::start(&desktop);
+    eventually("the tray", Duration::from_secs(15), || logged(&desktop, "tray ready") == 1).await;
+
+    // A tray at the bottom right (Windows' taskbar): the window above and to the left of it.
+    xdotool(&desktop, &["mousemove", "1270", "790"]);
+    launch(&desktop, "--show");
+    let (x, y, w, h) = window_geometry(&desktop).await;
+    assert_eq!((w, h), (420, 700), "the first size");
+    assert!(
+        x + w <= 1280 && x + w >= 1200 && y + h <= 800 && y + h >= 740,
+        "bottom right: ({x}, {y}) {w}x{h}"
+    );
+
+    // Resized by the agent, then closed: the size is kept.
+    let id = xdotool(&desktop, &["search", "--onlyvisible", "--name", "^Exotel Agent Tray$"]);
+    let id = id.lines().last().unwrap().to_owned();
+    xdotool(&desktop, &["windowsize", &id, "500", "600"]);
+    eventually("the new size", Duration::from_secs(10), || {
+        xdotool(&desktop, &["getwindowgeometry", "--shell", &id]).contains("WIDTH=500")
+    })
+    .await;
+    launch(&desktop, "--hide");
+    eventually("the window closed", Duration::from_secs(15), || logged(&desktop, "window closed") == 1).await;
+    let settings = std::fs::read_to_string(desktop.home().join(".config/exotel-agent-tray/settings.toml"))
+        .unwrap_or_else(|e| panic!("no settings ({e}):\n{}", app_log(&desktop)));
+    assert!(settings.contains("width = 500") && settings.contains("height = 600"), "{settings}");
+
+    // A tray at the top left: the window below and to the right, at the kept size.
+    xdotool(&desktop, &["mousemove", "10", "5"]);
+    launch(&desktop, "--show");
+    let (x, y, w, h) = window_geometry(&desktop).await;
+    assert_eq!((w, h), (500, 600), "the size the agent gave it");
+    assert!(x <= 20 && y <= 20, "top left: ({x}, {y})");
+}

@@ -285,7 +285,13 @@ impl Owner {
             }
         }
         self.generation += 1;
-        self.window = Some(OpenWindow::start(&self.app, &self.shell, self.generation, self.words().lang()));
+        self.window = Some(OpenWindow::start(
+            &self.app,
+            &self.shell,
+            self.generation,
+            self.words().lang(),
+            self.agent.window_size(),
+        ));
     }
 
     /// Offline first (if the agent asked for that), then exit; once.

@@ -14,6 +14,7 @@ mod commands;
 mod link;
 mod logging;
 mod notify;
+mod placement;
 mod shell;
 mod shortcut;
 mod signals;
@@ -45,11 +46,8 @@ pub fn run() -> ExitCode {
     if args.get(1).map(String::as_str) == Some(link::WINDOW_FLAG) {
         // Its log lines go to standard error: the log file has one writer, the tray process.
         logging::init_stderr();
-        return window_process::run(
-            context(),
-            args.get(2).map(String::as_str),
-            args.get(3).map(String::as_str),
-        );
+        let arg = |i: usize| args.get(i).map(String::as_str);
+        return window_process::run(context(), arg(2), arg(3), arg(4));
     }
     let _log = logging::init();
     let show_window = args.iter().any(|a| a == "--show");

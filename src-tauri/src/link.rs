@@ -61,6 +61,8 @@ pub enum ToTray {
     Opened,
     /// The window has closed (the process is ending): opening it now needs a new process.
     Closed,
+    /// The window's size as it closes (logical pixels), to open it so next time.
+    Size { width: u32, height: u32 },
 }
 
 /// Never the arguments: a call's may hold the secret typed into the sign-in form.
@@ -72,6 +74,7 @@ impl std::fmt::Debug for ToTray {
             }
             Self::Opened => f.write_str("Opened"),
             Self::Closed => f.write_str("Closed"),
+            Self::Size { width, height } => write!(f, "Size({width}x{height})"),
         }
     }
 }
@@ -122,7 +125,7 @@ mod tests {
         }
         let call = ToTray::Call { id: 1, command: "sign_in".into(), args: json!({"appId": "a\nb"}) };
         assert_eq!(decode::<ToTray>(&encode(&call)), Some(call));
-        for m in [ToTray::Opened, ToTray::Closed] {
+        for m in [ToTray::Opened, ToTray::Closed, ToTray::Size { width: 500, height: 800 }] {
             assert_eq!(decode::<ToTray>(&encode(&m)), Some(m));
         }
     }

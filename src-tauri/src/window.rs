@@ -6,9 +6,10 @@
 
 use std::process::Stdio;
 
+use agent_core::WindowSize;
 use agent_core::present::Notice;
 use agent_core::words::Lang;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
@@ -38,11 +39,17 @@ pub struct OpenWindow {
 
 impl OpenWindow {
     /// Starts the window process `generation`, its words in `lang` until the page asks.
-    pub fn start(app: &AppHandle, shell: &Shell, generation: u64, lang: Lang) -> Self {
+    pub fn start(
+        app: &AppHandle,
+        shell: &Shell,
+        generation: u64,
+        lang: Lang,
+        size: Option<WindowSize>,
+    ) -> Self {
         let (to_window, outbox) = mpsc::unbounded_channel();
         let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
         tauri::async_runtime::spawn(async move {
-            if let Err(e) = serve(&app, &shell, generation, lang, replies, outbox).await {
+            if let Err(e) = serve(&app, &shell, generation, (lang, size), replies, outbox).await {
                 tracing::error!("could not open the window: {e}");
             }
             shell.send(Message::WindowEnded { generation });
@@ -62,12 +69,13 @@ async fn serve(
     app: &AppHandle,
     shell: &Shell,
     generation: u64,
-    lang: Lang,
+    (lang, size): (Lang, Option<WindowSize>),
     to_window: mpsc::UnboundedSender<ToWindow>,
     mut outbox: mpsc::UnboundedReceiver<ToWindow>,
 ) -> std::io::Result<()> {
     let mut child = tokio::process::Command::new(this_binary()?)
         .args([WINDOW_FLAG, PROTOCOL, lang.code()])
+        .args(size.map(|s| format!("{}x{}", s.width, s.height)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -78,10 +86,17 @@ async fn serve(
     };
     let mut lines = BufReader::new(stdout).lines();
     let mut exited = None;
+    // The window's size as the agent last left it (saved once, when the window ends).
+    let mut last_size = None;
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
-                Ok(Some(line)) => answer(app, shell, generation, &to_window, &line),
+                Ok(Some(line)) => {
+                    if let Some(ToTray::Size { width, height }) = link::decode::<ToTray>(&line) {
+                        last_size = Some(WindowSize { width, height });
+                    }
+                    answer(app, shell, generation, &to_window, &line);
+                }
                 // It closed its output: it is ending.
                 _ => break,
             },
@@ -103,6 +118,12 @@ async fn serve(
         unseen_focus |= message == ToWindow::Focus;
     }
     shell.send(Message::WindowClosing { generation, reopen: unseen_focus });
+    if let (Some(size), Some(state)) = (last_size, app.try_state::<crate::state::AppState>())
+        && state.agent.window_size() != Some(size)
+        && let Err(e) = state.agent.set_window_size(size)
+    {
+        tracing::warn!("could not keep the window's size: {e}");
+    }
     drop(stdin);
     let status = match exited {
         Some(status) => status?,
@@ -145,6 +166,8 @@ fn answer(
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
         Some(ToTray::Closed) => shell.send(Message::WindowClosing { generation, reopen: false }),
+        // Kept by `serve`, which saves the last one once the window has ended.
+        Some(ToTray::Size { .. }) => {}
         Some(ToTray::Call { id, command, args }) => {
             let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {

@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::command::CLOSE_WINDOW;
 use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
+use crate::placement::{Area, DEFAULT_SIZE, MIN_SIZE, beside_pointer, parse_size};
 
 /// The longest a command waits for the tray process's answer: longer than any command takes
 /// (a sign-in is two requests to Exotel, each up to 3 sends of at most 10 s), so that a page
@@ -82,7 +83,12 @@ fn failed(w: &Words, id: &str) -> Value {
 
 /// Runs the window process; returns when the window has closed. `protocol`: the argument after
 /// the window flag, which must be this build's [`PROTOCOL`]; `lang`: the language's code.
-pub fn run(context: tauri::Context, protocol: Option<&str>, lang: Option<&str>) -> ExitCode {
+pub fn run(
+    context: tauri::Context,
+    protocol: Option<&str>,
+    lang: Option<&str>,
+    size: Option<&str>,
+) -> ExitCode {
     if protocol != Some(PROTOCOL) {
         eprintln!(
             "exotel-agent-tray: this window is version {PROTOCOL} and the app that started it {}: \
@@ -92,22 +98,35 @@ pub fn run(context: tauri::Context, protocol: Option<&str>, lang: Option<&str>) 
         return ExitCode::from(OTHER_PROTOCOL_EXIT);
     }
     let words = Words::of(lang.and_then(Lang::from_locale).unwrap_or(Lang::En));
+    let size = size.and_then(parse_size).unwrap_or(DEFAULT_SIZE);
     let built = tauri::Builder::default()
         .invoke_handler(pass_to_tray)
-        .setup(|app| {
+        .setup(move |app| {
             let link = start_link(app.handle(), words);
             app.manage(link.clone());
+            let (width, height) = size;
             let window = WebviewWindowBuilder::new(app, MAIN, WebviewUrl::App("index.html".into()))
-                .title("Exotel Agent Tray")
-                .inner_size(420.0, 700.0)
-                .min_inner_size(360.0, 420.0)
+                .title(words.get("window-title"))
+                .inner_size(f64::from(width), f64::from(height))
+                .min_inner_size(f64::from(MIN_SIZE.0), f64::from(MIN_SIZE.1))
+                .visible(false)
                 .build()?;
+            place_beside_pointer(&window, size);
+            let _ = window.show();
             let _ = window.set_focus();
             let closed = link.to_tray.clone();
-            window.on_window_event(move |event| {
-                if let tauri::WindowEvent::Destroyed = event {
+            let resized = window.clone();
+            window.on_window_event(move |event| match event {
+                // The size the agent gives it, kept by the tray process once the window ends.
+                tauri::WindowEvent::Resized(_) => {
+                    if let Some((width, height)) = logical_size(&resized) {
+                        let _ = closed.send(ToTray::Size { width, height });
+                    }
+                }
+                tauri::WindowEvent::Destroyed => {
                     let _ = closed.send(ToTray::Closed);
                 }
+                _ => {}
             });
             let _ = link.to_tray.send(ToTray::Opened);
             Ok(())
@@ -213,4 +232,34 @@ fn close(app: &AppHandle) {
         }
         None => app.exit(0),
     }
+}
+
+/// Moves the window beside the pointer, on the monitor under it ([`crate::placement`]); where
+/// the pointer or monitor cannot be known (a Wayland session), the window manager places it.
+fn place_beside_pointer(window: &tauri::WebviewWindow, (width, height): (u32, u32)) {
+    let Ok(pointer) = window.cursor_position() else { return };
+    let Ok(Some(monitor)) = window.monitor_from_point(pointer.x, pointer.y) else { return };
+    // The size asked for, in the monitor's pixels (the window is not mapped yet, so its own
+    // size is not known).
+    let size = tauri::LogicalSize::new(f64::from(width), f64::from(height))
+        .to_physical::<u32>(monitor.scale_factor());
+    let work = monitor.work_area();
+    let area =
+        Area { x: work.position.x, y: work.position.y, width: work.size.width, height: work.size.height };
+    // Whole pixels: the pointer's fraction of a pixel does not matter here.
+    #[allow(clippy::cast_possible_truncation)]
+    let at = (pointer.x.round() as i32, pointer.y.round() as i32);
+    let (x, y) = beside_pointer(at, area, (size.width, size.height));
+    if let Err(e) = window.set_position(tauri::PhysicalPosition::new(x, y)) {
+        tracing::debug!("the window manager places the window: {e}");
+    }
+}
+
+/// The window's inner size in logical pixels.
+fn logical_size(window: &tauri::WebviewWindow) -> Option<(u32, u32)> {
+    let scale = window.scale_factor().ok()?;
+    let size = window.inner_size().ok()?.to_logical::<f64>(scale);
+    // Sizes are far below u32::MAX and never negative.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Some((size.width.round() as u32, size.height.round() as u32))
 }

@@ -149,6 +149,16 @@ impl Agent {
         self.accounts.settings().update(|s| s.quiet_until = until).map(|_| ())
     }
 
+    /// The size the agent last gave the window, if any.
+    pub fn window_size(&self) -> Option<crate::settings::WindowSize> {
+        self.accounts.settings().load().ok()?.settings.window_size
+    }
+
+    /// Keeps the window's size for the next time it opens.
+    pub fn set_window_size(&self, size: crate::settings::WindowSize) -> Result<()> {
+        self.accounts.settings().update(|s| s.window_size = Some(size)).map(|_| ())
+    }
+
     pub fn controller(&self) -> &Controller {
         &self.controller
     }

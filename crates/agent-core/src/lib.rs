@@ -34,6 +34,7 @@ pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use presets::{Presets, SignInDefaults};
 pub use settings::{
     Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
+    WindowSize,
 };
 pub use status::{
     Change, ErrorInfo, Field, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis,

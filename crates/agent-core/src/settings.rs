@@ -116,6 +116,15 @@ pub struct Settings {
     /// "Quiet for 1 hour": no notification of a change until then (failures still are). Kept
     /// here, not in the preferences the window saves, so saving them never undoes it.
     pub quiet_until: Option<crate::status::UnixMillis>,
+    /// The size the agent gave the window (logical pixels), for the next time it opens.
+    pub window_size: Option<WindowSize>,
+}
+
+/// A window's size in logical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowSize {
+    pub width: u32,
+    pub height: u32,
 }
 
 impl Settings {
