@@ -22,20 +22,25 @@ struct Shown {
     model: MenuModel,
 }
 
-/// The tray icon and the menu items whose look follows the status.
+/// The tray icon and its menu.
 pub struct Tray {
     shown: Option<Shown>,
     icon: TrayIcon,
+    items: Items,
+    app: AppHandle,
+}
+
+/// The menu's items whose look follows the status.
+struct Items {
+    menu: Menu<Wry>,
     status: MenuItem<Wry>,
     phone: CheckMenuItem<Wry>,
     sip: CheckMenuItem<Wry>,
     offline: CheckMenuItem<Wry>,
     breaks: Submenu<Wry>,
-    lengths: Vec<MenuItem<Wry>>,
     end_break: MenuItem<Wry>,
     open: MenuItem<Wry>,
     quiet: MenuItem<Wry>,
-    quit: MenuItem<Wry>,
 }
 
 /// Whether tray icons are templates (macOS: black and clear, tinted by the menu bar to suit
@@ -64,9 +69,8 @@ fn image_bytes(look: Look, template: bool) -> &'static [u8] {
     }
 }
 
-pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
-    let start = Status::default();
-    let model = MenuModel::for_status(w, &start);
+/// The menu for `model`, its items in the desktop's usual order.
+fn items(app: &AppHandle, model: &MenuModel) -> tauri::Result<Items> {
     let status = MenuItem::with_id(app, menu_id::STATUS, &model.status_line, false, None::<&str>)?;
     let check = |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
     let phone = check(menu_id::PHONE, &model.phone.label)?;
@@ -104,12 +108,17 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
             &quit,
         ],
     )?;
+    Ok(Items { menu, status, phone, sip, offline, breaks, end_break, open, quiet })
+}
 
+pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
+    let start = Status::default();
+    let items = items(app, &MenuModel::for_status(w, &start))?;
     let clicks = shell.clone();
     let icon = TrayIconBuilder::with_id("main")
         .icon(image(Look::for_status(&start))?)
         .tooltip(tooltip(w, &start))
-        .menu(&menu)
+        .menu(&items.menu)
         // Each desktop's convention: on Windows a left click opens the window and a right
         // click the menu; elsewhere (where the tray host may only offer the menu) any click
         // shows the menu, which holds *Open window*.
@@ -128,7 +137,7 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
         })
         .on_menu_event(move |_app, event| shell.send(Message::Menu(event.id().as_ref().to_owned())))
         .build(app)?;
-    Ok(Tray { shown: None, icon, status, phone, sip, offline, breaks, lengths, end_break, open, quiet, quit })
+    Ok(Tray { shown: None, icon, items, app: app.clone() })
 }
 
 impl Tray {
@@ -143,9 +152,15 @@ impl Tray {
         }
         let icon_changed = before.as_ref().is_none_or(|old| old.look != next.look);
         let tooltip_changed = before.as_ref().is_none_or(|old| old.tooltip != next.tooltip);
-        let words_changed = before.as_ref().is_none_or(|old| old.model.quit_text != next.model.quit_text);
+        // Another language: a new menu (a submenu's label set later does not reach every tray
+        // host: the AppIndicator export keeps the old one).
+        let words_changed = before.as_ref().is_some_and(|old| old.model.quit_text != next.model.quit_text);
         let model = &next.model;
         let result = (|| -> tauri::Result<()> {
+            if words_changed {
+                self.items = items(&self.app, model)?;
+                self.icon.set_menu(Some(self.items.menu.clone()))?;
+            }
             if icon_changed {
                 self.icon.set_icon(Some(image(next.look)?))?;
                 if TEMPLATE_ICONS {
@@ -155,28 +170,19 @@ impl Tray {
             if tooltip_changed {
                 self.icon.set_tooltip(Some(&next.tooltip))?;
             }
-            self.status.set_text(&model.status_line)?;
+            let items = &self.items;
+            items.status.set_text(&model.status_line)?;
             for (item, state) in
-                [(&self.phone, &model.phone), (&self.sip, &model.sip), (&self.offline, &model.offline)]
+                [(&items.phone, &model.phone), (&items.sip, &model.sip), (&items.offline, &model.offline)]
             {
-                if words_changed {
-                    item.set_text(&state.label)?;
-                }
                 item.set_checked(state.checked)?;
                 item.set_enabled(state.enabled)?;
             }
-            if words_changed {
-                self.breaks.set_text(&model.break_text)?;
-                for (item, text) in self.lengths.iter().zip(&model.break_lengths) {
-                    item.set_text(text)?;
-                }
-                self.quit.set_text(&model.quit_text)?;
-            }
-            self.breaks.set_enabled(model.break_enabled)?;
-            self.end_break.set_enabled(model.end_break_enabled)?;
-            self.end_break.set_text(&model.end_break)?;
-            self.quiet.set_text(&model.quiet_text)?;
-            self.open.set_text(&model.open_text)
+            items.breaks.set_enabled(model.break_enabled)?;
+            items.end_break.set_enabled(model.end_break_enabled)?;
+            items.end_break.set_text(&model.end_break)?;
+            items.quiet.set_text(&model.quiet_text)?;
+            items.open.set_text(&model.open_text)
         })();
         if let Err(e) = result {
             // Forgotten: the next status applies everything again.
@@ -189,8 +195,9 @@ impl Tray {
     /// confirmed state (a change, if one was asked for, is shown when Exotel confirms it).
     pub fn restore_ticks(&self, w: &Words, s: &Status) {
         let model = MenuModel::for_status(w, s);
+        let items = &self.items;
         for (item, state) in
-            [(&self.phone, model.phone), (&self.sip, model.sip), (&self.offline, model.offline)]
+            [(&items.phone, model.phone), (&items.sip, model.sip), (&items.offline, model.offline)]
         {
             if let Err(e) = item.set_checked(state.checked) {
                 tracing::warn!("could not update the tray: {e}");

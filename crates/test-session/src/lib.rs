@@ -14,6 +14,7 @@ use tempfile::TempDir;
 
 mod desktop;
 pub mod procs;
+pub mod tray_host;
 pub use desktop::{Desktop, Notification};
 
 /// The password of the test keyring.
