@@ -13,7 +13,7 @@ what="${1:-build}"
 build_pkgs=(build-essential pkg-config curl file libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev)
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
-  dunst xdotool imagemagick x11-utils procps rpm2cpio cpio)
+  dunst xdotool imagemagick x11-utils procps rpm2cpio cpio weston)
 
 # The Windows lane (scripts/test-windows.sh): Debian's Rust 1.96 with its std's source and
 # clippy (to build std for Windows), mingw-w64, Wine and Xvfb.

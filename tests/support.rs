@@ -37,10 +37,19 @@ impl Driver {
     /// With these environment variables too, for the driver and so for the app it starts
     /// (`GTK_THEME=Adwaita:dark`, say).
     pub async fn start_with(desktop: &Desktop, env: &[(&str, &str)]) -> Self {
+        Self::start_in(desktop, env, &[]).await
+    }
+
+    /// With these environment variables, and without those named in `remove` (`DISPLAY`, for
+    /// a Wayland-only session).
+    pub async fn start_in(desktop: &Desktop, env: &[(&str, &str)], remove: &[&str]) -> Self {
         let port = free_port();
         let native = free_port();
-        let child = desktop
-            .command(tauri_driver())
+        let mut command = desktop.command(tauri_driver());
+        for name in remove {
+            command.env_remove(name);
+        }
+        let child = command
             .envs(env.iter().copied())
             .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             // The app inherits this: its log file is then as verbose as it gets, and the tests

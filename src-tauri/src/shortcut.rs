@@ -39,6 +39,10 @@ mod imp {
 
     use crate::state::ShortcutError;
 
+    /// Why there is no global shortcut on a Wayland session.
+    const WAYLAND: &str = "this Wayland desktop does not let apps take a global shortcut; \
+        set one in the desktop's keyboard settings that runs `exotel-agent off`";
+
     /// The one grabbed shortcut, held by the app; replacing it drops (and so releases) the old
     /// one first.
     #[derive(Default)]
@@ -61,6 +65,11 @@ mod imp {
         slot.take();
         if shortcut.is_empty() {
             return None;
+        }
+        if os_events::display::is_wayland() {
+            // An X11 grab there sees keys only while an XWayland window has focus: it would
+            // seem to work and then not. Said instead, with what to do.
+            return super::report(shortcut, Err(WAYLAND.to_owned()));
         }
         let app = app.clone();
         let started = shortcut

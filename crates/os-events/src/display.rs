@@ -29,3 +29,11 @@ pub fn unavailable() -> Option<String> {
         None => "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set)".to_owned(),
     })
 }
+
+/// Whether this is a Wayland session (`WAYLAND_DISPLAY` set, or `XDG_SESSION_TYPE=wayland`):
+/// there X11 sees only XWayland windows, so neither its idle time nor a key grab can be
+/// trusted.
+pub fn is_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+}

@@ -83,8 +83,7 @@ impl IdleSource for X11Idle {
 /// The first source that answers: on a Wayland session GNOME's, then KDE's, then X11's; else
 /// X11's first.
 pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
-        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
+    let wayland = crate::display::is_wayland();
     let dbus = || -> Option<Box<dyn IdleSource>> {
         let conn = zbus::blocking::Connection::session().ok()?;
         MutterIdle::on(conn.clone())
