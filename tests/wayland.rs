@@ -14,6 +14,7 @@ use desktop_e2e::{Driver, app_log, cli, eventually, wait_for};
 use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
+use test_session::portal::FakePortal;
 use test_session::procs::pids;
 use test_session::tray_host::TrayHost;
 
@@ -106,8 +107,29 @@ async fn on_wayland_the_tray_registers_the_window_opens_and_a_choice_reaches_exo
     })
     .await;
 
-    // The shortcut: an X11 grab, which Wayland does not give; Settings says so.
+    // The shortcut: no X11 grab on Wayland, and this desktop has no shortcuts portal yet:
+    // Settings says so, and what to do instead.
     client.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
     let error = client.find(Locator::Id("err-shortcut")).await.unwrap().text().await.unwrap();
     assert!(error.contains("Ctrl+Alt+O") && error.contains("Wayland"), "{error}\n{}", app_log(&desktop));
+    assert!(error.contains("exotel-agent off"), "{error}");
+
+    // The desktop's GlobalShortcuts portal appears (a fake of it on the bus); the shortcut,
+    // set again in Settings, is bound there, and its press toggles offline.
+    let portal = FakePortal::start(desktop.keyring().bus_address()).unwrap();
+    let field = client.find(Locator::Id("pref-shortcut")).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys("Ctrl+Alt+P").await.unwrap();
+    client.find(Locator::Id("save-settings")).await.unwrap().click().await.unwrap();
+    eventually("the shortcut bound through the portal", Duration::from_secs(10), || {
+        portal.bound().shortcuts == [("toggle".to_owned(), "CTRL+ALT+p".to_owned())]
+    })
+    .await;
+    wait_for(&client, "#err-shortcut:empty", "no error once the portal bound it").await;
+    portal.press("toggle").unwrap();
+    eventually("offline by the portal's shortcut", Duration::from_secs(10), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(None))
+    })
+    .await;
+    wait_for(&client, "#status[data-availability='offline']", "the window agrees").await;
 }

@@ -34,26 +34,36 @@ fn report(shortcut: &str, result: Result<(), String>) -> Option<ShortcutError> {
 mod imp {
     use std::sync::Mutex;
 
+    use os_events::portal::PortalShortcut;
     use os_events::shortcut::{Listener, Shortcut};
-    use tauri::AppHandle;
+    use tauri::{AppHandle, Manager};
 
-    use crate::state::ShortcutError;
+    use crate::state::{AppState, ShortcutError};
 
-    /// Why there is no global shortcut on a Wayland session.
-    const WAYLAND: &str = "this Wayland desktop does not let apps take a global shortcut; \
-        set one in the desktop's keyboard settings that runs `exotel-agent off`";
+    /// Why there is no global shortcut on a Wayland session without the portal.
+    const NO_PORTAL: &str = "this Wayland desktop does not let apps take a global shortcut";
 
-    /// The one grabbed shortcut, held by the app; replacing it drops (and so releases) the old
-    /// one first.
+    /// What to do instead, said after the reason.
+    const INSTEAD: &str = "set one in the desktop's keyboard settings that runs `exotel-agent off`";
+
+    /// The shortcut held: an X11 grab, or a portal session on Wayland. Held only to be dropped
+    /// (which releases the grab, or closes the session), never read.
+    #[allow(dead_code)]
+    enum Held {
+        X11(Listener),
+        Portal(PortalShortcut),
+    }
+
+    /// The one shortcut, held by the app; replacing it drops (and so releases) the old one
+    /// first. `generation` tells a portal binding that finishes late whether it is still wanted.
     #[derive(Default)]
-    struct Grab(Mutex<Option<Listener>>);
+    struct Grab(Mutex<(Option<Held>, u64)>);
 
     pub fn plugin<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         builder
     }
 
     pub fn apply(app: &AppHandle, shortcut: &str) -> Option<ShortcutError> {
-        use tauri::Manager;
         if app.try_state::<Grab>().is_none() {
             app.manage(Grab::default());
         }
@@ -62,22 +72,90 @@ mod imp {
             let error = "internal error: restart the app".to_owned();
             return Some(ShortcutError { shortcut: shortcut.to_owned(), error });
         };
-        slot.take();
+        slot.0.take();
+        slot.1 += 1;
         if shortcut.is_empty() {
             return None;
         }
+        let combo = match shortcut.parse::<Shortcut>() {
+            Ok(combo) => combo,
+            Err(e) => return super::report(shortcut, Err(e.to_string())),
+        };
         if os_events::display::is_wayland() {
             // An X11 grab there sees keys only while an XWayland window has focus: it would
-            // seem to work and then not. Said instead, with what to do.
-            return super::report(shortcut, Err(WAYLAND.to_owned()));
+            // seem to work and then not. The desktop's portal instead.
+            let generation = slot.1;
+            drop(slot);
+            return bind_on_portal(app, shortcut, combo, generation);
         }
         let app = app.clone();
-        let started = shortcut
-            .parse::<Shortcut>()
-            .and_then(|combo| Listener::start(&combo, move || super::toggle(&app)))
-            .map(|listener| *slot = Some(listener))
+        let started = Listener::start(&combo, move || super::toggle(&app))
+            .map(|listener| slot.0 = Some(Held::X11(listener)))
             .map_err(|e| e.to_string());
         super::report(shortcut, started)
+    }
+
+    /// How long applying the shortcut waits for the portal before answering "no error yet":
+    /// long enough for a desktop without the portal to say so, shorter than a dialog asking the
+    /// agent to confirm the keys, whose outcome is then kept where *Settings* shows it.
+    const PORTAL_QUICK: std::time::Duration = std::time::Duration::from_secs(2);
+
+    /// Binds `combo` through the `GlobalShortcuts` portal, on a thread of its own.
+    fn bind_on_portal(
+        app: &AppHandle,
+        shortcut: &str,
+        combo: Shortcut,
+        generation: u64,
+    ) -> Option<ShortcutError> {
+        let description = app
+            .try_state::<AppState>()
+            .map(|s| crate::commands::words(s.inner()).get("shortcut-description"))
+            .unwrap_or_default();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let pressed = app.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(PortalShortcut::start(&combo, &description, move || super::toggle(&pressed)));
+        });
+        if let Ok(result) = rx.recv_timeout(PORTAL_QUICK) {
+            return settle(app, shortcut, generation, result);
+        }
+        let (app, shortcut) = (app.clone(), shortcut.to_owned());
+        std::thread::spawn(move || {
+            let Ok(result) = rx.recv() else { return };
+            if let Some(failed) = settle(&app, &shortcut, generation, result)
+                && let Some(state) = app.try_state::<AppState>()
+                && let Ok(mut kept) = state.shortcut_error.lock()
+            {
+                *kept = Some(failed);
+            }
+        });
+        None
+    }
+
+    /// Keeps a bound portal shortcut (unless another replaced it meanwhile: dropping this one
+    /// closes its session), or says why there is none and what to do.
+    fn settle(
+        app: &AppHandle,
+        shortcut: &str,
+        generation: u64,
+        result: Result<PortalShortcut, String>,
+    ) -> Option<ShortcutError> {
+        match result {
+            Ok(held) => {
+                let grab = app.try_state::<Grab>()?;
+                let mut slot = grab.0.lock().ok()?;
+                if slot.1 == generation {
+                    tracing::info!(shortcut, "global shortcut bound through the desktop's portal");
+                    slot.0 = Some(Held::Portal(held));
+                }
+                None
+            }
+            Err(reason) => {
+                let reason =
+                    if reason.contains("offers no global shortcuts") { NO_PORTAL.to_owned() } else { reason };
+                super::report(shortcut, Err(format!("{reason}; {INSTEAD}")))
+            }
+        }
     }
 }
 

@@ -72,6 +72,8 @@ menu-open = Open Exotel Agent Tray
 menu-sign-in = Sign in…
 menu-quit = Quit
 menu-quiet = Quiet for 1 hour
+# What the desktop shows for the app's global shortcut (Wayland's shortcuts portal).
+shortcut-description = Go offline, or back to the device used last
 menu-quiet-end = Notify again (quiet until { $time })
 
 ## Notifications

@@ -67,6 +67,7 @@ menu-open = Exotel Agent Tray खोलें
 menu-sign-in = साइन इन करें…
 menu-quit = बंद करें
 menu-quiet = 1 घंटे के लिए सूचनाएँ बंद
+shortcut-description = ऑफ़लाइन हों, या पिछले डिवाइस पर लौटें
 menu-quiet-end = सूचनाएँ फिर चालू करें ({ $time } तक बंद)
 
 ## सूचनाएँ

@@ -19,6 +19,8 @@ pub mod display;
 pub mod idle;
 #[cfg(target_os = "macos")]
 pub mod macos;
+#[cfg(target_os = "linux")]
+pub mod portal;
 #[cfg(any(windows, target_os = "macos"))]
 pub mod queue;
 #[cfg(target_os = "linux")]

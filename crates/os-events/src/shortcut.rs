@@ -104,6 +104,23 @@ impl FromStr for Shortcut {
     }
 }
 
+impl Shortcut {
+    /// The shortcut as the XDG shortcuts specification writes a trigger (`CTRL+ALT+o`), for
+    /// the `GlobalShortcuts` portal's preferred trigger ([`crate::portal`]).
+    pub fn trigger(&self) -> String {
+        let mut parts: Vec<String> = [(CONTROL, "CTRL"), (ALT, "ALT"), (SHIFT, "SHIFT"), (SUPER, "LOGO")]
+            .iter()
+            .filter(|(bit, _)| self.mods & bit != 0)
+            .map(|(_, name)| (*name).to_owned())
+            .collect();
+        let key = self.key.to_ascii_lowercase();
+        let key =
+            key.strip_prefix("key").filter(|r| r.len() == 1).or(key.strip_prefix("digit")).unwrap_or(&key);
+        parts.push(key.to_owned());
+        parts.join("+")
+    }
+}
+
 /// The X keysym of a key name (lower case for letters, as the keyboard map lists them).
 fn keysym(name: &str) -> Option<u32> {
     let lower = name.to_ascii_lowercase();
