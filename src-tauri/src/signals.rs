@@ -1,7 +1,7 @@
 //! SIGTERM (the session ending, `kill`) and SIGINT (Ctrl+C) quit the app as the tray's *Quit*
 //! does: offline first.
 
-use crate::shell::{Message, Shell};
+use crate::shell::Shell;
 
 pub fn quit_on_signals(shell: Shell) {
     #[cfg(unix)]
@@ -16,7 +16,7 @@ pub fn quit_on_signals(shell: Shell) {
             _ = term.recv() => tracing::info!("SIGTERM"),
             _ = int.recv() => tracing::info!("SIGINT"),
         }
-        shell.send(Message::Quit { session_end: false });
+        shell.send(crate::shell::Message::Quit { session_end: false });
     });
     #[cfg(not(unix))]
     let _ = shell;
