@@ -23,7 +23,9 @@ pub enum Message {
     WindowEnded { generation: u64 },
     /// Show a notification.
     Notify(Notice),
-    /// The notification server gave the last notification this id (it is replaced by the next).
+    /// The notification server gave the last notification this id (it is replaced by the next;
+    /// Linux only, where notifications can replace each other).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Notified(u32),
     /// Quiet the notifications of changes for this long (`None`: notify again now).
     Quiet(Option<std::time::Duration>),
