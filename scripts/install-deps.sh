@@ -75,7 +75,10 @@ fi
 if [ "$what" = test ]; then
   axe="$(cd "$(dirname "$0")/../tests/axe" && pwd)"
   want="$(sed -n 's/.*"axe-core": "\(.*\)".*/\1/p' "$axe/package.json")"
-  have="$(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$axe/node_modules/axe-core/package.json" 2>/dev/null | head -1)"
+  have=""
+  if [ -f "$axe/node_modules/axe-core/package.json" ]; then
+    have="$(sed -n '/"version":/{s/.*"version": "\(.*\)".*/\1/p;q;}' "$axe/node_modules/axe-core/package.json")"
+  fi
   if [ "$have" != "$want" ]; then
     say "Installing axe-core $want (npm ci in tests/axe)"
     npm ci --prefix "$axe" --no-audit --no-fund --loglevel=error

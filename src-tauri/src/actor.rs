@@ -209,7 +209,8 @@ impl Owner {
                 }
             }
             Message::Notify(n) => self.notify(&n),
-            Message::Notified(id) => self.last_notice = Some(id),
+            // A failure stays on screen: the next notification comes beside it, not over it.
+            Message::Notified { id, failure } => self.last_notice = (!failure).then_some(id),
             Message::Quiet(length) => self.quiet(length),
             Message::PreferencesChanged => {
                 if let Some(window) = &self.window {
@@ -240,7 +241,8 @@ impl Owner {
                 });
             }
             Some(MenuAction::ToggleQuiet) => {
-                let length = self.quiet_until.is_none().then_some(QUIET_HOUR);
+                // An hour that is over counts as not quiet (as the menu's label says).
+                let length = self.moment().quiet_until.is_none().then_some(QUIET_HOUR);
                 self.shell.send(Message::Quiet(length));
             }
             Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),

@@ -155,12 +155,10 @@ struct PreferencesView {
 }
 
 fn preferences_view(w: &Words, state: &AppState, autostart_error: Option<String>) -> PreferencesView {
-    let shortcut_error = state
-        .shortcut_error
-        .lock()
-        .map(|e| e.clone())
-        .unwrap_or_default()
-        .map(|e| w.text("window-shortcut-error", &[s("shortcut", e.shortcut), s("error", e.error)]));
+    let shortcut_error = state.shortcut_error.lock().map(|e| e.clone()).unwrap_or_default().map(|e| {
+        let id = if e.no_portal { "window-shortcut-wayland" } else { "window-shortcut-error" };
+        w.text(id, &[s("shortcut", e.shortcut), s("error", e.error)])
+    });
     let autostart_error = autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
 }
@@ -175,7 +173,7 @@ fn set_preferences(
     let before = state.agent.preferences();
     let saved = state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
     if saved.shortcut != before.shortcut {
-        let failed = shortcut::apply(app, &saved.shortcut);
+        let failed = shortcut::apply(app, &saved.shortcut, true);
         if let Ok(mut slot) = state.shortcut_error.lock() {
             *slot = failed;
         }

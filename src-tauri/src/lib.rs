@@ -90,13 +90,19 @@ pub fn run() -> ExitCode {
             let (shell, inbox) = Shell::new();
             app.manage(shell.clone());
             on_panic(shell.clone(), agent.clone());
-            let shortcut_error = shortcut::apply(app.handle(), &agent.preferences().shortcut);
             app.manage(AppState {
                 agent: agent.clone(),
                 history,
                 sandbox: tokio::sync::Mutex::new(None),
-                shortcut_error: Mutex::new(shortcut_error),
+                shortcut_error: Mutex::new(None),
             });
+            // After the state, where a portal's late answer is kept (Wayland).
+            if let Some(failed) = shortcut::apply(app.handle(), &agent.preferences().shortcut, false)
+                && let Some(state) = app.try_state::<AppState>()
+                && let Ok(mut kept) = state.shortcut_error.lock()
+            {
+                *kept = Some(failed);
+            }
             // The first read (keyring, token, Exotel) runs while the tray is being built.
             let starting = agent.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });

@@ -15,17 +15,21 @@ use crate::shell::Shell;
 pub fn show(_app: &AppHandle, shell: &Shell, notice: &Notice, replaces: Option<u32>) {
     // Notification servers read the body as markup: text from Exotel is escaped.
     let body = agent_core::present::escape_markup(&notice.body);
-    let (title, shell) = (notice.title.clone(), shell.clone());
+    let (title, shell, failure) = (notice.title.clone(), shell.clone(), notice.failure);
     tauri::async_runtime::spawn_blocking(move || {
         let mut n = notify_rust::Notification::new();
         n.summary(&title).body(&body).auto_icon();
+        if failure {
+            // Shown with more urgency (and, on most servers, until dismissed).
+            n.urgency(notify_rust::Urgency::Critical);
+        }
         if let Some(id) = replaces {
             n.id(id);
         }
         match n.show() {
             Ok(handle) => {
                 tracing::info!(%title, "notified");
-                shell.send(crate::shell::Message::Notified(handle.id()));
+                shell.send(crate::shell::Message::Notified { id: handle.id(), failure });
             }
             Err(e) => tracing::warn!("could not show a notification: {e}"),
         }

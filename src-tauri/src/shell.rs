@@ -25,8 +25,9 @@ pub enum Message {
     Notify(Notice),
     /// The notification server gave the last notification this id (it is replaced by the next;
     /// Linux only, where notifications can replace each other).
+    /// `failure`: it told of a failure, which the next notification must not replace.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    Notified(u32),
+    Notified { id: u32, failure: bool },
     /// Quiet the notifications of changes for this long (`None`: notify again now).
     Quiet(Option<std::time::Duration>),
     /// The preferences were saved: the language may have changed, so every word is rendered

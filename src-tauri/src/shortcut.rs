@@ -25,7 +25,7 @@ fn report(shortcut: &str, result: Result<(), String>) -> Option<ShortcutError> {
         }
         Err(error) => {
             tracing::warn!(shortcut, "the shortcut could not be registered: {error}");
-            Some(ShortcutError { shortcut: shortcut.to_owned(), error })
+            Some(ShortcutError { shortcut: shortcut.to_owned(), error, no_portal: false })
         }
     }
 }
@@ -39,12 +39,6 @@ mod imp {
     use tauri::{AppHandle, Manager};
 
     use crate::state::{AppState, ShortcutError};
-
-    /// Why there is no global shortcut on a Wayland session without the portal.
-    const NO_PORTAL: &str = "this Wayland desktop does not let apps take a global shortcut";
-
-    /// What to do instead, said after the reason.
-    const INSTEAD: &str = "set one in the desktop's keyboard settings that runs `exotel-agent off`";
 
     /// The shortcut held: an X11 grab, or a portal session on Wayland. Held only to be dropped
     /// (which releases the grab, or closes the session), never read.
@@ -63,14 +57,14 @@ mod imp {
         builder
     }
 
-    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<ShortcutError> {
+    pub fn apply(app: &AppHandle, shortcut: &str, wait: bool) -> Option<ShortcutError> {
         if app.try_state::<Grab>().is_none() {
             app.manage(Grab::default());
         }
         let grab = app.try_state::<Grab>()?;
         let Ok(mut slot) = grab.0.lock() else {
             let error = "internal error: restart the app".to_owned();
-            return Some(ShortcutError { shortcut: shortcut.to_owned(), error });
+            return Some(ShortcutError { shortcut: shortcut.to_owned(), error, no_portal: false });
         };
         slot.0.take();
         slot.1 += 1;
@@ -86,7 +80,7 @@ mod imp {
             // seem to work and then not. The desktop's portal instead.
             let generation = slot.1;
             drop(slot);
-            return bind_on_portal(app, shortcut, combo, generation);
+            return bind_on_portal(app, shortcut, combo, generation, wait);
         }
         let app = app.clone();
         let started = Listener::start(&combo, move || super::toggle(&app))
@@ -106,6 +100,7 @@ mod imp {
         shortcut: &str,
         combo: Shortcut,
         generation: u64,
+        wait: bool,
     ) -> Option<ShortcutError> {
         let description = app
             .try_state::<AppState>()
@@ -116,13 +111,17 @@ mod imp {
         std::thread::spawn(move || {
             let _ = tx.send(PortalShortcut::start(&combo, &description, move || super::toggle(&pressed)));
         });
-        if let Ok(result) = rx.recv_timeout(PORTAL_QUICK) {
+        if wait && let Ok(result) = rx.recv_timeout(PORTAL_QUICK) {
             return settle(app, shortcut, generation, result);
         }
         let (app, shortcut) = (app.clone(), shortcut.to_owned());
         std::thread::spawn(move || {
             let Ok(result) = rx.recv() else { return };
+            // Kept only while this is still the shortcut asked for.
+            let current =
+                app.try_state::<Grab>().and_then(|g| g.0.lock().ok().map(|s| s.1)) == Some(generation);
             if let Some(failed) = settle(&app, &shortcut, generation, result)
+                && current
                 && let Some(state) = app.try_state::<AppState>()
                 && let Ok(mut kept) = state.shortcut_error.lock()
             {
@@ -150,11 +149,11 @@ mod imp {
                 }
                 None
             }
-            Err(reason) => {
-                let reason =
-                    if reason.contains("offers no global shortcuts") { NO_PORTAL.to_owned() } else { reason };
-                super::report(shortcut, Err(format!("{reason}; {INSTEAD}")))
+            Err(reason) if reason.contains("offers no global shortcuts") => {
+                tracing::warn!(shortcut, "no global shortcut: {reason}");
+                Some(ShortcutError { shortcut: shortcut.to_owned(), error: reason, no_portal: true })
             }
+            Err(reason) => super::report(shortcut, Err(reason)),
         }
     }
 }
@@ -177,7 +176,7 @@ mod imp {
         )
     }
 
-    pub fn apply(app: &AppHandle, shortcut: &str) -> Option<crate::state::ShortcutError> {
+    pub fn apply(app: &AppHandle, shortcut: &str, _wait: bool) -> Option<crate::state::ShortcutError> {
         let gs = app.global_shortcut();
         if let Err(e) = gs.unregister_all() {
             tracing::warn!("could not release the old shortcut: {e}");
@@ -194,6 +193,9 @@ pub use imp::plugin;
 
 /// Registers `shortcut` in place of any other (empty: none). The error, in words, if it could
 /// not be registered (taken by another app, or not a valid key combination).
-pub fn apply(app: &AppHandle, shortcut: &str) -> Option<ShortcutError> {
-    imp::apply(app, shortcut.trim())
+///
+/// `wait`: on Wayland, wait a moment for the desktop's portal (from *Settings*, so the answer
+/// shows at once); at start the outcome is kept when it comes, without holding the start up.
+pub fn apply(app: &AppHandle, shortcut: &str, wait: bool) -> Option<ShortcutError> {
+    imp::apply(app, shortcut.trim(), wait)
 }

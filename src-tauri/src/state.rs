@@ -20,4 +20,7 @@ pub struct AppState {
 pub struct ShortcutError {
     pub shortcut: String,
     pub error: String,
+    /// A Wayland desktop without the `GlobalShortcuts` portal: no app can have a global
+    /// shortcut there (said with what to do instead).
+    pub no_portal: bool,
 }

@@ -113,13 +113,31 @@ pub fn run(
                 .build()?;
             place_beside_pointer(&window, size);
             let _ = window.show();
+            // Shown, its frame (a title bar on Windows) is known: fitted again with it, so the
+            // whole window stays clear of the taskbar.
+            if let (Ok(outer), Ok(inner)) = (window.outer_size(), window.inner_size())
+                && outer != inner
+                && outer.width >= inner.width
+                && outer.height >= inner.height
+                && inner.width >= MIN_SIZE.0
+            {
+                let scale = window.scale_factor().unwrap_or(1.0);
+                let outer = outer.to_logical::<f64>(scale);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                place_beside_pointer(&window, (outer.width.round() as u32, outer.height.round() as u32));
+            }
             let _ = window.set_focus();
             let closed = link.to_tray.clone();
             let resized = window.clone();
             window.on_window_event(move |event| match event {
                 // The size the agent gives it, kept by the tray process once the window ends.
+                // Not while minimised (Windows reports 0x0 then).
                 tauri::WindowEvent::Resized(_) => {
-                    if let Some((width, height)) = logical_size(&resized) {
+                    if let Some((width, height)) = logical_size(&resized)
+                        && width >= MIN_SIZE.0
+                        && height >= MIN_SIZE.1
+                        && !resized.is_minimized().unwrap_or(false)
+                    {
                         let _ = closed.send(ToTray::Size { width, height });
                     }
                 }

@@ -105,9 +105,11 @@ async fn main() -> ExitCode {
 /// The language the agent chose in the app's *Settings* (else `EXOTEL_AGENT_LANG`, else the
 /// system's): the command line speaks it too. `--json` stays English.
 fn words() -> &'static Words {
+    // Read without setting a damaged file aside (the app restores its own into it).
     let choice = SettingsStore::default_location()
-        .and_then(|store| store.load())
-        .map(|loaded| loaded.settings.preferences.language)
+        .ok()
+        .and_then(|store| store.read_quietly())
+        .map(|settings| settings.preferences.language)
         .unwrap_or_default();
     Words::chosen(choice)
 }

@@ -3,7 +3,9 @@
 
 use std::process::ExitCode;
 
-use agent_core::present::{availability_words, capitalise, source_words, status_sentence, user_words};
+use agent_core::present::{
+    availability_words, capitalise, kind_words, short_words, source_words, status_sentence, user_words,
+};
 use agent_core::words::{Words, s};
 use agent_core::{Change, CoreError, Field, KeyringError, Outcome, Status, UserSummary};
 use exotel_api::{ApiError, Availability, User};
@@ -111,7 +113,7 @@ impl Report {
     }
 }
 
-/// `2026-11-27T07:29:28Z  offline -> phone  from the tray  confirmed`
+/// `2026-11-27T07:29:28Z  Offline -> Phone  from the tray  confirmed`, in the agent's language.
 fn history_line(w: &Words, c: &Change) -> String {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(c.at);
     let outcome = match (&c.outcome, &c.error_kind) {
@@ -122,8 +124,8 @@ fn history_line(w: &Words, c: &Change) -> String {
     format!(
         "{}  {} -> {}  {}  {outcome}",
         humantime::format_rfc3339_seconds(at),
-        c.from,
-        c.to,
+        short_words(w, c.from),
+        short_words(w, c.to),
         source_words(w, c.source)
     )
 }
@@ -142,6 +144,11 @@ fn status_json(availability: Availability, user: Option<&UserSummary>, error: Op
 /// says what Exotel last confirmed.
 fn failure_sentence(w: &Words, error: &CoreError, status: Option<&Status>) -> String {
     let mut sentence = capitalise(&error.to_string());
+    // The detail is in English (Exotel's text, the keyring's); in another language what its
+    // kind means comes first, in that language.
+    if w.lang() != agent_core::words::Lang::En {
+        sentence = format!("{} {sentence}", kind_words(w, error.kind()));
+    }
     if exit_code(error) == 4 {
         let last = match status.map(|st| st.availability) {
             Some(Availability::Unknown) | None => w.get("cli-none-confirmed"),

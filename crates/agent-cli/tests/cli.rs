@@ -199,7 +199,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     assert_eq!(tos, ["phone:cli", "sip:cli", "offline:cli", "sip:cli", "phone:cli"]);
     let text = agent(&session, &["history"], None).stdout;
     let last = text.lines().last().unwrap_or_default();
-    assert!(last.ends_with("-> phone  from the command line  confirmed"), "{text}");
+    assert!(last.ends_with("-> Phone  from the command line  confirmed"), "{text}");
 
     let out = agent(&session, &["logout"], None);
     assert_eq!(out.code, 0, "{}", out.stderr);

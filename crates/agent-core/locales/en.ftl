@@ -175,6 +175,7 @@ window-sign-out = Sign out
 window-leave-sandbox = Leave the sandbox
 window-quit = Quit the app
 window-shortcut-error = The shortcut { $shortcut } could not be registered ({ $error }). Choose another.
+window-shortcut-wayland = This Wayland desktop does not let apps take a global shortcut, so { $shortcut } does nothing here. Set one in the desktop's keyboard settings that runs: exotel-agent off
 window-autostart-error = Start at login could not be changed: { $error }
 
 ## The window, when the tray app cannot answer it

@@ -169,6 +169,7 @@ window-sign-out = साइन आउट करें
 window-leave-sandbox = सैंडबॉक्स छोड़ें
 window-quit = ऐप बंद करें
 window-shortcut-error = शॉर्टकट { $shortcut } रजिस्टर नहीं हो सका ({ $error })। कोई दूसरा चुनें।
+window-shortcut-wayland = यह Wayland डेस्कटॉप ऐप्स को ग्लोबल शॉर्टकट नहीं लेने देता, इसलिए { $shortcut } यहाँ काम नहीं करेगा। डेस्कटॉप की कीबोर्ड सेटिंग्स में एक शॉर्टकट बनाएँ जो यह चलाए: exotel-agent off
 window-autostart-error = लॉग इन पर शुरू होना नहीं बदल सका: { $error }
 
 ## जब ट्रे ऐप विंडो को जवाब न दे

@@ -140,23 +140,23 @@ impl Agent {
 
     /// Until when notifications of changes are quiet, if they are now.
     pub fn quiet_until(&self) -> Option<crate::status::UnixMillis> {
-        let loaded = self.accounts.settings().load().ok()?;
-        loaded.settings.quiet_until.filter(|until| *until > crate::status::now_ms())
+        let settings = self.accounts.settings().read_quietly()?;
+        settings.quiet_until.filter(|until| *until > crate::status::now_ms())
     }
 
     /// Quiets the notifications of changes until `until` (`None`: no longer).
     pub fn set_quiet_until(&self, until: Option<crate::status::UnixMillis>) -> Result<()> {
-        self.accounts.settings().update(|s| s.quiet_until = until).map(|_| ())
+        self.accounts.settings().update_if_readable(|s| s.quiet_until = until).map(|_| ())
     }
 
     /// The size the agent last gave the window, if any.
     pub fn window_size(&self) -> Option<crate::settings::WindowSize> {
-        self.accounts.settings().load().ok()?.settings.window_size
+        self.accounts.settings().read_quietly()?.window_size
     }
 
     /// Keeps the window's size for the next time it opens.
     pub fn set_window_size(&self, size: crate::settings::WindowSize) -> Result<()> {
-        self.accounts.settings().update(|s| s.window_size = Some(size)).map(|_| ())
+        self.accounts.settings().update_if_readable(|s| s.window_size = Some(size)).map(|_| ())
     }
 
     pub fn controller(&self) -> &Controller {

@@ -227,6 +227,30 @@ impl SettingsStore {
         })
     }
 
+    /// The settings as the file holds them, or `None` if it cannot be read or is damaged:
+    /// unlike [`Self::load`], a damaged file is left where it is, for the app to restore its
+    /// own account and preferences into (a reader of one setting must not cause a sign-out).
+    pub fn read_quietly(&self) -> Option<Settings> {
+        match fs::read(&self.path) {
+            Ok(bytes) => Settings::parse(&bytes).ok(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Settings::default()),
+            Err(_) => None,
+        }
+    }
+
+    /// Like [`Self::update`], but only when the file can be read: a damaged file is left as
+    /// it is (an error says so) rather than replaced by the defaults with the edit.
+    pub fn update_if_readable(&self, edit: impl FnOnce(&mut Settings)) -> Result<Settings> {
+        crate::file_lock::locked(&self.path, || {
+            let mut settings = self.read_quietly().ok_or_else(|| {
+                CoreError::Settings(format!("{} cannot be read; left as it is", self.path.display()))
+            })?;
+            edit(&mut settings);
+            self.save(&settings)?;
+            Ok(settings)
+        })
+    }
+
     fn backup_path(&self) -> PathBuf {
         let mut name = self.path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
         name.push(format!(".corrupt-{}", crate::status::now_ms() / 1000));
@@ -240,6 +264,28 @@ const HEADER: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Reading one setting, or writing the quiet hour or the window's size, never sets a
+    /// damaged file aside or replaces it with defaults: the account in it is the app's to
+    /// restore (a sign-out would follow otherwise).
+    #[test]
+    fn quiet_readers_and_writers_leave_a_damaged_file_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::new(dir.path().join("settings.toml"));
+        assert_eq!(store.read_quietly(), Some(Settings::default()), "no file: the defaults");
+        store.update_if_readable(|s| s.quiet_until = Some(5)).unwrap();
+        assert_eq!(store.read_quietly().unwrap().quiet_until, Some(5));
+        std::fs::write(store.path(), b"[account\x00 garbage").unwrap();
+        assert_eq!(store.read_quietly(), None);
+        assert!(store.update_if_readable(|s| s.quiet_until = None).is_err());
+        assert_eq!(std::fs::read(store.path()).unwrap(), b"[account\x00 garbage", "left as it was");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains("corrupt")), "nothing set aside: {names:?}");
+    }
 
     fn account() -> Account {
         Account {

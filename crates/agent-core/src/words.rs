@@ -298,7 +298,7 @@ mod tests {
     }
 
     /// Names that stay as written in every language.
-    const NAMES: [&str; 2] = ["Exotel Agent Tray", "Exotel"];
+    const NAMES: [&str; 4] = ["Exotel Agent Tray", "Exotel", "Wayland", "exotel-agent off"];
 
     #[test]
     fn every_message_is_in_every_language_with_every_argument() {

@@ -100,8 +100,21 @@ impl PortalShortcut {
         Self::start_on(conn, shortcut, description, on_press)
     }
 
-    /// [`Self::start`] on the bus `conn`.
+    /// [`Self::start`] on the bus `conn` (closed if it fails, so nothing waits on it).
     pub fn start_on(
+        conn: Connection,
+        shortcut: &Shortcut,
+        description: &str,
+        on_press: impl Fn() + Send + 'static,
+    ) -> Result<Self, String> {
+        let result = Self::bind(conn.clone(), shortcut, description, on_press);
+        if result.is_err() {
+            let _ = conn.close();
+        }
+        result
+    }
+
+    fn bind(
         conn: Connection,
         shortcut: &Shortcut,
         description: &str,
@@ -157,6 +170,8 @@ impl PortalShortcut {
 }
 
 impl Drop for PortalShortcut {
+    /// Closes the session (the desktop releases the keys), then the connection, which ends the
+    /// listening thread.
     fn drop(&mut self) {
         let _ = self.conn.call_method(
             Some(DEST),
@@ -165,5 +180,6 @@ impl Drop for PortalShortcut {
             "Close",
             &(),
         );
+        let _ = self.conn.clone().close();
     }
 }

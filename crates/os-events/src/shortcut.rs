@@ -113,12 +113,38 @@ impl Shortcut {
             .filter(|(bit, _)| self.mods & bit != 0)
             .map(|(_, name)| (*name).to_owned())
             .collect();
-        let key = self.key.to_ascii_lowercase();
-        let key =
-            key.strip_prefix("key").filter(|r| r.len() == 1).or(key.strip_prefix("digit")).unwrap_or(&key);
-        parts.push(key.to_owned());
+        parts.push(xkb_name(self.keysym));
         parts.join("+")
     }
+}
+
+/// The xkbcommon name of a keysym this parser knows (`o`, `5`, `F5`, `Return`, `Page_Up`).
+fn xkb_name(keysym: u32) -> String {
+    if let Some(c) = char::from_u32(keysym).filter(|c| c.is_ascii_alphanumeric()) {
+        return c.to_string();
+    }
+    if (0xffbe..0xffbe + 24).contains(&keysym) {
+        return format!("F{}", keysym - 0xffbe + 1);
+    }
+    match keysym {
+        0x20 => "space",
+        0xff0d => "Return",
+        0xff09 => "Tab",
+        0xff1b => "Escape",
+        0xff08 => "BackSpace",
+        0xff63 => "Insert",
+        0xffff => "Delete",
+        0xff50 => "Home",
+        0xff57 => "End",
+        0xff55 => "Page_Up",
+        0xff56 => "Page_Down",
+        0xff51 => "Left",
+        0xff52 => "Up",
+        0xff53 => "Right",
+        0xff54 => "Down",
+        _ => "",
+    }
+    .to_owned()
 }
 
 /// The X keysym of a key name (lower case for letters, as the keyboard map lists them).

@@ -66,9 +66,15 @@ fn without_the_portal_the_reason_is_said() {
 
 #[test]
 fn triggers_are_written_as_the_shortcuts_specification_says() {
-    for (text, trigger) in
-        [("Ctrl+Alt+O", "CTRL+ALT+o"), ("Super+Shift+F5", "SHIFT+LOGO+f5"), ("Ctrl+KeyK", "CTRL+k")]
-    {
+    for (text, trigger) in [
+        ("Ctrl+Alt+O", "CTRL+ALT+o"),
+        ("Super+Shift+F5", "SHIFT+LOGO+F5"),
+        ("Ctrl+KeyK", "CTRL+k"),
+        ("Ctrl+Digit1", "CTRL+1"),
+        ("Alt+PageUp", "ALT+Page_Up"),
+        ("Ctrl+Enter", "CTRL+Return"),
+        ("Ctrl+Space", "CTRL+space"),
+    ] {
         assert_eq!(text.parse::<Shortcut>().unwrap().trigger(), trigger);
     }
 }
