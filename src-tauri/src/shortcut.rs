@@ -104,7 +104,9 @@ mod imp {
     ) -> Option<ShortcutError> {
         let description = app
             .try_state::<AppState>()
-            .map(|s| crate::commands::words(s.inner()).get("shortcut-description"))
+            .map(|s| {
+                agent_core::words::Words::chosen(s.agent.preferences().language).get("shortcut-description")
+            })
             .unwrap_or_default();
         let (tx, rx) = std::sync::mpsc::channel();
         let pressed = app.clone();

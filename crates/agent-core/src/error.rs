@@ -54,9 +54,10 @@ pub enum CoreError {
     Internal,
 }
 
-/// What a change asked for, in the English of the error details (the catalog's words).
+/// What a change asked for, in the English of the error details (the catalog's words; the
+/// same message `present::target_words` renders).
 fn english_target(target: Target) -> String {
-    crate::present::target_words(crate::words::Words::of(crate::words::Lang::En), target)
+    crate::words::Words::of(crate::words::Lang::En).get(&format!("target-{}", target.availability().as_str()))
 }
 
 impl From<HostError> for CoreError {
