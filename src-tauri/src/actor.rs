@@ -87,7 +87,7 @@ pub fn spawn(
 
 impl Owner {
     fn words(&self) -> &'static Words {
-        Words::chosen(self.agent.preferences().language)
+        self.agent.words()
     }
 
     /// Now, how often Exotel should be read, and whether notifications are quiet.

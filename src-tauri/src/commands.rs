@@ -26,7 +26,7 @@ type CmdResult<T> = Result<T, ErrorView>;
 
 /// The words of the language the agent chose.
 pub fn words(state: &AppState) -> &'static Words {
-    Words::chosen(state.agent.preferences().language)
+    state.agent.words()
 }
 
 /// The words of the language the agent chose, once the app has started (before: the

@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use agent_core::present::{Notice, availability_words};
-use agent_core::words::{Words, s};
+use agent_core::words::s;
 use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, History};
 use tauri::{Manager, RunEvent};
 
@@ -106,7 +106,7 @@ pub fn run() -> ExitCode {
             // The first read (keyring, token, Exotel) runs while the tray is being built.
             let starting = agent.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });
-            let words = Words::chosen(agent.preferences().language);
+            let words = agent.words();
             let tray = tray::build(app.handle(), shell.clone(), words)?;
             actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray);
             signals::quit_on_signals(shell.clone());
@@ -182,7 +182,7 @@ fn on_panic(shell: Shell, agent: Arc<Agent>) {
         // Told from a task of its own, once this thread has unwound (and let go of any lock).
         let (shell, agent) = (shell.clone(), agent.clone());
         tauri::async_runtime::spawn(async move {
-            let w = Words::chosen(agent.preferences().language);
+            let w = agent.words();
             let confirmed = availability_words(w, agent.status().availability);
             shell.send(Message::Notify(Notice::from_words(
                 w,

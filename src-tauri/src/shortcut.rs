@@ -104,9 +104,7 @@ mod imp {
     ) -> Option<ShortcutError> {
         let description = app
             .try_state::<AppState>()
-            .map(|s| {
-                agent_core::words::Words::chosen(s.agent.preferences().language).get("shortcut-description")
-            })
+            .map(|s| s.agent.words().get("shortcut-description"))
             .unwrap_or_default();
         let (tx, rx) = std::sync::mpsc::channel();
         let pressed = app.clone();

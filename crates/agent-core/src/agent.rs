@@ -138,6 +138,11 @@ impl Agent {
         Ok(prefs)
     }
 
+    /// The catalog of the language the agent chose ([`crate::words`]).
+    pub fn words(&self) -> &'static crate::words::Words {
+        crate::words::Words::chosen(self.preferences().language)
+    }
+
     /// Until when notifications of changes are quiet, if they are now.
     pub fn quiet_until(&self) -> Option<crate::status::UnixMillis> {
         let settings = self.accounts.settings().read_quietly()?;

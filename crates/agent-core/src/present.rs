@@ -104,7 +104,7 @@ pub fn since_line(w: &Words, s: &Status, now: UnixMillis) -> Option<String> {
     let from = since(s)?;
     Some(w.text(
         &format!("since-{}", s.availability.as_str()),
-        &[s_arg("duration", duration_words(w, from, now))],
+        &[crate::words::s("duration", duration_words(w, from, now))],
     ))
 }
 
@@ -112,12 +112,11 @@ pub fn since_line(w: &Words, s: &Status, now: UnixMillis) -> Option<String> {
 pub fn stale_line(w: &Words, s: &Status, since: UnixMillis) -> String {
     w.text(
         "line-stale",
-        &[s_arg("time", clock_time(since)), s_arg("status", availability_words(w, s.availability))],
+        &[
+            crate::words::s("time", clock_time(since)),
+            crate::words::s("status", availability_words(w, s.availability)),
+        ],
     )
-}
-
-fn s_arg<'a>(name: &'a str, value: String) -> crate::words::Arg<'a> {
-    s(name, value)
 }
 
 /// Everything the tray shows for a status at a moment: the icon, the tooltip and the menu.
@@ -134,7 +133,7 @@ impl TrayView {
     pub fn new(w: &Words, st: &Status, fresh: &Moment) -> Self {
         let mut menu = MenuModel::for_status(w, st);
         if let Some(until) = fresh.quiet_until {
-            menu.quiet_text = w.text("menu-quiet-end", &[s_arg("time", clock_time(until))]);
+            menu.quiet_text = w.text("menu-quiet-end", &[crate::words::s("time", clock_time(until))]);
         }
         let Some(since) = fresh.stale_since(st) else {
             let tooltip = match since_line(w, st, fresh.now)
@@ -358,9 +357,18 @@ pub fn kind_words(w: &Words, kind: &str) -> String {
 
 /// "Asha Demo, +910000000000", or "user 7" when Exotel gave neither.
 pub fn user_words(w: &Words, user: &UserSummary) -> String {
+    user_joined(w, user, ", ")
+}
+
+/// The agent's name and number joined by `separator`, or "user 7" when Exotel gave neither.
+pub(crate) fn user_joined(w: &Words, user: &UserSummary, separator: &str) -> String {
     let parts: Vec<&str> =
         [user.name.as_deref(), user.agent_number.as_deref()].into_iter().flatten().collect();
-    if parts.is_empty() { w.text("user-id", &[s("id", user.user_id.as_str())]) } else { parts.join(", ") }
+    if parts.is_empty() {
+        w.text("user-id", &[s("id", user.user_id.as_str())])
+    } else {
+        parts.join(separator)
+    }
 }
 
 /// One line for people: "Receiving calls on phone (Asha Demo, +910000000000)".

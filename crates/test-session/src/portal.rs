@@ -24,9 +24,14 @@ struct Portal {
     bound: Arc<Mutex<Bound>>,
 }
 
+/// A bus name as it appears in the portal's object paths (`:1.23` -> `1_23`).
+fn path_part(sender: &str) -> String {
+    sender.trim_start_matches(':').replace('.', "_")
+}
+
 /// The request object's path for `token` asked by `sender`, as the portal makes it.
 fn request_path(sender: &str, token: &str) -> String {
-    format!("{PATH}/request/{}/{token}", sender.trim_start_matches(':').replace('.', "_"))
+    format!("{PATH}/request/{}/{token}", path_part(sender))
 }
 
 /// Answers the request at `path` with `results`, once the method's reply has gone out.
@@ -57,11 +62,8 @@ impl Portal {
     ) -> OwnedObjectPath {
         let sender = header.sender().map(ToString::to_string).unwrap_or_default();
         let path = request_path(&sender, &text(&options, "handle_token"));
-        let session = format!(
-            "{PATH}/session/{}/{}",
-            sender.trim_start_matches(':').replace('.', "_"),
-            text(&options, "session_handle_token")
-        );
+        let session =
+            format!("{PATH}/session/{}/{}", path_part(&sender), text(&options, "session_handle_token"));
         let mut results = HashMap::new();
         if let Ok(v) = OwnedValue::try_from(Value::from(session.as_str())) {
             results.insert("session_handle".to_owned(), v);

@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use super::{
     Moment, availability_words, clock_time, kind_words, short_words, since_line, source_words, stale_line,
-    user_words,
 };
 use crate::status::{Change, ErrorInfo, Field, Outcome, Status, UnixMillis};
 use crate::words::{Lang, LanguageChoice, Words, ids, s};
@@ -168,8 +167,7 @@ impl WindowView {
 
 /// "Asha Demo · +910000000000", or "user 7".
 fn agent_line(w: &Words, u: &crate::status::UserSummary) -> String {
-    let parts: Vec<&str> = [u.name.as_deref(), u.agent_number.as_deref()].into_iter().flatten().collect();
-    if parts.is_empty() { user_words(w, u) } else { parts.join(" · ") }
+    super::user_joined(w, u, " · ")
 }
 
 /// The words of the page: every `window-*` message, and the few the page counts down with.
