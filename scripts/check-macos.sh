@@ -22,6 +22,6 @@ args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
 
 step "clippy for aarch64-apple-darwin (the whole workspace, all targets)"
-PATH="/usr/bin:$PATH" /usr/bin/cargo clippy --locked -Zbuild-std=std,panic_abort --target aarch64-apple-darwin \
+CARGO_INCREMENTAL=0 PATH="/usr/bin:$PATH" /usr/bin/cargo clippy --locked -Zbuild-std=std,panic_abort --target aarch64-apple-darwin \
     --target-dir target/macos "${args[@]}" --all-targets -- -D warnings 2>&1 | { grep -v '^warning: aws-lc-sys@' || true; }
 echo "macos: ${#crates[@]} crates checked, clippy clean"

@@ -5,11 +5,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A test run is a whole build: cargo's incremental caches would only double target/'s size
+# (they made a clean clone's run fill a small CI disk). A developer's own `cargo build` keeps
+# them; its workspace crates are then rebuilt once when this command runs after it.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n==> %s\n' "$*"; }
+# Free space where target/ lives, and what target/ holds: printed first and last, so a run that
+# fills its disk says so beside the error.
+disk() {
+    mkdir -p target
+    printf 'disk: %s free on the target'"'"'s filesystem, target/ holds %s\n' \
+        "$(df -h --output=avail target | tail -1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1)"
+}
 
 # What git says of the tree before any test (a developer's own edits are theirs).
 TREE_BEFORE_TESTS="$(git status --porcelain 2>/dev/null || true)"
 
+disk
 step "Installing what the build and the tests need"
 bash scripts/install-deps.sh test
 
@@ -67,6 +79,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 
 step "Summary"
+disk
 # One closing line over every test binary above (cargo prints one line per binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"
