@@ -121,13 +121,12 @@ function renderBreak(view) {
   }
 }
 
-// One change, as the app put it in words, with its time in the page's language.
+// One change, as the app put it in words, with its time as the app writes every time.
 function changeItem(line) {
   const li = document.createElement("li");
   const time = document.createElement("time");
-  const at = new Date(line.at);
-  time.dateTime = at.toISOString();
-  time.textContent = at.toLocaleTimeString(page.lang);
+  time.dateTime = new Date(line.at).toISOString();
+  time.textContent = line.time;
   const span = document.createElement("span");
   span.textContent = line.text;
   if (line.failed) span.className = "failed";

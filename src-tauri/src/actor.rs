@@ -16,7 +16,7 @@ use std::time::Duration;
 use agent_core::present::view::WindowView;
 use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, toggle_target, wanted};
 use agent_core::words::{Words, s};
-use agent_core::{Agent, QuitOutcome, Source, Status, Target, UnixMillis, now_ms};
+use agent_core::{Agent, QuitOutcome, Source, Status, Target, now_ms};
 use tauri::AppHandle;
 use tokio::sync::mpsc;
 
@@ -53,8 +53,6 @@ struct Owner {
     quitting: bool,
     /// The id of the last notification shown, which the next replaces.
     last_notice: Option<u32>,
-    /// "Quiet for 1 hour" is on until then (kept in the settings file too).
-    quiet_until: Option<UnixMillis>,
     /// The desktop is going away: nothing is shown any more, and quitting exits directly.
     session_ending: bool,
 }
@@ -68,7 +66,6 @@ pub fn spawn(
     tray: Tray,
 ) {
     let shown = agent.status();
-    let quiet_until = agent.quiet_until();
     let owner = Owner {
         app,
         shell,
@@ -79,7 +76,6 @@ pub fn spawn(
         generation: 0,
         quitting: false,
         last_notice: None,
-        quiet_until,
         session_ending: false,
     };
     tauri::async_runtime::spawn(owner.run(inbox));
@@ -92,7 +88,7 @@ impl Owner {
 
     /// Now, how often Exotel should be read, and whether notifications are quiet.
     fn moment(&self) -> Moment {
-        Moment::at(now_ms(), self.agent.sync_interval()).quiet(self.quiet_until)
+        Moment::at(now_ms(), self.agent.sync_interval()).quiet(self.agent.quiet_until())
     }
 
     /// Shows a notification in place of the last one.
@@ -268,7 +264,6 @@ impl Owner {
         if let Err(e) = self.agent.set_quiet_until(until) {
             tracing::warn!("could not keep the quiet hour in the settings: {e}");
         }
-        self.quiet_until = until;
         tracing::info!(?until, "notifications of changes quiet");
         self.refresh();
     }

@@ -187,7 +187,8 @@ fn set_preferences(
 fn get_history(w: &Words, state: &AppState) -> CmdResult<Vec<ChangeLine>> {
     let Some(history) = &state.history else { return Ok(Vec::new()) };
     let changes = history.read().map_err(|e| error(w, &e))?;
-    Ok(changes.iter().rev().map(|c| ChangeLine::new(w, c)).collect())
+    let now = now_ms();
+    Ok(changes.iter().rev().map(|c| ChangeLine::new(w, c, now)).collect())
 }
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,

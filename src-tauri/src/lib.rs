@@ -14,7 +14,6 @@ mod commands;
 mod link;
 mod logging;
 mod notify;
-mod placement;
 mod shell;
 mod shortcut;
 mod signals;

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::command::CLOSE_WINDOW;
 use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
-use crate::placement::{Area, DEFAULT_SIZE, MIN_SIZE, beside_pointer, parse_size};
+use agent_core::placement::{Area, DEFAULT_SIZE, MIN_SIZE, beside_pointer, parse_size};
 
 /// The longest a command waits for the tray process's answer: longer than any command takes
 /// (a sign-in is two requests to Exotel, each up to 3 sends of at most 10 s), so that a page
@@ -252,7 +252,7 @@ fn close(app: &AppHandle) {
     }
 }
 
-/// Moves the window beside the pointer, on the monitor under it ([`crate::placement`]); where
+/// Moves the window beside the pointer, on the monitor under it ([`agent_core::placement`]); where
 /// the pointer or monitor cannot be known (a Wayland session), the window manager places it.
 fn place_beside_pointer(window: &tauri::WebviewWindow, (width, height): (u32, u32)) {
     let Ok(pointer) = window.cursor_position() else { return };

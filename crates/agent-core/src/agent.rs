@@ -39,6 +39,9 @@ pub struct Agent {
     signed_in: Mutex<SignedIn>,
     /// The preferences as last loaded or saved (the settings file is their home).
     pub(crate) preferences: std::sync::Mutex<Preferences>,
+    /// "Quiet for 1 hour" is on until then: read at start, kept here and in the settings file
+    /// (so a restart keeps it); the one place the app asks.
+    quiet_until: std::sync::Mutex<Option<crate::status::UnixMillis>>,
     /// The away rules and the break, under one lock: every source (tray, window, shortcut,
     /// command line, timers, OS events) meets them one at a time ([`crate::away`]).
     pub(crate) duties: Mutex<Duties>,
@@ -81,6 +84,7 @@ impl Agent {
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
             preferences: std::sync::Mutex::new(settings.preferences),
+            quiet_until: std::sync::Mutex::new(settings.quiet_until),
             duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break, world: 0 }),
             sync_now: tokio::sync::Notify::new(),
             sync_floor: crate::presets::SyncPresets::load().interval(),
@@ -125,11 +129,13 @@ impl Agent {
         self.preferences.lock().map(|p| p.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    /// Saves new preferences (the sync interval is raised to its minimum if need be).
+    /// Saves new preferences (the sync interval is raised to its minimum if need be). A settings
+    /// file damaged since start is left as it is, with an error: its account is never replaced
+    /// by the defaults (the next start sets it aside and says so).
     pub fn set_preferences(&self, mut prefs: Preferences) -> Result<Preferences> {
         prefs.sync_interval_secs = prefs.sync_interval().as_secs();
         let saved = prefs.clone();
-        self.accounts.settings().update(|s| s.preferences = saved)?;
+        self.accounts.settings().update_if_readable(|s| s.preferences = saved)?;
         match self.preferences.lock() {
             Ok(mut p) => *p = prefs.clone(),
             Err(poisoned) => *poisoned.into_inner() = prefs.clone(),
@@ -145,12 +151,15 @@ impl Agent {
 
     /// Until when notifications of changes are quiet, if they are now.
     pub fn quiet_until(&self) -> Option<crate::status::UnixMillis> {
-        let settings = self.accounts.settings().read_quietly()?;
-        settings.quiet_until.filter(|until| *until > crate::status::now_ms())
+        let until = *self.quiet_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        until.filter(|until| *until > self.clock.now_ms())
     }
 
-    /// Quiets the notifications of changes until `until` (`None`: no longer).
+    /// Quiets the notifications of changes until `until` (`None`: no longer). It holds from now
+    /// on even when the settings file cannot keep it (the error says so; a restart then
+    /// forgets it).
     pub fn set_quiet_until(&self, until: Option<crate::status::UnixMillis>) -> Result<()> {
+        *self.quiet_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = until;
         self.accounts.settings().update_if_readable(|s| s.quiet_until = until).map(|_| ())
     }
 

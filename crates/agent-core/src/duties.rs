@@ -266,10 +266,11 @@ impl Agent {
     }
 
     /// Changes the settings file for the saved account's break and changes; the sandbox is a
-    /// world of its own and leaves the file alone (its break lives in memory only).
+    /// world of its own and leaves the file alone (its break lives in memory only). A file
+    /// damaged since start is left as it is, with an error, not replaced by the defaults.
     async fn store(&self, edit: impl FnOnce(&mut crate::settings::Settings)) -> Result<()> {
         if !self.in_sandbox().await {
-            self.accounts.settings().update(edit)?;
+            self.accounts.settings().update_if_readable(edit)?;
         }
         Ok(())
     }

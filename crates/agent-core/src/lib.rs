@@ -13,6 +13,7 @@ mod error;
 mod file_lock;
 mod history;
 pub mod paths;
+pub mod placement;
 pub mod present;
 pub mod presets;
 mod settings;

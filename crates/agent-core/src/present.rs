@@ -99,6 +99,20 @@ pub fn clock_time(at: UnixMillis) -> String {
         .unwrap_or_default()
 }
 
+/// When a change happened, as its line in the recent changes and the history says it: "10:42"
+/// on the day of `now`, "27/11 10:42" (day/month, as India writes it) before, in the OS's
+/// time zone, like every other time the app shows.
+pub fn change_time(at: UnixMillis, now: UnixMillis) -> String {
+    use chrono::TimeZone;
+    let local =
+        |ms: UnixMillis| chrono::Local.timestamp_millis_opt(i64::try_from(ms).unwrap_or(i64::MAX)).single();
+    match (local(at), local(now)) {
+        (Some(at), Some(now)) if at.date_naive() == now.date_naive() => at.format("%H:%M").to_string(),
+        (Some(at), _) => at.format("%d/%m %H:%M").to_string(),
+        (None, _) => String::new(),
+    }
+}
+
 /// "On phone for 12 min", when the app knows since when.
 pub fn since_line(w: &Words, s: &Status, now: UnixMillis) -> Option<String> {
     let from = since(s)?;
@@ -1000,5 +1014,17 @@ mod tests {
         let quiet_text = TrayView::new(en(), &st, &quiet).menu.quiet_text;
         assert_eq!(quiet_text, format!("Notify again (quiet until {})", clock_time(now + 60_000)));
         assert_eq!(menu_action(menu_id::QUIET, &Status::default()), Some(MenuAction::ToggleQuiet));
+    }
+
+    #[test]
+    fn a_change_says_its_time_like_the_rest_of_the_app_and_its_day_when_not_today() {
+        let now = now_ms();
+        // Today: the time of day as "Confirmed at" writes it.
+        assert_eq!(change_time(now, now), clock_time(now));
+        // Two days ago: day/month before it.
+        let earlier = now - 2 * 24 * 3_600_000;
+        let said = change_time(earlier, now);
+        assert!(said.ends_with(&clock_time(earlier)) && said.len() == "27/11 10:42".len(), "{said}");
+        assert!(said.contains('/'), "{said}");
     }
 }

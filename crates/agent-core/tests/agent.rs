@@ -145,3 +145,52 @@ async fn the_sync_interval_follows_the_setting_and_its_floor() {
     assert_eq!(agent.sync_interval(), std::time::Duration::from_secs(agent_core::MIN_SYNC_INTERVAL_SECS));
     assert_eq!(saved.sync_interval_secs, agent_core::MIN_SYNC_INTERVAL_SECS);
 }
+
+/// A settings file damaged while the app runs (the account and preferences in it) is never
+/// replaced by the defaults with one edit: saving preferences says it cannot be read, and the
+/// file is as it was, for the next start to set aside and report.
+#[tokio::test]
+async fn saving_preferences_over_a_damaged_file_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let agent = agent(&dir);
+    let path = dir.path().join("settings.toml");
+    let damaged =
+        b"[account]\nhost = \"https://api.exotel.com\"\napp_id = \"app\"\nuser_id = \"7\"\n[[[ half written"
+            .to_vec();
+    std::fs::write(&path, &damaged).unwrap();
+    let prefs = agent_core::Preferences { sync_interval_secs: 120, ..agent.preferences() };
+    let error = agent.set_preferences(prefs).expect_err("a damaged file was overwritten");
+    assert!(error.to_string().contains("cannot be read"), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), damaged, "the damaged file was changed");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    let set_aside = names.iter().any(|n| n.to_string_lossy().contains(".corrupt-"));
+    assert!(!set_aside, "the file was set aside while the app runs: {names:?}");
+}
+
+/// "Quiet for 1 hour": held from the moment it is asked for, kept for the next start, over at
+/// its end by the agent's clock, and off again when turned off.
+#[tokio::test]
+async fn the_quiet_hour_holds_survives_a_restart_and_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = || SettingsStore::new(dir.path().join("settings.toml"));
+    let clock = Arc::new(agent_core::ManualClock::new(1_000_000));
+    let open = || {
+        Agent::with_clock(
+            Accounts::new(Keyring::default(), settings()),
+            ControllerConfig::default(),
+            clock.clone(),
+        )
+    };
+    let agent = open();
+    assert_eq!(agent.quiet_until(), None);
+    let until = 1_000_000 + 3_600_000;
+    agent.set_quiet_until(Some(until)).unwrap();
+    assert_eq!(agent.quiet_until(), Some(until));
+    assert_eq!(open().quiet_until(), Some(until), "a restart forgot the quiet hour");
+    clock.advance(3_600_000);
+    assert_eq!(agent.quiet_until(), None, "the hour is over");
+    clock.advance(-60_000);
+    agent.set_quiet_until(None).unwrap();
+    assert_eq!(agent.quiet_until(), None);
+    assert_eq!(open().quiet_until(), None, "turned off, yet back after a restart");
+}

@@ -52,13 +52,15 @@ impl ErrorView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeLine {
     pub at: UnixMillis,
+    /// `at` in words: "10:42", or "27/11 10:42" on an earlier day ([`super::change_time`]).
+    pub time: String,
     pub text: String,
     pub failed: bool,
 }
 
 impl ChangeLine {
     /// "Offline → Phone, from the tray"; "Could not switch to Phone, from the window: still Offline".
-    pub fn new(w: &Words, c: &Change) -> Self {
+    pub fn new(w: &Words, c: &Change, now: UnixMillis) -> Self {
         let source = s("source", source_words(w, c.source));
         let text = match c.outcome {
             Outcome::Confirmed => w.text(
@@ -73,7 +75,7 @@ impl ChangeLine {
                 )
             }
         };
-        Self { at: c.at, text, failed: c.outcome == Outcome::Failed }
+        Self { at: c.at, time: super::change_time(c.at, now), text, failed: c.outcome == Outcome::Failed }
     }
 }
 
@@ -152,7 +154,7 @@ impl WindowView {
             breaks_enabled: pending.is_none(),
             break_until: if a == Availability::Offline { st.break_until } else { None },
             error: st.last_error.as_ref().map(|e| ErrorView::new(w, e)),
-            recent: st.recent.iter().map(|c| ChangeLine::new(w, c)).collect(),
+            recent: st.recent.iter().map(|c| ChangeLine::new(w, c, fresh.now)).collect(),
             sign_out: w.get(if sandbox { "window-leave-sandbox" } else { "window-sign-out" }),
             since: since_line(w, st, fresh.now).filter(|_| pending.is_none() && stale_since.is_none()),
             confirmed: st
