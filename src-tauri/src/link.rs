@@ -63,6 +63,9 @@ pub enum ToTray {
     Closed,
     /// The window's size as it closes (logical pixels), to open it so next time.
     Size { width: u32, height: u32 },
+    /// A `Focus` arrived after the window had closed (an "Open" clicked as it closed): the
+    /// tray process opens a new window once this process has ended.
+    Reopen,
 }
 
 /// Never the arguments: a call's may hold the secret typed into the sign-in form.
@@ -74,6 +77,7 @@ impl std::fmt::Debug for ToTray {
             }
             Self::Opened => f.write_str("Opened"),
             Self::Closed => f.write_str("Closed"),
+            Self::Reopen => f.write_str("Reopen"),
             Self::Size { width, height } => write!(f, "Size({width}x{height})"),
         }
     }
@@ -125,7 +129,7 @@ mod tests {
         }
         let call = ToTray::Call { id: 1, command: "sign_in".into(), args: json!({"appId": "a\nb"}) };
         assert_eq!(decode::<ToTray>(&encode(&call)), Some(call));
-        for m in [ToTray::Opened, ToTray::Closed, ToTray::Size { width: 500, height: 800 }] {
+        for m in [ToTray::Opened, ToTray::Closed, ToTray::Size { width: 500, height: 800 }, ToTray::Reopen] {
             assert_eq!(decode::<ToTray>(&encode(&m)), Some(m));
         }
     }

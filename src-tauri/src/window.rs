@@ -166,6 +166,7 @@ fn answer(
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
         Some(ToTray::Closed) => shell.send(Message::WindowClosing { generation, reopen: false }),
+        Some(ToTray::Reopen) => shell.send(Message::WindowClosing { generation, reopen: true }),
         // Kept by `serve`, which saves the last one once the window has ended.
         Some(ToTray::Size { .. }) => {}
         Some(ToTray::Call { id, command, args }) => {

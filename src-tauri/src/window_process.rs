@@ -40,6 +40,8 @@ struct TrayLink {
     next_id: Arc<AtomicU64>,
     waiting: Arc<Mutex<HashMap<u64, oneshot::Sender<Reply>>>>,
     to_tray: mpsc::UnboundedSender<ToTray>,
+    /// The window has been built (so a missing one has closed, not yet to come).
+    built: Arc<std::sync::atomic::AtomicBool>,
     /// The language the tray process named at start, for this process's own errors.
     words: &'static Words,
 }
@@ -146,6 +148,7 @@ pub fn run(
                 }
                 _ => {}
             });
+            link.built.store(true, Ordering::SeqCst);
             let _ = link.to_tray.send(ToTray::Opened);
             Ok(())
         })
@@ -194,7 +197,8 @@ fn pass_to_tray(invoke: Invoke) -> bool {
 /// Starts reading the tray's messages from standard input and writing ours to standard output.
 fn start_link(app: &AppHandle, words: &'static Words) -> TrayLink {
     let (to_tray, mut outbox) = mpsc::unbounded_channel::<ToTray>();
-    let link = TrayLink { next_id: Arc::default(), waiting: Arc::default(), to_tray, words };
+    let link =
+        TrayLink { next_id: Arc::default(), waiting: Arc::default(), to_tray, built: Arc::default(), words };
     tauri::async_runtime::spawn(async move {
         let mut stdout = tokio::io::stdout();
         while let Some(message) = outbox.recv().await {
@@ -217,13 +221,19 @@ fn start_link(app: &AppHandle, words: &'static Words) -> TrayLink {
                         tracing::warn!("could not pass {name} to the page: {e}");
                     }
                 }
-                ToWindow::Focus => {
-                    if let Some(w) = app.get_webview_window(MAIN) {
+                ToWindow::Focus => match app.get_webview_window(MAIN) {
+                    Some(w) => {
                         let _ = w.unminimize();
                         let _ = w.show();
                         let _ = w.set_focus();
                     }
-                }
+                    // Closed already (the tray had not yet read that): not lost, a new window.
+                    // Not built yet: it is about to show anyway.
+                    None if reader.built.load(Ordering::SeqCst) => {
+                        let _ = reader.to_tray.send(ToTray::Reopen);
+                    }
+                    None => {}
+                },
                 ToWindow::Close => close(&app),
             }
         }
