@@ -54,10 +54,9 @@ pub enum CoreError {
     Internal,
 }
 
-/// What a change asked for, in the English of the error details (the catalog's words; the
-/// same message `present::target_words` renders).
+/// What a change asked for, in the English of the error details (the catalog's words).
 fn english_target(target: Target) -> String {
-    crate::words::Words::of(crate::words::Lang::En).get(&format!("target-{}", target.availability().as_str()))
+    crate::words::Words::of(crate::words::Lang::En).get(&target.message_id())
 }
 
 impl From<HostError> for CoreError {

@@ -336,7 +336,7 @@ pub fn short_words(w: &Words, a: Availability) -> String {
 
 /// What a change asks for, inside a sentence: "receiving calls on phone".
 pub fn target_words(w: &Words, t: Target) -> String {
-    w.get(&format!("target-{}", t.availability().as_str()))
+    w.get(&t.message_id())
 }
 
 /// Where a change came from: "from the tray".

@@ -22,6 +22,13 @@ impl Target {
             Target::Receiving(d) => Availability::Receiving(d),
         }
     }
+
+    /// The catalog message that names this target inside a sentence (`target-phone`): the
+    /// one rule for it, used by the words shown ([`crate::present::target_words`]) and by
+    /// the errors' English details.
+    pub fn message_id(self) -> String {
+        format!("target-{}", self.availability().as_str())
+    }
 }
 
 /// Where a request came from; shown in notifications and history.
