@@ -17,6 +17,17 @@ disk() {
     printf 'disk: %s free on the target'"'"'s filesystem, target/ holds %s\n' \
         "$(df -h --output=avail target | tail -1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1)"
 }
+# On a small disk, a lane about to build gets room from an earlier lane's output that nothing
+# after it reads (it is rebuilt by the next run): `make_room GB folder...`.
+make_room() {
+    local need=$1 avail
+    shift
+    avail=$(df -k --output=avail target | tail -1 | tr -d ' ')
+    if [ "$avail" -lt $((need * 1024 * 1024)) ]; then
+        echo "disk: under $need GB free; removing $* to make room"
+        rm -rf "$@"
+    fi
+}
 
 # What git says of the tree before any test (a developer's own edits are theirs).
 TREE_BEFORE_TESTS="$(git status --porcelain 2>/dev/null || true)"
@@ -60,9 +71,13 @@ cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep
 cargo test -p agent-core --locked --test fault_paths -- --nocapture 2>&1 | grep -E "^(FAILED|fault paths:)"
 
 step "The Windows lane: cross-built, linted, tested under Wine (its own tally)"
+# The lane takes about 5 GB; the release build was only for the package test.
+make_room 7 target/release
 bash scripts/test-windows.sh
 
 step "The macOS check: every crate type-checked and linted for aarch64-apple-darwin"
+# The check takes about 1.5 GB; the Windows lane has reported its tally.
+make_room 3 target/windows/x86_64-pc-windows-gnu target/windows/debug
 bash scripts/check-macos.sh
 
 step "The tests left the tree as they found it (git status)"
