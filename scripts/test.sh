@@ -7,7 +7,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 # A test run is a whole build: cargo's incremental caches would only double target/'s size
 # (they made a clean clone's run fill a small CI disk). A developer's own `cargo build` keeps
-# them; its workspace crates are then rebuilt once when this command runs after it.
+# them; the workspace's own crates are rebuilt whenever the two alternate (the setting is part
+# of their fingerprint), the dependencies never.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n==> %s\n' "$*"; }
 # Free space where target/ lives, and what target/ holds: printed first and last, so a run that
@@ -52,7 +53,8 @@ step "Building the Linux packages (.deb and .rpm, release mode) for the package 
 bash scripts/package.sh
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# The disk report closes every run, a failed one too (a full disk fails it).
+trap 'rm -f "$log"; disk' EXIT
 
 step "Tests: unit, sandbox, controller, keyring, command line, and the desktop app over WebDriver"
 # Each end-to-end test starts its own Xvfb, D-Bus session, gnome-keyring and notification
@@ -94,7 +96,6 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 
 step "Summary"
-disk
 # One closing line over every test binary above (cargo prints one line per binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed/) p += $(i-1); if ($i ~ /^failed/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed\n", p, f; if (p == 0 || f > 0) exit 1 }' "$log"

@@ -19,6 +19,9 @@ use crate::shell::{Message, Shell};
 
 /// How long a window process is given to end once its window has closed, before it is killed.
 const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long the lines an ended window process left in its pipe are read for (a helper process
+/// that inherited the pipe may keep it open, so its end is not waited for).
+const DRAIN: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// The event the page listens to for each status; its payload is the window's view of it.
 pub const STATUS_EVENT: &str = "status";
@@ -92,10 +95,7 @@ async fn serve(
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if let Some(ToTray::Size { width, height }) = link::decode::<ToTray>(&line) {
-                        last_size = Some(WindowSize { width, height });
-                    }
-                    answer(app, shell, generation, &to_window, &line);
+                    last_size = read_line(app, shell, generation, &to_window, &line).or(last_size);
                 }
                 // It closed its output: it is ending.
                 _ => break,
@@ -110,6 +110,15 @@ async fn serve(
                 break;
             }
         }
+    }
+    // Ended before its last lines were read (a Size, a Reopen): read what is left in the pipe.
+    if exited.is_some() {
+        let drain = async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                last_size = read_line(app, shell, generation, &to_window, &line).or(last_size);
+            }
+        };
+        let _ = tokio::time::timeout(DRAIN, drain).await;
     }
     // From here on, opening the window waits for this process to end and starts another; an
     // opening asked for that it never saw counts as one.
@@ -152,6 +161,21 @@ fn this_binary() -> std::io::Result<std::path::PathBuf> {
         Ok(std::path::PathBuf::from("/proc/self/exe"))
     } else {
         std::env::current_exe()
+    }
+}
+
+/// One line from the window process, answered; the window's size if it told one.
+fn read_line(
+    app: &AppHandle,
+    shell: &Shell,
+    generation: u64,
+    to_window: &mpsc::UnboundedSender<ToWindow>,
+    line: &str,
+) -> Option<WindowSize> {
+    answer(app, shell, generation, to_window, line);
+    match link::decode::<ToTray>(line) {
+        Some(ToTray::Size { width, height }) => Some(WindowSize { width, height }),
+        _ => None,
     }
 }
 

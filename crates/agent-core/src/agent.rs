@@ -106,7 +106,8 @@ impl Agent {
     /// Taken first, before the settings are followed: an away event arriving meanwhile waits.
     pub(crate) async fn duties_now(&self) -> (tokio::sync::MutexGuard<'_, Duties>, Result<()>) {
         let mut duties = self.duties.lock().await;
-        let followed = self.follow_settings().await;
+        let world = self.world.load(std::sync::atomic::Ordering::SeqCst);
+        let followed = self.follow_settings(duties.on_break.filter(|_| duties.world == world)).await;
         self.same_world(&mut duties);
         (duties, followed)
     }
@@ -131,7 +132,8 @@ impl Agent {
 
     /// Saves new preferences (the sync interval is raised to its minimum if need be). A settings
     /// file damaged since start is left as it is, with an error: its account is never replaced
-    /// by the defaults (the next start sets it aside and says so).
+    /// by the defaults (the next look at the settings, at a sync, refresh or change, sets it
+    /// aside and writes the app's own back).
     pub fn set_preferences(&self, mut prefs: Preferences) -> Result<Preferences> {
         prefs.sync_interval_secs = prefs.sync_interval().as_secs();
         let saved = prefs.clone();
@@ -255,7 +257,7 @@ impl Agent {
             tracing::info!("left the sandbox");
             // Back to the saved account, if any; a session that cannot be opened is said in
             // the published status, and the app is signed out.
-            if self.follow_settings().await.is_ok() && self.status().signed_in {
+            if self.follow_settings(None).await.is_ok() && self.status().signed_in {
                 return self.controller.refresh(Source::SignIn).await;
             }
         }
@@ -283,7 +285,7 @@ impl Agent {
     /// Follows the settings file first (a sign-in or sign-out made with `exotel-agent`, a
     /// break it cancelled), then reads the status from Exotel.
     pub async fn refresh(&self, source: Source) -> Result<Status> {
-        self.follow_settings().await?;
+        self.follow_settings(self.current_break().await).await?;
         self.follow_stored_break().await?;
         self.controller.refresh(source).await
     }
@@ -291,7 +293,7 @@ impl Agent {
     /// The sync loop's read ([`Controller::sync`]), after following the settings file and the
     /// stored break as [`Self::refresh`] does.
     pub async fn sync(&self, interval: std::time::Duration, rules: SyncRules) -> Result<Synced> {
-        self.follow_settings().await?;
+        self.follow_settings(self.current_break().await).await?;
         self.follow_stored_break().await?;
         self.controller.sync(interval, rules).await
     }
@@ -303,7 +305,18 @@ impl Agent {
         self.sync_floor.map_or(own, |floor| own.max(floor))
     }
 
-    pub(crate) async fn follow_settings(&self) -> Result<()> {
+    /// The break in progress in this session, if any (what a repaired settings file keeps).
+    async fn current_break(&self) -> Option<BreakState> {
+        let duties = self.duties.lock().await;
+        let now = self.world.load(std::sync::atomic::Ordering::SeqCst);
+        duties.on_break.filter(|_| duties.world == now)
+    }
+
+    /// Follows the settings file: an account signed in or out with `exotel-agent`, changed
+    /// preferences. A file damaged meanwhile is set aside by the load and the app's own settings
+    /// are written back: the account, the preferences, the quiet hour and `on_break` (the break
+    /// in progress, which the caller knows).
+    pub(crate) async fn follow_settings(&self, on_break: Option<BreakState>) -> Result<()> {
         let mut signed_in = self.signed_in.lock().await;
         let loaded = match self.accounts.settings().load() {
             Ok(l) => l,
@@ -318,6 +331,8 @@ impl Agent {
             let restored = Settings {
                 account: Some(account.clone()),
                 preferences: self.preferences(),
+                on_break,
+                quiet_until: *self.quiet_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
                 ..loaded.settings
             };
             match self.accounts.settings().save(&restored) {

@@ -267,11 +267,19 @@ impl Agent {
 
     /// Changes the settings file for the saved account's break and changes; the sandbox is a
     /// world of its own and leaves the file alone (its break lives in memory only). A file
-    /// damaged since start is left as it is, with an error, not replaced by the defaults.
+    /// damaged since the last look is set aside and the app's own settings written back first
+    /// (never the defaults with this one edit, which would lose the account).
     async fn store(&self, edit: impl FnOnce(&mut crate::settings::Settings)) -> Result<()> {
-        if !self.in_sandbox().await {
-            self.accounts.settings().update_if_readable(edit)?;
+        if self.in_sandbox().await {
+            return Ok(());
         }
+        let settings = self.accounts.settings();
+        if settings.read_quietly().is_none() {
+            // Damaged since the last look: followed first, which sets it aside and writes the
+            // app's own settings back (every edit here sets the break itself).
+            self.follow_settings(None).await?;
+        }
+        settings.update_if_readable(edit)?;
         Ok(())
     }
 
@@ -281,9 +289,11 @@ impl Agent {
         if self.in_sandbox().await {
             return Ok(());
         }
-        let stored = match self.accounts.settings().load() {
-            Ok(l) => l.settings.on_break,
-            Err(_) => return Ok(()),
+        // Read without setting a damaged file aside: that is for following the settings,
+        // which writes the app's own back ([`Self::follow_settings`]); a damaged file here
+        // changes nothing, rather than reading as "no break" and dropping this one.
+        let Some(stored) = self.accounts.settings().read_quietly().map(|s| s.on_break) else {
+            return Ok(());
         };
         if duties.on_break != stored {
             tracing::info!(on_break = stored.is_some(), "the stored break changed elsewhere; following it");

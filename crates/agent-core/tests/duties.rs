@@ -227,3 +227,34 @@ async fn quitting_fails_when_exotel_does_not_report_offline() {
         other => panic!("{other:?} although Exotel still reports the phone"),
     }
 }
+
+/// A settings file damaged during a break does not end the break: the break's checks read it
+/// without setting it aside, and a damaged file reads as "nothing known", not "no break".
+#[tokio::test]
+async fn a_damaged_settings_file_does_not_end_a_break() {
+    let w = World::new().await;
+    let agent = w.agent().await;
+    agent.change(PHONE, Source::Window).await.unwrap();
+    let on_break = agent.start_break(Duration::from_secs(600)).await.unwrap();
+    assert!(on_break.break_until.is_some());
+    let path = w.dir.path().join("settings.toml");
+    std::fs::write(&path, "[on_break\nends_at = ").unwrap();
+    agent.check_break().await;
+    let s = agent.status();
+    assert_eq!(
+        (s.availability, s.break_until),
+        (Availability::Offline, on_break.break_until),
+        "the break ended"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "[on_break\nends_at = ", "the file was changed");
+    // Ended by the agent, the device comes back as the break promised; the damaged file is
+    // set aside (kept beside, named .corrupt-) and the settings written anew.
+    let s = agent.end_break().await.unwrap();
+    assert_eq!((s.availability, s.break_until), (Availability::Receiving(Device::Phone), None));
+    let kept = std::fs::read_dir(w.dir.path()).unwrap().flatten().any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        name.contains(".corrupt-") && std::fs::read_to_string(e.path()).unwrap() == "[on_break\nends_at = "
+    });
+    assert!(kept, "the damaged file was not kept beside");
+    assert!(agent_core::SettingsStore::new(&path).read_quietly().is_some_and(|s| s.on_break.is_none()));
+}
