@@ -68,6 +68,10 @@ step "The safety model: random days of events against the away rules, with its t
 cargo test -p agent-core --locked --test safety_model -- --ignored --nocapture 2>&1 | tee -a "$log" \
     | grep -E "^(safety model:|Test failed|minimal failing input)"
 
+step "The freshness model: random reads, failures and changes against what the tray and window show"
+cargo test -p agent-core --locked --test freshness_model -- --ignored --nocapture 2>&1 | tee -a "$log" \
+    | grep -E "^(freshness model:|Test failed|minimal failing input)"
+
 step "The fault matrix and the fault paths (every direction x fault x step), with their tallies"
 cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep -E "^(FAILED|fault matrix:)"
 cargo test -p agent-core --locked --test fault_paths -- --nocapture 2>&1 | grep -E "^(FAILED|fault paths:)"
