@@ -26,7 +26,7 @@ use agent_core::{Controller, Source, Status, Target, now_ms};
 use exotel_api::Device;
 use exotel_sandbox::{Endpoint, Fault, FaultBody, Sandbox};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 
 const SEQUENCES: u32 = 128;
 const SEED: [u8; 32] = *b"exotel-agent-tray freshness 2026";
@@ -161,9 +161,7 @@ fn check(st: &Status, m: &Model) -> Result<(), String> {
     Ok(())
 }
 
-static STEPS: AtomicUsize = AtomicUsize::new(0);
-
-fn run_sequence(steps: &[Step]) -> Result<(), TestCaseError> {
+fn run_sequence(steps: &[Step], taken: &AtomicUsize) -> Result<(), TestCaseError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let sandbox = Sandbox::start().await.unwrap();
@@ -178,7 +176,7 @@ fn run_sequence(steps: &[Step]) -> Result<(), TestCaseError> {
             if let Err(why) = shown {
                 return Err(TestCaseError::fail(format!("step {i} ({step:?}): {why}")));
             }
-            STEPS.fetch_add(1, Ordering::Relaxed);
+            taken.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     })
@@ -188,20 +186,8 @@ fn run_sequence(steps: &[Step]) -> Result<(), TestCaseError> {
 #[test]
 #[ignore = "run by scripts/test.sh in its own step: cargo test -p agent-core --test freshness_model -- --ignored"]
 fn stale_exactly_when_reads_failed_for_more_than_two_intervals() {
-    let config = Config { cases: SEQUENCES, failure_persistence: None, ..Config::default() };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
-    let sequences = AtomicUsize::new(0);
-    let outcome = runner.run(&proptest::collection::vec(step(), 6..=14), |steps| {
-        sequences.fetch_add(1, Ordering::Relaxed);
-        run_sequence(&steps)
+    let steps = proptest::collection::vec(step(), 6..=14);
+    support::run_model("freshness model", &SEED, SEQUENCES, steps, |steps, taken| {
+        run_sequence(&steps, taken)
     });
-    println!(
-        "freshness model: {} sequences, {} steps, {} violations",
-        sequences.load(Ordering::Relaxed),
-        STEPS.load(Ordering::Relaxed),
-        usize::from(outcome.is_err())
-    );
-    if let Err(e) = outcome {
-        panic!("{e}");
-    }
 }

@@ -8,6 +8,8 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -19,7 +21,7 @@ use agent_core::{
 use exotel_api::{Availability, Device, RetryPolicy, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use proptest::test_runner::TestCaseError;
 
 const SEQUENCES: u32 = 1_000;
 const SEED: [u8; 32] = *b"exotel-agent-tray safety model 1";
@@ -398,9 +400,7 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
     Ok(())
 }
 
-static STEPS: AtomicUsize = AtomicUsize::new(0);
-
-fn run_sequence(events: &[Event]) -> Result<(), TestCaseError> {
+fn run_sequence(events: &[Event], steps: &AtomicUsize) -> Result<(), TestCaseError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let mut w = World::new().await;
@@ -410,7 +410,7 @@ fn run_sequence(events: &[Event]) -> Result<(), TestCaseError> {
             if let Err(why) = step(&mut w, &mut m, event, fault_armed).await {
                 return Err(TestCaseError::fail(format!("step {i} ({event:?}): {why}")));
             }
-            STEPS.fetch_add(1, Ordering::Relaxed);
+            steps.fetch_add(1, Ordering::Relaxed);
             // A fault lasts for the event after the one that armed it.
             if fault_armed {
                 w.sandbox.clear_faults();
@@ -426,20 +426,8 @@ fn run_sequence(events: &[Event]) -> Result<(), TestCaseError> {
 #[test]
 #[ignore = "run by scripts/test.sh in its own step: cargo test -p agent-core --test safety_model -- --ignored"]
 fn safety_model() {
-    let config = Config { cases: SEQUENCES, failure_persistence: None, ..Config::default() };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &SEED));
-    let sequences = AtomicUsize::new(0);
-    let outcome = runner.run(&proptest::collection::vec(event(), 30..=40), |events| {
-        sequences.fetch_add(1, Ordering::Relaxed);
-        run_sequence(&events)
+    let events = proptest::collection::vec(event(), 30..=40);
+    support::run_model("safety model", &SEED, SEQUENCES, events, |events, steps| {
+        run_sequence(&events, steps)
     });
-    let violations = usize::from(outcome.is_err());
-    println!(
-        "safety model: {} sequences, {} steps, {violations} violations",
-        sequences.load(Ordering::Relaxed),
-        STEPS.load(Ordering::Relaxed)
-    );
-    if let Err(e) = outcome {
-        panic!("{e}");
-    }
 }

@@ -123,7 +123,7 @@ async fn walk() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("settings.toml");
     let accounts = Accounts::new(Keyring::default(), SettingsStore::new(&path));
-    let agent = Agent::new(accounts.clone(), ControllerConfig::default());
+    let agent = std::sync::Arc::new(Agent::new(accounts.clone(), ControllerConfig::default()));
     assert_eq!(agent.account().await, None);
     assert_eq!(agent.sync_interval(), Duration::from_secs(120), "raised to the admin's preset");
     assert_eq!(kept_secret(), None, "a fresh keyring");
@@ -184,17 +184,27 @@ async fn walk() {
     std::fs::remove_dir(&path).unwrap();
     std::fs::write(&path, &file).unwrap();
 
-    // The file damaged while signed in: the next read writes the account and the agent's
-    // preferences back.
+    // The file damaged while signed in, on a break with notifications quiet: the next read
+    // writes the account, the agent's preferences, the break and the quiet hour back, and the
+    // break goes on.
     let prefs =
         agent_core::Preferences { offline_on_lock: true, sync_interval_secs: 300, ..agent.preferences() };
     agent.set_preferences(prefs).unwrap();
+    let on_break = agent.start_break(Duration::from_secs(600)).await.unwrap();
+    let quiet = agent_core::now_ms() + 3_600_000;
+    agent.set_quiet_until(Some(quiet)).unwrap();
     std::fs::write(&path, b"[account\nhost = \x00 garbage").unwrap();
     agent.refresh(Source::Window).await.unwrap();
     assert_eq!(accounts.account().unwrap(), Some(account.clone()), "written back");
-    let kept = SettingsStore::new(&path).load().unwrap().settings.preferences;
-    assert!(kept.offline_on_lock && kept.sync_interval_secs == 300, "{kept:?}");
-    assert!(agent.status().signed_in);
+    let kept = SettingsStore::new(&path).load().unwrap().settings;
+    let prefs = &kept.preferences;
+    assert!(prefs.offline_on_lock && prefs.sync_interval_secs == 300, "{prefs:?}");
+    assert_eq!(kept.on_break.map(|b| b.ends_at), on_break.break_until, "the break written back");
+    assert_eq!(kept.quiet_until, Some(quiet), "the quiet hour written back");
+    let status = agent.status();
+    assert!(status.signed_in && status.break_until == on_break.break_until, "{status:?}");
+    let back = agent.end_break().await.unwrap();
+    assert_eq!(back.availability, Availability::Receiving(Device::Sip), "the break's device back on");
 
     // Signed out: nothing left in the keyring or the file; the app says signed out.
     let status = agent.sign_out().await.unwrap();

@@ -195,3 +195,34 @@ where
     assert!(failed.is_empty(), "{} of {total} cases failed", failed.len());
     assert_eq!(total, expected);
 }
+
+/// A model test's run: `cases` sequences drawn from `sequence` with a fixed seed (every run walks
+/// the same paths), each given to `run` with the count of steps taken so far; prints `{title}:
+/// N sequences, M steps, K violations` for the test command, and panics with proptest's
+/// smallest failing sequence.
+pub fn run_model<S: proptest::strategy::Strategy>(
+    title: &str,
+    seed: &[u8; 32],
+    cases: u32,
+    sequence: S,
+    run: impl Fn(S::Value, &std::sync::atomic::AtomicUsize) -> Result<(), proptest::test_runner::TestCaseError>,
+) {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let config = Config { cases, failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, seed));
+    let (sequences, steps) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let outcome = runner.run(&sequence, |value| {
+        sequences.fetch_add(1, Ordering::Relaxed);
+        run(value, &steps)
+    });
+    println!(
+        "{title}: {} sequences, {} steps, {} violations",
+        sequences.load(Ordering::Relaxed),
+        steps.load(Ordering::Relaxed),
+        usize::from(outcome.is_err())
+    );
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
