@@ -81,7 +81,9 @@ for exe in $executables; do
     passed=$((passed + p))
     failed=$((failed + f))
     echo "$name: $summary"
-    [ "$f" -eq 0 ] || grep -E '^(FAILED|test .* FAILED|.*panicked)' <<<"$log" | head -10 || true
+    # A failure's lines, with a property test's failing input (proptest prints it after its
+    # panic), so a case found only here can be run again on Linux.
+    [ "$f" -eq 0 ] || grep -E -A4 '^(test .* FAILED|.*panicked|Test failed|minimal failing input)' <<<"$log" | head -30 || true
 done
 
 step "exotel-agent.exe against a sandbox: sign in, phone, computer, offline, sign out"
