@@ -173,10 +173,7 @@ fn set_preferences(
     let before = state.agent.preferences();
     let saved = state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
     if saved.shortcut != before.shortcut {
-        let failed = shortcut::apply(app, &saved.shortcut, true);
-        if let Ok(mut slot) = state.shortcut_error.lock() {
-            *slot = failed;
-        }
+        shortcut::apply(app, &saved.shortcut, true);
     }
     let autolaunch = app.autolaunch();
     let applied = if saved.start_at_login { autolaunch.enable() } else { autolaunch.disable() };

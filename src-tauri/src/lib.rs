@@ -95,13 +95,8 @@ pub fn run() -> ExitCode {
                 sandbox: tokio::sync::Mutex::new(None),
                 shortcut_error: Mutex::new(None),
             });
-            // After the state, where a portal's late answer is kept (Wayland).
-            if let Some(failed) = shortcut::apply(app.handle(), &agent.preferences().shortcut, false)
-                && let Some(state) = app.try_state::<AppState>()
-                && let Ok(mut kept) = state.shortcut_error.lock()
-            {
-                *kept = Some(failed);
-            }
+            // After the state, where its outcome (and a portal's late answer) is kept.
+            shortcut::apply(app.handle(), &agent.preferences().shortcut, false);
             // The first read (keyring, token, Exotel) runs while the tray is being built.
             let starting = agent.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });

@@ -8,7 +8,7 @@
 use tauri::{AppHandle, Manager};
 
 use crate::shell::{Message, Shell};
-use crate::state::ShortcutError;
+use crate::state::{AppState, ShortcutError};
 
 /// Tells the shell the shortcut was pressed.
 fn toggle(app: &AppHandle) {
@@ -120,12 +120,9 @@ mod imp {
             // Kept only while this is still the shortcut asked for.
             let current =
                 app.try_state::<Grab>().and_then(|g| g.0.lock().ok().map(|s| s.1)) == Some(generation);
-            if let Some(failed) = settle(&app, &shortcut, generation, result)
-                && current
-                && let Some(state) = app.try_state::<AppState>()
-                && let Ok(mut kept) = state.shortcut_error.lock()
-            {
-                *kept = Some(failed);
+            let failed = settle(&app, &shortcut, generation, result);
+            if current && failed.is_some() {
+                super::keep(&app, failed);
             }
         });
         None
@@ -196,6 +193,17 @@ pub use imp::plugin;
 ///
 /// `wait`: on Wayland, wait a moment for the desktop's portal (from *Settings*, so the answer
 /// shows at once); at start the outcome is kept when it comes, without holding the start up.
-pub fn apply(app: &AppHandle, shortcut: &str, wait: bool) -> Option<ShortcutError> {
-    imp::apply(app, shortcut.trim(), wait)
+///
+/// The outcome is kept in the app's state, where *Settings* shows it.
+pub fn apply(app: &AppHandle, shortcut: &str, wait: bool) {
+    keep(app, imp::apply(app, shortcut.trim(), wait));
+}
+
+/// Keeps the shortcut's error (`None`: it works) where *Settings* shows it.
+fn keep(app: &AppHandle, failed: Option<ShortcutError>) {
+    if let Some(state) = app.try_state::<AppState>()
+        && let Ok(mut kept) = state.shortcut_error.lock()
+    {
+        *kept = failed;
+    }
 }

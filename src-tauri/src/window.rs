@@ -95,7 +95,7 @@ async fn serve(
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    last_size = read_line(app, shell, generation, &to_window, &line).or(last_size);
+                    last_size = answer(app, shell, generation, &to_window, &line).or(last_size);
                 }
                 // It closed its output: it is ending.
                 _ => break,
@@ -115,7 +115,7 @@ async fn serve(
     if exited.is_some() {
         let drain = async {
             while let Ok(Some(line)) = lines.next_line().await {
-                last_size = read_line(app, shell, generation, &to_window, &line).or(last_size);
+                last_size = answer(app, shell, generation, &to_window, &line).or(last_size);
             }
         };
         let _ = tokio::time::timeout(DRAIN, drain).await;
@@ -164,35 +164,20 @@ fn this_binary() -> std::io::Result<std::path::PathBuf> {
     }
 }
 
-/// One line from the window process, answered; the window's size if it told one.
-fn read_line(
-    app: &AppHandle,
-    shell: &Shell,
-    generation: u64,
-    to_window: &mpsc::UnboundedSender<ToWindow>,
-    line: &str,
-) -> Option<WindowSize> {
-    answer(app, shell, generation, to_window, line);
-    match link::decode::<ToTray>(line) {
-        Some(ToTray::Size { width, height }) => Some(WindowSize { width, height }),
-        _ => None,
-    }
-}
-
-/// One line from the window process.
+/// One line from the window process, answered; the window's size if it told one (kept by
+/// `serve`, which saves the last one once the window has ended).
 fn answer(
     app: &AppHandle,
     shell: &Shell,
     generation: u64,
     to_window: &mpsc::UnboundedSender<ToWindow>,
     line: &str,
-) {
+) -> Option<WindowSize> {
     match link::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
         Some(ToTray::Closed) => shell.send(Message::WindowClosing { generation, reopen: false }),
         Some(ToTray::Reopen) => shell.send(Message::WindowClosing { generation, reopen: true }),
-        // Kept by `serve`, which saves the last one once the window has ended.
-        Some(ToTray::Size { .. }) => {}
+        Some(ToTray::Size { width, height }) => return Some(WindowSize { width, height }),
         Some(ToTray::Call { id, command, args }) => {
             let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {
@@ -209,4 +194,5 @@ fn answer(
         // Never the line itself: it may be anything, a secret included.
         None => tracing::debug!("a line from the window process that is not a message"),
     }
+    None
 }

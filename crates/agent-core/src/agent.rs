@@ -106,8 +106,7 @@ impl Agent {
     /// Taken first, before the settings are followed: an away event arriving meanwhile waits.
     pub(crate) async fn duties_now(&self) -> (tokio::sync::MutexGuard<'_, Duties>, Result<()>) {
         let mut duties = self.duties.lock().await;
-        let world = self.world.load(std::sync::atomic::Ordering::SeqCst);
-        let followed = self.follow_settings(duties.on_break.filter(|_| duties.world == world)).await;
+        let followed = self.follow_settings(self.break_of_this_world(&duties)).await;
         self.same_world(&mut duties);
         (duties, followed)
     }
@@ -307,7 +306,11 @@ impl Agent {
 
     /// The break in progress in this session, if any (what a repaired settings file keeps).
     async fn current_break(&self) -> Option<BreakState> {
-        let duties = self.duties.lock().await;
+        self.break_of_this_world(&*self.duties.lock().await)
+    }
+
+    /// `duties`' break, unless it belongs to an earlier session (dropped at the next look).
+    fn break_of_this_world(&self, duties: &Duties) -> Option<BreakState> {
         let now = self.world.load(std::sync::atomic::Ordering::SeqCst);
         duties.on_break.filter(|_| duties.world == now)
     }
@@ -332,7 +335,7 @@ impl Agent {
                 account: Some(account.clone()),
                 preferences: self.preferences(),
                 on_break,
-                quiet_until: *self.quiet_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+                quiet_until: self.quiet_until(),
                 ..loaded.settings
             };
             match self.accounts.settings().save(&restored) {
