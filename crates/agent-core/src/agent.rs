@@ -47,6 +47,10 @@ pub struct Agent {
     pub(crate) duties: Mutex<Duties>,
     /// Wakes the sync loop early (after sleep, when the window opens).
     pub(crate) sync_now: tokio::sync::Notify,
+    /// Sends an away-offline still owed now (the network came back).
+    pub(crate) duty_now: tokio::sync::Notify,
+    /// The waits between attempts of an away-offline owed.
+    pub(crate) offline_retry: crate::backoff::Backoff,
     /// The admin's shortest sync interval for this computer, read at start.
     sync_floor: Option<std::time::Duration>,
     /// The wall clock, for breaks (a parameter, so tests can move it).
@@ -65,6 +69,10 @@ pub(crate) struct Duties {
     pub on_break: Option<BreakState>,
     /// The session (account or sandbox) the break and what is parked belong to.
     pub world: u64,
+    /// The away-offline owed ([`crate::away::OfflineDuty`]) whose retry task runs, by id.
+    pub retrying: u64,
+    /// When that task sends its next attempt.
+    pub retry_at: Option<tokio::time::Instant>,
 }
 
 impl Agent {
@@ -79,14 +87,17 @@ impl Agent {
     /// [`Self::new`] with another wall clock (tests move it to end breaks at once).
     pub fn with_clock(accounts: Accounts, config: ControllerConfig, clock: Arc<dyn Clock>) -> Self {
         let settings = accounts.settings().load().map(|l| l.settings).unwrap_or_default();
+        let offline_retry = config.offline_retry;
         Self {
             accounts,
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
             preferences: std::sync::Mutex::new(settings.preferences),
             quiet_until: std::sync::Mutex::new(settings.quiet_until),
-            duties: Mutex::new(Duties { rules: AwayRules::default(), on_break: settings.on_break, world: 0 }),
+            duties: Mutex::new(Duties { on_break: settings.on_break, ..Duties::default() }),
             sync_now: tokio::sync::Notify::new(),
+            duty_now: tokio::sync::Notify::new(),
+            offline_retry,
             sync_floor: crate::presets::SyncPresets::load().interval(),
             clock,
             world: std::sync::atomic::AtomicU64::new(0),

@@ -16,6 +16,11 @@
 //!   it cancels any break and forgets what was parked.
 //! - **R5.** The shortcut from an unknown status goes offline
 //!   ([`crate::present::toggle_target`]).
+//!
+//! R1 holds through an outage: an away-offline that fails is kept as an [`OfflineDuty`] and
+//! tried again ([`crate::backoff::Backoff`]) until Exotel confirms the agent offline (a reply or
+//! a read), the agent returns (a return cancels it, and restores nothing it did not turn off),
+//! or the agent makes their own change (R4). Waking up tries it first, before anything else.
 
 use exotel_api::{Availability, Device};
 
@@ -48,6 +53,20 @@ pub struct Parked {
     pub since: UnixMillis,
 }
 
+/// An away-offline that Exotel has not confirmed yet: the app owes the agent offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OfflineDuty {
+    /// What sent the agent away first (lock, sleep or idle).
+    pub source: Source,
+    /// When it began (the system clock): a change by the agent after this, from any program,
+    /// ends it (R4).
+    pub since: UnixMillis,
+    /// The attempts that failed so far.
+    pub attempts: u32,
+    /// Tells duties apart: a retry works only for the duty it was started for.
+    pub id: u64,
+}
+
 /// What the rules know.
 #[derive(Debug, Clone, Default)]
 pub struct AwayRules {
@@ -55,6 +74,9 @@ pub struct AwayRules {
     asleep: bool,
     idle: bool,
     parked: Option<Parked>,
+    duty: Option<OfflineDuty>,
+    /// The id of the last duty begun.
+    duties_begun: u64,
 }
 
 impl AwayRules {
@@ -66,6 +88,34 @@ impl AwayRules {
     /// What is waiting for the agent's return.
     pub fn parked(&self) -> Option<Parked> {
         self.parked
+    }
+
+    /// The away-offline still owed, if one failed.
+    pub fn duty(&self) -> Option<OfflineDuty> {
+        self.duty
+    }
+
+    /// An away-offline from `source` was not confirmed: while the agent is still away, it is
+    /// owed until it is (a duty already owed counts one more attempt). The duty, if one is owed.
+    pub fn offline_failed(&mut self, source: Source) -> Option<OfflineDuty> {
+        if !self.away() {
+            self.duty = None;
+            return None;
+        }
+        let duty = match self.duty {
+            Some(d) => OfflineDuty { attempts: d.attempts.saturating_add(1), ..d },
+            None => {
+                self.duties_begun += 1;
+                OfflineDuty { source, since: now_ms(), attempts: 1, id: self.duties_begun }
+            }
+        };
+        self.duty = Some(duty);
+        self.duty
+    }
+
+    /// Exotel confirmed the agent offline: nothing is owed any more. The duty that was, if any.
+    pub fn offline_confirmed(&mut self) -> Option<OfflineDuty> {
+        self.duty.take()
     }
 
     /// Notes `event` and says what to ask for, if anything.
@@ -122,6 +172,9 @@ impl AwayRules {
         if self.parked.is_some_and(|p| changed_at.is_some_and(|c| c >= p.since)) {
             self.parked = None;
         }
+        if self.duty.is_some_and(|d| changed_at.is_some_and(|c| c >= d.since)) {
+            self.duty = None;
+        }
     }
 
     /// R2: a break ended while the agent was away; its device waits for their return.
@@ -129,9 +182,11 @@ impl AwayRules {
         self.parked = Some(Parked { device, at: status.last_change.as_ref().map(|c| c.at), since: now_ms() });
     }
 
-    /// R4: an explicit change by the agent; nothing parked is restored after it.
+    /// R4: an explicit change by the agent; nothing parked is restored after it, and no
+    /// away-offline owed is sent any more.
     pub fn forget(&mut self) {
         self.parked = None;
+        self.duty = None;
     }
 
     /// R2 and R3: on return (no longer locked, asleep nor idle), the parked device, if the
@@ -141,6 +196,8 @@ impl AwayRules {
         if self.away() {
             return None;
         }
+        // Back: an away-offline still owed is not sent any more (the agent is here to see).
+        self.duty = None;
         let parked = self.parked.take()?;
         let untouched = status.signed_in
             && status.availability == Availability::Offline
@@ -173,6 +230,7 @@ mod tests {
                 outcome: Outcome::Confirmed,
                 target: None,
                 error_kind: None,
+                attempts: None,
             }),
             ..Status::default()
         }
@@ -259,6 +317,48 @@ mod tests {
         m.on_event(AwayEvent::Idle, &no_restore, &status(PHONE, None));
         m.went_offline(&status(PHONE, None), &status(OFF, Some(5)));
         assert_eq!(m.on_event(AwayEvent::Active, &no_restore, &status(OFF, Some(5))), None);
+    }
+
+    /// R1 through an outage: a failed away-offline is owed while the agent is away, counted
+    /// once per attempt, and ends when Exotel confirms, when the agent returns (nothing
+    /// restored: nothing was parked) or with the agent's own change.
+    #[test]
+    fn a_failed_away_offline_is_owed_until_confirmed_return_or_the_agents_change() {
+        let prefs = all_on();
+        let mut m = AwayRules::default();
+        assert_eq!(m.offline_failed(Source::Lock), None, "not away: nothing owed");
+        m.on_event(AwayEvent::Locked, &prefs, &status(PHONE, None));
+        let first = m.offline_failed(Source::Lock).unwrap();
+        assert_eq!((first.source, first.attempts), (Source::Lock, 1));
+        m.on_event(AwayEvent::Idle, &prefs, &status(PHONE, None));
+        let again = m.offline_failed(Source::Idle).unwrap();
+        assert_eq!((again.source, again.attempts, again.id), (Source::Lock, 2, first.id), "the same duty");
+        assert_eq!(m.clone().offline_confirmed(), Some(again));
+
+        // Unlocking (input: idle ends too) cancels it and restores nothing.
+        let mut back = m.clone();
+        assert_eq!(back.on_event(AwayEvent::Unlocked, &prefs, &status(PHONE, None)), None);
+        assert_eq!(back.duty(), None);
+
+        // Still asleep: waking from one cause of two keeps it.
+        let mut asleep = m.clone();
+        asleep.on_event(AwayEvent::Sleeping, &prefs, &status(PHONE, None));
+        asleep.on_event(AwayEvent::Woke, &prefs, &status(PHONE, None));
+        assert!(asleep.duty().is_some(), "still locked");
+
+        // R4, here and from another program after the duty began.
+        let mut mine = m.clone();
+        mine.forget();
+        assert_eq!(mine.duty(), None);
+        let mut elsewhere = m.clone();
+        elsewhere.agent_changed(Some(again.since.saturating_sub(1)));
+        assert!(elsewhere.duty().is_some(), "a change before the duty began is not the agent's answer");
+        elsewhere.agent_changed(Some(again.since));
+        assert_eq!(elsewhere.duty(), None);
+
+        // A new duty after one ended has a new id (a retry of the old one stops).
+        m.offline_confirmed();
+        assert_ne!(m.offline_failed(Source::Lock).map(|d| d.id), Some(first.id));
     }
 
     /// R2 for a break that ended while away, and R4.

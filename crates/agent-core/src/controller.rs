@@ -54,6 +54,8 @@ pub struct ControllerConfig {
     /// How long after the click a change refused by Exotel's rate limit may still be sent
     /// again (after its `Retry-After`); zero: never waited for.
     pub limit_wait: Duration,
+    /// The waits between attempts of an away-offline that failed ([`crate::away::OfflineDuty`]).
+    pub offline_retry: crate::backoff::Backoff,
 }
 
 /// The default [`ControllerConfig::limit_wait`].
@@ -67,6 +69,7 @@ impl Default for ControllerConfig {
             queue: 64,
             history: None,
             limit_wait: LIMIT_WAIT,
+            offline_retry: crate::backoff::Backoff::AWAY_OFFLINE,
         }
     }
 }
@@ -75,13 +78,12 @@ enum Request {
     Change {
         target: Target,
         source: Source,
+        /// 1 for a new change; more for an away-offline tried again ([`Controller::retry`]).
+        attempt: u32,
         reply: oneshot::Sender<Result<Status>>,
     },
     /// Publishes what only the app knows (a break, what waits for the agent's return).
-    Note {
-        edit: Box<dyn FnOnce(&mut Status) + Send>,
-        reply: oneshot::Sender<Status>,
-    },
+    Note { edit: Box<dyn FnOnce(&mut Status) + Send>, reply: oneshot::Sender<Status> },
     SetSession {
         session: Option<Arc<Session>>,
         note: Option<ErrorInfo>,
@@ -137,7 +139,15 @@ impl Controller {
     /// Asks Exotel for `target` and waits until the change is confirmed or has failed. The
     /// returned status is the one published at the end.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
-        self.ask(|reply| Request::Change { target, source, reply }).await?
+        self.ask(|reply| Request::Change { target, source, attempt: 1, reply }).await?
+    }
+
+    /// Attempt number `attempt` (2 or more) of a change whose first attempt failed (an
+    /// away-offline owed through an outage): a failure is published but not recorded again
+    /// (the recent changes and the history keep the first, not one line per retry); the
+    /// confirmed change, when it comes, is recorded with its count of attempts.
+    pub async fn retry(&self, target: Target, source: Source, attempt: u32) -> Result<Status> {
+        self.ask(|reply| Request::Change { target, source, attempt, reply }).await?
     }
 
     /// Reads the state from Exotel; a difference from the last known state is published as a
@@ -185,6 +195,11 @@ impl Controller {
     /// Publishes the end of a timed break in progress (or `None` when there is none).
     pub async fn set_break(&self, until: Option<UnixMillis>) -> Result<Status> {
         self.ask(|reply| Request::Note { edit: Box::new(move |s| s.break_until = until), reply }).await
+    }
+
+    /// Publishes the away-offline being tried again (or `None` when nothing is owed).
+    pub async fn set_going_offline(&self, going: Option<crate::status::GoingOffline>) -> Result<Status> {
+        self.ask(|reply| Request::Note { edit: Box::new(move |s| s.going_offline = going), reply }).await
     }
 
     /// Publishes the device waiting for the agent's return (or `None`).
@@ -313,8 +328,8 @@ impl Actor {
 
     async fn handle(&mut self, request: Request) {
         match request {
-            Request::Change { target, source, reply } => {
-                let _ = reply.send(self.change(target, source).await);
+            Request::Change { target, source, attempt, reply } => {
+                let _ = reply.send(self.change(target, source, attempt).await);
             }
             Request::Note { edit, reply } => {
                 self.publish(edit);
@@ -351,7 +366,7 @@ impl Actor {
         });
     }
 
-    async fn change(&mut self, target: Target, source: Source) -> Result<Status> {
+    async fn change(&mut self, target: Target, source: Source, attempt: u32) -> Result<Status> {
         let session = self.session.clone().ok_or(CoreError::NotSignedIn)?;
         let mut from = self.current().availability;
         self.publish(|s| s.pending = Some(target));
@@ -368,11 +383,11 @@ impl Actor {
         };
         match outcome {
             Ok(user) => {
-                self.confirm(&session, &user, source, Some(target), from);
+                self.confirm(&session, &user, source, Some(target), from, attempt);
                 Ok(self.current())
             }
             Err((error, known)) => {
-                self.fail(&session, &error, known, source, target, from);
+                self.fail(&session, &error, known, Attempted { source, target, from, attempt });
                 Err(error)
             }
         }
@@ -475,7 +490,7 @@ impl Actor {
         match session.user().await {
             Ok(user) => {
                 let from = self.current().availability;
-                self.confirm(&session, &user, source, None, from);
+                self.confirm(&session, &user, source, None, from, 1);
                 Ok(self.current())
             }
             Err(e) => {
@@ -508,6 +523,7 @@ impl Actor {
         source: Source,
         target: Option<Target>,
         from: Availability,
+        attempt: u32,
     ) {
         let to = user.availability();
         let summary = UserSummary::from_user(session.user_id(), user);
@@ -521,6 +537,7 @@ impl Actor {
             outcome: Outcome::Confirmed,
             target,
             error_kind: None,
+            attempts: (attempt > 1).then_some(attempt),
         });
         // A difference found by a read that `exotel-agent` already recorded (since the last
         // confirmation here) is that change, shown as it was made and not recorded twice.
@@ -553,16 +570,10 @@ impl Actor {
     }
 
     /// Publishes a failed change: what a read learned, else the last confirmed state; an
-    /// unconfirmed change makes it unknown.
-    fn fail(
-        &self,
-        session: &Session,
-        error: &CoreError,
-        known: Option<User>,
-        source: Source,
-        target: Target,
-        from: Availability,
-    ) {
+    /// unconfirmed change makes it unknown. A retry's failure ([`Controller::retry`]) is not
+    /// recorded again.
+    fn fail(&self, session: &Session, error: &CoreError, known: Option<User>, attempted: Attempted) {
+        let Attempted { source, target, from, attempt } = attempted;
         let info = error.info();
         let at = now_ms();
         if known.is_some() {
@@ -581,7 +592,9 @@ impl Actor {
             outcome: Outcome::Failed,
             target: Some(target),
             error_kind: Some(info.kind.clone()),
+            attempts: None,
         };
+        let first = attempt <= 1;
         self.publish(|s| {
             s.availability = to;
             if let Some(summary) = summary {
@@ -590,12 +603,24 @@ impl Actor {
             }
             s.pending = None;
             s.limited = None;
-            s.record(change.clone());
+            if first {
+                s.record(change.clone());
+            }
             s.last_error = Some(info);
         });
-        self.keep(Some(&change));
+        if first {
+            self.keep(Some(&change));
+        }
         tracing::warn!(kind = error.kind(), target = target.availability().as_str(), now = %to, "status change failed");
     }
+}
+
+/// A change that was sent: what for, from where, from what, and which attempt it was.
+struct Attempted {
+    source: Source,
+    target: Target,
+    from: Availability,
+    attempt: u32,
 }
 
 /// Whether a failed request may still have changed the device (so a read is needed to know).

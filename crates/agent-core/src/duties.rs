@@ -59,7 +59,8 @@ impl Agent {
         let quit = async {
             let (mut duties, _) = self.duties_now().await;
             duties.on_break = None;
-            duties.rules.forget();
+            // The quit's own offline replaces an away-offline still owed.
+            let _ = self.forget_parked(&mut duties).await;
             if !self.status().signed_in {
                 return None;
             }
@@ -81,9 +82,11 @@ impl Agent {
     }
 
     /// The screen locked or unlocked, the computer is going to sleep or woke up, the agent went
-    /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, a
-    /// break that ended during the sleep is ended too, and the status read.
-    pub async fn away(&self, event: AwayEvent) -> Option<Result<Status>> {
+    /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, an
+    /// away-offline still owed is sent first; then a break that ended during the sleep is
+    /// ended too, and the status read. An away-offline that fails is owed, and tried again by
+    /// a task of its own until it holds ([`crate::away_offline`]).
+    pub async fn away(self: &Arc<Self>, event: AwayEvent) -> Option<Result<Status>> {
         let (mut duties, followed) = self.duties_now().await;
         if let Err(e) = followed {
             tracing::info!(kind = e.kind(), "could not follow the settings: {e}");
@@ -100,16 +103,20 @@ impl Agent {
         {
             tracing::info!(kind = e.kind(), "could not read the status first: {e}");
         }
+        // Waking: what a failed offline before the suspend still owes comes first (R1), then
+        // the rest of the rules (which restore only what it turned off, R3).
+        let mut owed = None;
+        if event == AwayEvent::Woke
+            && let Some(duty) = duties.rules.duty()
+        {
+            owed = Some(self.take_offline(&mut duties, duty.source).await);
+        }
         let before = self.status();
         let decision = duties.rules.on_event(event, &self.preferences(), &before);
         let result = match decision {
-            Some((Target::Offline, source)) => {
-                let result = self.controller.change(Target::Offline, source).await;
-                duties.rules.went_offline(&before, &self.status());
-                Some(result)
-            }
+            Some((Target::Offline, source)) => Some(self.take_offline(&mut duties, source).await),
             Some((target, source)) => Some(self.controller.change(target, source).await),
-            None => None,
+            None => owed,
         };
         if event == AwayEvent::Woke {
             // After the rules saw the wake (so a break restores only if nothing else keeps
@@ -118,6 +125,7 @@ impl Agent {
             let _ = self.check_break_locked(&mut duties).await;
         }
         let _ = self.controller.set_parked(duties.rules.parked().map(|p| p.device)).await;
+        self.follow_duty(&mut duties, result.as_ref().and_then(|r| r.as_ref().err())).await;
         result.map(|r| r.map(|_| self.status()))
     }
 
@@ -200,11 +208,16 @@ impl Agent {
         self.forget_parked(duties).await
     }
 
-    /// R4: nothing parked comes back after the agent's own change.
+    /// R4: nothing parked comes back after the agent's own change, and an away-offline still
+    /// owed is not sent any more.
     pub(crate) async fn forget_parked(&self, duties: &mut Duties) -> Result<()> {
-        if duties.rules.parked().is_some() {
+        let owed = duties.rules.duty().is_some();
+        if duties.rules.parked().is_some() || owed {
             duties.rules.forget();
             self.controller.set_parked(None).await?;
+        }
+        if owed || self.status().going_offline.is_some() {
+            self.controller.set_going_offline(None).await?;
         }
         Ok(())
     }

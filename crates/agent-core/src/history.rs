@@ -110,6 +110,7 @@ mod tests {
             outcome: Outcome::Confirmed,
             target: None,
             error_kind: None,
+            attempts: None,
         }
     }
 

@@ -5,6 +5,8 @@
 mod account;
 mod agent;
 mod away;
+mod away_offline;
+mod backoff;
 mod clock;
 mod controller;
 mod credentials;
@@ -24,7 +26,8 @@ pub mod words;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
-pub use away::{AwayEvent, AwayRules, Parked};
+pub use away::{AwayEvent, AwayRules, OfflineDuty, Parked};
+pub use backoff::Backoff;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
@@ -38,8 +41,8 @@ pub use settings::{
     WindowSize,
 };
 pub use status::{
-    Change, ErrorInfo, Field, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target, UnixMillis,
-    UserSummary, now_ms,
+    Change, ErrorInfo, Field, GoingOffline, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target,
+    UnixMillis, UserSummary, now_ms,
 };
 pub use supervise::{RESTART_PAUSE, spawn_supervised};
 pub use sync::{

@@ -706,7 +706,7 @@ mod tests {
     }
 
     fn change(from: Availability, to: Availability, source: Source, outcome: Outcome) -> Change {
-        Change { at: 1, from, to, source, outcome, target: Some(PHONE), error_kind: None }
+        Change { at: 1, from, to, source, outcome, target: Some(PHONE), error_kind: None, attempts: None }
     }
 
     #[test]
@@ -777,6 +777,7 @@ mod tests {
             outcome: crate::status::Outcome::Confirmed,
             target: None,
             error_kind: None,
+            attempts: None,
         });
         let n = notice(en(), &s, &after).unwrap();
         assert_eq!(n.title, "Sandbox (not Exotel): Now receiving calls on phone");
@@ -818,6 +819,7 @@ mod tests {
             outcome: Outcome::Confirmed,
             target: None,
             error_kind: None,
+            attempts: None,
         };
         let after = Status { last_change: Some(same), ..signed_in(phone) };
         assert_eq!(notice(en(), &signed_in(phone), &after), None, "nothing changed, nothing said");

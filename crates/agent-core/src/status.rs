@@ -105,6 +105,10 @@ pub struct Change {
     pub target: Option<Target>,
     /// The error's kind when the outcome is `Failed`.
     pub error_kind: Option<String>,
+    /// How many times the app sent it: more than one for an away-offline Exotel confirmed only
+    /// after retries ([`GoingOffline`]), whose failed retries are not recorded one by one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
 }
 
 /// The agent as shown: no secrets (no `SipSecret`, no token).
@@ -162,6 +166,10 @@ pub struct Status {
     /// The change in flight waits for Exotel's rate limit: it is sent again at `until`.
     #[serde(default)]
     pub limited: Option<RateWait>,
+    /// Going away asked for offline and Exotel has not confirmed it yet: the app keeps trying
+    /// (R1 through an outage, [`crate::away`]).
+    #[serde(default)]
+    pub going_offline: Option<GoingOffline>,
     /// Grows by one on each publish, so subscribers can tell updates apart.
     pub revision: u64,
 }
@@ -173,6 +181,17 @@ pub struct RateWait {
     pub seconds: u64,
     /// When the change is sent again.
     pub until: UnixMillis,
+}
+
+/// An away-offline that failed and is being tried again until Exotel confirms it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoingOffline {
+    /// What sent the agent away (lock, sleep or idle).
+    pub source: Source,
+    /// The attempts so far, the first one included.
+    pub attempts: u32,
+    /// When the next attempt is sent (sooner if the computer wakes or the network returns).
+    pub next_at: UnixMillis,
 }
 
 impl Default for Status {
@@ -190,6 +209,7 @@ impl Default for Status {
             break_until: None,
             parked: None,
             limited: None,
+            going_offline: None,
             revision: 0,
         }
     }

@@ -40,6 +40,7 @@ fn change(at: u64) -> Change {
         outcome: Outcome::Confirmed,
         target: None,
         error_kind: None,
+        attempts: None,
     }
 }
 

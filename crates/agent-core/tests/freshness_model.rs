@@ -187,7 +187,7 @@ fn run_sequence(steps: &[Step], taken: &AtomicUsize) -> Result<(), TestCaseError
 #[ignore = "run by scripts/test.sh in its own step: cargo test -p agent-core --test freshness_model -- --ignored"]
 fn stale_exactly_when_reads_failed_for_more_than_two_intervals() {
     let steps = proptest::collection::vec(step(), 6..=14);
-    support::run_model("freshness model", &SEED, SEQUENCES, steps, |steps, taken| {
+    support::run_model("freshness model", false, &SEED, SEQUENCES, steps, |steps, taken| {
         run_sequence(&steps, taken)
     });
 }

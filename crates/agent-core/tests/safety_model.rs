@@ -427,7 +427,7 @@ fn run_sequence(events: &[Event], steps: &AtomicUsize) -> Result<(), TestCaseErr
 #[ignore = "run by scripts/test.sh in its own step: cargo test -p agent-core --test safety_model -- --ignored"]
 fn safety_model() {
     let events = proptest::collection::vec(event(), 30..=40);
-    support::run_model("safety model", &SEED, SEQUENCES, events, |events, steps| {
+    support::run_model("safety model", true, &SEED, SEQUENCES, events, |events, steps| {
         run_sequence(&events, steps)
     });
 }

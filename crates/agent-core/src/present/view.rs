@@ -273,6 +273,7 @@ mod tests {
             outcome: Outcome::Failed,
             target: Some(Target::Receiving(Device::Phone)),
             error_kind: Some("network".into()),
+            attempts: None,
         };
         let error = ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: 5 };
         let st = Status { recent: vec![failed], last_error: Some(error), ..asha(Availability::Offline) };
