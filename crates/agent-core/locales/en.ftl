@@ -44,6 +44,7 @@ line-break = On a break: { $left } left
 line-parked = Offline while you are away ({ $device } again when you return)
 line-unknown-error = Status unknown (see the window)
 line-limited = Exotel is limiting requests; trying again in { $seconds } s
+line-going-offline = Going offline: not confirmed yet, trying again in { $seconds } s
 time-seconds = { $n } s
 time-minutes = { $n } min
 time-hours = { $h } h { $m } min
@@ -91,6 +92,8 @@ still-sip = Calls still ring on your computer
 still-unknown = Your status is unknown: check it in the window
 notice-break-over = Break over
 notice-break-over-body = You are away, so you stay offline: { $device } again when you return.
+notice-going-offline = Going offline: not confirmed yet
+notice-going-offline-body = { $still }: Exotel has not confirmed that you are offline ({ $error }). The app keeps trying until it does.
 notice-quit-failed = Quit without going offline
 notice-quit-failed-body = { $error }. You may still be receiving calls: go offline in Exotel if you are leaving.
 notice-panic = Something went wrong inside the app
@@ -120,6 +123,7 @@ kind-internal = Something went wrong inside the app.
 ## Recent changes
 
 change-confirmed = { $from } → { $to }, { $source }
+change-confirmed-after = { $from } → { $to }, { $source }, after { $attempts } attempts
 change-failed = Could not switch to { $target }, { $source }: still { $to }
 
 ## The window

@@ -41,6 +41,7 @@ line-break = ब्रेक पर: { $left } बाक़ी
 line-parked = आप दूर हैं, इसलिए ऑफ़लाइन (लौटने पर फिर से { $device })
 line-unknown-error = स्थिति पता नहीं (विंडो देखें)
 line-limited = Exotel अभी अनुरोध रोक रहा है; { $seconds } सेकंड में फिर कोशिश होगी
+line-going-offline = ऑफ़लाइन हो रहे हैं: अभी पुष्टि नहीं हुई, { $seconds } सेकंड में फिर कोशिश होगी
 time-seconds = { $n } सेकंड
 time-minutes = { $n } मिनट
 time-hours = { $h } घंटे { $m } मिनट
@@ -85,6 +86,8 @@ still-sip = कॉल अब भी आपके कंप्यूटर पर
 still-unknown = आपकी स्थिति पता नहीं: विंडो में देखें
 notice-break-over = ब्रेक ख़त्म
 notice-break-over-body = आप दूर हैं, इसलिए ऑफ़लाइन ही हैं: लौटने पर फिर से { $device }।
+notice-going-offline = ऑफ़लाइन हो रहे हैं: अभी पुष्टि नहीं हुई
+notice-going-offline-body = { $still }: Exotel ने अभी पुष्टि नहीं की कि आप ऑफ़लाइन हैं ({ $error })। पुष्टि होने तक ऐप कोशिश करता रहेगा।
 notice-quit-failed = ऑफ़लाइन हुए बिना बंद हुआ
 notice-quit-failed-body = { $error }। हो सकता है आपको अब भी कॉल आएँ: जा रहे हैं तो Exotel में ऑफ़लाइन हो जाएँ।
 notice-panic = ऐप के अंदर कुछ गड़बड़ हुई
@@ -114,6 +117,7 @@ kind-internal = ऐप के अंदर कुछ गड़बड़ हु�
 ## हाल के बदलाव
 
 change-confirmed = { $from } → { $to }, { $source }
+change-confirmed-after = { $from } → { $to }, { $source }, { $attempts } कोशिशों के बाद
 change-failed = { $target } पर नहीं बदल सके, { $source }: अब भी { $to }
 
 ## विंडो

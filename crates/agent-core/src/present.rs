@@ -149,7 +149,8 @@ impl TrayView {
         if let Some(until) = fresh.quiet_until {
             menu.quiet_text = w.text("menu-quiet-end", &[crate::words::s("time", clock_time(until))]);
         }
-        let Some(since) = fresh.stale_since(st) else {
+        // An away-offline owed says so itself (what is shown is the last confirmed status).
+        let Some(since) = fresh.stale_since(st).filter(|_| st.going_offline.is_none()) else {
             let tooltip = match since_line(w, st, fresh.now)
                 .filter(|_| st.pending.is_none() && st.break_until.is_none())
             {
@@ -165,7 +166,8 @@ impl TrayView {
 
 impl TrayIcon {
     pub fn for_status(s: &Status) -> Self {
-        if s.pending.is_some() {
+        // An away-offline owed is a change under way (not a failure, not a status confirmed).
+        if s.pending.is_some() || (s.signed_in && s.going_offline.is_some()) {
             return TrayIcon::Pending;
         }
         match (s.signed_in, s.availability) {
@@ -399,6 +401,9 @@ pub fn status_line(w: &Words, s: &Status) -> String {
     if !s.signed_in {
         return w.get("line-signed-out");
     }
+    if let Some(going) = s.going_offline {
+        return going_offline_line(w, going.next_at, now_ms());
+    }
     if let (Some(_), Some(wait)) = (s.pending, s.limited) {
         return limited_line(w, wait.until, now_ms());
     }
@@ -421,6 +426,12 @@ pub fn status_line(w: &Words, s: &Status) -> String {
 pub fn limited_line(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
     let seconds = until.saturating_sub(now).div_ceil(1000).max(1);
     w.text("line-limited", &[n("seconds", seconds)])
+}
+
+/// An away-offline owed: "Going offline: not confirmed yet, trying again in 7 s".
+pub fn going_offline_line(w: &Words, next_at: UnixMillis, now: UnixMillis) -> String {
+    let seconds = next_at.saturating_sub(now).div_ceil(1000).max(1);
+    w.text("line-going-offline", &[n("seconds", seconds)])
 }
 
 /// The tray tooltip: the status in words and the agent's name; in the sandbox, says so first.
@@ -527,8 +538,35 @@ fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
             kind: NoticeKind::Elsewhere,
         });
     }
+    // An away-offline Exotel did not confirm: said once, when it becomes owed (its retries
+    // are not recorded; the confirmed offline, when it comes, is a change like any other).
+    if let (None, Some(_)) = (before.going_offline, after.going_offline) {
+        let error = after
+            .last_error
+            .as_ref()
+            .map_or_else(|| w.get("notice-failed-unknown"), |e| e.message.trim_end_matches('.').to_owned());
+        // Shown offline is not what is owed (it may be stale): said as unknown.
+        let still = match after.availability {
+            a @ Availability::Receiving(_) => w.get(&format!("still-{}", a.as_str())),
+            _ => w.get("still-unknown"),
+        };
+        return Some(Notice {
+            title: w.get("notice-going-offline"),
+            body: w.text("notice-going-offline-body", &[s("still", still), s("error", error)]),
+            failure: true,
+            kind: NoticeKind::Failure,
+        });
+    }
     let change = after.last_change.as_ref()?;
     if before.last_change.as_ref() == Some(change) {
+        return None;
+    }
+    // The first failure of an away-offline is followed at once by the notice above (the app
+    // owes it while the agent is away): one notification, not two.
+    if change.outcome == Outcome::Failed
+        && change.target == Some(Target::Offline)
+        && matches!(change.source, Source::Lock | Source::Sleep | Source::Idle)
+    {
         return None;
     }
     match change.outcome {
@@ -753,6 +791,85 @@ mod tests {
         let after =
             Status { last_change: Some(elsewhere), ..signed_in(Availability::Receiving(Device::Sip)) };
         assert!(notice(en(), &before, &after).unwrap().body.contains("changed elsewhere"));
+    }
+
+    /// An away-offline owed: the tray's line, tooltip and icon say so (not a failure, not the
+    /// stale look), in both languages; one notice when it becomes owed, none for its first
+    /// failure, none for a retry; the history line of its confirmation carries the count.
+    #[test]
+    fn an_away_offline_owed_is_shown_as_its_own_state_and_said_once() {
+        let now = now_ms();
+        let phone = Status { confirmed_at: Some(1), ..signed_in(Availability::Receiving(Device::Phone)) };
+        let failed = Change {
+            target: Some(Target::Offline),
+            ..change(
+                Availability::Receiving(Device::Phone),
+                Availability::Receiving(Device::Phone),
+                Source::Lock,
+                Outcome::Failed,
+            )
+        };
+        let error = ErrorInfo {
+            kind: "server".into(),
+            message: "Exotel had a server error (HTTP 503). Try again in a minute.".into(),
+            field: None,
+            at: 2,
+        };
+        let refused = Status { last_change: Some(failed), last_error: Some(error), ..phone.clone() };
+        assert_eq!(notice(en(), &phone, &refused), None, "the first failure: the owed notice follows");
+        let owed = Status {
+            going_offline: Some(crate::status::GoingOffline {
+                source: Source::Lock,
+                attempts: 1,
+                next_at: now + 6_500,
+            }),
+            ..refused.clone()
+        };
+        let n = notice(en(), &refused, &owed).unwrap();
+        assert_eq!(n.title, "Going offline: not confirmed yet");
+        assert!(n.body.starts_with("Calls still ring on your phone: Exotel has not confirmed"), "{}", n.body);
+        assert!(n.body.contains("HTTP 503") && n.failure, "{}", n.body);
+        let hi = Words::of(crate::words::Lang::Hi);
+        assert!(notice(hi, &refused, &owed).unwrap().title.contains("ऑफ़लाइन हो रहे हैं"));
+        let retried = Status {
+            going_offline: Some(crate::status::GoingOffline {
+                source: Source::Lock,
+                attempts: 2,
+                next_at: now + 9_000,
+            }),
+            revision: 9,
+            ..owed.clone()
+        };
+        assert_eq!(notice(en(), &owed, &retried), None, "a retry is not said again");
+
+        // A day later (stale by any measure): still "going offline", with the pending icon.
+        let later = Moment::at(now + 86_400_000, Duration::from_secs(30));
+        let at_once = Moment::at(now, Duration::from_secs(30));
+        let view = TrayView::new(en(), &owed, &at_once);
+        assert_eq!(view.menu.status_line, "Going offline: not confirmed yet, trying again in 7 s");
+        assert_eq!(view.icon, TrayIcon::Pending);
+        assert!(view.tooltip.contains("Going offline: not confirmed yet"), "{}", view.tooltip);
+        assert_ne!(TrayView::new(en(), &owed, &later).icon, TrayIcon::Stale);
+        assert!(view.menu.phone.enabled, "the agent can still make their own change (R4)");
+        let window = view::WindowView::new(en(), &owed, &at_once);
+        assert_eq!(window.status, "Going offline: not confirmed yet, trying again in 7 s");
+        assert!(!window.stale);
+
+        // Confirmed after three attempts: one line, with the count.
+        let done = Change {
+            attempts: Some(3),
+            target: Some(Target::Offline),
+            ..change(
+                Availability::Receiving(Device::Phone),
+                Availability::Offline,
+                Source::Lock,
+                Outcome::Confirmed,
+            )
+        };
+        assert_eq!(
+            view::ChangeLine::new(en(), &done, now).text,
+            "Phone → Offline, on screen lock, after 3 attempts"
+        );
     }
 
     #[test]

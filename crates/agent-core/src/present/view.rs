@@ -62,12 +62,21 @@ impl ChangeLine {
     /// "Offline → Phone, from the tray"; "Could not switch to Phone, from the window: still Offline".
     pub fn new(w: &Words, c: &Change, now: UnixMillis) -> Self {
         let source = s("source", source_words(w, c.source));
-        let text = match c.outcome {
-            Outcome::Confirmed => w.text(
+        let text = match (c.outcome, c.attempts) {
+            (Outcome::Confirmed, Some(attempts)) if attempts > 1 => w.text(
+                "change-confirmed-after",
+                &[
+                    s("from", short_words(w, c.from)),
+                    s("to", short_words(w, c.to)),
+                    source,
+                    crate::words::n("attempts", u64::from(attempts)),
+                ],
+            ),
+            (Outcome::Confirmed, _) => w.text(
                 "change-confirmed",
                 &[s("from", short_words(w, c.from)), s("to", short_words(w, c.to)), source],
             ),
-            Outcome::Failed => {
+            (Outcome::Failed, _) => {
                 let wanted = c.target.map_or(Availability::Unknown, crate::status::Target::availability);
                 w.text(
                     "change-failed",
@@ -124,8 +133,13 @@ impl WindowView {
             ),
             None => availability_words(w, a),
         };
-        let stale_since = fresh.stale_since(st);
+        let stale_since = fresh.stale_since(st).filter(|_| st.going_offline.is_none());
         let status = stale_since.map_or(status, |since| stale_line(w, st, since));
+        // An away-offline owed says what the app is doing about it.
+        let status = match st.going_offline {
+            Some(going) => super::going_offline_line(w, going.next_at, fresh.now),
+            None => status,
+        };
         let agent = st.user.as_ref().map(|u| agent_line(w, u)).unwrap_or_default();
         let choices = [
             ("phone", Availability::Receiving(Device::Phone)),
