@@ -544,7 +544,7 @@ impl Actor {
         let recorded_elsewhere = made_here
             .as_ref()
             .filter(|c| c.target.is_none() && c.source == Source::Sync)
-            .and_then(|_| self.config.history.as_ref()?.latest())
+            .and_then(|_| self.config.history.as_ref()?.latest_confirmed())
             .filter(|c| {
                 c.outcome == Outcome::Confirmed
                     && c.to == to

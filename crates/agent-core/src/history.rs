@@ -14,8 +14,9 @@ pub const HISTORY_LIMIT: usize = 500;
 /// Told about every change the controller records.
 pub trait ChangeSink: Send + Sync + std::fmt::Debug {
     fn record(&self, change: &Change);
-    /// The newest change kept (by this process or another sharing the file).
-    fn latest(&self) -> Option<Change> {
+    /// The newest confirmed change kept (by this process or another sharing the file); a
+    /// failed attempt after it does not hide it.
+    fn latest_confirmed(&self) -> Option<Change> {
         None
     }
 }
@@ -90,8 +91,8 @@ impl ChangeSink for History {
         }
     }
 
-    fn latest(&self) -> Option<Change> {
-        self.read().ok()?.pop()
+    fn latest_confirmed(&self) -> Option<Change> {
+        self.read().ok()?.into_iter().rev().find(|c| c.outcome == crate::status::Outcome::Confirmed)
     }
 }
 

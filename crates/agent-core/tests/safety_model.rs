@@ -3,7 +3,13 @@
 //! behind the app's back, sandbox faults, app restarts), run through a real `Agent` against the
 //! sandbox with a wall clock the test moves, and after every step the away rules
 //! (`agent_core::away`, R1-R5) and the truth rules checked. A failing sequence is shrunk and
-//! printed as the list of events. Prints `safety model: N sequences, M steps, 0 violations`.
+//! printed as the list of events.
+//!
+//! Liveness too: outages (every endpoint failing with 5xx, resets, 429 with `Retry-After`, or
+//! changes carried out whose reply is lost) open and close in the middle of away events. After
+//! every step with no fault open, within a bound: nothing is owed any more, and an agent who
+//! went away (and made no change of their own since) is offline at the sandbox.
+//! Prints `safety model: N sequences, M steps, 0 violations, 0 liveness violations`.
 
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout)]
@@ -15,8 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use agent_core::{
-    Accounts, Agent, AwayEvent, ChangeSink, ControllerConfig, History, Keyring, ManualClock, Outcome,
-    Preferences, SettingsStore, SignInInput, Source, Target, now_ms,
+    Accounts, Agent, AwayEvent, Backoff, ChangeSink, ControllerConfig, History, Keyring, ManualClock,
+    Outcome, Preferences, SettingsStore, SignInInput, Source, Target, now_ms,
 };
 use exotel_api::{Availability, Device, RetryPolicy, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
@@ -34,6 +40,18 @@ enum Click {
     Shortcut,
     /// `exotel-agent` in a terminal: another `Agent` on the same settings file.
     Cli,
+}
+
+/// How every endpoint fails during an outage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutageKind {
+    ServerError,
+    Reset,
+    /// 429 with `Retry-After: 1`.
+    RateLimited,
+    /// The change is carried out and its reply lost (what a timeout after the fact looks like);
+    /// reads time out the same way.
+    ReplyLost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +81,11 @@ enum Event {
     BehindBack(Option<Device>),
     /// The next request of each kind fails this way.
     Fault(FaultKind),
+    /// Every request fails this way during the next `events` events.
+    Outage {
+        kind: OutageKind,
+        events: u32,
+    },
     /// The sync loop reads the status.
     Sync,
     Restart,
@@ -87,6 +110,12 @@ fn event() -> impl Strategy<Value = Event> {
         Just(AwayEvent::Active),
     ];
     let device = prop_oneof![Just(None), Just(Some(Device::Phone)), Just(Some(Device::Sip))];
+    let outage = prop_oneof![
+        3 => Just(OutageKind::ServerError),
+        3 => Just(OutageKind::Reset),
+        1 => Just(OutageKind::RateLimited),
+        3 => Just(OutageKind::ReplyLost),
+    ];
     let fault = prop_oneof![
         Just(FaultKind::ServerError),
         Just(FaultKind::Reset),
@@ -102,6 +131,7 @@ fn event() -> impl Strategy<Value = Event> {
         1 => (-90i64..=90).prop_map(|minutes| Event::ClockJump { minutes }),
         1 => device.prop_map(Event::BehindBack),
         1 => fault.prop_map(Event::Fault),
+        1 => (outage, 1u32..=4).prop_map(|(kind, events)| Event::Outage { kind, events }),
         2 => Just(Event::Sync),
         1 => Just(Event::Restart),
     ]
@@ -120,6 +150,15 @@ struct Model {
     restorable: Option<Device>,
     /// What `exotel-agent` last set (and recorded), not yet seen by the app.
     cli_unseen: Option<Availability>,
+    /// The agent went away (with the settings on) and made no change of their own since, nor
+    /// did anyone else: once faults clear, Exotel must have them offline (liveness).
+    owed: bool,
+    /// Events left in the outage open now (0: none).
+    outage_left: u32,
+    /// The outage was 429s: Exotel's `Retry-After` holds the app's requests back after it
+    /// closes, until about then.
+    rate_limited: bool,
+    limited_until: Option<tokio::time::Instant>,
 }
 
 impl Model {
@@ -175,6 +214,14 @@ impl World {
 /// An agent as the app makes it, signed in (in memory) to the sandbox, with quick retries and
 /// read-backs so faults cost milliseconds.
 async fn open(sandbox: &Sandbox, dir: &tempfile::TempDir, clock: &Arc<ManualClock>) -> Arc<Agent> {
+    try_open(sandbox, dir, clock).await.unwrap()
+}
+
+async fn try_open(
+    sandbox: &Sandbox,
+    dir: &tempfile::TempDir,
+    clock: &Arc<ManualClock>,
+) -> agent_core::Result<Arc<Agent>> {
     let retry = RetryPolicy {
         attempts: 3,
         base_delay: Duration::from_millis(1),
@@ -182,12 +229,16 @@ async fn open(sandbox: &Sandbox, dir: &tempfile::TempDir, clock: &Arc<ManualCloc
         max_retry_after: Duration::from_secs(1),
         ..RetryPolicy::default()
     };
+    // An away-offline owed is tried again after 5 ms, doubling to 50 ms; a 429 is not waited
+    // out inside a change (the owed offline's own retry waits for its `Retry-After`).
     let accounts = Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml")))
         .with_retry(retry);
     let history = History::new(dir.path().join("history.jsonl"));
     let config = ControllerConfig {
         history: Some(Arc::new(history) as Arc<dyn ChangeSink>),
         confirm_backoff: Duration::from_millis(1),
+        limit_wait: Duration::ZERO,
+        offline_retry: Backoff { first: Duration::from_millis(5), max: Duration::from_millis(50) },
         ..ControllerConfig::default()
     };
     let agent = Arc::new(Agent::with_clock(accounts, config, clock.clone()));
@@ -197,8 +248,8 @@ async fn open(sandbox: &Sandbox, dir: &tempfile::TempDir, clock: &Arc<ManualCloc
         secret: Secret::new(DEMO_APP_SECRET),
         user_id: DEMO_USER_ID.into(),
     };
-    agent.sign_in_in_memory(input).await.unwrap();
-    agent
+    agent.sign_in_in_memory(input).await?;
+    Ok(agent)
 }
 
 fn arm(sandbox: &Sandbox, kind: FaultKind) {
@@ -213,12 +264,61 @@ fn arm(sandbox: &Sandbox, kind: FaultKind) {
     }
 }
 
+fn open_outage(sandbox: &Sandbox, kind: OutageKind) {
+    let fault = match kind {
+        OutageKind::ServerError => Fault::status(503),
+        OutageKind::Reset => Fault::dropped(),
+        OutageKind::RateLimited => Fault::status(429).with_retry_after(1),
+        OutageKind::ReplyLost => Fault::applied_reply_lost(),
+    };
+    for endpoint in [Endpoint::Token, Endpoint::Device, Endpoint::Usermapping] {
+        sandbox.set_fault(endpoint, fault.clone());
+    }
+}
+
+/// Once faults clear, how long the app may take to settle what it owes: the longest wait
+/// between attempts (or a `Retry-After` of 1 s) and the attempt itself, with room for a busy
+/// machine.
+const SETTLE: Duration = Duration::from_secs(4);
+
+/// Liveness, after a step with no fault open: within [`SETTLE`], nothing is owed any more,
+/// and an agent who went away (with no change of their own since) is offline at the sandbox.
+/// What the app's retries did meanwhile is taken into the model.
+async fn settle(w: &World, m: &mut Model) -> Result<(), String> {
+    let started = tokio::time::Instant::now();
+    let truth_before = w.truth();
+    let requests_before = w.sandbox.requests().len();
+    let settled = |s: &agent_core::Status| s.going_offline.is_none() && s.pending.is_none();
+    while !settled(&w.agent.status()) && started.elapsed() < SETTLE {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let s = w.agent.status();
+    if !settled(&s) {
+        return Err(format!("liveness: still owed {:?} after the faults cleared", s.going_offline));
+    }
+    let truth = w.truth();
+    if let (Availability::Receiving(d), Availability::Offline, None) = (truth_before, truth, m.restorable) {
+        m.restorable = Some(d);
+    }
+    if w.sandbox.requests().iter().skip(requests_before).any(|r| r.status == 200) {
+        m.stale = false;
+        m.cli_unseen = None;
+    }
+    if m.owed && m.away() && truth != Availability::Offline {
+        return Err(format!("liveness: away after the faults cleared, but Exotel holds {truth:?}"));
+    }
+    Ok(())
+}
+
 fn explicit(source: Source) -> bool {
     matches!(source, Source::Tray | Source::Window | Source::Shortcut | Source::Cli)
 }
 
 /// Carries out one event; `Err` names the rule it broke.
 async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> Result<(), String> {
+    // Faults may be open now: the one armed for this event, or an outage.
+    let held_back = m.limited_until.is_some_and(|until| tokio::time::Instant::now() < until);
+    let fault_armed = fault_armed || m.outage_left > 0 || held_back;
     let truth_before = w.truth();
     let shown_before = w.agent.status();
     let puts_before = w.sandbox.count(Endpoint::Device);
@@ -241,8 +341,11 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
                 return Err(format!("R5: the shortcut from unknown asked for {target:?}"));
             }
             let result = if click == Click::Cli {
-                let cli = open(&w.sandbox, &w.dir, &w.clock).await;
-                cli.change(target, source).await
+                // During an outage `exotel-agent` cannot even sign in: nothing changes.
+                match try_open(&w.sandbox, &w.dir, &w.clock).await {
+                    Ok(cli) => cli.change(target, source).await,
+                    Err(e) => Err(e),
+                }
             } else {
                 w.agent.change(target, source).await
             };
@@ -254,6 +357,7 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
                 m.cli_unseen = (result.is_ok() && w.truth() != truth_before).then(|| w.truth());
             }
             m.restorable = None;
+            m.owed = false;
             // R4: an explicit change cancels the break, in the app and in the settings file.
             if result.is_ok() && click != Click::Cli && w.agent.status().break_until.is_some() {
                 return Err("R4: a break survived the agent's own change".into());
@@ -277,6 +381,11 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
                 AwayEvent::Active => m.idle = false,
             }
             let _ = w.agent.away(away).await;
+            if matches!(away, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle) {
+                m.owed = true;
+            } else if !m.away() {
+                m.owed = false;
+            }
             // R1: going away ends offline (unless a fault made the request fail, which is shown).
             if matches!(away, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle) {
                 if let (Availability::Receiving(d), Availability::Offline, None) =
@@ -295,6 +404,8 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             if let (Ok(_), Availability::Receiving(d)) = (&result, before.availability) {
                 m.restorable = Some(d);
             }
+            // The agent's own choice (R4): what going away owed is dropped.
+            m.owed = false;
         }
         Event::BreakEnd => {
             let _ = w.agent.end_break().await;
@@ -317,22 +428,50 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
                 m.stale = true;
                 m.restorable = None;
                 m.cli_unseen = None;
+                m.owed = false;
             }
         }
-        Event::Fault(kind) => arm(&w.sandbox, kind),
+        // Not during an outage (it would end it early).
+        Event::Fault(kind) if m.outage_left == 0 => arm(&w.sandbox, kind),
+        Event::Fault(_) => {}
+        Event::Outage { kind, events } => {
+            open_outage(&w.sandbox, kind);
+            if m.rate_limited {
+                // The 429s it replaces hold requests back for their `Retry-After` still.
+                m.limited_until = Some(tokio::time::Instant::now() + Duration::from_millis(1_200));
+            }
+            m.rate_limited = kind == OutageKind::RateLimited;
+            // Counted down after this step; open for the next `events` events.
+            m.outage_left = events + 1;
+        }
         Event::Sync => {
             let _ = w.agent.refresh(Source::Sync).await;
-            if truth_before != w.truth() {
+            // (An away-offline owed may go through in the background meanwhile.)
+            let owed_offline = shown_before.going_offline.is_some() && w.truth() == Availability::Offline;
+            if truth_before != w.truth() && !owed_offline {
                 return Err("a sync changed Exotel's state".into());
             }
         }
+        // A restart during an outage could not sign in (the model's sign-in is Exotel's word):
+        // not modelled.
+        Event::Restart if m.outage_left > 0 => {}
         Event::Restart => {
+            // The old process ends: what it owed goes with it (its session closes, sending
+            // nothing).
+            let _ = w.agent.sign_out().await;
             w.agent = open(&w.sandbox, &w.dir, &w.clock).await;
             w.agent.set_preferences(prefs()).unwrap();
             w.agent.start().await;
             // A restarted app knows nothing of a lock or idleness before it (the OS tells it
             // again on the next change); a break kept in the settings file continues.
-            *m = Model { stale: m.stale, restorable: m.restorable, ..Model::default() };
+            *m = Model {
+                stale: m.stale,
+                restorable: m.restorable,
+                outage_left: m.outage_left,
+                rate_limited: m.rate_limited,
+                limited_until: m.limited_until,
+                ..Model::default()
+            };
         }
     }
     // The app talked to Exotel (a reply it could read) during this step: what it shows is
@@ -358,7 +497,8 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
     {
         return Err(format!("shows {:?} but Exotel holds {truth:?}", shown.availability));
     }
-    if shown.pending.is_some() {
+    // (An owed offline's retry may be under way in the background.)
+    if shown.pending.is_some() && shown.going_offline.is_none() {
         return Err("a change is left in flight".into());
     }
     // R2: while away, the app turns nothing on by itself.
@@ -393,8 +533,9 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
     // No more PUTs than asked for, with the documented retries: at most two changes for one
     // event (a wake's restore and a break's), each at most two PUTs (offline from the other
     // device), each sent at most three times.
+    // (Not while faults are open: an owed offline's retries go on in the background.)
     let puts = w.sandbox.count(Endpoint::Device) - puts_before;
-    if puts > 12 {
+    if puts > 12 && !fault_armed {
         return Err(format!("{puts} PUTs for one event"));
     }
     Ok(())
@@ -407,15 +548,32 @@ fn run_sequence(events: &[Event], steps: &AtomicUsize) -> Result<(), TestCaseErr
         let mut m = Model::default();
         let mut fault_armed = false;
         for (i, &event) in events.iter().enumerate() {
+            let during_outage = m.outage_left > 0;
             if let Err(why) = step(&mut w, &mut m, event, fault_armed).await {
                 return Err(TestCaseError::fail(format!("step {i} ({event:?}): {why}")));
             }
             steps.fetch_add(1, Ordering::Relaxed);
-            // A fault lasts for the event after the one that armed it.
-            if fault_armed {
+            // An outage lasts for its events; a fault for the event after the one that armed it.
+            if m.outage_left > 0 {
+                m.outage_left -= 1;
+                if m.outage_left == 0 {
+                    w.sandbox.clear_faults();
+                    if std::mem::take(&mut m.rate_limited) {
+                        // The last 429's `Retry-After: 1` (and a little room).
+                        m.limited_until = Some(tokio::time::Instant::now() + Duration::from_millis(1_200));
+                    }
+                }
+            } else if fault_armed {
                 w.sandbox.clear_faults();
             }
-            fault_armed = matches!(event, Event::Fault(_));
+            // (A fault event during an outage arms nothing.)
+            fault_armed = matches!(event, Event::Fault(_)) && !during_outage;
+            if m.outage_left == 0
+                && !fault_armed
+                && let Err(why) = settle(&w, &mut m).await
+            {
+                return Err(TestCaseError::fail(format!("after step {i} ({event:?}): {why}")));
+            }
         }
         Ok(())
     })

@@ -256,7 +256,9 @@ pub fn run_model<S: proptest::strategy::Strategy>(
 ) {
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let config = Config { cases, failure_persistence: None, ..Config::default() };
+    // Shrinking a failure stops after two minutes (a liveness failure waits out its bound at
+    // every try): the sequence printed is then the smallest found by then.
+    let config = Config { cases, failure_persistence: None, max_shrink_time: 120_000, ..Config::default() };
     let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, seed));
     let (sequences, steps) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let outcome = runner.run(&sequence, |value| {
