@@ -272,6 +272,64 @@ async fn a_lock_during_a_change_ends_offline() {
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "{}", history(&desktop));
 }
 
+/// The screen locks while Exotel refuses every change (an outage): the offline fails, the
+/// agent is told once that it is not confirmed yet, and the app keeps trying; once Exotel
+/// answers again the agent is offline within the backoff's bound, the screen still locked, and
+/// the history has the failure and the offline with its count of attempts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_during_an_outage_ends_offline_once_exotel_answers_again() {
+    let desktop = Desktop::start().unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let _app =
+        app_on_phone(&desktop, &sandbox, &[("offline_on_lock = false", "offline_on_lock = true")], &[]).await;
+    let conn =
+        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
+    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    eventually("the app's screen-lock watcher", Duration::from_secs(10), || {
+        app_log(&desktop).contains("watching screen-lock signals")
+    })
+    .await;
+
+    for endpoint in [Endpoint::Device, Endpoint::Usermapping] {
+        sandbox.set_fault(endpoint, Fault::status(503));
+    }
+    conn.emit_signal(
+        None::<&str>,
+        "/org/freedesktop/ScreenSaver",
+        "org.freedesktop.ScreenSaver",
+        "ActiveChanged",
+        &true,
+    )
+    .await
+    .unwrap();
+    let said = desktop.wait_for_notification(Duration::from_secs(15), |n| {
+        n.summary.contains("Going offline: not confirmed yet")
+    });
+    let said =
+        said.unwrap_or_else(|| panic!("no notification of the offline owed: {:#?}", desktop.notifications()));
+    assert!(said.body.contains("Calls still ring on your phone"), "{said:#?}");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))), "Exotel refused");
+    // Some retries into the outage (1 s, then 2 s, ...), then Exotel answers again.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    sandbox.clear_faults();
+    let recovered = std::time::Instant::now();
+    // The next attempt comes at most 8 s after the last (the waits so far: 1, 2, 4 s with
+    // jitter), and the attempt itself takes a few requests.
+    eventually("offline once Exotel answers", Duration::from_secs(15), || {
+        sandbox.active(DEMO_USER_ID) == Some(Ok(None))
+    })
+    .await;
+    assert!(recovered.elapsed() < Duration::from_secs(12), "{:?}", recovered.elapsed());
+    eventually("the offline in the history, with its attempts", Duration::from_secs(5), || {
+        history(&desktop).lines().any(|l| l.contains("\"source\":\"lock\"") && l.contains("\"attempts\""))
+    })
+    .await;
+    let lines = history(&desktop);
+    let lock_lines: Vec<&str> = lines.lines().filter(|l| l.contains("\"source\":\"lock\"")).collect();
+    assert_eq!(lock_lines.len(), 2, "one failure and one offline, not one line per retry: {lines}");
+    assert!(lock_lines[0].contains("\"outcome\":\"failed\""), "{lines}");
+}
+
 /// The settings file is damaged while the app runs (another program, a full disk): the app
 /// does not take it for a sign-out. At its next read it sets the damaged file aside, writes
 /// its own account and preferences back, and the agent stays signed in and on the phone.

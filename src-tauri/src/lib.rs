@@ -86,6 +86,8 @@ pub fn run() -> ExitCode {
                 ..ControllerConfig::default()
             };
             let agent = tauri::async_runtime::block_on(async { Arc::new(Agent::new(accounts, config)) });
+            // The last quit could not go offline (at a session's end nobody could be asked).
+            let quit_failed = history.as_ref().and_then(|h| agent.untold_quit_failure(h));
             let (shell, inbox) = Shell::new();
             app.manage(shell.clone());
             on_panic(shell.clone(), agent.clone());
@@ -103,6 +105,9 @@ pub fn run() -> ExitCode {
             let words = agent.words();
             let tray = tray::build(app.handle(), shell.clone(), words)?;
             actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray);
+            if let Some(failed) = quit_failed {
+                shell.send(Message::Notify(agent_core::present::last_quit_notice(agent.words(), &failed)));
+            }
             signals::quit_on_signals(shell.clone());
             {
                 // On Windows the session's end has ended the event loop already (tao ends it

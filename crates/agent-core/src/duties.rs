@@ -81,6 +81,24 @@ impl Agent {
         }
     }
 
+    /// At start: the quit before this one, if its offline failed and the agent was not told
+    /// yet (a session's end or a shutdown, where nobody could be asked): the newest line of
+    /// the history is that failed quit. Told once: it is marked in the settings file.
+    pub fn untold_quit_failure(&self, history: &crate::History) -> Option<crate::Change> {
+        let last = history.read().ok()?.pop()?;
+        if last.source != Source::Quit || last.outcome != crate::Outcome::Failed {
+            return None;
+        }
+        let settings = self.accounts.settings();
+        if settings.read_quietly()?.quit_failure_told == Some(last.at) {
+            return None;
+        }
+        if let Err(e) = settings.update_if_readable(|s| s.quit_failure_told = Some(last.at)) {
+            tracing::warn!("could not keep that the failed quit was told: {e}");
+        }
+        Some(last)
+    }
+
     /// The screen locked or unlocked, the computer is going to sleep or woke up, the agent went
     /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, an
     /// away-offline still owed is sent first; then a break that ended during the sleep is

@@ -505,6 +505,17 @@ impl Notice {
     }
 }
 
+/// At start, for a quit whose offline failed ([`crate::Agent::untold_quit_failure`]): "When you
+/// last quit, going offline failed", with what Exotel last said.
+pub fn last_quit_notice(w: &Words, failed: &crate::status::Change) -> Notice {
+    Notice::from_words(
+        w,
+        "notice-last-quit-failed",
+        "notice-last-quit-failed-body",
+        &[s("status", lower_first(&availability_words(w, failed.to)))],
+    )
+}
+
 /// Whether the agent's settings let `notice` show at `moment`: each kind has its switch;
 /// "Quiet for 1 hour" silences changes, never failures.
 pub fn wanted(notice: &Notice, prefs: &crate::settings::Preferences, moment: &Moment) -> bool {

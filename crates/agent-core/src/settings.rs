@@ -118,6 +118,9 @@ pub struct Settings {
     pub quiet_until: Option<crate::status::UnixMillis>,
     /// The size the agent gave the window (logical pixels), for the next time it opens.
     pub window_size: Option<WindowSize>,
+    /// The time of the failed quit last told about at a start ("When you last quit, going
+    /// offline failed"), so it is told once.
+    pub quit_failure_told: Option<crate::status::UnixMillis>,
 }
 
 /// A window's size in logical pixels.

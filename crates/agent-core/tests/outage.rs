@@ -217,3 +217,33 @@ async fn a_read_that_finds_the_agent_offline_ends_what_is_owed() {
     let done = until_agent(&agent, |s| s.going_offline.is_none()).await;
     assert_eq!(done.parked, None, "the app did not turn it off: nothing to restore");
 }
+
+/// Quitting during an outage where nobody can be asked (the session ending): the bounded wait,
+/// the failure in the history, and at the next start the agent is told once.
+#[tokio::test]
+async fn a_quit_that_could_not_go_offline_is_told_once_at_the_next_start() {
+    let t = World::new().await;
+    let agent = t.outage_agent().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    outage(&t, &Fault::status(503));
+    let started = tokio::time::Instant::now();
+    let outcome = agent.quit_offline(Duration::from_secs(2)).await;
+    assert!(matches!(outcome, agent_core::QuitOutcome::Failed(_)), "{outcome:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "bounded");
+    let last = t.history().read().unwrap().pop().unwrap();
+    assert_eq!((last.source, last.outcome), (Source::Quit, Outcome::Failed));
+    drop(agent);
+
+    recover(&t);
+    let next = t.outage_agent().await;
+    let told = next.untold_quit_failure(&t.history()).expect("told at the next start");
+    assert_eq!(told.to, Availability::Receiving(Device::Phone));
+    let w = agent_core::words::Words::of(agent_core::words::Lang::En);
+    let n = agent_core::present::last_quit_notice(w, &told);
+    assert_eq!(n.title, "When you last quit, going offline failed");
+    assert!(n.body.contains("receiving calls on phone"), "{}", n.body);
+    assert_eq!(next.untold_quit_failure(&t.history()), None, "once");
+    // A quit that went through is nothing to tell.
+    assert!(next.quit_offline(Duration::from_secs(2)).await == agent_core::QuitOutcome::Offline);
+    assert_eq!(t.outage_agent().await.untold_quit_failure(&t.history()), None);
+}

@@ -1,5 +1,5 @@
-//! Linux: lock/unlock from the screensaver, sleep/wake and shutdown from logind, over D-Bus
-//! (see the crate's documentation).
+//! Linux: lock/unlock from the screensaver, sleep/wake and shutdown from logind, and the
+//! network coming back from NetworkManager, over D-Bus (see the crate's documentation).
 
 use std::sync::Arc;
 
@@ -22,7 +22,14 @@ pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
     });
     tokio::spawn(async move {
         match Connection::system().await {
-            Ok(conn) => log_end("logind", watch_login1(&conn, handler, agent).await),
+            Ok(conn) => {
+                let network = {
+                    let (conn, agent) = (conn.clone(), agent.clone());
+                    tokio::spawn(async move { log_end("NetworkManager", watch_network(&conn, agent).await) })
+                };
+                log_end("logind", watch_login1(&conn, handler, agent).await);
+                let _ = network.await;
+            }
             Err(e) => tracing::warn!("no system bus, so no sleep or shutdown events: {e}"),
         }
     });
@@ -76,6 +83,41 @@ pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Ar
         let event = if active { AwayEvent::Locked } else { AwayEvent::Unlocked };
         tracing::info!(?event, "screensaver");
         handler.handle(OsEvent::Away(event)).await;
+    }
+    Ok(())
+}
+
+const NETWORK_MANAGER: &str = "org.freedesktop.NetworkManager";
+const NETWORK_MANAGER_PATH: &str = "/org/freedesktop/NetworkManager";
+/// NetworkManager's `NM_STATE_CONNECTED_LOCAL`: from here on (site, global) a request may get
+/// through again.
+const NM_CONNECTED_LOCAL: u32 = 50;
+
+/// The network coming back: NetworkManager's `StateChanged` to a connected state (sent by its
+/// owner, on its path) sends an away-offline still owed at once ([`Agent::network_changed`])
+/// rather than at the end of its wait. Without NetworkManager nothing is lost: the owed offline
+/// is tried again at the end of each wait anyway.
+pub async fn watch_network(conn: &Connection, agent: Arc<Agent>) -> zbus::Result<()> {
+    let rule = MatchRule::builder()
+        .msg_type(Type::Signal)
+        .interface(NETWORK_MANAGER)?
+        .member("StateChanged")?
+        .build();
+    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    tracing::info!("watching network signals");
+    while let Some(msg) = stream.next().await {
+        let Ok(msg) = msg else { continue };
+        if msg.header().path().map(|p| p.as_str()) != Some(NETWORK_MANAGER_PATH)
+            || !sent_by_owner(conn, &msg, NETWORK_MANAGER).await
+        {
+            tracing::warn!("ignored a network signal not sent by NetworkManager");
+            continue;
+        }
+        let Ok(state) = msg.body().deserialize::<u32>() else { continue };
+        if state >= NM_CONNECTED_LOCAL {
+            tracing::info!(state, "the network is back");
+            agent.network_changed();
+        }
     }
     Ok(())
 }

@@ -5,7 +5,9 @@
 //!   is on, the app holds a logind *delay* inhibitor, so the computer waits (a few seconds at
 //!   most, as logind allows) for Exotel to confirm before it sleeps;
 //! - logind's `PrepareForShutdown(true)`: the session is ending, so the app quits (going
-//!   offline first, if the agent asked for that).
+//!   offline first, if the agent asked for that);
+//! - NetworkManager's `StateChanged` to a connected state: an away-offline still owed after an
+//!   outage is sent at once (elsewhere, and without NetworkManager, at the end of its wait).
 //!
 //! On Windows ([`windows`]): the same events from a hidden window of the app's own:
 //! `WM_WTSSESSION_CHANGE` (lock/unlock), `WM_POWERBROADCAST` (sleep/wake) and
@@ -29,7 +31,7 @@ pub mod shortcut;
 pub mod windows;
 
 #[cfg(target_os = "linux")]
-pub use dbus::{spawn, watch_login1, watch_screensaver};
+pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver};
 
 use std::sync::Arc;
 

@@ -232,3 +232,71 @@ async fn the_sleep_lock_is_held_until_exotel_confirms_offline() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(calls().len(), 2, "no lock while offline on sleep is off");
 }
+
+/// The network comes back (NetworkManager's `StateChanged` to connected, from its owner):
+/// an away-offline owed after an outage is sent at once, not at the end of its wait. A
+/// disconnected state, or the same signal from a program that does not own the name, does not.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_network_coming_back_sends_an_owed_offline_at_once() {
+    let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Waits long enough that only the signal can explain an attempt within the test.
+    let config = agent_core::ControllerConfig {
+        offline_retry: agent_core::Backoff { first: Duration::from_secs(120), max: Duration::from_secs(120) },
+        ..agent_core::ControllerConfig::default()
+    };
+    let agent = support::signed_in_agent_with(&sandbox, &dir, config).await;
+    agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
+    agent.change(Target::Receiving(Device::Phone), Source::Tray).await.unwrap();
+    let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+    let (c, a) = (conn.clone(), agent.clone());
+    tokio::spawn(async move { os_events::watch_network(&c, a).await });
+    let nm = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+    nm.request_name("org.freedesktop.NetworkManager").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await; // the watcher's match rule
+
+    sandbox.set_fault(Endpoint::Device, Fault::status(503));
+    assert!(agent.away(agent_core::AwayEvent::Locked).await.unwrap().is_err());
+    assert!(agent.status().going_offline.is_some(), "owed");
+    sandbox.clear_faults();
+    let emit = |state: u32| {
+        let nm = nm.clone();
+        async move {
+            nm.emit_signal(
+                None::<&str>,
+                "/org/freedesktop/NetworkManager",
+                "org.freedesktop.NetworkManager",
+                "StateChanged",
+                &state,
+            )
+            .await
+            .unwrap();
+        }
+    };
+    // Disconnected (20): nothing yet.
+    emit(20).await;
+    let spoofed = bus
+        .command("dbus-send")
+        .args([
+            "--session",
+            "--type=signal",
+            "/org/freedesktop/NetworkManager",
+            "org.freedesktop.NetworkManager.StateChanged",
+            "uint32:70",
+        ])
+        .status()
+        .unwrap();
+    assert!(spoofed.success());
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        sandbox.active(DEMO_USER_ID),
+        Some(Ok(Some(DeviceName::Phone))),
+        "not before the network is back"
+    );
+    // Connected globally (70), from NetworkManager: the offline goes at once.
+    emit(70).await;
+    eventually("offline once the network is back", || sandbox.active(DEMO_USER_ID) == Some(Ok(None))).await;
+    eventually("nothing owed", || agent.status().going_offline.is_none()).await;
+    assert_eq!(agent.status().availability, Availability::Offline);
+}

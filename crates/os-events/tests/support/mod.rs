@@ -12,9 +12,18 @@ use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox};
 
 /// The demo agent, signed in to `sandbox`, its settings in `dir`.
 pub async fn signed_in_agent(sandbox: &Sandbox, dir: &tempfile::TempDir) -> Arc<Agent> {
+    signed_in_agent_with(sandbox, dir, ControllerConfig::default()).await
+}
+
+/// [`signed_in_agent`] with `config`.
+pub async fn signed_in_agent_with(
+    sandbox: &Sandbox,
+    dir: &tempfile::TempDir,
+    config: ControllerConfig,
+) -> Arc<Agent> {
     let agent = Arc::new(Agent::new(
         Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        ControllerConfig::default(),
+        config,
     ));
     let input = SignInInput {
         host: sandbox.url(),
