@@ -21,12 +21,19 @@ impl Backoff {
     /// The wait after `failures` failed attempts (at least one): `first` doubled for each
     /// failure after the first, at most `max`, then scaled by 0.5 to 1 from `jitter` (in
     /// `[0, 1)`: "equal jitter", which spreads a floor of agents over half the wait and keeps
-    /// each within it); never shorter than `retry_after`, Exotel's word.
+    /// each within it).
+    ///
+    /// After a 429, Exotel's `Retry-After` first, then a random part of that wait more: a
+    /// limit's `Retry-After` is the same moment for every agent the account refused (the
+    /// window's start), and without the spread they would all send again at once.
     pub fn delay(&self, failures: u32, jitter: f64, retry_after: Option<Duration>) -> Duration {
         let doublings = failures.saturating_sub(1).min(31);
         let base = self.first.saturating_mul(1u32 << doublings).min(self.max);
-        let spread = base.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0));
-        retry_after.map_or(spread, |wait| spread.max(wait))
+        let jitter = jitter.clamp(0.0, 1.0);
+        match retry_after {
+            None => base.mul_f64(0.5 + 0.5 * jitter),
+            Some(wait) => wait.saturating_add(base.mul_f64(jitter)),
+        }
     }
 }
 
@@ -47,13 +54,19 @@ mod tests {
         assert_eq!(
             B.delay(2, 0.0, Some(Duration::from_secs(45))),
             Duration::from_secs(45),
-            "Retry-After wins"
+            "Retry-After first"
+        );
+        assert_eq!(
+            B.delay(2, 0.5, Some(Duration::from_secs(45))),
+            Duration::from_secs(46),
+            "then a random part of the wait"
         );
     }
 
     proptest! {
-        /// Within half the wait and the whole of it, never past the longest, never before
-        /// Exotel's word, and never shorter after more failures (at the same jitter).
+        /// Within half the wait and the whole of it, never past the longest (plus Exotel's
+        /// word), never before Exotel's word, and never shorter after more failures (at the
+        /// same jitter).
         #[test]
         fn waits_grow_to_the_cap_and_honour_retry_after(
             failures in 1u32..200,
@@ -62,8 +75,8 @@ mod tests {
         ) {
             let retry_after = retry_after.map(Duration::from_secs);
             let d = B.delay(failures, jitter, retry_after);
-            prop_assert!(d >= B.first / 2);
-            prop_assert!(d <= B.max.max(retry_after.unwrap_or_default()));
+            prop_assert!(retry_after.is_some() || d >= B.first / 2);
+            prop_assert!(d <= B.max + retry_after.unwrap_or_default());
             if let Some(wait) = retry_after {
                 prop_assert!(d >= wait);
             }

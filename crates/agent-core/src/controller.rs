@@ -372,7 +372,11 @@ impl Actor {
         self.publish(|s| s.pending = Some(target));
         tracing::info!(target = target.availability().as_str(), source = ?source, "changing status");
 
-        let result = self.apply_within_limit(&session, target, &mut from).await;
+        // A retry's 429 is not waited out here: the owed offline's own wait honours it, with a
+        // spread ([`crate::backoff::Backoff::delay`]), so a floor of agents refused together
+        // does not send again together.
+        let limit_wait = if attempt > 1 { Duration::ZERO } else { self.config.limit_wait };
+        let result = self.apply_within_limit(&session, target, &mut from, limit_wait).await;
         let outcome = match result {
             Ok(Some(user)) => Ok(user),
             Ok(None) => Err((CoreError::Unconfirmed { target }, None)),
@@ -394,12 +398,13 @@ impl Actor {
     }
 
     /// [`Self::apply`], sent again after each 429's `Retry-After` while that ends within
-    /// [`ControllerConfig::limit_wait`] of the start; the status says what it waits for.
+    /// `limit_wait` of the start; the status says what it waits for.
     async fn apply_within_limit(
         &self,
         session: &Session,
         target: Target,
         from: &mut Availability,
+        limit_wait: Duration,
     ) -> Result<Option<User>, ApiError> {
         let started = Instant::now();
         loop {
@@ -408,7 +413,7 @@ impl Actor {
                 return result;
             };
             let wait = retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER);
-            if started.elapsed().saturating_add(wait) > self.config.limit_wait {
+            if started.elapsed().saturating_add(wait) > limit_wait {
                 return result;
             }
             let seconds = wait.as_secs_f64().ceil() as u64;

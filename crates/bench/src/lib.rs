@@ -1,5 +1,7 @@
-//! The benchmark's library: the fleet simulation (`agent-bench fleet`) and the simulated time
+//! The benchmark's library: the fleet simulations (`agent-bench fleet`, `agent-bench outage`)
+//! and the simulated time
 //! it runs in. The binary's other measurements live in `main.rs` and `measure.rs`.
 
 pub mod fleet;
+pub mod outage;
 pub mod sim_time;

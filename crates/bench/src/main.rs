@@ -21,8 +21,72 @@ fn main() {
         fleet_main(&args);
         return;
     }
+    if args.get(1).is_some_and(|a| a == "outage") {
+        outage_main(&args);
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(measure_app(args));
+}
+
+/// `agent-bench outage [--agents 500,1000,2000] [--minutes 5] [--reads-per-min 300]
+/// [--writes-per-min 200] [--seed N]`: every agent locks during an outage
+/// ([`agent_bench::outage`]); one Markdown row per size.
+fn outage_main(args: &[String]) {
+    use agent_bench::outage::{GIVE_UP, OutageConfig, run};
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--agents")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![500, 1000, 2000]);
+    let minutes: f64 = flag(args, "--minutes").unwrap_or(5.0);
+    let reads: u32 = flag(args, "--reads-per-min").unwrap_or(300);
+    let writes: u32 = flag(args, "--writes-per-min").unwrap_or(200);
+    let seed: u64 = flag(args, "--seed").unwrap_or(20_261_205);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Outage: one account, {reads} reads and {writes} writes a minute; Exotel refuses everything for {minutes} min, every agent's screen locks during it (simulated), seed {seed}.\n"
+    );
+    out.push_str("| agents | app | requests/min during the outage (max) | requests in the 5 min after | writes/min after (max, limit) | 429s in the 5 min after | offline after the outage p50 | p95 | max | not offline after 30 min | real time |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for &agents in &sizes {
+        for retried in [false, true] {
+            let app = if retried { "owed, retried" } else { "before (one attempt)" };
+            eprintln!("outage: {agents} agents, {app}...");
+            let config = OutageConfig {
+                agents,
+                outage: Duration::from_secs_f64(minutes * 60.0),
+                reads_per_min: reads,
+                writes_per_min: writes,
+                seed,
+                retried,
+            };
+            let r = match run(&config) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("outage: {agents} agents: {e}");
+                    std::process::exit(1);
+                }
+            };
+            let _ = writeln!(
+                out,
+                "| {agents} | {app} | {} | {} | {} ({writes}) | {} | {:.0} s | {:.0} s | {:.0} s | {} of {agents} | {:.1} s |",
+                r.during_max(),
+                r.after_requests(),
+                r.after_writes_max(),
+                r.after_limited(),
+                r.offline_p50().as_secs_f64(),
+                r.offline_p95().as_secs_f64(),
+                r.offline_max().as_secs_f64(),
+                r.not_offline,
+                r.wall.as_secs_f64(),
+            );
+        }
+    }
+    let _ = writeln!(out, "\n(gave up {} min after the outage's end)", GIVE_UP.as_secs() / 60);
+    print!("{out}");
 }
 
 /// `agent-bench fleet [--agents 100,500,1000] [--hours 8] [--reads-per-min 300]
