@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use desktop_e2e::{Driver, cli, eventually, wait_for};
-use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Sandbox};
+use desktop_e2e::{App, Driver, cli, eventually, wait_for};
+use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
 use test_session::tray_host::{TrayHost, TrayItem};
@@ -97,4 +97,96 @@ async fn the_tray_menu_over_dbus_shows_the_truth_and_its_clicks_reach_exotel() {
         entry(&item, "ऑफ़लाइन हो जाएँ").ticked == Some(true)
     })
     .await;
+}
+
+/// The app on phone, in the tray (started directly, no window), with Exotel refusing every
+/// change and read; the tray item once it says "Receiving calls on phone".
+async fn on_phone_then_an_outage(desktop: &Desktop, host: &TrayHost, sandbox: &Sandbox) -> (App, TrayItem) {
+    let args = sandbox.cli_login_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cli(desktop, &args, Some(DEMO_APP_SECRET));
+    cli(desktop, &["phone"], None);
+    let app = App::start(desktop);
+    let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
+    eventually("on phone", Duration::from_secs(15), || status_line(&item) == "Receiving calls on phone")
+        .await;
+    for endpoint in [Endpoint::Device, Endpoint::Usermapping] {
+        sandbox.set_fault(endpoint, Fault::status(503));
+    }
+    (app, item)
+}
+
+fn quit_lines(desktop: &Desktop) -> Vec<String> {
+    std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("\"source\":\"quit\""))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// *Quit* from the tray while Exotel refuses: the agent is told, the app stays and keeps
+/// trying, the tray says so and offers "Quit anyway"; once Exotel answers, the agent is
+/// offline and the app quits by itself. The history has the failure and the offline with its
+/// count, not a line per retry.
+#[tokio::test(flavor = "multi_thread")]
+async fn quit_from_the_tray_during_an_outage_keeps_trying_then_quits_offline() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let (mut app, item) = on_phone_then_an_outage(&desktop, &host, &sandbox).await;
+
+    item.click(entry(&item, "Quit").id).unwrap();
+    let said =
+        desktop.wait_for_notification(Duration::from_secs(15), |n| n.summary.contains("Not quitting yet"));
+    let said = said.unwrap_or_else(|| panic!("not told: {:#?}", desktop.notifications()));
+    assert!(said.body.contains("Quit anyway"), "{said:#?}");
+    eventually("the tray says the quit waits", Duration::from_secs(10), || {
+        status_line(&item) == "Quitting once Exotel confirms you are offline"
+    })
+    .await;
+    entry(&item, "Quit anyway (calls may still ring on phone)");
+    assert!(app.child.try_wait().unwrap().is_none(), "still running, still trying");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
+
+    // Some retries into the outage, then Exotel answers: offline, and the app is gone.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    sandbox.clear_faults();
+    app.wait_exit(Duration::from_secs(20));
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "offline before it quit");
+    let lines = quit_lines(&desktop);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(lines[0].contains("\"outcome\":\"failed\""), "{lines:#?}");
+    assert!(
+        lines[1].contains("\"outcome\":\"confirmed\"") && lines[1].contains("\"attempts\""),
+        "{lines:#?}"
+    );
+}
+
+/// *Quit anyway* while the quit waits: the app quits at once, the phone still on (as the item
+/// said), and the next start says that going offline failed when the agent last quit.
+#[tokio::test(flavor = "multi_thread")]
+async fn quit_anyway_quits_at_once_and_the_next_start_says_so() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let (mut app, item) = on_phone_then_an_outage(&desktop, &host, &sandbox).await;
+    item.click(entry(&item, "Quit").id).unwrap();
+    eventually("Quit anyway offered", Duration::from_secs(15), || {
+        item.menu().unwrap().iter().any(|e| e.label == "Quit anyway (calls may still ring on phone)")
+    })
+    .await;
+    item.click(entry(&item, "Quit anyway (calls may still ring on phone)").id).unwrap();
+    let took = app.wait_exit(Duration::from_secs(5));
+    assert!(took < Duration::from_secs(3), "at once: {took:?}");
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
+    assert_eq!(quit_lines(&desktop).len(), 1, "the failure, kept");
+
+    sandbox.clear_faults();
+    let _again = App::start(&desktop);
+    let told = desktop.wait_for_notification(Duration::from_secs(20), |n| {
+        n.summary.contains("When you last quit, going offline failed")
+    });
+    let told = told.unwrap_or_else(|| panic!("not told at the next start: {:#?}", desktop.notifications()));
+    assert!(told.body.contains("receiving calls on phone"), "{told:#?}");
 }

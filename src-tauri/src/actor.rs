@@ -21,7 +21,7 @@ use tauri::AppHandle;
 use tokio::sync::mpsc;
 
 use crate::link::ToWindow;
-use crate::shell::{Message, Shell};
+use crate::shell::{Message, QuitFrom, Shell};
 use crate::tray::Tray;
 use crate::window::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
 
@@ -51,6 +51,11 @@ struct Owner {
     /// The number of the last window process started.
     generation: u64,
     quitting: bool,
+    /// Who asked to quit.
+    quit_from: QuitFrom,
+    /// The agent's quit could not go offline: the app keeps trying (this many attempts so
+    /// far) and quits once Exotel confirms, or at once on "Quit anyway".
+    quit_waiting: Option<u32>,
     /// The id of the last notification shown, which the next replaces.
     last_notice: Option<u32>,
     /// The desktop is going away: nothing is shown any more, and quitting exits directly.
@@ -75,6 +80,8 @@ pub fn spawn(
         window: None,
         generation: 0,
         quitting: false,
+        quit_from: QuitFrom::Unattended,
+        quit_waiting: None,
         last_notice: None,
         session_ending: false,
     };
@@ -88,7 +95,9 @@ impl Owner {
 
     /// Now, how often Exotel should be read, and whether notifications are quiet.
     fn moment(&self) -> Moment {
-        Moment::at(now_ms(), self.agent.sync_interval()).quiet(self.agent.quiet_until())
+        Moment::at(now_ms(), self.agent.sync_interval())
+            .quiet(self.agent.quiet_until())
+            .quit_waiting(self.quit_waiting.is_some())
     }
 
     /// Shows a notification in place of the last one.
@@ -214,7 +223,7 @@ impl Owner {
                 }
                 self.refresh();
             }
-            Message::Quit { session_end } => self.quit(session_end),
+            Message::Quit { from, session_end } => self.quit(from, session_end),
             Message::Quitted(outcome) => self.quitted(outcome),
         }
     }
@@ -242,7 +251,9 @@ impl Owner {
                 self.shell.send(Message::Quiet(length));
             }
             Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
-            Some(MenuAction::Quit) => self.shell.send(Message::Quit { session_end: false }),
+            Some(MenuAction::Quit) => {
+                self.shell.send(Message::Quit { from: QuitFrom::Agent, session_end: false })
+            }
             None => {}
         }
         // A check item ticks itself when clicked; put the ticks back to the confirmed state.
@@ -291,22 +302,48 @@ impl Owner {
         ));
     }
 
-    /// Offline first (if the agent asked for that), then exit; once.
-    fn quit(&mut self, session_end: bool) {
+    /// Offline first (if the agent asked for that), then exit; once. While the agent's quit
+    /// waits for Exotel, a quit from anywhere ends it now: the agent's "Quit anyway", or a
+    /// signal or the session's end, where nobody can wait.
+    fn quit(&mut self, from: QuitFrom, session_end: bool) {
         self.session_ending |= session_end;
+        if self.quit_waiting.is_some() {
+            tracing::warn!(?from, "quitting without Exotel's confirmation of the offline");
+            self.exit_now();
+            return;
+        }
         if std::mem::replace(&mut self.quitting, true) {
             return;
         }
+        self.quit_from = from;
+        self.try_quit_offline(1, Duration::ZERO);
+    }
+
+    /// Sends the offline before quitting (attempt number `attempt`), after `wait`; its outcome
+    /// comes back as [`Message::Quitted`].
+    fn try_quit_offline(&self, attempt: u32, wait: Duration) {
         let (agent, shell) = (self.agent.clone(), self.shell.clone());
         tauri::async_runtime::spawn(async move {
-            let outcome = agent.quit_offline(QUIT_LIMIT).await;
+            tokio::time::sleep(wait).await;
+            let outcome = agent.quit_offline_attempt(QUIT_LIMIT, attempt).await;
             shell.send(Message::Quitted(outcome));
         });
     }
 
+    fn exit_now(&self) {
+        if self.session_ending {
+            std::process::exit(0);
+        }
+        self.app.exit(0);
+    }
+
     /// Exits: through the event loop, or directly once the session is ending (also when it
     /// began ending during a quit already under way). A failed offline is said first.
-    fn quitted(&self, outcome: QuitOutcome) {
+    ///
+    /// The agent's own quit (tray, window) that could not go offline does not exit: they are
+    /// told, the tray offers "Quit anyway", and the offline is tried again (1 s doubling to
+    /// a minute) until Exotel confirms it, then the app quits.
+    fn quitted(&mut self, outcome: QuitOutcome) {
         tracing::info!(?outcome, "quitting");
         if self.session_ending {
             // No notification either: the desktop is going away.
@@ -318,6 +355,28 @@ impl Owner {
             return;
         };
         let w = self.words();
+        if self.quit_from == QuitFrom::Agent {
+            let attempts = self.quit_waiting.map_or(1, |n| n.saturating_add(1));
+            if self.quit_waiting.is_none() {
+                let n = Notice::from_words(
+                    w,
+                    "notice-quit-waiting",
+                    "notice-quit-waiting-body",
+                    &[s("error", reason)],
+                );
+                self.notify(&n);
+            }
+            self.quit_waiting = Some(attempts);
+            self.refresh();
+            let wait = agent_core::Backoff::AWAY_OFFLINE.next(attempts, None);
+            tracing::info!(
+                attempts,
+                wait_ms = wait.as_millis() as u64,
+                "quit waits for Exotel; trying again"
+            );
+            self.try_quit_offline(attempts.saturating_add(1), wait);
+            return;
+        }
         let n = Notice::from_words(w, "notice-quit-failed", "notice-quit-failed-body", &[s("error", reason)]);
         self.notify(&n);
         // The plugin's show() hands the D-Bus call to a background task and returns at once;

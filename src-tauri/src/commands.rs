@@ -82,7 +82,7 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
             Ok(Value::Null)
         }
         Command::Quit => {
-            shell.send(Message::Quit { session_end: false });
+            shell.send(Message::Quit { from: crate::shell::QuitFrom::Agent, session_end: false });
             Ok(Value::Null)
         }
     }

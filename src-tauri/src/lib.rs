@@ -63,7 +63,7 @@ pub fn run() -> ExitCode {
         let hide = args.iter().any(|a| a == "--hide");
         if args.iter().any(|a| a == QUIT_FLAG) {
             tracing::info!("another launch asked to quit");
-            shell.send(Message::Quit { session_end: false });
+            shell.send(Message::Quit { from: shell::QuitFrom::Unattended, session_end: false });
             return;
         }
         shell.send(if hide { Message::CloseWindow } else { Message::OpenWindow });
@@ -113,7 +113,12 @@ pub fn run() -> ExitCode {
                 // On Windows the session's end has ended the event loop already (tao ends it
                 // on WM_ENDSESSION); elsewhere it is an ordinary quit.
                 let quitting = shell.clone();
-                let on_shutdown = move || quitting.send(Message::Quit { session_end: cfg!(windows) });
+                let on_shutdown = move || {
+                    quitting.send(Message::Quit {
+                        from: shell::QuitFrom::Unattended,
+                        session_end: cfg!(windows),
+                    });
+                };
                 let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
                 let runtime = tauri::async_runtime::handle().inner().clone();
                 // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows,

@@ -33,12 +33,23 @@ pub enum Message {
     /// The preferences were saved: the language may have changed, so every word is rendered
     /// again (tray, window).
     PreferencesChanged,
-    /// Quit, offline first (once; later requests are ignored). `session_end`: the desktop is
-    /// going away (Windows' `WM_ENDSESSION`), so the event loop is over and nothing more may
-    /// go through it.
-    Quit { session_end: bool },
+    /// Quit, offline first (once; later requests are ignored, but for the agent's "Quit anyway"
+    /// while a quit waits for Exotel). `session_end`: the desktop is going away (Windows'
+    /// `WM_ENDSESSION`), so the event loop is over and nothing more may go through it.
+    Quit { from: QuitFrom, session_end: bool },
     /// Going offline before quitting has ended this way.
     Quitted(QuitOutcome),
+}
+
+/// Who asked to quit: what happens when Exotel does not confirm the offline first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuitFrom {
+    /// The agent, from the tray or the window: told, and the app keeps trying (and quits once
+    /// Exotel confirms) until they choose "Quit anyway" in the tray.
+    Agent,
+    /// A signal, `--quit`, the session's end or a shutdown: nobody to ask, so the bounded wait,
+    /// then exit (the history keeps the failure, and the next start tells it).
+    Unattended,
 }
 
 /// A handle on the shell's owner. Sending never blocks; once the owner is gone (the app is

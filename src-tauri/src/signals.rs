@@ -16,7 +16,10 @@ pub fn quit_on_signals(shell: Shell) {
             _ = term.recv() => tracing::info!("SIGTERM"),
             _ = int.recv() => tracing::info!("SIGINT"),
         }
-        shell.send(crate::shell::Message::Quit { session_end: false });
+        shell.send(crate::shell::Message::Quit {
+            from: crate::shell::QuitFrom::Unattended,
+            session_end: false,
+        });
     });
     #[cfg(not(unix))]
     let _ = shell;

@@ -64,7 +64,7 @@ impl Agent {
                 }
                 _ => None,
             };
-            let wait = self.offline_retry.delay(duty.attempts, fastrand::f64(), retry_after);
+            let wait = self.offline_retry.next(duty.attempts, retry_after);
             duties.retry_at = Some(tokio::time::Instant::now() + wait);
             if duties.retrying != duty.id {
                 duties.retrying = duty.id;

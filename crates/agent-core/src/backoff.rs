@@ -18,6 +18,11 @@ impl Backoff {
     /// The app's: one second, doubling to a minute.
     pub const AWAY_OFFLINE: Backoff = Backoff { first: Duration::from_secs(1), max: Duration::from_secs(60) };
 
+    /// [`Self::delay`] with a fresh random jitter: the wait before the next attempt.
+    pub fn next(&self, failures: u32, retry_after: Option<Duration>) -> Duration {
+        self.delay(failures, fastrand::f64(), retry_after)
+    }
+
     /// The wait after `failures` failed attempts (at least one): `first` doubled for each
     /// failure after the first, at most `max`, then scaled by 0.5 to 1 from `jitter` (in
     /// `[0, 1)`: "equal jitter", which spreads a floor of agents over half the wait and keeps

@@ -53,6 +53,13 @@ impl Agent {
     /// the app does on its own can turn a device on behind the quit; and for the account the
     /// settings file names now (one signed in with `exotel-agent` meanwhile, say).
     pub async fn quit_offline(&self, limit: Duration) -> QuitOutcome {
+        self.quit_offline_attempt(limit, 1).await
+    }
+
+    /// [`Self::quit_offline`] again, as attempt number `attempt`, while a quit waits for
+    /// Exotel: its failure is not recorded again (the first is), and the offline, when
+    /// confirmed, is recorded with its count of attempts.
+    pub async fn quit_offline_attempt(&self, limit: Duration, attempt: u32) -> QuitOutcome {
         if !self.preferences().offline_on_quit {
             return QuitOutcome::NotNeeded;
         }
@@ -64,7 +71,7 @@ impl Agent {
             if !self.status().signed_in {
                 return None;
             }
-            Some(self.controller.change(Target::Offline, Source::Quit).await)
+            Some(self.controller.retry(Target::Offline, Source::Quit, attempt.max(1)).await)
         };
         match tokio::time::timeout(limit, quit).await {
             Ok(None) => QuitOutcome::NotNeeded,

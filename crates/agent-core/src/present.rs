@@ -37,11 +37,20 @@ pub struct Moment {
     pub sync_interval: Duration,
     /// "Quiet for 1 hour" is on until then.
     pub quiet_until: Option<UnixMillis>,
+    /// The agent asked to quit and Exotel has not confirmed the offline yet: the app keeps
+    /// trying, and the tray offers "Quit anyway".
+    pub quit_waiting: bool,
 }
 
 impl Moment {
     pub fn at(now: UnixMillis, sync_interval: Duration) -> Self {
-        Self { now, sync_interval, quiet_until: None }
+        Self { now, sync_interval, quiet_until: None, quit_waiting: false }
+    }
+
+    /// The same moment, with a quit waiting for Exotel's confirmation (or not).
+    #[must_use]
+    pub fn quit_waiting(self, waiting: bool) -> Self {
+        Self { quit_waiting: waiting, ..self }
     }
 
     /// The same moment, notifications quiet until `until` (if that is still to come).
@@ -148,6 +157,13 @@ impl TrayView {
         let mut menu = MenuModel::for_status(w, st);
         if let Some(until) = fresh.quiet_until {
             menu.quiet_text = w.text("menu-quiet-end", &[crate::words::s("time", clock_time(until))]);
+        }
+        // A quit waiting for Exotel says so first, and its item quits without waiting.
+        if fresh.quit_waiting {
+            menu.status_line = w.get("line-quit-waiting");
+            menu.quit_text = w.get(&format!("menu-quit-anyway-{}", quit_anyway_case(st.availability)));
+            let tooltip = tooltip_with(w, st, menu.status_line.clone());
+            return Self { icon: TrayIcon::Pending, tooltip, menu };
         }
         // An away-offline owed says so itself (what is shown is the last confirmed status).
         let Some(since) = fresh.stale_since(st).filter(|_| st.going_offline.is_none()) else {
@@ -426,6 +442,15 @@ pub fn status_line(w: &Words, s: &Status) -> String {
 pub fn limited_line(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
     let seconds = until.saturating_sub(now).div_ceil(1000).max(1);
     w.text("line-limited", &[n("seconds", seconds)])
+}
+
+/// Which "Quit anyway" is said: the device that may still ring, if Exotel last said one.
+fn quit_anyway_case(a: Availability) -> &'static str {
+    match a {
+        Availability::Receiving(Device::Phone) => "phone",
+        Availability::Receiving(Device::Sip) => "sip",
+        _ => "unknown",
+    }
 }
 
 /// An away-offline owed: "Going offline: not confirmed yet, trying again in 7 s".
@@ -881,6 +906,25 @@ mod tests {
             view::ChangeLine::new(en(), &done, now).text,
             "Phone → Offline, on screen lock, after 3 attempts"
         );
+    }
+
+    /// A quit the agent asked for, waiting for Exotel: the tray says so first and its quit
+    /// item quits anyway, naming what may still ring, in both languages.
+    #[test]
+    fn a_quit_waiting_for_exotel_offers_quit_anyway() {
+        let phone = signed_in(Availability::Receiving(Device::Phone));
+        let waiting = Moment::at(now_ms(), Duration::from_secs(30)).quit_waiting(true);
+        let view = TrayView::new(en(), &phone, &waiting);
+        assert_eq!(view.menu.status_line, "Quitting once Exotel confirms you are offline");
+        assert_eq!(view.menu.quit_text, "Quit anyway (calls may still ring on phone)");
+        assert_eq!(view.icon, TrayIcon::Pending);
+        assert!(view.tooltip.contains("Quitting once Exotel confirms"), "{}", view.tooltip);
+        let unknown = TrayView::new(en(), &signed_in(Availability::Unknown), &waiting);
+        assert_eq!(unknown.menu.quit_text, "Quit anyway (calls may still ring)");
+        let hi = TrayView::new(Words::of(crate::words::Lang::Hi), &phone, &waiting);
+        assert_eq!(hi.menu.quit_text, "फिर भी बंद करें (फ़ोन पर कॉल आ सकती हैं)");
+        let plain = TrayView::new(en(), &phone, &waiting.quit_waiting(false));
+        assert_eq!(plain.menu.quit_text, "Quit");
     }
 
     #[test]
