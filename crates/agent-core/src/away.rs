@@ -67,6 +67,22 @@ pub struct OfflineDuty {
     pub id: u64,
 }
 
+/// Lock and unlock as reported by several sources at once (each screensaver's name, logind's
+/// session): only a change passes, so a lock two sources report is one lock event, and an
+/// unlock after it one return. The OS layer keeps one for every source of the screen's lock.
+#[derive(Debug, Default)]
+pub struct LockLatch(std::sync::Mutex<Option<bool>>);
+
+impl LockLatch {
+    /// Whether `locked` is news (a change from what the last source said).
+    pub fn passes(&self, locked: bool) -> bool {
+        let mut known = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let news = *known != Some(locked);
+        *known = Some(locked);
+        news
+    }
+}
+
 /// What the rules know.
 #[derive(Debug, Clone, Default)]
 pub struct AwayRules {

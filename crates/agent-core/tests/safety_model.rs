@@ -1,5 +1,6 @@
 //! The safety model: random sequences of what happens in an agent's day (clicks from every
-//! source, lock, sleep, idle and their ends, breaks and their timers, clock jumps, changes made
+//! source, lock (heard from a screensaver, logind's signals and its `LockedHint`, duplicated
+//! and overlapping, through the app's one latch), sleep, idle and their ends, breaks and their timers, clock jumps, changes made
 //! behind the app's back, sandbox faults, app restarts), run through a real `Agent` against the
 //! sandbox with a wall clock the test moves, and after every step the away rules
 //! (`agent_core::away`, R1-R5) and the truth rules checked. A failing sequence is shrunk and
@@ -21,8 +22,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use agent_core::{
-    Accounts, Agent, AwayEvent, Backoff, ChangeSink, ControllerConfig, History, Keyring, ManualClock,
-    Outcome, Preferences, SettingsStore, SignInInput, Source, Target, now_ms,
+    Accounts, Agent, AwayEvent, Backoff, ChangeSink, ControllerConfig, History, Keyring, LockLatch,
+    ManualClock, Outcome, Preferences, SettingsStore, SignInInput, Source, Target, now_ms,
 };
 use exotel_api::{Availability, Device, RetryPolicy, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
@@ -62,11 +63,29 @@ enum FaultKind {
     ExpiredToken,
 }
 
+/// Where the screen's lock is heard from on Linux (the OS layer passes them through one
+/// [`LockLatch`], as the app does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LockSource {
+    /// A screensaver's `ActiveChanged` (freedesktop, GNOME, Cinnamon, MATE, XFCE).
+    Screensaver,
+    /// logind's session `Lock`/`Unlock`.
+    Logind,
+    /// logind's session `LockedHint`.
+    LockedHint,
+}
+
 /// One thing that happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Event {
     Click(Click, Target),
     Away(AwayEvent),
+    /// The screen locked or unlocked, as one source reports it: the same lock may come from
+    /// two or three sources, in any order, and overlap.
+    Lock {
+        source: LockSource,
+        locked: bool,
+    },
     BreakStart {
         minutes: u64,
     },
@@ -101,9 +120,9 @@ fn target() -> impl Strategy<Value = Target> {
 
 fn event() -> impl Strategy<Value = Event> {
     let click = prop_oneof![Just(Click::Tray), Just(Click::Window), Just(Click::Shortcut), Just(Click::Cli)];
+    let lock_source =
+        prop_oneof![Just(LockSource::Screensaver), Just(LockSource::Logind), Just(LockSource::LockedHint)];
     let away = prop_oneof![
-        Just(AwayEvent::Locked),
-        Just(AwayEvent::Unlocked),
         Just(AwayEvent::Sleeping),
         Just(AwayEvent::Woke),
         Just(AwayEvent::Idle),
@@ -124,7 +143,8 @@ fn event() -> impl Strategy<Value = Event> {
     ];
     prop_oneof![
         4 => (click, target()).prop_map(|(c, t)| Event::Click(c, t)),
-        4 => away.prop_map(Event::Away),
+        2 => away.prop_map(Event::Away),
+        3 => (lock_source, any::<bool>()).prop_map(|(source, locked)| Event::Lock { source, locked }),
         1 => prop_oneof![Just(1u64), Just(15), Just(60)].prop_map(|minutes| Event::BreakStart { minutes }),
         1 => Just(Event::BreakEnd),
         2 => (1u64..=120).prop_map(Event::Minutes),
@@ -172,6 +192,8 @@ struct World {
     dir: tempfile::TempDir,
     clock: Arc<ManualClock>,
     agent: Arc<Agent>,
+    /// The app's one latch over every source of the screen's lock.
+    latch: LockLatch,
 }
 
 fn prefs() -> Preferences {
@@ -194,7 +216,7 @@ impl World {
         let clock = Arc::new(ManualClock::new(now_ms()));
         let agent = open(&sandbox, &dir, &clock).await;
         agent.set_preferences(prefs()).unwrap();
-        Self { sandbox, dir, clock, agent }
+        Self { sandbox, dir, clock, agent, latch: LockLatch::default() }
     }
 
     fn truth(&self) -> Availability {
@@ -317,6 +339,14 @@ fn explicit(source: Source) -> bool {
 /// Carries out one event; `Err` names the rule it broke.
 async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> Result<(), String> {
     // Faults may be open now: the one armed for this event, or an outage.
+    // The screen's lock from one of its sources: news reaches the app as a lock or unlock (as
+    // the OS layer passes it), a duplicate nothing at all.
+    let event = match event {
+        Event::Lock { locked, .. } if w.latch.passes(locked) => {
+            Event::Away(if locked { AwayEvent::Locked } else { AwayEvent::Unlocked })
+        }
+        other => other,
+    };
     let held_back = m.limited_until.is_some_and(|until| tokio::time::Instant::now() < until);
     let fault_armed = fault_armed || m.outage_left > 0 || held_back;
     let truth_before = w.truth();
@@ -431,6 +461,8 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
                 m.owed = false;
             }
         }
+        // Already known from another source: nothing reaches the app.
+        Event::Lock { .. } => {}
         // Not during an outage (it would end it early).
         Event::Fault(kind) if m.outage_left == 0 => arm(&w.sandbox, kind),
         Event::Fault(_) => {}
@@ -460,6 +492,7 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             // nothing).
             let _ = w.agent.sign_out().await;
             w.agent = open(&w.sandbox, &w.dir, &w.clock).await;
+            w.latch = LockLatch::default();
             w.agent.set_preferences(prefs()).unwrap();
             w.agent.start().await;
             // A restarted app knows nothing of a lock or idleness before it (the OS tells it

@@ -1,9 +1,10 @@
-//! Linux: lock/unlock from the screensaver, sleep/wake and shutdown from logind, and the
-//! network coming back from NetworkManager, over D-Bus (see the crate's documentation).
+//! Linux: lock/unlock from the screensavers and logind's session, sleep/wake and shutdown from
+//! logind, and the network coming back from NetworkManager, over D-Bus (see the crate's
+//! documentation).
 
 use std::sync::Arc;
 
-use agent_core::{Agent, AwayEvent};
+use agent_core::{Agent, AwayEvent, LockLatch};
 use futures_util::StreamExt;
 use zbus::message::Type;
 use zbus::{Connection, MatchRule, MessageStream};
@@ -13,11 +14,14 @@ use crate::{OsEvent, OsEventHandler};
 /// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
 /// usual places) in the background. A bus that cannot be reached is logged and skipped.
 pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
-    let h = handler.clone();
+    // One lock, whichever sources report it (a screensaver and logind's session both do on
+    // GNOME): one lock event.
+    let latch = Arc::new(LockLatch::default());
+    let (h, l) = (handler.clone(), latch.clone());
     tokio::spawn(async move {
         match Connection::session().await {
-            Ok(conn) => log_end("screensaver", watch_screensaver(&conn, h).await),
-            Err(e) => tracing::warn!("no session bus, so no screen-lock events: {e}"),
+            Ok(conn) => log_end("screensaver", watch_screensaver(&conn, h, l).await),
+            Err(e) => tracing::warn!("no session bus, so no screen-lock events from a screensaver: {e}"),
         }
     });
     tokio::spawn(async move {
@@ -27,12 +31,30 @@ pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
                     let (conn, agent) = (conn.clone(), agent.clone());
                     tokio::spawn(async move { log_end("NetworkManager", watch_network(&conn, agent).await) })
                 };
+                let session = {
+                    let (conn, handler) = (conn.clone(), handler.clone());
+                    tokio::spawn(async move {
+                        log_end("logind's session", watch_session_lock(&conn, handler, latch).await);
+                    })
+                };
                 log_end("logind", watch_login1(&conn, handler, agent).await);
                 let _ = network.await;
+                let _ = session.await;
             }
             Err(e) => tracing::warn!("no system bus, so no sleep or shutdown events: {e}"),
         }
     });
+}
+
+/// Hands a lock or unlock to the handler, once per change whatever the number of sources.
+async fn lock_event<H: OsEventHandler>(handler: &H, latch: &LockLatch, locked: bool, source: &str) {
+    let event = if locked { AwayEvent::Locked } else { AwayEvent::Unlocked };
+    if !latch.passes(locked) {
+        tracing::debug!(?event, source, "already known from another source");
+        return;
+    }
+    tracing::info!(?event, source, "screen lock");
+    handler.handle(OsEvent::Away(event)).await;
 }
 
 fn log_end(what: &str, r: zbus::Result<()>) {
@@ -43,9 +65,13 @@ fn log_end(what: &str, r: zbus::Result<()>) {
 
 /// Where each screensaver's signal may come from: its interface (which is also the bus name
 /// that must own the sender) and the object paths it uses (KDE also uses `/ScreenSaver`).
+/// Cinnamon (Linux Mint), MATE and XFCE use names of their own.
 const SCREENSAVERS: &[(&str, &[&str])] = &[
     ("org.freedesktop.ScreenSaver", &["/org/freedesktop/ScreenSaver", "/ScreenSaver"]),
     ("org.gnome.ScreenSaver", &["/org/gnome/ScreenSaver"]),
+    ("org.cinnamon.ScreenSaver", &["/org/cinnamon/ScreenSaver"]),
+    ("org.mate.ScreenSaver", &["/org/mate/ScreenSaver"]),
+    ("org.xfce.ScreenSaver", &["/org/xfce/ScreenSaver"]),
 ];
 
 /// Whether `msg` was sent by the connection that owns `name` now. Any local program can send a
@@ -61,8 +87,12 @@ async fn sent_by_owner(conn: &Connection, msg: &zbus::Message, name: &str) -> bo
     owner.is_some_and(|o| o.as_str() == sender)
 }
 
-/// Lock and unlock, from either screensaver name, when sent by that name's owner on its path.
-pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
+/// Lock and unlock, from any screensaver's name, when sent by that name's owner on its path.
+pub async fn watch_screensaver<H: OsEventHandler>(
+    conn: &Connection,
+    handler: Arc<H>,
+    latch: Arc<LockLatch>,
+) -> zbus::Result<()> {
     let rule = MatchRule::builder().msg_type(Type::Signal).member("ActiveChanged")?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
     tracing::info!("watching screen-lock signals");
@@ -80,11 +110,69 @@ pub async fn watch_screensaver<H: OsEventHandler>(conn: &Connection, handler: Ar
             continue;
         }
         let Ok(active) = msg.body().deserialize::<bool>() else { continue };
-        let event = if active { AwayEvent::Locked } else { AwayEvent::Unlocked };
-        tracing::info!(?event, "screensaver");
-        handler.handle(OsEvent::Away(event)).await;
+        lock_event(&*handler, &latch, active, name).await;
     }
     Ok(())
+}
+
+const LOGIN1_SESSION: &str = "org.freedesktop.login1.Session";
+
+/// Lock and unlock from logind's session of this process, which knows of nearly every lock
+/// (GNOME, KDE, Cinnamon and `loginctl lock-session` set it; sway's and i3's lockers that call
+/// `loginctl lock-session` too): its `Lock`/`Unlock` signals and its `LockedHint` property,
+/// believed only from logind (the owner of its name) on the session's own path.
+pub async fn watch_session_lock<H: OsEventHandler>(
+    conn: &Connection,
+    handler: Arc<H>,
+    latch: Arc<LockLatch>,
+) -> zbus::Result<()> {
+    let path = session_path(conn).await?;
+    let rule = MatchRule::builder().msg_type(Type::Signal).path(path.clone())?.build();
+    let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
+    tracing::info!(session = path.as_str(), "watching logind's session lock");
+    while let Some(msg) = stream.next().await {
+        let Ok(msg) = msg else { continue };
+        let header = msg.header();
+        let member = header.member().map(|m| m.as_str().to_owned());
+        let interface = header.interface().map(|i| i.as_str().to_owned());
+        let locked = match (interface.as_deref(), member.as_deref()) {
+            (Some(LOGIN1_SESSION), Some("Lock")) => Some(true),
+            (Some(LOGIN1_SESSION), Some("Unlock")) => Some(false),
+            (Some("org.freedesktop.DBus.Properties"), Some("PropertiesChanged")) => locked_hint(&msg),
+            _ => None,
+        };
+        let Some(locked) = locked else { continue };
+        if !sent_by_owner(conn, &msg, LOGIN1).await {
+            tracing::warn!(?member, "ignored a session lock signal not sent by logind");
+            continue;
+        }
+        lock_event(&*handler, &latch, locked, "logind").await;
+    }
+    Ok(())
+}
+
+/// This process's logind session (`GetSessionByPID`).
+async fn session_path(conn: &Connection) -> zbus::Result<zbus::zvariant::OwnedObjectPath> {
+    let reply = conn
+        .call_method(
+            Some(LOGIN1),
+            LOGIN1_PATH,
+            Some(LOGIN1_MANAGER),
+            "GetSessionByPID",
+            &(std::process::id(),),
+        )
+        .await?;
+    reply.body().deserialize::<zbus::zvariant::OwnedObjectPath>()
+}
+
+/// `LockedHint` from a session's `PropertiesChanged`, if it changed.
+fn locked_hint(msg: &zbus::Message) -> Option<bool> {
+    type Changed = (String, std::collections::HashMap<String, zbus::zvariant::OwnedValue>, Vec<String>);
+    let (interface, changed, _) = msg.body().deserialize::<Changed>().ok()?;
+    if interface != LOGIN1_SESSION {
+        return None;
+    }
+    bool::try_from(changed.get("LockedHint")?).ok()
 }
 
 const NETWORK_MANAGER: &str = "org.freedesktop.NetworkManager";

@@ -1,6 +1,9 @@
 //! The OS telling the app that the agent is away. On Linux, over D-Bus ([`spawn`]):
-//! - the screensaver's `ActiveChanged(bool)` on the session bus, under both the freedesktop
-//!   (`org.freedesktop.ScreenSaver`) and GNOME (`org.gnome.ScreenSaver`) names: lock/unlock;
+//! - the screensaver's `ActiveChanged(bool)` on the session bus, under the freedesktop
+//!   (`org.freedesktop.ScreenSaver`), GNOME, Cinnamon, MATE and XFCE names: lock/unlock;
+//! - logind's session of this process on the system bus: its `Lock`/`Unlock` signals and its
+//!   `LockedHint` property (lock/unlock on desktops whose screensaver says nothing on the
+//!   session bus); a lock reported by two sources is one lock ([`agent_core::LockLatch`]);
 //! - logind's `PrepareForSleep(bool)` on the system bus: sleep/wake. While "offline on sleep"
 //!   is on, the app holds a logind *delay* inhibitor, so the computer waits (a few seconds at
 //!   most, as logind allows) for Exotel to confirm before it sleeps;
@@ -31,7 +34,7 @@ pub mod shortcut;
 pub mod windows;
 
 #[cfg(target_os = "linux")]
-pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver};
+pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver, watch_session_lock};
 
 use std::sync::Arc;
 

@@ -75,7 +75,7 @@ async fn lock_sleep_and_shutdown_signals_reach_the_agent() {
     });
     let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
     let (c1, h1) = (conn.clone(), handler.clone());
-    tokio::spawn(async move { watch_screensaver(&c1, h1).await });
+    tokio::spawn(async move { watch_screensaver(&c1, h1, Arc::new(agent_core::LockLatch::default())).await });
     let (c2, h2, a2) = (conn.clone(), handler.clone(), agent.clone());
     tokio::spawn(async move { watch_login1(&c2, h2, a2).await });
     tokio::time::sleep(Duration::from_millis(300)).await; // the match rules are in place
@@ -299,4 +299,155 @@ async fn the_network_coming_back_sends_an_owed_offline_at_once() {
     eventually("offline once the network is back", || sandbox.active(DEMO_USER_ID) == Some(Ok(None))).await;
     eventually("nothing owed", || agent.status().going_offline.is_none()).await;
     assert_eq!(agent.status().availability, Availability::Offline);
+}
+
+/// logind's manager as far as the session watcher asks it: this process's session.
+struct FakeSessions;
+
+const SESSION: &str = "/org/freedesktop/login1/session/c1";
+
+#[zbus::interface(name = "org.freedesktop.login1.Manager")]
+impl FakeSessions {
+    #[zbus(name = "GetSessionByPID")]
+    fn get_session_by_pid(&self, _pid: u32) -> zbus::zvariant::OwnedObjectPath {
+        zbus::zvariant::OwnedObjectPath::try_from(SESSION).unwrap()
+    }
+}
+
+/// Every event the watchers handed over, then the agent's handling of it.
+struct Recording {
+    inner: AgentHandler<fn()>,
+    seen: std::sync::Mutex<Vec<os_events::OsEvent>>,
+}
+
+impl os_events::OsEventHandler for Recording {
+    async fn handle(&self, event: os_events::OsEvent) {
+        self.seen.lock().unwrap().push(event);
+        self.inner.handle(event).await;
+    }
+}
+
+/// Lock sources beyond GNOME's and the freedesktop screensaver: logind's session (its `Lock`
+/// and `Unlock` signals, its `LockedHint` property) and Cinnamon's screensaver (Linux Mint),
+/// each believed only from the owner of its name; a lock two sources report is one lock event.
+#[tokio::test(flavor = "multi_thread")]
+async fn logind_sessions_and_cinnamon_lock_too_once_per_lock() {
+    use agent_core::AwayEvent::{Locked, Unlocked};
+    use os_events::OsEvent::Away;
+    let bus = KeyringSession::start(KeyringState::Unlocked).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let agent = signed_in_agent(&sandbox, &dir).await;
+    agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
+    agent.change(Target::Receiving(Device::Phone), Source::Tray).await.unwrap();
+    let logind = zbus::connection::Builder::address(bus.bus_address())
+        .unwrap()
+        .name("org.freedesktop.login1")
+        .unwrap()
+        .serve_at("/org/freedesktop/login1", FakeSessions)
+        .unwrap()
+        .build()
+        .await
+        .unwrap();
+    let cinnamon = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+    cinnamon.request_name("org.cinnamon.ScreenSaver").await.unwrap();
+
+    let handler = Arc::new(Recording {
+        inner: AgentHandler { agent: agent.clone(), on_shutdown: (|| {}) as fn() },
+        seen: std::sync::Mutex::new(Vec::new()),
+    });
+    let latch = Arc::new(agent_core::LockLatch::default());
+    let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
+    let (c1, h1, l1) = (conn.clone(), handler.clone(), latch.clone());
+    tokio::spawn(async move { os_events::watch_session_lock(&c1, h1, l1).await });
+    let (c2, h2, l2) = (conn.clone(), handler.clone(), latch.clone());
+    tokio::spawn(async move { watch_screensaver(&c2, h2, l2).await });
+    tokio::time::sleep(Duration::from_millis(400)).await; // the session found, the rules in place
+
+    let active = || sandbox.active(DEMO_USER_ID).unwrap().unwrap();
+    let seen = || handler.seen.lock().unwrap().clone();
+    let session = |member: &'static str| {
+        let logind = logind.clone();
+        async move {
+            logind
+                .emit_signal(None::<&str>, SESSION, "org.freedesktop.login1.Session", member, &())
+                .await
+                .unwrap();
+        }
+    };
+    let hint = |locked: bool| {
+        let logind = logind.clone();
+        async move {
+            let changed =
+                std::collections::HashMap::from([("LockedHint", zbus::zvariant::Value::from(locked))]);
+            logind
+                .emit_signal(
+                    None::<&str>,
+                    SESSION,
+                    "org.freedesktop.DBus.Properties",
+                    "PropertiesChanged",
+                    &("org.freedesktop.login1.Session", changed, Vec::<String>::new()),
+                )
+                .await
+                .unwrap();
+        }
+    };
+
+    // Spoofed: a Lock from a program that does not own logind's name changes nothing.
+    let spoofed = bus
+        .command("dbus-send")
+        .args(["--session", "--type=signal", SESSION, "org.freedesktop.login1.Session.Lock"])
+        .status()
+        .unwrap();
+    assert!(spoofed.success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(active(), Some(DeviceName::Phone), "a spoofed Lock changed nothing");
+    assert!(seen().is_empty(), "{:?}", seen());
+
+    // logind's Lock: offline; Unlock: the phone back.
+    session("Lock").await;
+    eventually("offline on logind's Lock", || active().is_none()).await;
+    session("Unlock").await;
+    eventually("restored on logind's Unlock", || active() == Some(DeviceName::Phone)).await;
+
+    // LockedHint true: offline; false: restored.
+    hint(true).await;
+    eventually("offline on LockedHint", || active().is_none()).await;
+    hint(false).await;
+    eventually("restored when LockedHint is false", || active() == Some(DeviceName::Phone)).await;
+
+    // Cinnamon's screensaver and logind report the same lock: one lock event, one unlock.
+    let before = seen().len();
+    cinnamon
+        .emit_signal(
+            None::<&str>,
+            "/org/cinnamon/ScreenSaver",
+            "org.cinnamon.ScreenSaver",
+            "ActiveChanged",
+            &true,
+        )
+        .await
+        .unwrap();
+    eventually("offline on Cinnamon's lock", || active().is_none()).await;
+    session("Lock").await;
+    hint(true).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    cinnamon
+        .emit_signal(
+            None::<&str>,
+            "/org/cinnamon/ScreenSaver",
+            "org.cinnamon.ScreenSaver",
+            "ActiveChanged",
+            &false,
+        )
+        .await
+        .unwrap();
+    session("Unlock").await;
+    eventually("restored on unlock", || active() == Some(DeviceName::Phone)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(seen()[before..], [Away(Locked), Away(Unlocked)], "one lock, one unlock: {:?}", seen());
+    assert_eq!(
+        seen(),
+        [Away(Locked), Away(Unlocked), Away(Locked), Away(Unlocked), Away(Locked), Away(Unlocked)]
+    );
 }
