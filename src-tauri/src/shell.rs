@@ -48,7 +48,8 @@ pub enum QuitFrom {
     /// Exotel confirms) until they choose "Quit anyway" in the tray.
     Agent,
     /// A signal, `--quit`, the session's end or a shutdown: nobody to ask, so the bounded wait,
-    /// then exit (the history keeps the failure, and the next start tells it).
+    /// then exit (the history keeps the failure, and the next start tells it). While the
+    /// agent's own quit already waits for Exotel, it exits at once, as "Quit anyway" does.
     Unattended,
 }
 

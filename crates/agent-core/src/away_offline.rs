@@ -54,41 +54,56 @@ impl Agent {
     }
 
     /// Publishes what is owed (or that nothing is), with when the next attempt goes; starts
-    /// the retry task for a duty that has none yet. `failed` is the last attempt's error,
-    /// whose `Retry-After` the next attempt waits for.
-    pub(crate) async fn follow_duty(self: &Arc<Self>, duties: &mut Duties, failed: Option<&CoreError>) {
-        let going = duties.rules.duty().map(|duty| {
-            let retry_after = match failed {
-                Some(CoreError::Api(ApiError::RateLimited { retry_after })) => {
-                    Some(retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER))
-                }
-                _ => None,
-            };
-            let wait = self.offline_retry.next(duty.attempts, retry_after);
-            duties.retry_at = Some(tokio::time::Instant::now() + wait);
-            if duties.retrying != duty.id {
-                duties.retrying = duty.id;
-                self.watch_duty(duty.id);
-            }
-            let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
-            GoingOffline {
-                source: duty.source,
-                attempts: duty.attempts,
-                next_at: now_ms().saturating_add(wait_ms),
-            }
-        });
-        if going.is_none() {
+    /// the retry task for a duty that has none yet. `attempted`: an attempt was just made
+    /// (with its error, whose `Retry-After` the next attempt waits for), so the next one is
+    /// scheduled anew; otherwise the one scheduled stands.
+    pub(crate) async fn follow_duty(
+        self: &Arc<Self>,
+        duties: &mut Duties,
+        attempted: Option<Option<&CoreError>>,
+    ) {
+        let Some(duty) = duties.rules.duty() else {
             duties.retry_at = None;
+            if self.status().going_offline.is_some() {
+                let _ = self.controller.set_going_offline(None).await;
+            }
+            return;
+        };
+        let now = tokio::time::Instant::now();
+        let due = match (attempted, duties.retry_at) {
+            (None, Some(due)) if duties.retrying == duty.id => due,
+            (failed, _) => {
+                let retry_after = match failed.flatten() {
+                    Some(CoreError::Api(ApiError::RateLimited { retry_after })) => {
+                        Some(retry_after.unwrap_or(exotel_api::DEFAULT_RETRY_AFTER))
+                    }
+                    _ => None,
+                };
+                let wait = self.offline_retry.next(duty.attempts, retry_after);
+                now.checked_add(wait).unwrap_or(now + exotel_api::MAX_RETRY_AFTER)
+            }
+        };
+        duties.retry_at = Some(due);
+        if duties.retrying != duty.id {
+            duties.retrying = duty.id;
+            self.watch_duty(duty.id);
         }
+        let wait_ms = u64::try_from(due.saturating_duration_since(now).as_millis()).unwrap_or(u64::MAX);
+        let going = Some(GoingOffline {
+            source: duty.source,
+            attempts: duty.attempts,
+            next_at: now_ms().saturating_add(wait_ms),
+        });
         if going != self.status().going_offline {
             let _ = self.controller.set_going_offline(going).await;
         }
     }
 
     /// The network came back (or may have): an away-offline still owed is sent now rather
-    /// than at the end of its wait.
+    /// than at the end of its wait. Only a retry waiting now is woken (no permit is kept for
+    /// a duty owed later, which then waits as usual).
     pub fn network_changed(&self) {
-        self.duty_now.notify_one();
+        self.duty_now.notify_waiters();
     }
 
     fn watch_duty(self: &Arc<Self>, id: u64) {
@@ -125,17 +140,21 @@ impl Agent {
                     }
                 }
             };
-            let found = tokio::select! {
-                () = tokio::time::sleep_until(due) => false,
-                () = self.duty_now.notified() => false,
-                () = read_offline => true,
+            let (found, woken) = tokio::select! {
+                () = tokio::time::sleep_until(due) => (false, false),
+                () = self.duty_now.notified() => (false, true),
+                () = read_offline => (true, false),
             };
             let (mut duties, _) = self.duties_now().await;
+            // Scheduled anew meanwhile (a wake's attempt failed with a `Retry-After`): wait on.
+            if !found && !woken && duties.retry_at.is_some_and(|at| at > tokio::time::Instant::now()) {
+                continue;
+            }
             if duties.rules.duty().is_none_or(|d| d.id != id) {
                 // Ended meanwhile (a return, the agent's change, another session); a newer
                 // duty has a task of its own.
                 if duties.rules.duty().is_none() {
-                    self.follow_duty(&mut duties, None).await;
+                    self.follow_duty(&mut duties, Some(None)).await;
                 }
                 return;
             }
@@ -157,7 +176,7 @@ impl Agent {
                 None
             };
             let _ = self.controller.set_parked(duties.rules.parked().map(|p| p.device)).await;
-            self.follow_duty(&mut duties, failed.as_ref()).await;
+            self.follow_duty(&mut duties, Some(failed.as_ref())).await;
             if duties.rules.duty().is_none_or(|d| d.id != id) {
                 return;
             }

@@ -10,7 +10,8 @@ use std::time::Duration;
 pub struct Backoff {
     /// The wait after the first failure (before the jitter).
     pub first: Duration,
-    /// The longest wait: no attempt is ever further apart than this (or a `Retry-After`).
+    /// The longest wait: no attempt is ever further apart than this, or, after a 429, than its
+    /// `Retry-After` and this.
     pub max: Duration,
 }
 

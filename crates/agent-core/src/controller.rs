@@ -142,8 +142,9 @@ impl Controller {
         self.ask(|reply| Request::Change { target, source, attempt: 1, reply }).await?
     }
 
-    /// Attempt number `attempt` (2 or more) of a change whose first attempt failed (an
-    /// away-offline owed through an outage): a failure is published but not recorded again
+    /// Attempt number `attempt` of a change whose first attempt failed (an away-offline owed
+    /// through an outage, a quit waiting for Exotel; 1 is the first, as [`Self::change`]):
+    /// a later attempt's failure is published but not recorded again
     /// (the recent changes and the history keep the first, not one line per retry); the
     /// confirmed change, when it comes, is recorded with its count of attempts.
     pub async fn retry(&self, target: Target, source: Source, attempt: u32) -> Result<Status> {

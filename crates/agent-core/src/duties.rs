@@ -73,9 +73,17 @@ impl Agent {
             }
             Some(self.controller.retry(Target::Offline, Source::Quit, attempt.max(1)).await)
         };
-        match tokio::time::timeout(limit, quit).await {
+        let started = crate::status::now_ms();
+        let result = tokio::time::timeout(limit, quit).await;
+        // A change that failed, followed by a read that found the agent offline (a request
+        // that timed out after Exotel carried it out), is an offline all the same.
+        let now = self.status();
+        let found_offline =
+            now.availability == Availability::Offline && now.confirmed_at.is_some_and(|at| at >= started);
+        match result {
             Ok(None) => QuitOutcome::NotNeeded,
             Ok(Some(Ok(s))) if s.availability == Availability::Offline => QuitOutcome::Offline,
+            Ok(Some(Err(_))) if found_offline => QuitOutcome::Offline,
             Ok(Some(Ok(s))) => QuitOutcome::Failed(format!(
                 "Exotel reports {}",
                 crate::present::availability_words(
@@ -93,7 +101,11 @@ impl Agent {
     /// the history is that failed quit. Told once: it is marked in the settings file.
     pub fn untold_quit_failure(&self, history: &crate::History) -> Option<crate::Change> {
         let last = history.read().ok()?.pop()?;
-        if last.source != Source::Quit || last.outcome != crate::Outcome::Failed {
+        // A failure whose read found the agent offline after all is nothing to tell.
+        if last.source != Source::Quit
+            || last.outcome != crate::Outcome::Failed
+            || last.to == Availability::Offline
+        {
             return None;
         }
         let settings = self.accounts.settings();
@@ -138,8 +150,12 @@ impl Agent {
         }
         let before = self.status();
         let decision = duties.rules.on_event(event, &self.preferences(), &before);
+        let mut attempted = owed.is_some();
         let result = match decision {
-            Some((Target::Offline, source)) => Some(self.take_offline(&mut duties, source).await),
+            Some((Target::Offline, source)) => {
+                attempted = true;
+                Some(self.take_offline(&mut duties, source).await)
+            }
             Some((target, source)) => Some(self.controller.change(target, source).await),
             None => owed,
         };
@@ -150,7 +166,10 @@ impl Agent {
             let _ = self.check_break_locked(&mut duties).await;
         }
         let _ = self.controller.set_parked(duties.rules.parked().map(|p| p.device)).await;
-        self.follow_duty(&mut duties, result.as_ref().and_then(|r| r.as_ref().err())).await;
+        // An attempt made here schedules the next anew; none (a return, a duplicate) leaves the
+        // one scheduled as it is.
+        let attempted = attempted.then(|| result.as_ref().and_then(|r| r.as_ref().err()));
+        self.follow_duty(&mut duties, attempted).await;
         result.map(|r| r.map(|_| self.status()))
     }
 

@@ -195,6 +195,8 @@ async fn a_rate_limited_offline_waits_for_retry_after_then_holds() {
     let puts = t.sandbox.count(Endpoint::Device);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(t.sandbox.count(Endpoint::Device), puts, "nothing sent before Retry-After");
+    // Not even tried (the session's own gate would refuse it unsent, and count an attempt).
+    assert_eq!(agent.status().going_offline.map(|g| g.attempts), Some(1), "no attempt before Retry-After");
     until_agent(&agent, |s| s.going_offline.is_none()).await;
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(t.active(), None);
@@ -213,10 +215,13 @@ async fn a_read_that_finds_the_agent_offline_ends_what_is_owed() {
     t.sandbox.set_active(exotel_sandbox::DEMO_USER_ID, None);
     t.sandbox.clear_faults();
     t.sandbox.set_fault(Endpoint::Device, Fault::status(503));
+    let puts = t.sandbox.count(Endpoint::Device);
     let s = agent.refresh(Source::Sync).await.unwrap();
     assert_eq!(s.availability, Availability::Offline);
     let done = until_agent(&agent, |s| s.going_offline.is_none()).await;
     assert_eq!(done.parked, None, "the app did not turn it off: nothing to restore");
+    tokio::time::sleep(OUTAGE_BACKOFF.max * 2).await;
+    assert_eq!(t.sandbox.count(Endpoint::Device), puts, "ended without another change");
 }
 
 /// Quitting during an outage where nobody can be asked (the session ending): the bounded wait,

@@ -175,6 +175,10 @@ struct Model {
     owed: bool,
     /// Events left in the outage open now (0: none).
     outage_left: u32,
+    /// What Exotel held when the app last talked to it.
+    app_saw: Option<Availability>,
+    /// What was restorable before changes behind the app's back that it has not read yet.
+    unseen_restorable: Option<Device>,
     /// The outage was 429s: Exotel's `Retry-After` holds the app's requests back after it
     /// closes, until about then.
     rate_limited: bool,
@@ -370,14 +374,18 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             {
                 return Err(format!("R5: the shortcut from unknown asked for {target:?}"));
             }
-            let result = if click == Click::Cli {
-                // During an outage `exotel-agent` cannot even sign in: nothing changes.
-                match try_open(&w.sandbox, &w.dir, &w.clock).await {
-                    Ok(cli) => cli.change(target, source).await,
-                    Err(e) => Err(e),
-                }
-            } else {
-                w.agent.change(target, source).await
+            // During an outage `exotel-agent` cannot even sign in: then nothing happened at all
+            // (no change asked for, so nothing the app parked is forgotten either).
+            let cli = match click {
+                Click::Cli => match try_open(&w.sandbox, &w.dir, &w.clock).await {
+                    Ok(cli) => Some(cli),
+                    Err(_) => return Ok(()),
+                },
+                _ => None,
+            };
+            let result = match &cli {
+                Some(cli) => cli.change(target, source).await,
+                None => w.agent.change(target, source).await,
             };
             // The app does not see what `exotel-agent` did until it reads.
             if click == Click::Cli {
@@ -456,9 +464,17 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             // A change that changes nothing (offline when offline) is no change.
             if w.truth() != truth_before {
                 m.stale = true;
-                m.restorable = None;
+                if m.restorable.is_some() {
+                    m.unseen_restorable = m.restorable.take();
+                }
                 m.cli_unseen = None;
                 m.owed = false;
+            }
+            // Changed and changed back before the app read again (a supervisor's phone on, then
+            // off): the app cannot tell, and what it parked may come back (R3 is "nothing
+            // changed since" as far as Exotel's replies can show).
+            if m.app_saw == Some(w.truth()) && m.unseen_restorable.is_some() {
+                m.restorable = m.unseen_restorable.take();
             }
         }
         // Already known from another source: nothing reaches the app.
@@ -516,6 +532,8 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             });
     if contacted {
         m.stale = false;
+        m.app_saw = Some(w.truth());
+        m.unseen_restorable = None;
     }
     let shown = w.agent.status();
     let truth = w.truth();

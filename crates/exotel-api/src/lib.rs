@@ -21,7 +21,7 @@ pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, parse_token_reply, parse_u
 pub use error::{ApiError, ApiErrorKind, Result};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};
-pub use rate::{Budget, DEFAULT_RETRY_AFTER, LOW_SHARE, RateGate, RateInfo};
+pub use rate::{Budget, DEFAULT_RETRY_AFTER, LOW_SHARE, MAX_RETRY_AFTER, RateGate, RateInfo};
 pub use secret::Secret;
 pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};
 pub use text::{HIDDEN, printable};

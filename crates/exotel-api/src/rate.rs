@@ -15,6 +15,10 @@ use tokio::time::Instant;
 /// The wait assumed when a 429 carries no `Retry-After`.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
 
+/// The longest `Retry-After` (or `X-RateLimit-Reset`) believed: a larger one (a broken proxy, a
+/// hostile reply) is taken as this, so no wait is absurd and no time computed from it overflows.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
 /// A budget is "running low" when at most this share of it is left (and at least one request
 /// was counted against it).
 pub const LOW_SHARE: f64 = 0.1;
@@ -44,11 +48,12 @@ pub struct RateInfo {
 impl RateInfo {
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let wait = |secs: u64| Duration::from_secs(secs).min(MAX_RETRY_AFTER);
         Self {
             limit: number("x-ratelimit-limit").and_then(|n| u32::try_from(n).ok()),
             remaining: number("x-ratelimit-remaining").and_then(|n| u32::try_from(n).ok()),
-            reset: number("x-ratelimit-reset").map(Duration::from_secs),
-            retry_after: number(RETRY_AFTER.as_str()).map(Duration::from_secs),
+            reset: number("x-ratelimit-reset").map(wait),
+            retry_after: number(RETRY_AFTER.as_str()).map(wait),
         }
     }
 }
@@ -128,6 +133,24 @@ mod tests {
             }
         }
         h
+    }
+
+    /// A `Retry-After` or reset of absurd size (u64::MAX seconds) is taken as an hour: the gate
+    /// takes it in without overflowing its clock, and the wait it asks for is that hour.
+    #[test]
+    fn an_absurd_retry_after_is_capped_not_a_crash() {
+        let huge = u64::MAX.to_string();
+        let info = RateInfo::from_headers(&headers(&[
+            ("retry-after", &huge),
+            ("x-ratelimit-reset", &huge),
+            ("x-ratelimit-limit", "10"),
+            ("x-ratelimit-remaining", "0"),
+        ]));
+        assert_eq!((info.retry_after, info.reset), (Some(MAX_RETRY_AFTER), Some(MAX_RETRY_AFTER)));
+        let gate = RateGate::default();
+        gate.observe(Budget::Writes, &info, true);
+        assert!(gate.wait(Budget::Writes).is_some_and(|w| w <= MAX_RETRY_AFTER && w > MAX_RETRY_AFTER / 2));
+        assert!(gate.running_low(Budget::Writes).is_some());
     }
 
     #[test]
