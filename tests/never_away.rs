@@ -228,6 +228,28 @@ async fn idle_goes_offline_and_the_first_input_restores() {
     .await;
 }
 
+/// The freedesktop screensaver, as the owner of its name on the desktop's bus.
+async fn screensaver(desktop: &Desktop) -> zbus::Connection {
+    let conn =
+        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
+    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    conn
+}
+
+/// The screensaver says the screen locked.
+async fn lock_screen(screensaver: &zbus::Connection) {
+    screensaver
+        .emit_signal(
+            None::<&str>,
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver",
+            "ActiveChanged",
+            &true,
+        )
+        .await
+        .unwrap();
+}
+
 /// The screen locks (the screensaver's `ActiveChanged(true)`, sent by the owner of its name)
 /// while a change to the phone is still in flight: the change is followed by offline.
 #[tokio::test(flavor = "multi_thread")]
@@ -236,9 +258,7 @@ async fn a_lock_during_a_change_ends_offline() {
     let sandbox = Sandbox::start().await.unwrap();
     let _app =
         app_on_phone(&desktop, &sandbox, &[("offline_on_lock = false", "offline_on_lock = true")], &[]).await;
-    let conn =
-        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
-    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    let conn = screensaver(&desktop).await;
     eventually("the app's shortcut grab and watchers", Duration::from_secs(10), || {
         let log = app_log(&desktop);
         log.contains("global shortcut registered") && log.contains("watching screen-lock signals")
@@ -255,15 +275,7 @@ async fn a_lock_during_a_change_ends_offline() {
     sandbox.set_fault(Endpoint::Device, Fault::delay(Duration::from_millis(1500)).times(1));
     assert!(key().success());
     tokio::time::sleep(Duration::from_millis(500)).await; // the change is in flight
-    conn.emit_signal(
-        None::<&str>,
-        "/org/freedesktop/ScreenSaver",
-        "org.freedesktop.ScreenSaver",
-        "ActiveChanged",
-        &true,
-    )
-    .await
-    .unwrap();
+    lock_screen(&conn).await;
     eventually("the phone, then offline for the lock", Duration::from_secs(10), || {
         history(&desktop).contains("\"source\":\"lock\"")
     })
@@ -282,9 +294,7 @@ async fn a_lock_during_an_outage_ends_offline_once_exotel_answers_again() {
     let sandbox = Sandbox::start().await.unwrap();
     let _app =
         app_on_phone(&desktop, &sandbox, &[("offline_on_lock = false", "offline_on_lock = true")], &[]).await;
-    let conn =
-        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
-    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    let conn = screensaver(&desktop).await;
     eventually("the app's screen-lock watcher", Duration::from_secs(10), || {
         app_log(&desktop).contains("watching screen-lock signals")
     })
@@ -293,15 +303,7 @@ async fn a_lock_during_an_outage_ends_offline_once_exotel_answers_again() {
     for endpoint in [Endpoint::Device, Endpoint::Usermapping] {
         sandbox.set_fault(endpoint, Fault::status(503));
     }
-    conn.emit_signal(
-        None::<&str>,
-        "/org/freedesktop/ScreenSaver",
-        "org.freedesktop.ScreenSaver",
-        "ActiveChanged",
-        &true,
-    )
-    .await
-    .unwrap();
+    lock_screen(&conn).await;
     let said = desktop.wait_for_notification(Duration::from_secs(15), |n| {
         n.summary.contains("Going offline: not confirmed yet")
     });

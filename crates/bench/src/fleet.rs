@@ -247,8 +247,13 @@ pub fn run(config: &FleetConfig) -> Result<FleetReport, String> {
     Ok(report)
 }
 
-async fn simulate(config: &FleetConfig) -> Result<FleetReport, String> {
-    let users: Vec<SandboxUser> = (0..config.agents)
+/// One account on an in-process sandbox with its limit: users `agent-0` to `agent-{n-1}`.
+pub(crate) async fn account(
+    agents: usize,
+    reads_per_min: u32,
+    writes_per_min: u32,
+) -> Result<Arc<Sandbox>, String> {
+    let users: Vec<SandboxUser> = (0..agents)
         .map(|i| {
             SandboxUser::new(
                 &format!("agent-{i}"),
@@ -261,17 +266,18 @@ async fn simulate(config: &FleetConfig) -> Result<FleetReport, String> {
         users,
         admin: false,
         max_log: 16,
-        max_tokens: config.agents * 2 + 16,
-        limits: RateLimits {
-            reads_per_min: Some(config.reads_per_min),
-            writes_per_min: Some(config.writes_per_min),
-        },
+        max_tokens: agents * 2 + 16,
+        limits: RateLimits { reads_per_min: Some(reads_per_min), writes_per_min: Some(writes_per_min) },
         ..SandboxConfig::default()
     };
-    let sandbox = Sandbox::start_with(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), sandbox_config)
+    Sandbox::start_with(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), sandbox_config)
         .await
         .map(Arc::new)
-        .map_err(|e| format!("the sandbox did not start: {e}"))?;
+        .map_err(|e| format!("the sandbox did not start: {e}"))
+}
+
+async fn simulate(config: &FleetConfig) -> Result<FleetReport, String> {
+    let sandbox = account(config.agents, config.reads_per_min, config.writes_per_min).await?;
     let host = Host::parse(&sandbox.url()).map_err(|e| format!("sandbox host: {e}"))?;
     // Long timeouts: a simulated request takes no time, and a real one never times out here.
     let http = HttpConfig { request_timeout: Duration::from_secs(60), ..HttpConfig::default() }

@@ -17,10 +17,7 @@ use agent_core::{
     Accounts, Agent, AwayEvent, ChangeSink, ControllerConfig, Keyring, SettingsStore, SignInInput,
 };
 use exotel_api::Secret;
-use exotel_sandbox::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DeviceName, Endpoint, Fault, MinuteStat, RateLimits, Sandbox,
-    SandboxConfig, SandboxUser,
-};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DeviceName, Endpoint, Fault, MinuteStat};
 use tokio::time::Instant;
 
 /// One run's settings.
@@ -126,24 +123,7 @@ impl ChangeSink for NoHistory {
 
 async fn simulate(config: &OutageConfig) -> Result<OutageReport, String> {
     let user_id = |i: usize| format!("agent-{i}");
-    let users: Vec<SandboxUser> = (0..config.agents)
-        .map(|i| SandboxUser::new(&user_id(i), &format!("Agent {i}"), u32::try_from(i % 100).unwrap_or(0)))
-        .collect();
-    let sandbox_config = SandboxConfig {
-        users,
-        admin: false,
-        max_log: 16,
-        max_tokens: config.agents * 2 + 16,
-        limits: RateLimits {
-            reads_per_min: Some(config.reads_per_min),
-            writes_per_min: Some(config.writes_per_min),
-        },
-        ..SandboxConfig::default()
-    };
-    let sandbox = Sandbox::start_with(std::net::SocketAddr::from(([127, 0, 0, 1], 0)), sandbox_config)
-        .await
-        .map(Arc::new)
-        .map_err(|e| format!("the sandbox did not start: {e}"))?;
+    let sandbox = crate::fleet::account(config.agents, config.reads_per_min, config.writes_per_min).await?;
     for i in 0..config.agents {
         sandbox.set_active(&user_id(i), Some(DeviceName::Phone));
     }
