@@ -17,7 +17,7 @@
 
 use std::sync::Arc;
 
-use exotel_api::{ApiError, Availability};
+use exotel_api::ApiError;
 
 use crate::agent::{Agent, Duties};
 use crate::error::{CoreError, Result};
@@ -41,9 +41,7 @@ impl Agent {
         duties.rules.went_offline(&before, &now);
         // A failure followed by a read that found the agent offline counts too (a request
         // that timed out after Exotel carried it out).
-        let found_offline =
-            now.availability == Availability::Offline && now.confirmed_at.is_some_and(|at| at >= started);
-        if result.is_ok() || found_offline {
+        if result.is_ok() || now.confirmed_offline_since(started) {
             if let Some(duty) = duties.rules.offline_confirmed() {
                 tracing::info!(attempts = duty.attempts + 1, "the away-offline owed is confirmed by Exotel");
             }
@@ -127,12 +125,9 @@ impl Agent {
                     None => return,
                 }
             };
-            let confirmed_offline = |s: &Status| {
-                s.availability == Availability::Offline && s.confirmed_at.is_some_and(|at| at >= since)
-            };
             let read_offline = async {
                 loop {
-                    if confirmed_offline(&updates.borrow_and_update()) {
+                    if updates.borrow_and_update().confirmed_offline_since(since) {
                         return;
                     }
                     if updates.changed().await.is_err() {
@@ -162,7 +157,7 @@ impl Agent {
             if let Some(stored) = self.accounts.settings().read_quietly() {
                 duties.rules.agent_changed(stored.agent_changed_at);
             }
-            let failed = if found && confirmed_offline(&self.status()) {
+            let failed = if found && self.status().confirmed_offline_since(since) {
                 duties.rules.offline_confirmed();
                 tracing::info!("a read found the agent offline; the away-offline owed is done");
                 None

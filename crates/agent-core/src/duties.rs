@@ -77,9 +77,7 @@ impl Agent {
         let result = tokio::time::timeout(limit, quit).await;
         // A change that failed, followed by a read that found the agent offline (a request
         // that timed out after Exotel carried it out), is an offline all the same.
-        let now = self.status();
-        let found_offline =
-            now.availability == Availability::Offline && now.confirmed_at.is_some_and(|at| at >= started);
+        let found_offline = self.status().confirmed_offline_since(started);
         match result {
             Ok(None) => QuitOutcome::NotNeeded,
             Ok(Some(Ok(s))) if s.availability == Availability::Offline => QuitOutcome::Offline,

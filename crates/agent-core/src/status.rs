@@ -219,6 +219,12 @@ impl Default for Status {
 pub const RECENT_CHANGES: usize = 20;
 
 impl Status {
+    /// Exotel confirmed the agent offline at `at` or later (a reply, or a read after a failed
+    /// change that found it so): what ends an away-offline owed or a quit's offline.
+    pub fn confirmed_offline_since(&self, at: UnixMillis) -> bool {
+        self.availability == Availability::Offline && self.confirmed_at.is_some_and(|c| c >= at)
+    }
+
     /// Records a change as the last one and at the head of the recent ones.
     pub(crate) fn record(&mut self, change: Change) {
         self.recent.insert(0, change.clone());
