@@ -234,16 +234,8 @@ struct Tally {
 
 /// Runs a fleet on a paused current-thread runtime of its own (call it outside any runtime).
 pub fn run(config: &FleetConfig) -> Result<FleetReport, String> {
-    let _in_flight = crate::sim_time::InFlight::install();
-    fastrand::seed(config.seed);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .map_err(|e| format!("runtime: {e}"))?;
-    let wall = std::time::Instant::now();
-    let mut report = runtime.block_on(simulate(config))?;
-    report.wall = wall.elapsed();
+    let (mut report, wall) = crate::sim_time::run_simulated(config.seed, simulate(config))?;
+    report.wall = wall;
     Ok(report)
 }
 

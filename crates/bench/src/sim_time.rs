@@ -38,6 +38,25 @@ impl Count {
     }
 }
 
+/// Runs `simulation` on a current-thread runtime of its own with its clock paused and held
+/// still while a request is in flight ([`InFlight`]), `fastrand` seeded with `seed`; what it
+/// returned, and how long it took in real time. Call it outside any runtime.
+pub fn run_simulated<T>(
+    seed: u64,
+    simulation: impl Future<Output = Result<T, String>>,
+) -> Result<(T, std::time::Duration), String> {
+    let _in_flight = InFlight::install();
+    fastrand::seed(seed);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    let wall = std::time::Instant::now();
+    let out = runtime.block_on(simulation)?;
+    Ok((out, wall.elapsed()))
+}
+
 /// Holds tokio's paused clock still while a request is in flight.
 #[derive(Debug, Clone, Default)]
 pub struct InFlight(Arc<Count>);
