@@ -50,6 +50,7 @@ function render(view) {
   $("sandbox-badge").hidden = !view.sandbox;
   $("sandbox-note").hidden = !view.sandbox;
   $("sign-out").textContent = view.sign_out;
+  renderDesk(view.desk);
   if (!view.signed_in) {
     // An error while signed out (a locked keyring at start) belongs on the form.
     showFormError(view.error);
@@ -122,6 +123,32 @@ function renderBreak(view) {
 }
 
 // One change, as the app put it in words, with its time as the app writes every time.
+// "On this computer": each protection, its state, and what to do when it cannot work. Opened
+// by itself while a protection the agent turned on cannot work.
+function renderDesk(lines) {
+  const items = lines.map((line) => {
+    const li = document.createElement("li");
+    li.dataset.protection = line.protection;
+    li.dataset.state = line.state;
+    li.classList.toggle("problem", Boolean(line.problem));
+    const name = document.createElement("strong");
+    name.textContent = line.name;
+    const state = document.createElement("span");
+    state.textContent = line.text;
+    li.append(name, " ", state);
+    for (const text of [line.problem, line.hint]) {
+      if (!text) continue;
+      const p = document.createElement("p");
+      p.className = "hint";
+      p.textContent = text;
+      li.append(p);
+    }
+    return li;
+  });
+  $("desk-list").replaceChildren(...items);
+  if (lines.some((line) => line.problem)) $("desk").open = true;
+}
+
 function changeItem(line) {
   const li = document.createElement("li");
   const time = document.createElement("time");

@@ -9,14 +9,16 @@
 //! (its state is plain values, each message's change small), so the tray never stops following
 //! the status.
 
+use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+use agent_core::present::desk::{problem_notice, tray_warning};
 use agent_core::present::view::WindowView;
 use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, toggle_target, wanted};
 use agent_core::words::{Words, s};
-use agent_core::{Agent, QuitOutcome, Source, Status, Target, now_ms};
+use agent_core::{Agent, DeskReport, Protection, QuitOutcome, Source, Status, Target, now_ms};
 use tauri::AppHandle;
 use tokio::sync::mpsc;
 
@@ -60,7 +62,26 @@ struct Owner {
     last_notice: Option<u32>,
     /// The desktop is going away: nothing is shown any more, and quitting exits directly.
     session_ending: bool,
+    /// What this computer can do ([`agent_core::Desk`]), as the OS side finds it.
+    desk: DeskReport,
+    /// The grace after start is over ([`desk_grace`]): a protection the agent turned on that
+    /// cannot work is now said in the tray and notified.
+    desk_settled: bool,
+    /// The protections whose problem was notified in this run (once per start each).
+    told: BTreeSet<Protection>,
 }
+
+/// How long after start a protection may be missing before the agent is told: at login the
+/// app may start before the desktop's panel (the tray host), its screensaver or its
+/// notification server. `EXOTEL_AGENT_DESK_GRACE_SECS` sets it (tests; an admin whose desktop
+/// starts slowly).
+fn desk_grace() -> Duration {
+    let secs = std::env::var("EXOTEL_AGENT_DESK_GRACE_SECS").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    secs.map_or(DESK_GRACE, Duration::from_secs)
+}
+
+/// [`desk_grace`]'s default.
+const DESK_GRACE: Duration = Duration::from_secs(20);
 
 /// Starts the owner on the async runtime; it runs until the app ends.
 pub fn spawn(
@@ -69,6 +90,7 @@ pub fn spawn(
     inbox: mpsc::UnboundedReceiver<Message>,
     agent: Arc<Agent>,
     tray: Tray,
+    desk: DeskReport,
 ) {
     let shown = agent.status();
     let owner = Owner {
@@ -84,6 +106,9 @@ pub fn spawn(
         quit_waiting: None,
         last_notice: None,
         session_ending: false,
+        desk,
+        desk_settled: false,
+        told: BTreeSet::new(),
     };
     tauri::async_runtime::spawn(owner.run(inbox));
 }
@@ -108,8 +133,36 @@ impl Owner {
     /// Shows the last status again, in the current words and at the current time.
     fn refresh(&mut self) {
         let (w, fresh) = (self.words(), self.moment());
-        self.tray.show(w, &self.shown, &fresh);
+        self.tray.show(w, &self.shown, &fresh, self.warning());
         self.send_view(w, &self.shown, &fresh);
+    }
+
+    /// The tray's warning line, once the grace after start is over.
+    fn warning(&self) -> Option<String> {
+        let found = self.desk.now();
+        self.desk_settled.then(|| tray_warning(self.words(), &found, &self.agent.preferences())).flatten()
+    }
+
+    /// What this computer can do changed, or the grace after start is over: shown again, and
+    /// each protection the agent turned on that cannot work is notified (once per start).
+    fn desk_changed(&mut self) {
+        if self.session_ending {
+            return;
+        }
+        self.refresh();
+        if !self.desk_settled {
+            return;
+        }
+        let found = self.desk.now();
+        for p in found.problems(&self.agent.preferences()) {
+            if self.told.insert(p) {
+                let n = problem_notice(self.words(), p, &found.get(p));
+                tracing::warn!(protection = p.key(), "told: {}", n.body);
+                if wanted(&n, &self.agent.preferences(), &self.moment()) {
+                    self.notify(&n);
+                }
+            }
+        }
     }
 
     async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Message>) {
@@ -117,9 +170,12 @@ impl Owner {
         let first = updates.borrow_and_update().clone();
         self.guarded("show the first status", |owner| {
             let w = owner.words();
-            owner.tray.show(w, &first, &owner.moment());
+            owner.tray.show(w, &first, &owner.moment(), None);
             owner.shown = first;
         });
+        let mut desk = self.desk.subscribe();
+        let grace = tokio::time::sleep(desk_grace());
+        tokio::pin!(grace);
         loop {
             // While signed in, what is shown ages: the break's time left, "on phone for 12 min",
             // and a status that stops being confirmed turns stale.
@@ -139,6 +195,16 @@ impl Owner {
                 message = inbox.recv() => {
                     let Some(message) = message else { break };
                     self.guarded("handle a message", |owner| owner.handle(message));
+                }
+                changed = desk.changed() => {
+                    if changed.is_ok() {
+                        desk.borrow_and_update();
+                        self.guarded("show what this computer can do", Self::desk_changed);
+                    }
+                }
+                () = &mut grace, if !self.desk_settled => {
+                    self.desk_settled = true;
+                    self.guarded("show what this computer cannot do", Self::desk_changed);
                 }
                 () = tick => self.guarded("refresh what ages", |owner| {
                     if !owner.session_ending {
@@ -164,7 +230,7 @@ impl Owner {
             return;
         }
         let (w, fresh) = (self.words(), self.moment());
-        self.tray.show(w, &now, &fresh);
+        self.tray.show(w, &now, &fresh, self.warning());
         self.send_view(w, &now, &fresh);
         if let Some(n) = notice(w, &self.shown, &now) {
             if wanted(&n, &self.agent.preferences(), &fresh) {
@@ -178,7 +244,8 @@ impl Owner {
 
     fn send_view(&self, w: &Words, status: &Status, fresh: &Moment) {
         let Some(window) = &self.window else { return };
-        match serde_json::to_value(WindowView::new(w, status, fresh)) {
+        let view = WindowView::new(w, status, fresh).on_desk(w, &self.desk.now(), &self.agent.preferences());
+        match serde_json::to_value(view) {
             Ok(payload) => window.event(STATUS_EVENT, payload),
             Err(e) => tracing::warn!("could not send the status to the window: {e}"),
         }
@@ -221,7 +288,8 @@ impl Owner {
                 if let Some(window) = &self.window {
                     window.event(WORDS_EVENT, serde_json::Value::Null);
                 }
-                self.refresh();
+                // A protection just turned on may be one that cannot work here.
+                self.desk_changed();
             }
             Message::Quit { from, session_end } => self.quit(from, session_end),
             Message::Quitted(outcome) => self.quitted(outcome),

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 
 use agent_core::present::{Notice, availability_words};
 use agent_core::words::s;
-use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, History};
+use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, DeskReport, History, Protection, Support};
 use tauri::{Manager, RunEvent};
 
 use crate::shell::{Message, Shell};
@@ -90,12 +90,16 @@ pub fn run() -> ExitCode {
             let quit_failed = history.as_ref().and_then(|h| agent.untold_quit_failure(h));
             let (shell, inbox) = Shell::new();
             app.manage(shell.clone());
+            // What this computer can do, as each part finds out ("On this computer").
+            let desk = DeskReport::default();
+            platform_desk(&desk);
             on_panic(shell.clone(), agent.clone());
             app.manage(AppState {
                 agent: agent.clone(),
                 history,
                 sandbox: tokio::sync::Mutex::new(None),
                 shortcut_error: Mutex::new(None),
+                desk: desk.clone(),
             });
             // After the state, where its outcome (and a portal's late answer) is kept.
             shortcut::apply(app.handle(), &agent.preferences().shortcut, false);
@@ -104,7 +108,14 @@ pub fn run() -> ExitCode {
             tauri::async_runtime::spawn(async move { starting.start().await });
             let words = agent.words();
             let tray = tray::build(app.handle(), shell.clone(), words)?;
-            actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray);
+            if !cfg!(target_os = "linux") {
+                // Elsewhere the OS always has one; on Linux the desktop may not (os_events::desk).
+                desk.set(
+                    Protection::Tray,
+                    Support::works(if cfg!(windows) { "notification area" } else { "menu bar" }),
+                );
+            }
+            actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray, desk.clone());
             if let Some(failed) = quit_failed {
                 shell.send(Message::Notify(agent_core::present::last_quit_notice(agent.words(), &failed)));
             }
@@ -125,11 +136,11 @@ pub fn run() -> ExitCode {
                 // notifications on macOS.
                 #[cfg(target_os = "linux")]
                 {
-                    let (os, agent) = (os.clone(), agent.clone());
-                    tauri::async_runtime::spawn(async move { os_events::spawn(os, agent) });
+                    let (os, agent, desk) = (os.clone(), agent.clone(), desk.clone());
+                    tauri::async_runtime::spawn(async move { os_events::spawn(os, agent, desk) });
                 }
                 #[cfg(windows)]
-                if let Err(e) = os_events::windows::spawn_session_window(os.clone(), &runtime) {
+                if let Err(e) = os_events::windows::spawn_session_window(os.clone(), &runtime, &desk) {
                     tracing::warn!("no lock, sleep or session-end events: {e}");
                 }
                 // On macOS, notifications delivered by the main thread's run loop (setup runs
@@ -141,12 +152,12 @@ pub fn run() -> ExitCode {
                 }
                 let idle_agent = agent;
                 let threshold = move || idle_threshold(&idle_agent.preferences());
-                if let Err(e) = os_events::idle::spawn(os, threshold, runtime) {
+                if let Err(e) = os_events::idle::spawn(os, threshold, runtime, desk.clone()) {
                     tracing::warn!("no idle detection: {e}");
                 }
             }
             #[cfg(windows)]
-            notifications_identity(app.handle());
+            notifications_identity(app.handle(), &desk);
 
             tracing::info!("tray ready");
             if show_window {
@@ -214,7 +225,7 @@ fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration
 /// uses that ID, except when run from a cargo `target` folder; a copied or unpacked `.exe` with
 /// no such shortcut may show none, so the log says why.
 #[cfg(windows)]
-fn notifications_identity(app: &tauri::AppHandle) {
+fn notifications_identity(app: &tauri::AppHandle, desk: &DeskReport) {
     let id = &app.config().identifier;
     let name = app.package_info().name.clone();
     let menus = [std::env::var_os("APPDATA"), std::env::var_os("ProgramData")];
@@ -224,13 +235,33 @@ fn notifications_identity(app: &tauri::AppHandle) {
     });
     match shortcut {
         Some(link) => {
-            tracing::info!(app_id = %id, "notifications under the Start-menu shortcut {}", link.display())
+            tracing::info!(app_id = %id, "notifications under the Start-menu shortcut {}", link.display());
+            desk.set(Protection::Notifications, Support::works("Windows notifications"));
         }
-        None => tracing::warn!(
+        None => {
+            let why = format!("no Start-menu shortcut named {name} carries the app's AppUserModelID");
+            desk.set(Protection::Notifications, Support::missing(why));
+            tracing::warn!(
             app_id = %id,
             "no Start-menu shortcut named {name}: Windows may not show this app's notifications \
              (install it with its installer, which makes the shortcut with this AppUserModelID)"
-        ),
+            )
+        }
+    }
+}
+
+/// What the OS gives on every desk of this platform: the keyring backend compiled in; on macOS
+/// the session's notifications (lock, sleep) and Notification Center. Linux finds its own out
+/// (`os_events::desk`), Windows its lock, sleep and notifications where they are set up.
+fn platform_desk(desk: &DeskReport) {
+    if cfg!(windows) {
+        desk.set(Protection::Keyring, Support::works("Windows Credential Manager"));
+    }
+    if cfg!(target_os = "macos") {
+        desk.set(Protection::Keyring, Support::works("macOS Keychain"));
+        desk.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
+        desk.set(Protection::Sleep, Support::works("NSWorkspace"));
+        desk.set(Protection::Notifications, Support::works("Notification Center"));
     }
 }
 

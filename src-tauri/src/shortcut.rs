@@ -5,6 +5,7 @@
 //! pressed (the plugin's X11 backend polls 20 times a second; see that module). On macOS and
 //! Windows it is `tauri-plugin-global-shortcut`, which waits on the OS's own events there.
 
+use agent_core::{Protection, Support};
 use tauri::{AppHandle, Manager};
 
 use crate::shell::{Message, Shell};
@@ -199,11 +200,28 @@ pub fn apply(app: &AppHandle, shortcut: &str, wait: bool) {
     keep(app, imp::apply(app, shortcut.trim(), wait));
 }
 
-/// Keeps the shortcut's error (`None`: it works) where *Settings* shows it.
+/// Keeps the shortcut's error (`None`: it works) where *Settings* and "On this computer" show
+/// it.
 fn keep(app: &AppHandle, failed: Option<ShortcutError>) {
-    if let Some(state) = app.try_state::<AppState>()
-        && let Ok(mut kept) = state.shortcut_error.lock()
-    {
+    let Some(state) = app.try_state::<AppState>() else { return };
+    let support = match &failed {
+        Some(e) => Support::missing(e.error.clone()),
+        // On Wayland the portal may still be asked; its failure, if it comes, is kept then.
+        None if os_wayland() => Support::works("the desktop's GlobalShortcuts portal"),
+        None if cfg!(target_os = "linux") => Support::works("an X11 key grab"),
+        None => Support::works("the OS's global hotkeys"),
+    };
+    if !state.agent.preferences().shortcut.trim().is_empty() {
+        state.desk.set(Protection::Shortcut, support);
+    }
+    if let Ok(mut kept) = state.shortcut_error.lock() {
         *kept = failed;
     }
+}
+
+fn os_wayland() -> bool {
+    #[cfg(target_os = "linux")]
+    return os_events::display::is_wayland();
+    #[cfg(not(target_os = "linux"))]
+    false
 }

@@ -13,6 +13,8 @@ pub struct AppState {
     pub sandbox: tokio::sync::Mutex<Option<exotel_sandbox::Sandbox>>,
     /// The global shortcut that could not be registered, and why, if it could not.
     pub shortcut_error: Mutex<Option<ShortcutError>>,
+    /// What this computer can do ("On this computer"); the shortcut reports into it.
+    pub desk: agent_core::DeskReport,
 }
 
 /// A shortcut the OS would not register (taken by another app, or not a key combination).

@@ -33,6 +33,9 @@ pub struct Tray {
 /// The menu's items whose look follows the status.
 struct Items {
     menu: Menu<Wry>,
+    /// A protection the agent turned on that cannot work here: in the menu (first) only then.
+    warning: MenuItem<Wry>,
+    warned: bool,
     status: MenuItem<Wry>,
     phone: CheckMenuItem<Wry>,
     sip: CheckMenuItem<Wry>,
@@ -71,6 +74,7 @@ fn image_bytes(look: Look, template: bool) -> &'static [u8] {
 
 /// The menu for `model`, its items in the desktop's usual order.
 fn items(app: &AppHandle, model: &MenuModel) -> tauri::Result<Items> {
+    let warning = MenuItem::with_id(app, menu_id::WARNING, "", false, None::<&str>)?;
     let status = MenuItem::with_id(app, menu_id::STATUS, &model.status_line, false, None::<&str>)?;
     let check = |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
     let phone = check(menu_id::PHONE, &model.phone.label)?;
@@ -108,7 +112,28 @@ fn items(app: &AppHandle, model: &MenuModel) -> tauri::Result<Items> {
             &quit,
         ],
     )?;
-    Ok(Items { menu, status, phone, sip, offline, breaks, end_break, open, quiet })
+    let mut items =
+        Items { menu, warning, warned: false, status, phone, sip, offline, breaks, end_break, open, quiet };
+    items.warn(model.warning.as_deref())?;
+    Ok(items)
+}
+
+impl Items {
+    /// Puts the warning line first in the menu, with these words, or takes it out.
+    fn warn(&mut self, warning: Option<&str>) -> tauri::Result<()> {
+        match (warning, self.warned) {
+            (Some(line), warned) => {
+                self.warning.set_text(line)?;
+                if !warned {
+                    self.menu.insert(&self.warning, 0)?;
+                }
+            }
+            (None, true) => self.menu.remove(&self.warning)?,
+            (None, false) => {}
+        }
+        self.warned = warning.is_some();
+        Ok(())
+    }
 }
 
 pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
@@ -143,8 +168,10 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
 impl Tray {
     /// Applies a status, as it looks at `fresh`, to the icon, tooltip and menu, in the words of
     /// `w`; only what differs from what is shown. Called by the shell's owner only.
-    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Moment) {
-        let view = TrayView::new(w, s, fresh);
+    /// `warning`: a protection the agent turned on that cannot work here
+    /// ([`agent_core::present::desk::tray_warning`]).
+    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Moment, warning: Option<String>) {
+        let view = TrayView::new(w, s, fresh).warn(warning);
         let next = Shown { look: view.icon, tooltip: view.tooltip, model: view.menu };
         let before = self.shown.replace(next.clone());
         if before.as_ref() == Some(&next) {
@@ -170,6 +197,7 @@ impl Tray {
             if tooltip_changed {
                 self.icon.set_tooltip(Some(&next.tooltip))?;
             }
+            self.items.warn(model.warning.as_deref())?;
             let items = &self.items;
             items.status.set_text(&model.status_line)?;
             for (item, state) in

@@ -1,6 +1,7 @@
 //! `exotel-agent`: the agent's status from the command line, on the same core, settings and
 //! keyring as the desktop app.
 
+mod doctor;
 mod report;
 
 use std::io::{IsTerminal, Read};
@@ -82,6 +83,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What this computer can do for the app (screen lock, sleep, idle, tray, notifications,
+    /// keyring, shortcut) and whether Exotel can be reached (DNS, TLS, proxy, clock, token,
+    /// rate limit). Exit code 0: all is well; 6: a protection you turned on cannot work here;
+    /// 4: Exotel cannot be reached.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -96,6 +105,7 @@ async fn main() -> ExitCode {
             | Command::Sip { json: true }
             | Command::Off { json: true }
             | Command::History { json: true }
+            | Command::Doctor { json: true }
     );
     let report = run(cli.command).await;
     report.print(json, words());
@@ -154,6 +164,15 @@ async fn run(command: Command) -> Report {
             Ok(changes) => Report::history(changes),
             Err(e) => Report::failed(e, None),
         },
+        Command::Doctor { .. } => {
+            // The language's choice and the protections turned on, as the app reads them.
+            let prefs = SettingsStore::default_location()
+                .ok()
+                .and_then(|store| store.read_quietly())
+                .map(|settings| settings.preferences)
+                .unwrap_or_default();
+            Report::Doctor(Box::new(doctor::examine(&accounts, &prefs, words()).await))
+        }
     }
 }
 

@@ -22,6 +22,8 @@ pub enum Report {
     },
     SignedOut,
     History(Vec<Change>),
+    /// What `doctor` found.
+    Doctor(Box<crate::doctor::Findings>),
     /// A failure, with the status Exotel last confirmed in this run, if a controller ran.
     Failed {
         error: CoreError,
@@ -57,6 +59,7 @@ impl Report {
     pub fn code(&self) -> ExitCode {
         match self {
             Report::Failed { error, .. } => ExitCode::from(exit_code(error)),
+            Report::Doctor(findings) => ExitCode::from(findings.exit_code),
             _ => ExitCode::SUCCESS,
         }
     }
@@ -90,6 +93,7 @@ impl Report {
             Report::History(changes) => {
                 Some(changes.iter().map(|c| history_line(w, c)).collect::<Vec<_>>().join("\n"))
             }
+            Report::Doctor(findings) => Some(findings.lines(w).join("\n")),
             Report::Failed { .. } => None,
         }
     }
@@ -105,6 +109,7 @@ impl Report {
             }
             Report::SignedOut => json!({ "signed_in": false }),
             Report::History(changes) => json!({ "changes": changes }),
+            Report::Doctor(findings) => serde_json::to_value(findings).unwrap_or_default(),
             Report::Failed { error, status } => {
                 let availability = status.as_ref().map_or(Availability::Unknown, |s| s.availability);
                 status_json(availability, status.as_ref().and_then(|s| s.user.as_ref()), Some(error))

@@ -190,6 +190,40 @@ window-shortcut-error = The shortcut { $shortcut } could not be registered ({ $e
 window-shortcut-wayland = This Wayland desktop does not let apps take a global shortcut, so { $shortcut } does nothing here. Set one in the desktop's keyboard settings that runs: exotel-agent off
 window-autostart-error = Start at login could not be changed: { $error }
 
+## On this computer: each protection the app leans on, whether it works here, and what to do
+
+desk-lock = Screen lock
+desk-sleep = Sleep
+desk-idle = Time without input
+desk-tray = Tray icon
+desk-notifications = Notifications
+desk-keyring = System keyring
+desk-shortcut = Global shortcut
+desk-checking = Checking…
+desk-works = Works, through { $via }
+desk-locked = Locked
+desk-missing = Not available on this computer
+desk-problem-lock = Screen lock cannot be detected on this desktop: locking will not take you offline.
+desk-problem-sleep = Sleep cannot be detected on this computer: going to sleep will not take you offline.
+desk-problem-idle = Time without input cannot be read on this desktop: being away will not take you offline.
+desk-problem-tray = This desktop shows no tray: the app's icon and menu are not shown.
+desk-problem-notifications = This desktop shows no notifications: changes and failures are not notified.
+desk-problem-keyring = The system keyring is not available: the app cannot read your secret, so it cannot reach Exotel.
+desk-problem-keyring-locked = The system keyring is locked: the app cannot read your secret until it is unlocked.
+desk-problem-shortcut = The global shortcut cannot work on this desktop.
+desk-hint-lock = Lock with a locker that tells the system (loginctl lock-session), turn on “Go offline after a while without keyboard or mouse input”, or go offline yourself before you leave.
+desk-hint-sleep = Go offline yourself before the computer sleeps.
+desk-hint-idle = Use a GNOME, KDE or X11 session, or go offline yourself before you leave.
+desk-hint-tray = Add a tray to the desktop (on GNOME, the AppIndicator extension). Until then, open the window with: exotel-agent-tray --show
+desk-hint-notifications = Start the desktop's notification service. Until then, watch the status in the window or the tray.
+desk-hint-keyring = Start the desktop's keyring (GNOME Keyring or KWallet), then sign in again.
+desk-hint-keyring-locked = Unlock the keyring: sign in to the desktop with your password, or open the desktop's passwords app.
+desk-hint-shortcut = Set one in the desktop's keyboard settings that runs: exotel-agent off
+desk-what-to-do = What to do: { $hint }
+desk-more = and { $count } more: see “On this computer” in the window
+notice-desk = Cannot work on this computer: { $protection }
+window-desk = On this computer
+
 ## The window, when the tray app cannot answer it
 
 link-gone = The tray app has ended: start Exotel Agent Tray again.
@@ -205,3 +239,13 @@ cli-failed = failed
 cli-failed-kind = failed ({ $kind })
 cli-last-confirmed = Exotel last confirmed: { $status }
 cli-none-confirmed = Exotel has confirmed no status in this run
+cli-doctor-exotel = Exotel at { $host } answered (TLS: { $tls }).
+cli-doctor-unreachable = Exotel at { $host } cannot be reached: { $error }
+cli-doctor-clock = Exotel's clock is { $skew } s from this computer's.
+cli-doctor-proxy = Proxy: { $proxy }
+cli-doctor-no-proxy = Proxy: none
+cli-doctor-signed-out = Not signed in.
+cli-doctor-token = The kept token was minted { $minutes } min ago.
+cli-doctor-rate = Rate limit: { $remaining } of { $limit } reads left in this window.
+cli-doctor-account-error = The account could not be checked: { $error }
+cli-doctor-version = exotel-agent { $version } on { $os } ({ $arch })

@@ -184,6 +184,40 @@ window-shortcut-error = शॉर्टकट { $shortcut } रजिस्ट�
 window-shortcut-wayland = यह Wayland डेस्कटॉप ऐप्स को ग्लोबल शॉर्टकट नहीं लेने देता, इसलिए { $shortcut } यहाँ काम नहीं करेगा। डेस्कटॉप की कीबोर्ड सेटिंग्स में एक शॉर्टकट बनाएँ जो यह चलाए: exotel-agent off
 window-autostart-error = लॉग इन पर शुरू होना नहीं बदल सका: { $error }
 
+## इस कंप्यूटर पर: ऐप जिन सुरक्षाओं पर टिका है, वे यहाँ काम करती हैं या नहीं, और क्या करें
+
+desk-lock = स्क्रीन लॉक
+desk-sleep = स्लीप
+desk-idle = बिना इनपुट का समय
+desk-tray = ट्रे आइकन
+desk-notifications = सूचनाएँ
+desk-keyring = सिस्टम कीरिंग
+desk-shortcut = ग्लोबल शॉर्टकट
+desk-checking = जाँच हो रही है…
+desk-works = काम करता है, { $via } से
+desk-locked = लॉक है
+desk-missing = इस कंप्यूटर पर उपलब्ध नहीं
+desk-problem-lock = इस डेस्कटॉप पर स्क्रीन लॉक का पता नहीं चल सकता: लॉक करने से आप ऑफ़लाइन नहीं होंगे।
+desk-problem-sleep = इस कंप्यूटर पर स्लीप का पता नहीं चल सकता: स्लीप में जाने से आप ऑफ़लाइन नहीं होंगे।
+desk-problem-idle = इस डेस्कटॉप पर बिना इनपुट का समय नहीं पढ़ा जा सकता: दूर रहने से आप ऑफ़लाइन नहीं होंगे।
+desk-problem-tray = यह डेस्कटॉप ट्रे नहीं दिखाता: ऐप का आइकन और मेन्यू नहीं दिखते।
+desk-problem-notifications = यह डेस्कटॉप सूचनाएँ नहीं दिखाता: बदलावों और न हो पाए बदलावों की सूचना नहीं आएगी।
+desk-problem-keyring = सिस्टम कीरिंग उपलब्ध नहीं है: ऐप आपका सीक्रेट नहीं पढ़ सकता, इसलिए Exotel तक नहीं पहुँच सकता।
+desk-problem-keyring-locked = सिस्टम कीरिंग लॉक है: अनलॉक होने तक ऐप आपका सीक्रेट नहीं पढ़ सकता।
+desk-problem-shortcut = इस डेस्कटॉप पर ग्लोबल शॉर्टकट काम नहीं कर सकता।
+desk-hint-lock = ऐसे लॉकर से लॉक करें जो सिस्टम को बताए (loginctl lock-session), “कुछ देर कीबोर्ड या माउस न चलने पर ऑफ़लाइन हो जाएँ” चालू करें, या जाने से पहले ख़ुद ऑफ़लाइन हो जाएँ।
+desk-hint-sleep = कंप्यूटर स्लीप में जाने से पहले ख़ुद ऑफ़लाइन हो जाएँ।
+desk-hint-idle = GNOME, KDE या X11 सेशन इस्तेमाल करें, या जाने से पहले ख़ुद ऑफ़लाइन हो जाएँ।
+desk-hint-tray = डेस्कटॉप में ट्रे जोड़ें (GNOME पर AppIndicator एक्सटेंशन)। तब तक विंडो इससे खोलें: exotel-agent-tray --show
+desk-hint-notifications = डेस्कटॉप की सूचना सेवा चालू करें। तब तक स्थिति विंडो या ट्रे में देखें।
+desk-hint-keyring = डेस्कटॉप की कीरिंग (GNOME Keyring या KWallet) चालू करें, फिर दोबारा साइन इन करें।
+desk-hint-keyring-locked = कीरिंग अनलॉक करें: अपने पासवर्ड से डेस्कटॉप में साइन इन करें, या डेस्कटॉप का पासवर्ड ऐप खोलें।
+desk-hint-shortcut = डेस्कटॉप की कीबोर्ड सेटिंग्स में एक शॉर्टकट बनाएँ जो यह चलाए: exotel-agent off
+desk-what-to-do = क्या करें: { $hint }
+desk-more = साथ में { $count } और: विंडो में “इस कंप्यूटर पर” देखें
+notice-desk = इस कंप्यूटर पर काम नहीं कर सकता: { $protection }
+window-desk = इस कंप्यूटर पर
+
 ## जब ट्रे ऐप विंडो को जवाब न दे
 
 link-gone = ट्रे ऐप बंद हो गया है: Exotel Agent Tray फिर से शुरू करें।
@@ -199,3 +233,13 @@ cli-failed = नहीं हुआ
 cli-failed-kind = नहीं हुआ ({ $kind })
 cli-last-confirmed = Exotel ने आख़िरी बार बताया: { $status }
 cli-none-confirmed = इस बार Exotel ने कोई स्थिति नहीं बताई
+cli-doctor-exotel = { $host } पर Exotel ने जवाब दिया (TLS: { $tls })।
+cli-doctor-unreachable = { $host } पर Exotel तक नहीं पहुँचा जा सकता: { $error }
+cli-doctor-clock = Exotel की घड़ी इस कंप्यूटर की घड़ी से { $skew } सेकंड अलग है।
+cli-doctor-proxy = प्रॉक्सी: { $proxy }
+cli-doctor-no-proxy = प्रॉक्सी: कोई नहीं
+cli-doctor-signed-out = साइन इन नहीं है।
+cli-doctor-token = रखा गया टोकन { $minutes } मिनट पहले बना था।
+cli-doctor-rate = रेट लिमिट: इस अवधि में { $limit } में से { $remaining } रीड बाक़ी।
+cli-doctor-account-error = खाते की जाँच नहीं हो सकी: { $error }
+cli-doctor-version = exotel-agent { $version }, { $os } ({ $arch }) पर

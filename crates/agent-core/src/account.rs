@@ -199,6 +199,12 @@ impl Accounts {
         keyring.and(settings)
     }
 
+    /// When the token kept for the signed-in account was minted (`None`: none is kept).
+    pub fn token_minted_at(&self) -> Result<Option<std::time::SystemTime>> {
+        let Some(account) = self.account()? else { return Ok(None) };
+        Ok(self.keyring.token(&account)?.map(|t| t.minted_at))
+    }
+
     /// The signed-in agent's session: the account from the settings file, the secret and the
     /// kept token from the keyring.
     pub fn open_session(&self) -> Result<Arc<Session>> {

@@ -3,6 +3,7 @@
 //! display. The tray's menu and icon, its tooltip, the notifications, the window's view
 //! ([`view`]) and the command line's lines all come from here.
 
+pub mod desk;
 pub mod view;
 
 use std::time::Duration;
@@ -180,6 +181,18 @@ impl TrayView {
     }
 }
 
+impl TrayView {
+    /// A protection the agent turned on that cannot work here ([`desk::tray_warning`]): said
+    /// first in the menu and in the tooltip.
+    pub fn warn(mut self, warning: Option<String>) -> Self {
+        if let Some(line) = &warning {
+            self.tooltip = format!("{line}\n{}", self.tooltip);
+        }
+        self.menu.warning = warning;
+        self
+    }
+}
+
 impl TrayIcon {
     pub fn for_status(s: &Status) -> Self {
         // An away-offline owed is a change under way (not a failure, not a status confirmed).
@@ -197,6 +210,7 @@ impl TrayIcon {
 
 /// The ids of the tray menu's items.
 pub mod menu_id {
+    pub const WARNING: &str = "warning";
     pub const STATUS: &str = "status";
     pub const PHONE: &str = "phone";
     pub const SIP: &str = "sip";
@@ -226,7 +240,10 @@ pub struct CheckItem {
 /// changes the menu like a change of status does).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MenuModel {
-    /// The first, disabled line: the status in words.
+    /// A protection the agent turned on that cannot work here ([`TrayView::warn`]): a disabled
+    /// line above the status.
+    pub warning: Option<String>,
+    /// The first, disabled line (after the warning, if any): the status in words.
     pub status_line: String,
     pub phone: CheckItem,
     pub sip: CheckItem,
@@ -259,6 +276,7 @@ impl MenuModel {
             None => w.get("menu-end-break"),
         };
         Self {
+            warning: None,
             status_line: status_line(w, s),
             phone: item("menu-phone", Availability::Receiving(Device::Phone)),
             sip: item("menu-sip", Availability::Receiving(Device::Sip)),

@@ -109,6 +109,12 @@ impl RateGate {
         (!left.is_zero()).then_some(left)
     }
 
+    /// The room left in `budget`'s window as the last reply said it: (remaining, limit).
+    pub fn room(&self, budget: Budget) -> Option<(u32, u32)> {
+        let side = *self.side(budget);
+        Some((side.remaining?, side.limit?))
+    }
+
     /// When at most [`LOW_SHARE`] of `budget` is left in the current window: the time until the
     /// window starts over. `None` when there is room, or nothing is known.
     pub fn running_low(&self, budget: Budget) -> Option<Duration> {

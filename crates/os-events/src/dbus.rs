@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use agent_core::{Agent, AwayEvent, LockLatch};
+use agent_core::{Agent, AwayEvent, DeskReport, LockLatch};
 use futures_util::StreamExt;
 use zbus::message::Type;
 use zbus::{Connection, MatchRule, MessageStream};
@@ -12,37 +12,33 @@ use zbus::{Connection, MatchRule, MessageStream};
 use crate::{OsEvent, OsEventHandler};
 
 /// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
-/// usual places) in the background. A bus that cannot be reached is logged and skipped.
-pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>) {
-    // One lock, whichever sources report it (a screensaver and logind's session both do on
-    // GNOME): one lock event.
-    let latch = Arc::new(LockLatch::default());
-    let (h, l) = (handler.clone(), latch.clone());
+/// usual places) in the background, and what the desktop can do ([`crate::desk`]) into `desk`.
+/// A bus that cannot be reached is logged and skipped.
+pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>, desk: DeskReport) {
     tokio::spawn(async move {
-        match Connection::session().await {
-            Ok(conn) => log_end("screensaver", watch_screensaver(&conn, h, l).await),
-            Err(e) => tracing::warn!("no session bus, so no screen-lock events from a screensaver: {e}"),
+        let session = Connection::session()
+            .await
+            .map_err(|e| tracing::warn!("no session bus, so no screen-lock events from a screensaver: {e}"))
+            .ok();
+        let system = Connection::system()
+            .await
+            .map_err(|e| tracing::warn!("no system bus, so no sleep or shutdown events: {e}"))
+            .ok();
+        // One lock, whichever sources report it (a screensaver and logind's session both do on
+        // GNOME): one lock event.
+        let latch = Arc::new(LockLatch::default());
+        if let Some(conn) = session.clone() {
+            let (h, l) = (handler.clone(), latch.clone());
+            tokio::spawn(async move { log_end("screensaver", watch_screensaver(&conn, h, l).await) });
         }
-    });
-    tokio::spawn(async move {
-        match Connection::system().await {
-            Ok(conn) => {
-                let network = {
-                    let (conn, agent) = (conn.clone(), agent.clone());
-                    tokio::spawn(async move { log_end("NetworkManager", watch_network(&conn, agent).await) })
-                };
-                let session = {
-                    let (conn, handler) = (conn.clone(), handler.clone());
-                    tokio::spawn(async move {
-                        log_end("logind's session", watch_session_lock(&conn, handler, latch).await);
-                    })
-                };
-                log_end("logind", watch_login1(&conn, handler, agent).await);
-                let _ = network.await;
-                let _ = session.await;
-            }
-            Err(e) => tracing::warn!("no system bus, so no sleep or shutdown events: {e}"),
+        if let Some(conn) = system.clone() {
+            let (c, a) = (conn.clone(), agent.clone());
+            tokio::spawn(async move { log_end("NetworkManager", watch_network(&c, a).await) });
+            let (c, h) = (conn.clone(), handler.clone());
+            tokio::spawn(async move { log_end("logind's session", watch_session_lock(&c, h, latch).await) });
+            tokio::spawn(async move { log_end("logind", watch_login1(&conn, handler, agent).await) });
         }
+        crate::desk::watch(session, system, desk).await;
     });
 }
 
@@ -66,7 +62,7 @@ fn log_end(what: &str, r: zbus::Result<()>) {
 /// Where each screensaver's signal may come from: its interface (which is also the bus name
 /// that must own the sender) and the object paths it uses (KDE also uses `/ScreenSaver`).
 /// Cinnamon (Linux Mint), MATE and XFCE use names of their own.
-const SCREENSAVERS: &[(&str, &[&str])] = &[
+pub(crate) const SCREENSAVERS: &[(&str, &[&str])] = &[
     ("org.freedesktop.ScreenSaver", &["/org/freedesktop/ScreenSaver", "/ScreenSaver"]),
     ("org.gnome.ScreenSaver", &["/org/gnome/ScreenSaver"]),
     ("org.cinnamon.ScreenSaver", &["/org/cinnamon/ScreenSaver"]),
@@ -152,7 +148,7 @@ pub async fn watch_session_lock<H: OsEventHandler>(
 }
 
 /// This process's logind session (`GetSessionByPID`).
-async fn session_path(conn: &Connection) -> zbus::Result<zbus::zvariant::OwnedObjectPath> {
+pub(crate) async fn session_path(conn: &Connection) -> zbus::Result<zbus::zvariant::OwnedObjectPath> {
     let reply = conn
         .call_method(
             Some(LOGIN1),

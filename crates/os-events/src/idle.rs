@@ -27,7 +27,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::AwayEvent;
+use agent_core::{AwayEvent, DeskReport, Protection, Support};
 
 use crate::{OsEvent, OsEventHandler};
 
@@ -108,32 +108,47 @@ pub(crate) fn if_answering<S: IdleSource + 'static>(
     }
 }
 
+/// How long after finding no idle source (or losing it) the sources are asked again: a
+/// desktop's service that starts after the app is found then.
+pub const RETRY_SOURCE: Duration = Duration::from_secs(60);
+
 /// Watches for idleness on a thread of its own (each reading is a blocking call: an X11 round
 /// trip, a D-Bus call, `GetLastInputInfo`, `CGEventSource`),
 /// handing each event to `handler` on `runtime`. `threshold` is read before every check, so a
-/// change of the setting applies at the next one. Returns `Err`, saying why, when no source answers.
+/// change of the setting applies at the next one. Which source answers, or that none does, goes
+/// into `desk`; with none, the sources are asked again every [`RETRY_SOURCE`].
 pub fn spawn<H: OsEventHandler>(
     handler: Arc<H>,
     threshold: impl Fn() -> Option<Duration> + Send + 'static,
     runtime: tokio::runtime::Handle,
+    desk: DeskReport,
 ) -> Result<(), String> {
-    let source = connect_source()?;
-    tracing::info!(source = source.name(), "idle detection ready");
     std::thread::Builder::new()
         .name("idle".into())
         .spawn(move || {
             let mut tracker = IdleTracker::default();
             loop {
-                let Some(idle_for) = source.idle_for() else {
-                    tracing::warn!(source = source.name(), "stopped answering; idle detection ends");
-                    return;
+                let source = match connect_source() {
+                    Ok(source) => source,
+                    Err(why) => {
+                        tracing::warn!("no idle detection: {why}");
+                        desk.set(Protection::Idle, Support::missing(why));
+                        std::thread::sleep(RETRY_SOURCE);
+                        continue;
+                    }
                 };
-                let (event, wait) = tracker.step(idle_for, threshold());
-                if let Some(event) = event {
-                    tracing::info!(?event, idle_s = idle_for.as_secs(), "idle");
-                    runtime.block_on(handler.handle(OsEvent::Away(event)));
+                tracing::info!(source = source.name(), "idle detection ready");
+                desk.set(Protection::Idle, Support::works(source.name()));
+                while let Some(idle_for) = source.idle_for() {
+                    let (event, wait) = tracker.step(idle_for, threshold());
+                    if let Some(event) = event {
+                        tracing::info!(?event, idle_s = idle_for.as_secs(), "idle");
+                        runtime.block_on(handler.handle(OsEvent::Away(event)));
+                    }
+                    std::thread::sleep(wait);
                 }
-                std::thread::sleep(wait);
+                tracing::warn!(source = source.name(), "stopped answering; looking for an idle source again");
+                desk.set(Protection::Idle, Support::missing(format!("{} stopped answering", source.name())));
             }
         })
         .map(drop)

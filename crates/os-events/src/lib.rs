@@ -20,6 +20,8 @@
 #[cfg(target_os = "linux")]
 mod dbus;
 #[cfg(target_os = "linux")]
+pub mod desk;
+#[cfg(target_os = "linux")]
 pub mod display;
 pub mod idle;
 #[cfg(target_os = "macos")]
@@ -39,6 +41,49 @@ pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver, watch_sess
 use std::sync::Arc;
 
 use agent_core::{Agent, AwayEvent};
+
+/// One look at what this computer can do, for `exotel-agent doctor` (the app follows it
+/// instead, as it changes): on Linux over the buses and X11, elsewhere what the platform gives;
+/// idle time from the source the app would use. The shortcut is what would be used, not tried.
+pub async fn look_at_desk() -> agent_core::Desk {
+    use agent_core::{Protection, Support};
+    let report = agent_core::DeskReport::default();
+    #[cfg(target_os = "linux")]
+    {
+        let session = zbus::Connection::session().await.ok();
+        let system = zbus::Connection::system().await.ok();
+        desk::look(session.as_ref(), system.as_ref(), &report).await;
+        report.set(Protection::Shortcut, desk::shortcut(session.as_ref()).await);
+    }
+    #[cfg(windows)]
+    {
+        report.set(Protection::Lock, Support::works("WTSRegisterSessionNotification"));
+        report.set(Protection::Sleep, Support::works("WM_POWERBROADCAST"));
+        report.set(Protection::Tray, Support::works("notification area"));
+        report.set(Protection::Notifications, Support::works("Windows notifications"));
+        report.set(Protection::Keyring, Support::works("Windows Credential Manager"));
+        report.set(Protection::Shortcut, Support::works("the OS's global hotkeys"));
+    }
+    #[cfg(target_os = "macos")]
+    {
+        report.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
+        report.set(Protection::Sleep, Support::works("NSWorkspace"));
+        report.set(Protection::Tray, Support::works("menu bar"));
+        report.set(Protection::Notifications, Support::works("Notification Center"));
+        report.set(Protection::Keyring, Support::works("macOS Keychain"));
+        report.set(Protection::Shortcut, Support::works("the OS's global hotkeys"));
+    }
+    let idle = tokio::task::spawn_blocking(|| idle::connect_source().map(|s| s.name())).await;
+    report.set(
+        Protection::Idle,
+        match idle {
+            Ok(Ok(name)) => Support::works(name),
+            Ok(Err(why)) => Support::missing(why),
+            Err(e) => Support::missing(e.to_string()),
+        },
+    );
+    report.now()
+}
 
 /// What the OS said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,7 +24,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::AwayEvent;
+use agent_core::{AwayEvent, DeskReport, Protection, Support};
 use windows::Win32::Foundation::{HWND, LPARAM, LRESULT, WPARAM};
 use windows::Win32::System::LibraryLoader::GetModuleHandleW;
 use windows::Win32::System::RemoteDesktop::{NOTIFY_FOR_THIS_SESSION, WTSRegisterSessionNotification};
@@ -87,14 +87,16 @@ use thread_queue::QUEUE;
 pub fn spawn_session_window<H: OsEventHandler>(
     handler: Arc<H>,
     runtime: &tokio::runtime::Handle,
+    desk: &DeskReport,
 ) -> Result<(), String> {
     let queue = EventQueue::start(handler, runtime);
     let (ready, started) = std::sync::mpsc::channel();
+    let desk = desk.clone();
     std::thread::Builder::new()
         .name("session-events".into())
         .spawn(move || {
             QUEUE.with(|q| *q.borrow_mut() = Some(queue));
-            match create_window() {
+            match create_window(&desk) {
                 Ok(_) => {
                     let _ = ready.send(Ok(()));
                     run_messages();
@@ -105,7 +107,13 @@ pub fn spawn_session_window<H: OsEventHandler>(
             }
         })
         .map_err(|e| e.to_string())?;
-    started.recv().map_err(|e| e.to_string())?
+    let made = started.recv().map_err(|e| e.to_string()).and_then(|r| r);
+    if let Err(why) = &made {
+        for p in [Protection::Lock, Protection::Sleep] {
+            desk.set(p, Support::missing(why.clone()));
+        }
+    }
+    made
 }
 
 /// Hands `event` to the handler, waiting as `delivery` says.
@@ -131,7 +139,9 @@ unsafe extern "system" fn window_proc(hwnd: HWND, msg: u32, wparam: WPARAM, lpar
     }
 }
 
-fn create_window() -> Result<HWND, String> {
+/// The hidden window, registered for the session's messages; what that gives goes into
+/// `desk`.
+fn create_window(desk: &DeskReport) -> Result<HWND, String> {
     // SAFETY: the module handle of this process; the class names a procedure with the right
     // signature and a static name; the window is this thread's, never shown.
     unsafe {
@@ -160,9 +170,17 @@ fn create_window() -> Result<HWND, String> {
             None,
         )
         .map_err(|e| format!("the hidden window could not be made: {e}"))?;
+        desk.set(Protection::Sleep, Support::works("WM_POWERBROADCAST"));
         match WTSRegisterSessionNotification(hwnd, NOTIFY_FOR_THIS_SESSION) {
-            Ok(()) => tracing::info!("watching lock, sleep and session-end messages"),
-            Err(e) => tracing::warn!("no lock or unlock messages (sleep and session end still come): {e}"),
+            Ok(()) => {
+                tracing::info!("watching lock, sleep and session-end messages");
+                desk.set(Protection::Lock, Support::works("WTSRegisterSessionNotification"));
+            }
+            Err(e) => {
+                tracing::warn!("no lock or unlock messages (sleep and session end still come): {e}");
+                let why = format!("the session-notification registration failed: {e}");
+                desk.set(Protection::Lock, Support::missing(why));
+            }
         }
         Ok(hwnd)
     }

@@ -58,7 +58,15 @@ async fn the_sessions_messages_reach_the_agent() {
             counter.fetch_add(1, Ordering::SeqCst);
         },
     });
-    spawn_session_window(handler, &tokio::runtime::Handle::current()).unwrap();
+    let desk = agent_core::DeskReport::default();
+    spawn_session_window(handler, &tokio::runtime::Handle::current(), &desk).unwrap();
+    // What the hidden window gives is reported for "On this computer" and `doctor`.
+    let found = desk.now();
+    assert_eq!(found.get(agent_core::Protection::Sleep), agent_core::Support::works("WM_POWERBROADCAST"));
+    assert_eq!(
+        found.get(agent_core::Protection::Lock),
+        agent_core::Support::works("WTSRegisterSessionNotification")
+    );
     let active = || sandbox.active(DEMO_USER_ID).unwrap().unwrap();
 
     // Lock and unlock.

@@ -120,6 +120,9 @@ pub struct WindowView {
     pub stale: bool,
     /// "Notifications of changes are quiet until 11:42 …", while they are.
     pub quiet: Option<String>,
+    /// "On this computer": each protection, whether it works here, and what to do
+    /// ([`Self::on_desk`]).
+    pub desk: Vec<super::desk::DeskLine>,
 }
 
 impl WindowView {
@@ -177,7 +180,14 @@ impl WindowView {
                 .map(|at| w.text("confirmed-at", &[s("time", clock_time(at))])),
             stale: stale_since.is_some(),
             quiet: fresh.quiet_until.map(|until| w.text("quiet-until", &[s("time", clock_time(until))])),
+            desk: Vec::new(),
         }
+    }
+
+    /// With what this computer can do, for the agent's preferences.
+    pub fn on_desk(mut self, w: &Words, desk: &crate::Desk, prefs: &crate::Preferences) -> Self {
+        self.desk = super::desk::lines(w, desk, prefs);
+        self
     }
 }
 

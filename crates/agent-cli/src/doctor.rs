@@ -1,0 +1,347 @@
+//! `exotel-agent doctor`: what this computer can do for the app (the same checks as the
+//! window's "On this computer"), and whether Exotel can be reached from here: the host's DNS,
+//! TLS (the certificate verifier's verdict), the proxy in use, the clock against Exotel's
+//! `Date`, the kept token's age, the rate limit's room from the last reply, the versions.
+//!
+//! Exit codes: 0 when all is well; [`PROTECTION_CODE`] when a protection the agent turned on
+//! cannot work here; 4 when Exotel cannot be reached (it wins: nothing works without it).
+//! Never a secret in its output: the token is only aged, a proxy's password is cut out.
+
+use std::time::{Duration, SystemTime};
+
+use agent_core::present::desk::{DeskLine, lines};
+use agent_core::words::{Words, n, s};
+use agent_core::{Accounts, Desk, Preferences, Protection};
+use exotel_api::{Budget, Host};
+use serde::Serialize;
+
+/// The exit code when a protection the agent turned on cannot work on this computer.
+pub const PROTECTION_CODE: u8 = 6;
+/// The exit code when Exotel cannot be reached.
+pub const UNREACHABLE_CODE: u8 = 4;
+
+/// Everything `doctor` found.
+#[derive(Debug, Serialize)]
+pub struct Findings {
+    pub version: &'static str,
+    pub os: &'static str,
+    pub arch: &'static str,
+    pub protections: Vec<ProtectionFinding>,
+    /// The protections the agent turned on that cannot work here.
+    pub problems: Vec<Protection>,
+    pub exotel: Reach,
+    pub account: AccountFinding,
+    pub exit_code: u8,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProtectionFinding {
+    pub protection: Protection,
+    /// `works`, `locked`, `missing` or `checking`.
+    pub state: &'static str,
+    /// Through what it works, or what was found instead.
+    pub detail: String,
+    pub turned_on: bool,
+    #[serde(skip)]
+    line: DeskLine,
+}
+
+/// Exotel from here.
+#[derive(Debug, Serialize)]
+pub struct Reach {
+    pub host: String,
+    /// The addresses the host's name resolved to (empty: it did not).
+    pub dns: Vec<String>,
+    pub dns_error: Option<String>,
+    /// `verified` (the certificate chain and name checked), `not used` (a loopback sandbox over
+    /// plain http), or the verifier's complaint.
+    pub tls: String,
+    pub reachable: bool,
+    /// The HTTP status the host answered a plain `GET /` with.
+    pub http_status: Option<u16>,
+    pub error: Option<String>,
+    /// Exotel's clock minus this computer's, from the reply's `Date` (seconds).
+    pub clock_skew_secs: Option<i64>,
+    /// The proxy requests to this host go through (its password, if any, cut out).
+    pub proxy: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountFinding {
+    pub signed_in: bool,
+    pub user_id: Option<String>,
+    /// Seconds since the kept token was minted.
+    pub token_age_secs: Option<u64>,
+    /// The reads left in the rate limit's window, and its size, from a read made now.
+    pub rate_remaining: Option<u32>,
+    pub rate_limit: Option<u32>,
+    /// Why the account could not be read or checked (no secret in it).
+    pub error: Option<String>,
+}
+
+/// Runs every check.
+pub async fn examine(accounts: &Accounts, prefs: &Preferences, w: &Words) -> Findings {
+    let desk = os_events::look_at_desk().await;
+    let protections = protection_findings(&desk, prefs, w);
+    let problems = desk.problems(prefs);
+    let account = accounts.account().ok().flatten();
+    let host = account.as_ref().map_or_else(|| accounts.sign_in_defaults().host, |a| a.host.clone());
+    let exotel = reach(&host).await;
+    let account = account_finding(accounts, account.is_some()).await;
+    let exit_code = if !exotel.reachable {
+        UNREACHABLE_CODE
+    } else if !problems.is_empty() {
+        PROTECTION_CODE
+    } else {
+        0
+    };
+    Findings {
+        version: env!("CARGO_PKG_VERSION"),
+        os: std::env::consts::OS,
+        arch: std::env::consts::ARCH,
+        protections,
+        problems,
+        exotel,
+        account,
+        exit_code,
+    }
+}
+
+fn protection_findings(desk: &Desk, prefs: &Preferences, w: &Words) -> Vec<ProtectionFinding> {
+    lines(w, desk, prefs)
+        .into_iter()
+        .map(|line| {
+            let support = desk.get(line.protection);
+            let detail = match &support {
+                agent_core::Support::Works { via } | agent_core::Support::Locked { via } => via.clone(),
+                agent_core::Support::Missing { detail } => detail.clone(),
+                agent_core::Support::Checking => String::new(),
+            };
+            ProtectionFinding {
+                protection: line.protection,
+                state: support.state(),
+                detail,
+                turned_on: line.protection.turned_on(prefs),
+                line,
+            }
+        })
+        .collect()
+}
+
+async fn reach(host: &str) -> Reach {
+    let mut found = Reach {
+        host: host.to_owned(),
+        dns: Vec::new(),
+        dns_error: None,
+        tls: String::new(),
+        reachable: false,
+        http_status: None,
+        error: None,
+        clock_skew_secs: None,
+        proxy: None,
+    };
+    let parsed = match Host::parse(host) {
+        Ok(h) => h,
+        Err(e) => {
+            found.error = Some(e.to_string());
+            return found;
+        }
+    };
+    let Ok(url) = url::Url::parse(parsed.as_str()) else { return found };
+    let name = url.host_str().unwrap_or_default().to_owned();
+    let port = url.port_or_known_default().unwrap_or(443);
+    match tokio::net::lookup_host((name.as_str(), port)).await {
+        Ok(addrs) => found.dns = addrs.map(|a| a.ip().to_string()).collect(),
+        Err(e) => found.dns_error = Some(e.to_string()),
+    }
+    found.proxy = if parsed.is_loopback() { None } else { proxy_for(url.scheme()) };
+    let http = match exotel_api::shared_http(&parsed) {
+        Ok(c) => c,
+        Err(e) => {
+            found.error = Some(e.to_string());
+            return found;
+        }
+    };
+    let plain = url.scheme() == "http";
+    match http.get(url.clone()).send().await {
+        Ok(reply) => {
+            found.reachable = true;
+            found.http_status = Some(reply.status().as_u16());
+            found.tls =
+                if plain { "not used (a loopback sandbox over http)".into() } else { "verified".into() };
+            let date = reply.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok());
+            found.clock_skew_secs = date.and_then(|d| httpdate::parse_http_date(d).ok()).map(skew);
+        }
+        Err(e) => {
+            let chain = error_chain(&e);
+            found.tls = if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
+                chain.clone()
+            } else if plain {
+                "not used (a loopback sandbox over http)".into()
+            } else {
+                "not reached".into()
+            };
+            found.error = Some(chain);
+        }
+    }
+    found
+}
+
+/// Exotel's clock minus this one's, in whole seconds.
+fn skew(theirs: SystemTime) -> i64 {
+    let now = SystemTime::now();
+    let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+    match theirs.duration_since(now) {
+        Ok(ahead) => secs(ahead),
+        Err(behind) => -secs(behind.duration()),
+    }
+}
+
+/// An error and its causes, one after the other (reqwest's own line says little: "error
+/// sending request").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
+/// The proxy reqwest takes from the environment for this scheme, its user and password cut
+/// out; `None` when there is none (or `NO_PROXY` is `*`).
+fn proxy_for(scheme: &str) -> Option<String> {
+    let var = |name: &str| {
+        std::env::var(name).ok().or_else(|| std::env::var(name.to_lowercase()).ok()).filter(|v| !v.is_empty())
+    };
+    if var("NO_PROXY").as_deref() == Some("*") {
+        return None;
+    }
+    let raw = if scheme == "https" { var("HTTPS_PROXY") } else { var("HTTP_PROXY") }
+        .or_else(|| var("ALL_PROXY"))?;
+    Some(without_password(&raw))
+}
+
+/// A proxy's address without its user and password.
+fn without_password(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        // Not a URL: only what follows an `@` (where a password would be) is shown.
+        Err(_) => raw.rsplit('@').next().unwrap_or_default().to_owned(),
+    }
+}
+
+async fn account_finding(accounts: &Accounts, signed_in: bool) -> AccountFinding {
+    let mut found = AccountFinding {
+        signed_in,
+        user_id: None,
+        token_age_secs: None,
+        rate_remaining: None,
+        rate_limit: None,
+        error: None,
+    };
+    if !signed_in {
+        return found;
+    }
+    match accounts.token_minted_at() {
+        Ok(minted) => {
+            found.token_age_secs =
+                minted.and_then(|at| SystemTime::now().duration_since(at).ok()).map(|d| d.as_secs());
+        }
+        Err(e) => found.error = Some(e.to_string()),
+    }
+    let session = match accounts.open_session() {
+        Ok(s) => s,
+        Err(e) => {
+            found.error = Some(e.to_string());
+            return found;
+        }
+    };
+    found.user_id = Some(session.user_id().to_owned());
+    // One read: it checks the credentials and brings the rate limit's headers.
+    if let Err(e) = session.user().await {
+        found.error = Some(e.to_string());
+    }
+    if let Some((remaining, limit)) = session.client().rate().room(Budget::Reads) {
+        found.rate_remaining = Some(remaining);
+        found.rate_limit = Some(limit);
+    }
+    found
+}
+
+impl Findings {
+    /// For people, in the agent's language: each protection, then Exotel, the account and the
+    /// versions.
+    pub fn lines(&self, w: &Words) -> Vec<String> {
+        let mut out = vec![w.get("window-desk")];
+        for p in &self.protections {
+            out.push(format!("  {}: {}", p.line.name, p.line.text));
+            for extra in [&p.line.problem, &p.line.hint].into_iter().flatten() {
+                out.push(format!("    {extra}"));
+            }
+        }
+        let e = &self.exotel;
+        out.push(match (&e.http_status, &e.error) {
+            (Some(_), _) => {
+                w.text("cli-doctor-exotel", &[s("host", e.host.clone()), s("tls", e.tls.clone())])
+            }
+            (None, error) => w.text(
+                "cli-doctor-unreachable",
+                &[s("host", e.host.clone()), s("error", error.clone().unwrap_or_default())],
+            ),
+        });
+        if let Some(skew) = e.clock_skew_secs {
+            out.push(w.text("cli-doctor-clock", &[s("skew", skew.to_string())]));
+        }
+        out.push(match &e.proxy {
+            Some(proxy) => w.text("cli-doctor-proxy", &[s("proxy", proxy.clone())]),
+            None => w.get("cli-doctor-no-proxy"),
+        });
+        let a = &self.account;
+        if !a.signed_in {
+            out.push(w.get("cli-doctor-signed-out"));
+        }
+        if let Some(age) = a.token_age_secs {
+            out.push(w.text("cli-doctor-token", &[n("minutes", age / 60)]));
+        }
+        if let (Some(remaining), Some(limit)) = (a.rate_remaining, a.rate_limit) {
+            out.push(w.text(
+                "cli-doctor-rate",
+                &[n("remaining", u64::from(remaining)), n("limit", u64::from(limit))],
+            ));
+        }
+        if let Some(error) = &a.error {
+            out.push(w.text("cli-doctor-account-error", &[s("error", error.clone())]));
+        }
+        out.push(w.text(
+            "cli-doctor-version",
+            &[s("version", self.version), s("os", self.os), s("arch", self.arch)],
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxys_password_is_never_shown() {
+        assert_eq!(without_password("http://agent:hunter2@proxy.corp:3128"), "http://proxy.corp:3128/");
+        assert_eq!(without_password("agent:hunter2@proxy.corp:3128"), "proxy.corp:3128");
+        assert_eq!(without_password("http://proxy.corp:3128"), "http://proxy.corp:3128/");
+    }
+
+    #[test]
+    fn the_clock_skew_is_signed_towards_exotel() {
+        let now = SystemTime::now();
+        assert!((skew(now + Duration::from_secs(90)) - 90).abs() <= 1);
+        assert!((skew(now - Duration::from_secs(90)) + 90).abs() <= 1);
+    }
+}
