@@ -9,25 +9,12 @@
 
 use std::time::Duration;
 
-use desktop_e2e::{App, Driver, app_log, cli, eventually, wait_for};
-use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
+use desktop_e2e::{
+    App, Driver, app_log, app_on_phone, cli, edit_settings, eventually, sign_in_with_cli, wait_for,
+};
+use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
-
-fn sign_in_with_cli(desktop: &Desktop, sandbox: &Sandbox) {
-    let args = sandbox.cli_login_args();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    cli(desktop, &args, Some(DEMO_APP_SECRET));
-}
-
-/// Edits one line of the settings file, as a person (or an admin's script) would; the app
-/// reads it at start.
-fn edit_settings(desktop: &Desktop, from: &str, to: &str) {
-    let path = desktop.home().join(".config/exotel-agent-tray/settings.toml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{text}");
-    std::fs::write(path, text.replace(from, to)).unwrap();
-}
 
 fn history(desktop: &Desktop) -> String {
     std::fs::read_to_string(desktop.home().join(".local/share/exotel-agent-tray/history.jsonl"))
@@ -173,28 +160,6 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     let kept = history(&desktop);
     assert!(kept.contains("\"source\":\"timer\"") && kept.contains("\"source\":\"quit\""), "{kept}");
     drop(client);
-}
-
-/// Starts the app signed in (with the command line) and on the phone, with `settings` edits,
-/// and waits for its start-up read.
-async fn app_on_phone(
-    desktop: &Desktop,
-    sandbox: &Sandbox,
-    settings: &[(&str, &str)],
-    env: &[(&str, &str)],
-) -> App {
-    sign_in_with_cli(desktop, sandbox);
-    cli(desktop, &["phone"], None);
-    for (from, to) in settings {
-        edit_settings(desktop, from, to);
-    }
-    let reads = sandbox.count(Endpoint::Usermapping);
-    let app = App::start_with(desktop, env);
-    eventually("the app's start-up read", Duration::from_secs(15), || {
-        sandbox.count(Endpoint::Usermapping) > reads
-    })
-    .await;
-    app
 }
 
 /// No keyboard or mouse input for the idle time: offline; the first input: the phone again.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use exotel_sandbox::{DEMO_APP_SECRET, Endpoint, Sandbox};
 use fantoccini::{Client, ClientBuilder, Locator};
 use test_session::Desktop;
 
@@ -146,6 +147,44 @@ pub fn cli(desktop: &Desktop, args: &[&str], stdin: Option<&str>) -> std::proces
     let out = desktop.run(cli_binary(), args, stdin).expect("run exotel-agent");
     assert!(out.status.success(), "exotel-agent {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     out
+}
+
+/// Signs in with the command line, to the sandbox.
+pub fn sign_in_with_cli(desktop: &Desktop, sandbox: &Sandbox) {
+    let args = sandbox.cli_login_args();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cli(desktop, &args, Some(DEMO_APP_SECRET));
+}
+
+/// Edits one line of the settings file, as a person (or an admin's script) would; the app
+/// reads it at start.
+pub fn edit_settings(desktop: &Desktop, from: &str, to: &str) {
+    let path = desktop.home().join(".config/exotel-agent-tray/settings.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{text}");
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// Starts the app signed in (with the command line) and on the phone, with `settings` edits,
+/// and waits for its start-up read.
+pub async fn app_on_phone(
+    desktop: &Desktop,
+    sandbox: &Sandbox,
+    settings: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> App {
+    sign_in_with_cli(desktop, sandbox);
+    cli(desktop, &["phone"], None);
+    for (from, to) in settings {
+        edit_settings(desktop, from, to);
+    }
+    let reads = sandbox.count(Endpoint::Usermapping);
+    let app = App::start_with(desktop, env);
+    eventually("the app's start-up read", Duration::from_secs(15), || {
+        sandbox.count(Endpoint::Usermapping) > reads
+    })
+    .await;
+    app
 }
 
 /// The app started directly (not through WebDriver), in the tray with no window.

@@ -50,21 +50,30 @@ pub async fn watch(session: Option<Connection>, system: Option<Connection>, repo
     let mut on_session = changes(session.clone()).await;
     let mut on_system = changes(system.clone()).await;
     loop {
+        // The name that changed owner on either bus; a stream that ended is dropped (then only
+        // the periodic look follows that bus).
         let named = async {
-            let next = match (on_session.as_mut(), on_system.as_mut()) {
-                (Some(a), Some(b)) => futures_util::future::select(a.next(), b.next()).await.factor_first().0,
-                (Some(a), None) => a.next().await,
-                (None, Some(b)) => b.next().await,
+            let (from_session, next) = match (on_session.as_mut(), on_system.as_mut()) {
+                (Some(a), Some(b)) => match futures_util::future::select(a.next(), b.next()).await {
+                    futures_util::future::Either::Left((next, _)) => (true, next),
+                    futures_util::future::Either::Right((next, _)) => (false, next),
+                },
+                (Some(a), None) => (true, a.next().await),
+                (None, Some(b)) => (false, b.next().await),
                 (None, None) => std::future::pending().await,
             };
-            next.and_then(|signal| Some(signal.args().ok()?.name().to_string()))
+            (from_session, next.map(|signal| signal.args().ok().map(|a| a.name().to_string())))
         };
         tokio::select! {
-            name = named => {
-                if !name.as_deref().is_some_and(watched_name) {
+            (from_session, next) = named => match next {
+                None => {
+                    tracing::warn!(from_session, "no more name changes from this bus: looking every minute");
+                    if from_session { on_session = None } else { on_system = None }
                     continue;
                 }
-            }
+                Some(name) if !name.as_deref().is_some_and(watched_name) => continue,
+                Some(_) => {}
+            },
             () = tokio::time::sleep(LOOK_AGAIN) => {}
         }
         look(session.as_ref(), system.as_ref(), &report).await;
@@ -84,7 +93,7 @@ pub async fn look(session: Option<&Connection>, system: Option<&Connection>, rep
 /// Wayland the `GlobalShortcuts` portal if the desktop offers it.
 pub async fn shortcut(session: Option<&Connection>) -> Support {
     if !crate::display::is_wayland() {
-        return match std::env::var_os("DISPLAY") {
+        return match std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
             Some(_) => Support::works("an X11 key grab"),
             None => Support::missing("no X display"),
         };
@@ -175,7 +184,7 @@ async fn tray(session: Option<&Connection>) -> Support {
 fn xembed_tray() -> bool {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::xproto::ConnectionExt as _;
-    if crate::display::is_wayland() || std::env::var_os("DISPLAY").is_none() {
+    if crate::display::is_wayland() || std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
         return false;
     }
     let Ok((conn, screen)) = x11rb::connect(None) else { return false };

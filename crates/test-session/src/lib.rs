@@ -119,6 +119,16 @@ impl KeyringSession {
             ("EXOTEL_AGENT_HOST", PathBuf::new()),
             ("EXOTEL_AGENT_APP_ID", PathBuf::new()),
             ("EXOTEL_AGENT_USER_ID", PathBuf::new()),
+            // No system bus (no logind, no NetworkManager) unless a test gives one of its own:
+            // the machine's never leaks in.
+            (
+                "DBUS_SYSTEM_BUS_ADDRESS",
+                PathBuf::from(format!("unix:path={}", h.join("no-system-bus").display())),
+            ),
+            // A protection missing is said in the tray and notified only after this grace
+            // (the app's default is 20 s, for a slow login): the tests of "On this computer"
+            // set a short one; every other test sees only what it tests.
+            ("EXOTEL_AGENT_DESK_GRACE_SECS", PathBuf::from("3600")),
         ]
     }
 
