@@ -116,6 +116,15 @@ for pair in phone:phone sip:sip off:null; do
     else fail "exotel-agent $cmd (Exotel: $(active), wanted $want)"; fi
 done
 if cli status --json | grep -q '"availability":"offline"'; then pass "status --json"; else fail "status --json"; fi
+# doctor: what this Windows desk can do, and Exotel (the sandbox) reached; all well is 0.
+doctor_json=$(cli doctor --json) && doctor_rc=0 || doctor_rc=$?
+if [ "$doctor_rc" = 0 ] && grep -q '"os":"windows"' <<<"$doctor_json" \
+    && grep -q '"reachable":true' <<<"$doctor_json" && grep -q '"signed_in":true' <<<"$doctor_json" \
+    && grep -q '"protection":"idle","state":"works"' <<<"$doctor_json" && ! grep -q "$secret" <<<"$doctor_json"; then
+    pass "doctor --json (Exotel reached, signed in, idle from GetLastInputInfo, all well, no secret)"
+else
+    fail "doctor --json (exit $doctor_rc): $doctor_json"
+fi
 if grep -rqs "$secret" "$appdata" || grep -qs "$secret" "$WINEPREFIX"/*.reg; then
     fail "the secret is in a file"
 else

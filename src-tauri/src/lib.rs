@@ -93,6 +93,8 @@ pub fn run() -> ExitCode {
             // What this computer can do, as each part finds out ("On this computer").
             let desk = DeskReport::default();
             platform_desk(&desk);
+            #[cfg(windows)]
+            notifications_identity(app.handle(), &desk);
             on_panic(shell.clone(), agent.clone());
             app.manage(AppState {
                 agent: agent.clone(),
@@ -152,13 +154,10 @@ pub fn run() -> ExitCode {
                 }
                 let idle_agent = agent;
                 let threshold = move || idle_threshold(&idle_agent.preferences());
-                if let Err(e) = os_events::idle::spawn(os, threshold, runtime, desk.clone()) {
+                if let Err(e) = os_events::idle::spawn(os, threshold, runtime, desk) {
                     tracing::warn!("no idle detection: {e}");
                 }
             }
-            #[cfg(windows)]
-            notifications_identity(app.handle(), &desk);
-
             tracing::info!("tray ready");
             if show_window {
                 shell.send(Message::OpenWindow);

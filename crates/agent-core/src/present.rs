@@ -1219,4 +1219,18 @@ mod tests {
         assert!(said.ends_with(&clock_time(earlier)) && said.len() == "27/11 10:42".len(), "{said}");
         assert!(said.contains('/'), "{said}");
     }
+
+    #[test]
+    fn a_warning_comes_first_in_the_menu_and_the_tooltip_and_the_status_stays() {
+        let w = Words::of(crate::words::Lang::En);
+        let st = Status { availability: Availability::Offline, signed_in: true, ..Status::default() };
+        let moment = Moment::at(now_ms(), Duration::from_secs(30));
+        let plain = TrayView::new(w, &st, &moment);
+        let line = "Screen lock cannot be detected on this desktop: locking will not take you offline.";
+        let warned = TrayView::new(w, &st, &moment).warn(Some(line.to_owned()));
+        assert_eq!(warned.menu.warning.as_deref(), Some(line));
+        assert_eq!(warned.menu.status_line, plain.menu.status_line, "the status line is kept");
+        assert_eq!(warned.tooltip, format!("{line}\n{}", plain.tooltip));
+        assert_eq!(TrayView::new(w, &st, &moment).warn(None), plain, "no warning, no change");
+    }
 }

@@ -126,6 +126,12 @@ pub async fn watch_session_lock<H: OsEventHandler>(
     let rule = MatchRule::builder().msg_type(Type::Signal).path(path.clone())?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
     tracing::info!(session = path.as_str(), "watching logind's session lock");
+    // logind's `Lock` and `Unlock` are requests to the session's locker (`loginctl
+    // lock-session`), not its state; `LockedHint` is the state, set by lockers that report it.
+    // A `Lock` is believed at once (going offline early is safe). Once the session has
+    // reported a `LockedHint`, it alone says the screen is unlocked: an `Unlock` request the
+    // locker may still refuse (a wrong password) brings no calls back.
+    let mut hint_reported = false;
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
         let header = msg.header();
@@ -142,6 +148,12 @@ pub async fn watch_session_lock<H: OsEventHandler>(
             tracing::warn!(?member, "ignored a session lock signal not sent by logind");
             continue;
         }
+        let is_hint = member.as_deref() == Some("PropertiesChanged");
+        if !locked && !is_hint && hint_reported {
+            tracing::info!("an Unlock request: waiting for the session's LockedHint to say it is unlocked");
+            continue;
+        }
+        hint_reported |= is_hint;
         lock_event(&*handler, &latch, locked, "logind").await;
     }
     Ok(())

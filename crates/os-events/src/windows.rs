@@ -91,12 +91,12 @@ pub fn spawn_session_window<H: OsEventHandler>(
 ) -> Result<(), String> {
     let queue = EventQueue::start(handler, runtime);
     let (ready, started) = std::sync::mpsc::channel();
-    let desk = desk.clone();
+    let window_desk = desk.clone();
     std::thread::Builder::new()
         .name("session-events".into())
         .spawn(move || {
             QUEUE.with(|q| *q.borrow_mut() = Some(queue));
-            match create_window(&desk) {
+            match create_window(&window_desk) {
                 Ok(_) => {
                     let _ = ready.send(Ok(()));
                     run_messages();

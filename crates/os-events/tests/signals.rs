@@ -416,6 +416,16 @@ async fn logind_sessions_and_cinnamon_lock_too_once_per_lock() {
     hint(false).await;
     eventually("restored when LockedHint is false", || active() == Some(DeviceName::Phone)).await;
 
+    // Now that the session reports LockedHint, an Unlock request alone (the locker may still
+    // refuse the password) restores nothing; LockedHint false does.
+    hint(true).await;
+    eventually("offline on LockedHint again", || active().is_none()).await;
+    session("Unlock").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(active(), None, "an Unlock request brought the phone back while LockedHint says locked");
+    hint(false).await;
+    eventually("restored when LockedHint is false", || active() == Some(DeviceName::Phone)).await;
+
     // Cinnamon's screensaver and logind report the same lock: one lock event, one unlock.
     let before = seen().len();
     cinnamon
@@ -448,6 +458,15 @@ async fn logind_sessions_and_cinnamon_lock_too_once_per_lock() {
     assert_eq!(seen()[before..], [Away(Locked), Away(Unlocked)], "one lock, one unlock: {:?}", seen());
     assert_eq!(
         seen(),
-        [Away(Locked), Away(Unlocked), Away(Locked), Away(Unlocked), Away(Locked), Away(Unlocked)]
+        [
+            Away(Locked),
+            Away(Unlocked),
+            Away(Locked),
+            Away(Unlocked),
+            Away(Locked),
+            Away(Unlocked),
+            Away(Locked),
+            Away(Unlocked)
+        ]
     );
 }
