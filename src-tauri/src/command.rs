@@ -1,7 +1,7 @@
 //! The commands the page may call, as one typed enum: parsed once where a call arrives from the
 //! window process ([`Command::parse`]), then matched by variant, never by name.
 
-use agent_core::Preferences;
+use agent_core::PreferenceChanges;
 use exotel_api::{Device, Secret};
 use serde::Deserialize;
 use serde_json::Value;
@@ -21,8 +21,9 @@ pub enum Command {
     Refresh,
     TrySandbox,
     GetPreferences,
+    /// The settings the window shows, by name (the others keep their values).
     SetPreferences {
-        preferences: Preferences,
+        preferences: PreferenceChanges,
     },
     /// A break of `seconds` (the window offers 5, 15, 30 and 60 minutes).
     StartBreak {

@@ -9,7 +9,9 @@ use std::time::Duration;
 use agent_core::present::Moment;
 use agent_core::present::view::{ChangeLine, ErrorView, PageWords, WindowView};
 use agent_core::words::{Words, s};
-use agent_core::{Account, CoreError, Preferences, SignInDefaults, SignInInput, Source, Status, now_ms};
+use agent_core::{
+    Account, CoreError, PreferenceChanges, Preferences, SignInDefaults, SignInInput, Source, Status, now_ms,
+};
 use exotel_api::{KNOWN_HOSTS, Secret};
 use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox, SandboxConfig};
 use serde::Serialize;
@@ -163,14 +165,16 @@ fn preferences_view(w: &Words, state: &AppState, autostart_error: Option<String>
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
 }
 
-/// Saves the preferences and applies the shortcut and start-at-login ones; answers in the
-/// language just saved.
+/// Saves the settings the window sent over the current preferences (one it does not show keeps
+/// its value) and applies the shortcut and start-at-login ones; answers in the language just
+/// saved.
 fn set_preferences(
     app: &AppHandle,
     state: &AppState,
-    preferences: Preferences,
+    changes: PreferenceChanges,
 ) -> CmdResult<PreferencesView> {
     let before = state.agent.preferences();
+    let preferences = changes.apply_to(&before).map_err(|e| error(words(state), &e))?;
     let saved = state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
     if saved.shortcut != before.shortcut {
         shortcut::apply(app, &saved.shortcut, true);

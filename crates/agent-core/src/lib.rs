@@ -39,8 +39,8 @@ pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use presets::{Presets, SignInDefaults};
 pub use settings::{
-    Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, Preferences, Settings, SettingsStore,
-    WindowSize,
+    Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, PreferenceChanges, Preferences,
+    Settings, SettingsStore, WindowSize,
 };
 pub use status::{
     Change, ErrorInfo, Field, GoingOffline, Outcome, RECENT_CHANGES, RateWait, Source, Status, Target,

@@ -72,6 +72,33 @@ impl Default for Preferences {
     }
 }
 
+/// The preferences the window sends: only the fields it shows, by name. They are applied over
+/// the current preferences ([`Self::apply_to`]), so a preference the page does not show (one
+/// added later, or one the organisation enforces) keeps its value instead of falling back to
+/// its default when the agent saves the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PreferenceChanges(pub serde_json::Map<String, serde_json::Value>);
+
+impl PreferenceChanges {
+    /// `current` with these changes; a name that is no preference, or a value of the wrong
+    /// kind, is refused (nothing is applied).
+    pub fn apply_to(&self, current: &Preferences) -> crate::Result<Preferences> {
+        let bad = |message: String| crate::CoreError::BadRequest(message);
+        let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(current) else {
+            return Err(bad("the preferences could not be read".to_owned()));
+        };
+        for (name, value) in &self.0 {
+            if !fields.contains_key(name) {
+                return Err(bad(format!("there is no setting called {name:?}")));
+            }
+            fields.insert(name.clone(), value.clone());
+        }
+        serde_json::from_value(serde_json::Value::Object(fields))
+            .map_err(|e| bad(format!("a setting has a value of the wrong kind: {e}")))
+    }
+}
+
 /// The shortest sync interval accepted.
 pub const MIN_SYNC_INTERVAL_SECS: u64 = 10;
 

@@ -297,8 +297,24 @@ mod tests {
             .collect()
     }
 
-    /// Names that stay as written in every language.
-    const NAMES: [&str; 4] = ["Exotel Agent Tray", "Exotel", "Wayland", "exotel-agent off"];
+    /// Names that stay as written in every language: the product, desktops, programs and the
+    /// commands an agent types (longest first, so a longer name is taken out whole).
+    const NAMES: &[&str] = &[
+        "Exotel Agent Tray",
+        "exotel-agent-tray --show",
+        "loginctl lock-session",
+        "exotel-agent off",
+        "exotel-agent",
+        "GNOME Keyring",
+        "AppIndicator",
+        "Exotel",
+        "Wayland",
+        "KWallet",
+        "GNOME",
+        "KDE",
+        "X11",
+        "TLS",
+    ];
 
     #[test]
     fn every_message_is_in_every_language_with_every_argument() {

@@ -54,3 +54,30 @@ fn every_id_the_page_names_is_in_every_catalog() {
         }
     }
 }
+
+/// The settings the page shows (`PREFS` in `ui/app.js`, each with its `pref-<name>` input in
+/// `index.html`) are the preferences the core has: a preference added to the core without a
+/// control on the page, or a control for one that is gone, fails here (and a save from the
+/// window keeps what it does not send: `settings_properties.rs`).
+#[test]
+fn the_page_shows_every_preference_and_no_other() {
+    let js = ui("app.js");
+    let start = js.find("const PREFS = [").expect("the page's list of settings") + "const PREFS = [".len();
+    let end = start + js[start..].find(']').unwrap();
+    let mut page: Vec<String> = js[start..end]
+        .split(',')
+        .map(|s| s.trim().trim_matches('"').to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    page.sort();
+    let serde_json::Value::Object(fields) = serde_json::to_value(agent_core::Preferences::default()).unwrap()
+    else {
+        panic!("the preferences are not an object")
+    };
+    let core: Vec<String> = fields.keys().cloned().collect();
+    assert_eq!(page, core, "ui/app.js's PREFS and Preferences' fields");
+    let html = ui("index.html");
+    for name in &core {
+        assert!(html.contains(&format!("id=\"pref-{name}\"")), "no control for {name} in index.html");
+    }
+}

@@ -47,3 +47,69 @@ proptest! {
         prop_assert_eq!(store.load().unwrap().settings, loaded.settings);
     }
 }
+
+/// Every preference, changed from its default: a bool flipped, a number moved, a text
+/// lengthened, the language chosen. A new kind of preference makes
+/// `every_preference_can_be_changed` fail until it is given a change here.
+fn changed(name: &str, value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match (name, value) {
+        ("language", _) => Value::from("hi"),
+        (_, Value::Bool(b)) => Value::Bool(!b),
+        (_, Value::Number(n)) => Value::from(n.as_u64().unwrap_or(0) + 7),
+        (_, Value::String(s)) => Value::from(format!("{s}+X")),
+        _ => value.clone(),
+    }
+}
+
+fn fields(prefs: &agent_core::Preferences) -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(prefs).unwrap() {
+        serde_json::Value::Object(map) => map,
+        other => panic!("not an object: {other}"),
+    }
+}
+
+#[test]
+fn every_preference_can_be_changed() {
+    let defaults = fields(&agent_core::Preferences::default());
+    for (name, value) in &defaults {
+        let changes =
+            agent_core::PreferenceChanges([(name.clone(), changed(name, value))].into_iter().collect());
+        let applied = fields(&changes.apply_to(&agent_core::Preferences::default()).unwrap());
+        assert_ne!(&applied[name], value, "{name}: give it a change in `changed`");
+    }
+}
+
+#[test]
+fn a_setting_that_is_not_one_or_of_the_wrong_kind_is_refused() {
+    let current = agent_core::Preferences { offline_on_lock: true, ..agent_core::Preferences::default() };
+    for (name, value) in
+        [("offline_on_lunch", serde_json::json!(true)), ("idle_minutes", serde_json::json!("ten"))]
+    {
+        let changes = agent_core::PreferenceChanges([(name.to_owned(), value)].into_iter().collect());
+        let err = changes.apply_to(&current).unwrap_err();
+        assert!(matches!(err, agent_core::CoreError::BadRequest(_)), "{name}: {err}");
+    }
+}
+
+proptest! {
+    /// The window sends only the settings it shows. Whatever subset that is, the ones it sent
+    /// take its values and every other keeps the value it had: a preference added later and
+    /// missing from the page survives a save from the window.
+    #[test]
+    fn a_save_from_the_window_keeps_what_the_page_did_not_send(sent in any::<u64>()) {
+        let current = agent_core::Preferences::default();
+        let before = fields(&current);
+        let changes: serde_json::Map<String, serde_json::Value> = before
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| sent & (1 << (i % 64)) != 0)
+            .map(|(_, (name, value))| (name.clone(), changed(name, value)))
+            .collect();
+        let after = fields(&agent_core::PreferenceChanges(changes.clone()).apply_to(&current).unwrap());
+        for (name, value) in &before {
+            let expected = changes.get(name).unwrap_or(value);
+            prop_assert_eq!(&after[name], expected, "{}", name);
+        }
+    }
+}

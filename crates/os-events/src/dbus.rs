@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use zbus::message::Type;
 use zbus::{Connection, MatchRule, MessageStream};
 
+use crate::bus_names::{LOGIN1, LOGIN1_MANAGER, LOGIN1_PATH, SCREENSAVERS, session_path};
 use crate::{OsEvent, OsEventHandler};
 
 /// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
@@ -58,17 +59,6 @@ fn log_end(what: &str, r: zbus::Result<()>) {
         tracing::warn!("stopped watching {what} signals: {e}");
     }
 }
-
-/// Where each screensaver's signal may come from: its interface (which is also the bus name
-/// that must own the sender) and the object paths it uses (KDE also uses `/ScreenSaver`).
-/// Cinnamon (Linux Mint), MATE and XFCE use names of their own.
-pub(crate) const SCREENSAVERS: &[(&str, &[&str])] = &[
-    ("org.freedesktop.ScreenSaver", &["/org/freedesktop/ScreenSaver", "/ScreenSaver"]),
-    ("org.gnome.ScreenSaver", &["/org/gnome/ScreenSaver"]),
-    ("org.cinnamon.ScreenSaver", &["/org/cinnamon/ScreenSaver"]),
-    ("org.mate.ScreenSaver", &["/org/mate/ScreenSaver"]),
-    ("org.xfce.ScreenSaver", &["/org/xfce/ScreenSaver"]),
-];
 
 /// Whether `msg` was sent by the connection that owns `name` now. Any local program can send a
 /// signal with any interface and path; only the owner of the screensaver's or logind's name is
@@ -159,20 +149,6 @@ pub async fn watch_session_lock<H: OsEventHandler>(
     Ok(())
 }
 
-/// This process's logind session (`GetSessionByPID`).
-pub(crate) async fn session_path(conn: &Connection) -> zbus::Result<zbus::zvariant::OwnedObjectPath> {
-    let reply = conn
-        .call_method(
-            Some(LOGIN1),
-            LOGIN1_PATH,
-            Some(LOGIN1_MANAGER),
-            "GetSessionByPID",
-            &(std::process::id(),),
-        )
-        .await?;
-    reply.body().deserialize::<zbus::zvariant::OwnedObjectPath>()
-}
-
 /// `LockedHint` from a session's `PropertiesChanged`, if it changed.
 fn locked_hint(msg: &zbus::Message) -> Option<bool> {
     type Changed = (String, std::collections::HashMap<String, zbus::zvariant::OwnedValue>, Vec<String>);
@@ -218,9 +194,6 @@ pub async fn watch_network(conn: &Connection, agent: Arc<Agent>) -> zbus::Result
     Ok(())
 }
 
-const LOGIN1: &str = "org.freedesktop.login1";
-const LOGIN1_PATH: &str = "/org/freedesktop/login1";
-const LOGIN1_MANAGER: &str = "org.freedesktop.login1.Manager";
 /// How long logind is given to answer the request for a sleep inhibitor.
 const INHIBIT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 

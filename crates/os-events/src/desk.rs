@@ -20,7 +20,7 @@ use agent_core::{DeskReport, Protection, Support};
 use futures_util::StreamExt;
 use zbus::Connection;
 
-use crate::dbus::SCREENSAVERS;
+use crate::bus_names::{LOGIN1, SCREENSAVERS, session_path};
 
 /// How often what has no signal is looked at again.
 pub const LOOK_AGAIN: Duration = Duration::from_secs(60);
@@ -31,7 +31,6 @@ const ANSWER_WAIT: Duration = Duration::from_secs(3);
 const STATUS_NOTIFIER_WATCHER: &str = "org.kde.StatusNotifierWatcher";
 const NOTIFICATIONS: &str = "org.freedesktop.Notifications";
 const SECRETS: &str = "org.freedesktop.secrets";
-const LOGIN1: &str = "org.freedesktop.login1";
 
 /// The names whose coming and going changes an answer.
 fn watched_name(name: &str) -> bool {
@@ -148,7 +147,7 @@ async fn lock(session: Option<&Connection>, system: Option<&Connection>) -> Supp
         }
     }
     if let Some(conn) = system
-        && crate::dbus::session_path(conn).await.is_ok()
+        && session_path(conn).await.is_ok()
     {
         return Support::works("logind's session");
     }

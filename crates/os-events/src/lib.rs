@@ -18,6 +18,8 @@
 //! ([`macos`], compiled and linted here, never run): lock/unlock, sleep/wake and idle.
 
 #[cfg(target_os = "linux")]
+mod bus_names;
+#[cfg(target_os = "linux")]
 mod dbus;
 #[cfg(target_os = "linux")]
 pub mod desk;
