@@ -253,3 +253,41 @@ async fn doctor_finds_the_missing_pieces_and_exotel_unreachable() {
     assert_eq!(findings["exotel"]["reachable"], false);
     assert!(findings["exotel"]["error"].as_str().is_some_and(|e| !e.is_empty()));
 }
+
+/// The window's "On this computer": opened by itself while a protection the agent turned on
+/// cannot work, each protection with its state, the problem and what to do; what works says
+/// through what.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_lists_what_this_computer_can_do_and_opens_on_a_problem() {
+    let desktop = Desktop::start().unwrap();
+    let _host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    desktop_e2e::edit_settings(&desktop, "offline_on_lock = false", "offline_on_lock = true");
+    let driver = desktop_e2e::Driver::start_with(&desktop, &[("EXOTEL_AGENT_DESK_GRACE_SECS", "1")]).await;
+    let client = driver.session().await;
+    let lock = desktop_e2e::wait_for(
+        &client,
+        "#desk[open] #desk-list li[data-protection='lock'][data-state='missing'].problem",
+        "the lock's problem, with the section open",
+    )
+    .await;
+    let text = lock.text().await.unwrap();
+    assert!(text.contains(LOCK_LINE) && text.contains("What to do: "), "{text}");
+    let keyring = desktop_e2e::wait_for(
+        &client,
+        "#desk-list li[data-protection='keyring'][data-state='works']:not(.problem)",
+        "the keyring working",
+    )
+    .await;
+    assert_eq!(keyring.text().await.unwrap(), "System keyring Works, through Secret Service");
+    let via = client.find(fantoccini::Locator::Css("li[data-protection='keyring'] code")).await.unwrap();
+    assert_eq!(via.text().await.unwrap(), "Secret Service", "the OS's name, as written");
+    // Sleep cannot be heard here (no logind), but the agent did not turn it on: no problem.
+    desktop_e2e::wait_for(
+        &client,
+        "#desk-list li[data-protection='sleep'][data-state='missing']:not(.problem)",
+        "sleep missing, not a problem",
+    )
+    .await;
+}

@@ -294,14 +294,29 @@ async fn switching_the_language_in_settings_switches_the_window_notifications_an
     assert_eq!(text_of(&client, "save-settings").await, "सेटिंग्स सेव करें");
     assert_eq!(text_of(&client, "settings-saved").await, "सेव हो गया।");
     // No English left on the page's words: every text shown, but the agent's name (from
-    // Exotel), times and the language menu (each language in its own name).
-    let shown = "const skip = (el) => el.closest('#agent, time, select, .field-error, [hidden]'); \
+    // Exotel), times, the language menu (each language in its own name) and the names the OS
+    // gives (`code`: logind, a notification server's name).
+    let shown = "const skip = (el) => el.closest('#agent, time, select, .field-error, [hidden], code'); \
         const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const out = []; \
         while (walk.nextNode()) { const n = walk.currentNode; \
           if (!skip(n.parentElement) && n.textContent.trim()) out.push(n.textContent.trim()); } \
         return out.join('\\n');";
     let body = client.execute(shown, vec![]).await.unwrap();
-    let body = body.as_str().unwrap_or_default().replace("Exotel Agent Tray", "").replace("Exotel", "");
+    // Names kept in Latin script in every language (as the catalog's own test lists them).
+    let names = [
+        "Exotel Agent Tray",
+        "exotel-agent-tray --show",
+        "loginctl lock-session",
+        "exotel-agent off",
+        "GNOME Keyring",
+        "AppIndicator",
+        "Exotel",
+        "KWallet",
+        "GNOME",
+        "KDE",
+        "X11",
+    ];
+    let body = names.iter().fold(body.as_str().unwrap_or_default().to_owned(), |b, n| b.replace(n, ""));
     assert!(body.contains("हाल के बदलाव"), "{body}");
     let english: Vec<&str> = body.lines().filter(|l| l.chars().any(|c| c.is_ascii_alphabetic())).collect();
     assert!(english.is_empty(), "English left in the Hindi window: {english:?}");

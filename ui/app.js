@@ -134,7 +134,14 @@ function renderDesk(lines) {
     const name = document.createElement("strong");
     name.textContent = line.name;
     const state = document.createElement("span");
-    state.textContent = line.text;
+    // The name the OS gave (logind, a notification server's) is shown as written, as code.
+    const at = line.via ? line.text.indexOf(line.via) : -1;
+    if (at < 0) state.textContent = line.text;
+    else {
+      const via = document.createElement("code");
+      via.textContent = line.via;
+      state.append(line.text.slice(0, at), via, line.text.slice(at + line.via.length));
+    }
     li.append(name, " ", state);
     for (const text of [line.problem, line.hint]) {
       if (!text) continue;

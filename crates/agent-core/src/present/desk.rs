@@ -19,6 +19,9 @@ pub struct DeskLine {
     pub state: &'static str,
     /// "Works, through logind", "Not available on this computer".
     pub text: String,
+    /// The name in `text` the OS gave (`logind`, a notification server's name): shown as
+    /// written, in every language.
+    pub via: Option<String>,
     /// The agent turned it on and it cannot work: what that means for them.
     pub problem: Option<String>,
     /// When it cannot work: "What to do: …".
@@ -38,11 +41,16 @@ pub fn lines(w: &Words, desk: &Desk, prefs: &Preferences) -> Vec<DeskLine> {
                 Support::Missing { .. } => w.get("desk-missing"),
             };
             let fails = support.fails();
+            let via = match &support {
+                Support::Works { via } => Some(via.clone()),
+                _ => None,
+            };
             DeskLine {
                 protection: p,
                 name: name(w, p),
                 state: support.state(),
                 text,
+                via,
                 problem: (fails && p.turned_on(prefs)).then(|| problem(w, p, &support)),
                 hint: fails.then(|| what_to_do(w, p, &support)),
             }
