@@ -6,12 +6,12 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use desktop_e2e::{app_log, app_on_phone, cli_binary, eventually, sign_in_with_cli};
 use exotel_sandbox::{DEMO_APP_SECRET, DEMO_USER_ID, DeviceName, RateLimits, Sandbox};
 use serde_json::Value;
+use test_session::logind::{FakeLogind, SESSION};
 use test_session::tray_host::{TrayHost, TrayItem};
 use test_session::{Desktop, KeyringSession, KeyringState};
 
@@ -69,35 +69,6 @@ async fn a_lock_nothing_can_hear_is_said_and_notified_once_until_a_screensaver_a
     assert_eq!(times, 1, "told once per start: {:#?}", desktop.notifications());
 }
 
-const SESSION: &str = "/org/freedesktop/login1/session/c1";
-const LOGIN1_SESSION: &str = "org.freedesktop.login1.Session";
-
-/// logind, as far as the app asks it: the session of a process.
-struct FakeLogind;
-
-#[zbus::interface(name = "org.freedesktop.login1.Manager")]
-impl FakeLogind {
-    #[zbus(name = "GetSessionByPID")]
-    fn get_session_by_pid(&self, _pid: u32) -> zbus::zvariant::OwnedObjectPath {
-        zbus::zvariant::OwnedObjectPath::try_from(SESSION).unwrap()
-    }
-}
-
-/// `LockedHint` changed, as logind says it.
-async fn locked_hint(logind: &zbus::Connection, locked: bool) {
-    let changed: HashMap<&str, zbus::zvariant::Value<'_>> = HashMap::from([("LockedHint", locked.into())]);
-    logind
-        .emit_signal(
-            None::<&str>,
-            SESSION,
-            "org.freedesktop.DBus.Properties",
-            "PropertiesChanged",
-            &(LOGIN1_SESSION, changed, Vec::<&str>::new()),
-        )
-        .await
-        .unwrap();
-}
-
 /// No screensaver on the session bus; the system bus has logind. Its session's `Lock` takes the
 /// agent offline and `Unlock` brings the phone back; so does `LockedHint`; a `Lock` sent by any
 /// other program is ignored.
@@ -105,15 +76,7 @@ async fn locked_hint(logind: &zbus::Connection, locked: bool) {
 async fn a_lock_from_loginds_session_goes_offline_and_its_unlock_restores() {
     let desktop = Desktop::start().unwrap();
     let system = KeyringSession::start(KeyringState::Unlocked).unwrap();
-    let logind = zbus::connection::Builder::address(system.bus_address())
-        .unwrap()
-        .name("org.freedesktop.login1")
-        .unwrap()
-        .serve_at("/org/freedesktop/login1", FakeLogind)
-        .unwrap()
-        .build()
-        .await
-        .unwrap();
+    let logind = FakeLogind::start(system.bus_address()).await.unwrap();
     let sandbox = Sandbox::start().await.unwrap();
     let _app = app_on_phone(
         &desktop,
@@ -128,32 +91,27 @@ async fn a_lock_from_loginds_session_goes_offline_and_its_unlock_restores() {
     .await;
     let phone = Some(Ok(Some(DeviceName::Phone)));
     let offline = Some(Ok(None));
-    let emit = |member: &'static str| {
-        let logind = logind.clone();
-        async move { logind.emit_signal(None::<&str>, SESSION, LOGIN1_SESSION, member, &()).await.unwrap() }
-    };
-
     // A program that does not own logind's name sends Lock: nothing happens.
     let spoofer = zbus::connection::Builder::address(system.bus_address()).unwrap().build().await.unwrap();
-    spoofer.emit_signal(None::<&str>, SESSION, LOGIN1_SESSION, "Lock", &()).await.unwrap();
+    spoofer.emit_signal(None::<&str>, SESSION, "org.freedesktop.login1.Session", "Lock", &()).await.unwrap();
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(sandbox.active(DEMO_USER_ID), phone, "a spoofed Lock was believed");
 
-    emit("Lock").await;
+    logind.session_signal("Lock").await.unwrap();
     eventually("offline on logind's Lock", Duration::from_secs(10), || {
         sandbox.active(DEMO_USER_ID) == offline
     })
     .await;
-    emit("Unlock").await;
+    logind.session_signal("Unlock").await.unwrap();
     eventually("the phone again on Unlock", Duration::from_secs(10), || {
         sandbox.active(DEMO_USER_ID) == phone
     })
     .await;
 
-    locked_hint(&logind, true).await;
+    logind.locked_hint(true).await.unwrap();
     eventually("offline on LockedHint", Duration::from_secs(10), || sandbox.active(DEMO_USER_ID) == offline)
         .await;
-    locked_hint(&logind, false).await;
+    logind.locked_hint(false).await.unwrap();
     eventually("the phone again", Duration::from_secs(10), || sandbox.active(DEMO_USER_ID) == phone).await;
 }
 

@@ -92,7 +92,7 @@ pub fn run() -> ExitCode {
             app.manage(shell.clone());
             // What this computer can do, as each part finds out ("On this computer").
             let desk = DeskReport::default();
-            platform_desk(&desk);
+            os_events::platform_desk(&desk);
             #[cfg(windows)]
             notifications_identity(app.handle(), &desk);
             on_panic(shell.clone(), agent.clone());
@@ -246,21 +246,6 @@ fn notifications_identity(app: &tauri::AppHandle, desk: &DeskReport) {
              (install it with its installer, which makes the shortcut with this AppUserModelID)"
             )
         }
-    }
-}
-
-/// What the OS gives on every desk of this platform: the keyring backend compiled in; on macOS
-/// the session's notifications (lock, sleep) and Notification Center. Linux finds its own out
-/// (`os_events::desk`), Windows its lock, sleep and notifications where they are set up.
-fn platform_desk(desk: &DeskReport) {
-    if cfg!(windows) {
-        desk.set(Protection::Keyring, Support::works("Windows Credential Manager"));
-    }
-    if cfg!(target_os = "macos") {
-        desk.set(Protection::Keyring, Support::works("macOS Keychain"));
-        desk.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
-        desk.set(Protection::Sleep, Support::works("NSWorkspace"));
-        desk.set(Protection::Notifications, Support::works("Notification Center"));
     }
 }
 

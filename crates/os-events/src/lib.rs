@@ -57,22 +57,20 @@ pub async fn look_at_desk() -> agent_core::Desk {
         desk::look(session.as_ref(), system.as_ref(), &report).await;
         report.set(Protection::Shortcut, desk::shortcut(session.as_ref()).await);
     }
+    platform_desk(&report);
+    // What the app sets up itself (the hidden window, the tray, the hotkey), not tried here.
     #[cfg(windows)]
     {
         report.set(Protection::Lock, Support::works("WTSRegisterSessionNotification"));
         report.set(Protection::Sleep, Support::works("WM_POWERBROADCAST"));
-        report.set(Protection::Tray, Support::works("notification area"));
         report.set(Protection::Notifications, Support::works("Windows notifications"));
-        report.set(Protection::Keyring, Support::works("Windows Credential Manager"));
-        report.set(Protection::Shortcut, Support::works("the OS's global hotkeys"));
     }
-    #[cfg(target_os = "macos")]
+    #[cfg(not(target_os = "linux"))]
     {
-        report.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
-        report.set(Protection::Sleep, Support::works("NSWorkspace"));
-        report.set(Protection::Tray, Support::works("menu bar"));
-        report.set(Protection::Notifications, Support::works("Notification Center"));
-        report.set(Protection::Keyring, Support::works("macOS Keychain"));
+        report.set(
+            Protection::Tray,
+            Support::works(if cfg!(windows) { "notification area" } else { "menu bar" }),
+        );
         report.set(Protection::Shortcut, Support::works("the OS's global hotkeys"));
     }
     let idle = tokio::task::spawn_blocking(|| idle::connect_source().map(|s| s.name())).await;
@@ -85,6 +83,23 @@ pub async fn look_at_desk() -> agent_core::Desk {
         },
     );
     report.now()
+}
+
+/// What the OS gives on every desk of this platform, whatever the desktop: the keyring backend
+/// compiled in; on macOS also the session's notifications (lock, sleep) and Notification
+/// Center. Linux finds its own out ([`desk`]); Windows its lock, sleep and notifications where
+/// the app sets them up.
+pub fn platform_desk(report: &agent_core::DeskReport) {
+    use agent_core::{Protection, Support};
+    if cfg!(windows) {
+        report.set(Protection::Keyring, Support::works("Windows Credential Manager"));
+    }
+    if cfg!(target_os = "macos") {
+        report.set(Protection::Keyring, Support::works("macOS Keychain"));
+        report.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
+        report.set(Protection::Sleep, Support::works("NSWorkspace"));
+        report.set(Protection::Notifications, Support::works("Notification Center"));
+    }
 }
 
 /// What the OS said.

@@ -104,31 +104,12 @@ async fn a_locked_keyring_is_told_apart_from_a_missing_one() {
     }
 }
 
-/// logind, as far as the app asks it for its session.
-struct FakeSessions;
-
-#[zbus::interface(name = "org.freedesktop.login1.Manager")]
-impl FakeSessions {
-    #[zbus(name = "GetSessionByPID")]
-    fn get_session_by_pid(&self, _pid: u32) -> zbus::zvariant::OwnedObjectPath {
-        zbus::zvariant::OwnedObjectPath::try_from("/org/freedesktop/login1/session/c1").unwrap()
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn logind_s_session_is_a_lock_source_and_logind_the_sleep_source() {
     // One private bus stands in for the system bus (and no screensaver is on the session's).
     let system = KeyringSession::start(KeyringState::Unlocked).unwrap();
     let session = KeyringSession::start(KeyringState::Unlocked).unwrap();
-    let _logind = zbus::connection::Builder::address(system.bus_address())
-        .unwrap()
-        .name("org.freedesktop.login1")
-        .unwrap()
-        .serve_at("/org/freedesktop/login1", FakeSessions)
-        .unwrap()
-        .build()
-        .await
-        .unwrap();
+    let _logind = test_session::logind::FakeLogind::start(system.bus_address()).await.unwrap();
     let report = DeskReport::default();
     os_events::desk::look(Some(&connect(&session).await), Some(&connect(&system).await), &report).await;
     assert_eq!(report.now().get(Protection::Lock), Support::works("logind's session"));

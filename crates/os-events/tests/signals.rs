@@ -301,19 +301,6 @@ async fn the_network_coming_back_sends_an_owed_offline_at_once() {
     assert_eq!(agent.status().availability, Availability::Offline);
 }
 
-/// logind's manager as far as the session watcher asks it: this process's session.
-struct FakeSessions;
-
-const SESSION: &str = "/org/freedesktop/login1/session/c1";
-
-#[zbus::interface(name = "org.freedesktop.login1.Manager")]
-impl FakeSessions {
-    #[zbus(name = "GetSessionByPID")]
-    fn get_session_by_pid(&self, _pid: u32) -> zbus::zvariant::OwnedObjectPath {
-        zbus::zvariant::OwnedObjectPath::try_from(SESSION).unwrap()
-    }
-}
-
 /// Every event the watchers handed over, then the agent's handling of it.
 struct Recording {
     inner: AgentHandler<fn()>,
@@ -340,15 +327,7 @@ async fn logind_sessions_and_cinnamon_lock_too_once_per_lock() {
     let agent = signed_in_agent(&sandbox, &dir).await;
     agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
     agent.change(Target::Receiving(Device::Phone), Source::Tray).await.unwrap();
-    let logind = zbus::connection::Builder::address(bus.bus_address())
-        .unwrap()
-        .name("org.freedesktop.login1")
-        .unwrap()
-        .serve_at("/org/freedesktop/login1", FakeSessions)
-        .unwrap()
-        .build()
-        .await
-        .unwrap();
+    let logind = test_session::logind::FakeLogind::start(bus.bus_address()).await.unwrap();
     let cinnamon = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
     cinnamon.request_name("org.cinnamon.ScreenSaver").await.unwrap();
 
@@ -368,35 +347,22 @@ async fn logind_sessions_and_cinnamon_lock_too_once_per_lock() {
     let seen = || handler.seen.lock().unwrap().clone();
     let session = |member: &'static str| {
         let logind = logind.clone();
-        async move {
-            logind
-                .emit_signal(None::<&str>, SESSION, "org.freedesktop.login1.Session", member, &())
-                .await
-                .unwrap();
-        }
+        async move { logind.session_signal(member).await.unwrap() }
     };
     let hint = |locked: bool| {
         let logind = logind.clone();
-        async move {
-            let changed =
-                std::collections::HashMap::from([("LockedHint", zbus::zvariant::Value::from(locked))]);
-            logind
-                .emit_signal(
-                    None::<&str>,
-                    SESSION,
-                    "org.freedesktop.DBus.Properties",
-                    "PropertiesChanged",
-                    &("org.freedesktop.login1.Session", changed, Vec::<String>::new()),
-                )
-                .await
-                .unwrap();
-        }
+        async move { logind.locked_hint(locked).await.unwrap() }
     };
 
     // Spoofed: a Lock from a program that does not own logind's name changes nothing.
     let spoofed = bus
         .command("dbus-send")
-        .args(["--session", "--type=signal", SESSION, "org.freedesktop.login1.Session.Lock"])
+        .args([
+            "--session",
+            "--type=signal",
+            test_session::logind::SESSION,
+            "org.freedesktop.login1.Session.Lock",
+        ])
         .status()
         .unwrap();
     assert!(spoofed.success());

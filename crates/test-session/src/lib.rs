@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 mod desktop;
+pub mod logind;
 pub mod portal;
 pub mod procs;
 pub mod tray_host;
