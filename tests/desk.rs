@@ -48,17 +48,23 @@ async fn a_lock_nothing_can_hear_is_said_and_notified_once_until_a_screensaver_a
         told.unwrap_or_else(|| panic!("not notified: {:#?}\n{}", desktop.notifications(), app_log(&desktop)));
     assert!(told.body.starts_with(LOCK_LINE) && told.body.contains("What to do: "), "{}", told.body);
 
-    // The screensaver starts (after the app): found at once, and the line goes.
+    // Cinnamon's screensaver starts (after the app): found at once, and the line goes.
     let screensaver =
         zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
-    screensaver.request_name("org.gnome.ScreenSaver").await.unwrap();
+    screensaver.request_name("org.cinnamon.ScreenSaver").await.unwrap();
     eventually("the warning gone", Duration::from_secs(10), || {
         first_line(&item) == "Receiving calls on phone"
     })
     .await;
     // Its lock works: offline.
     screensaver
-        .emit_signal(None::<&str>, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver", "ActiveChanged", &true)
+        .emit_signal(
+            None::<&str>,
+            "/org/cinnamon/ScreenSaver",
+            "org.cinnamon.ScreenSaver",
+            "ActiveChanged",
+            &true,
+        )
         .await
         .unwrap();
     eventually("offline on the lock", Duration::from_secs(10), || {
