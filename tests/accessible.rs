@@ -120,6 +120,8 @@ async fn every_state_passes_axe_and_the_keyboard_alone_signs_in_and_chooses() {
     wait_for(&client, "#break-banner:not([hidden])", "the break").await;
     accessible(&client, "a break").await;
     client.find(Locator::Id("end-break")).await.unwrap().click().await.unwrap();
+    // The banner goes and what is below it moves up: clicked only once it has.
+    wait_for(&client, "#break-banner[hidden]", "the break over").await;
 
     // Settings and history open.
     client.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();

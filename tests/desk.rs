@@ -254,4 +254,9 @@ async fn the_window_lists_what_this_computer_can_do_and_opens_on_a_problem() {
         "sleep missing, not a problem",
     )
     .await;
+    // A command's answer (a click) keeps the section: every view the window gets carries it.
+    client.find(fantoccini::Locator::Id("btn-phone")).await.unwrap().click().await.unwrap();
+    desktop_e2e::wait_for(&client, "#status[data-availability='phone']", "on phone").await;
+    let items = client.find_all(fantoccini::Locator::Css("#desk-list li")).await.unwrap();
+    assert_eq!(items.len(), 7, "the section after a click's answer");
 }

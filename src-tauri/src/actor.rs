@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::present::desk::{problem_notice, tray_warning};
-use agent_core::present::view::WindowView;
 use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, toggle_target, wanted};
 use agent_core::words::{Words, s};
 use agent_core::{Agent, DeskReport, Protection, QuitOutcome, Source, Status, Target, now_ms};
@@ -244,7 +243,7 @@ impl Owner {
 
     fn send_view(&self, w: &Words, status: &Status, fresh: &Moment) {
         let Some(window) = &self.window else { return };
-        let view = WindowView::new(w, status, fresh).on_desk(w, &self.desk.now(), &self.agent.preferences());
+        let view = crate::commands::window_view(w, status, fresh, &self.agent, &self.desk);
         match serde_json::to_value(view) {
             Ok(payload) => window.event(STATUS_EVENT, payload),
             Err(e) => tracing::warn!("could not send the status to the window: {e}"),

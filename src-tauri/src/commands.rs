@@ -38,6 +38,18 @@ pub fn app_words(app: &AppHandle) -> &'static Words {
         .map_or_else(|| Words::chosen(agent_core::words::LanguageChoice::Auto), |state| words(state.inner()))
 }
 
+/// The window's whole view of `status` at `fresh`, with what this computer can do: the one way
+/// both a command's answer and the shell's status event make it, so neither drops a part.
+pub fn window_view(
+    w: &Words,
+    status: &Status,
+    fresh: &Moment,
+    agent: &agent_core::Agent,
+    desk: &agent_core::DeskReport,
+) -> WindowView {
+    WindowView::new(w, status, fresh).on_desk(w, &desk.now(), &agent.preferences())
+}
+
 /// Answers one call of the page.
 pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdResult<Value> {
     let Some(state) = app.try_state::<AppState>() else {
@@ -48,7 +60,7 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
     let view = |result: agent_core::Result<Status>| match result {
         Ok(status) => {
             let fresh = Moment::at(now_ms(), state.agent.sync_interval()).quiet(state.agent.quiet_until());
-            to_value(w, WindowView::new(words(state), &status, &fresh))
+            to_value(w, window_view(w, &status, &fresh, &state.agent, &state.desk))
         }
         Err(e) => Err(error(w, &e)),
     };
