@@ -226,14 +226,16 @@ fn proxy_for(scheme: &str) -> Option<String> {
 
 /// A proxy's address without its user and password.
 fn without_password(raw: &str) -> String {
+    // Without a scheme (`user:pass@host:port`, as curl accepts) it is no URL: `user:` would
+    // read as one's scheme, the password as its path.
     match url::Url::parse(raw) {
-        Ok(mut u) => {
+        Ok(mut u) if raw.contains("://") => {
             let _ = u.set_username("");
             let _ = u.set_password(None);
             u.to_string()
         }
         // Not a URL: only what follows an `@` (where a password would be) is shown.
-        Err(_) => raw.rsplit('@').next().unwrap_or_default().to_owned(),
+        _ => raw.rsplit('@').next().unwrap_or_default().to_owned(),
     }
 }
 
