@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agent_core::present::desk::{problem_notice, tray_warning};
-use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, toggle_target, wanted};
+use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, wanted};
 use agent_core::words::{Words, s};
 use agent_core::{Agent, DeskReport, Protection, QuitOutcome, Source, Status, Target, now_ms};
 use tauri::AppHandle;
@@ -254,8 +254,10 @@ impl Owner {
         match message {
             Message::Menu(id) => self.menu(&id),
             Message::Toggle => {
-                let target = toggle_target(&self.agent.status());
-                self.change(target, Source::Shortcut);
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.toggle().await;
+                });
             }
             Message::OpenWindow => self.open_window(),
             Message::CloseWindow => {

@@ -282,6 +282,18 @@ impl Agent {
     /// (any source but the break timer) always wins (R4 in [`crate::away`]): it cancels a
     /// break in progress and forgets what was waiting for the agent's return.
     pub async fn change(&self, target: Target, source: Source) -> Result<Status> {
+        self.change_to(|_| target, source).await
+    }
+
+    /// The global shortcut: offline, or back to the device used last, decided by R5
+    /// ([`crate::away::toggle_target`]) from the status under the duties lock, so no away
+    /// event or other change can come between what it saw and what it asks for.
+    pub async fn toggle(&self) -> Result<Status> {
+        self.change_to(crate::away::toggle_target, Source::Shortcut).await
+    }
+
+    /// A change to the target `decide` picks from the status, under the duties lock.
+    async fn change_to(&self, decide: impl FnOnce(&Status) -> Target, source: Source) -> Result<Status> {
         // The duties first: an away event that arrives meanwhile then waits for this change
         // and follows it with offline (R1), rather than being overtaken by it.
         let (mut duties, followed) = self.duties_now().await;
@@ -289,6 +301,7 @@ impl Agent {
         if source != Source::Timer {
             self.agent_takes_over(&mut duties).await?;
         }
+        let target = decide(&self.controller.status());
         self.controller.change(target, source).await
     }
 

@@ -15,7 +15,7 @@
 //! - **R4.** An explicit change by the agent (tray, window, shortcut, command line) always wins:
 //!   it cancels any break and forgets what was parked.
 //! - **R5.** The shortcut from an unknown status goes offline
-//!   ([`crate::present::toggle_target`]).
+//!   ([`toggle_target`], decided under the duties lock by [`crate::Agent::toggle`]).
 //!
 //! R1 holds through an outage: an away-offline that fails is kept as an [`OfflineDuty`] and
 //! tried again ([`crate::backoff::Backoff`]) until Exotel confirms the agent offline (a reply or
@@ -229,10 +229,65 @@ fn go_offline(wanted: bool, status: &Status, source: Source) -> Option<(Target, 
     (wanted && status.signed_in).then_some((Target::Offline, source))
 }
 
+/// What the global shortcut asks for: offline when receiving, else the device used last
+/// (from the recent changes; the phone if none). From an unknown status (or a change in
+/// flight) it takes the safe side, offline (R5): a key pressed without
+/// looking never turns a device on by guess.
+pub fn toggle_target(s: &Status) -> Target {
+    if s.availability != Availability::Offline || s.pending.is_some() {
+        return Target::Offline;
+    }
+    let last = s.recent.iter().find_map(|c| match c.to {
+        Availability::Receiving(d) => Some(d),
+        _ => None,
+    });
+    Target::Receiving(last.unwrap_or(Device::Phone))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::status::{Change, Outcome};
+
+    /// R5: the shortcut goes offline when receiving, from unknown and with a change in flight;
+    /// from offline, back to the device used last (the phone if none).
+    #[test]
+    fn the_shortcut_takes_the_safe_side() {
+        const PHONE: Target = Target::Receiving(Device::Phone);
+        let signed_in = |a: Availability| Status { availability: a, signed_in: true, ..Status::default() };
+        let change = |from: Availability, to: Availability, source: Source, outcome: Outcome| Change {
+            at: 1,
+            from,
+            to,
+            source,
+            outcome,
+            target: None,
+            error_kind: None,
+            attempts: None,
+        };
+        let s = signed_in(Availability::Offline);
+        assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
+        // R5: from unknown, or with a change in flight, the shortcut goes offline.
+        assert_eq!(toggle_target(&signed_in(Availability::Unknown)), Target::Offline);
+        let mut in_flight = signed_in(Availability::Offline);
+        in_flight.pending = Some(PHONE);
+        assert_eq!(toggle_target(&in_flight), Target::Offline);
+        assert_eq!(toggle_target(&s), PHONE, "no device used yet: the phone");
+        let used_sip = change(
+            Availability::Offline,
+            Availability::Receiving(Device::Sip),
+            Source::Tray,
+            Outcome::Confirmed,
+        );
+        let back = change(
+            Availability::Receiving(Device::Sip),
+            Availability::Offline,
+            Source::Tray,
+            Outcome::Confirmed,
+        );
+        let s = Status { recent: vec![back, used_sip], ..s };
+        assert_eq!(toggle_target(&s), Target::Receiving(Device::Sip));
+    }
 
     fn status(a: Availability, last_at: Option<UnixMillis>) -> Status {
         Status {

@@ -27,7 +27,7 @@ pub mod words;
 
 pub use account::{Accounts, SignInInput};
 pub use agent::Agent;
-pub use away::{AwayEvent, AwayRules, LockLatch, OfflineDuty, Parked};
+pub use away::{AwayEvent, AwayRules, LockLatch, OfflineDuty, Parked, toggle_target};
 pub use backoff::Backoff;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};

@@ -311,21 +311,6 @@ pub fn time_left(w: &Words, until: UnixMillis, now: UnixMillis) -> String {
     }
 }
 
-/// What the global shortcut asks for: offline when receiving, else the device used last
-/// (from the recent changes; the phone if none). From an unknown status (or a change in
-/// flight) it takes the safe side, offline (R5 in [`crate::away`]): a key pressed without
-/// looking never turns a device on by guess.
-pub fn toggle_target(s: &Status) -> Target {
-    if s.availability != Availability::Offline || s.pending.is_some() {
-        return Target::Offline;
-    }
-    let last = s.recent.iter().find_map(|c| match c.to {
-        Availability::Receiving(d) => Some(d),
-        _ => None,
-    });
-    Target::Receiving(last.unwrap_or(Device::Phone))
-}
-
 /// What a click on a tray menu item asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuAction {
@@ -755,28 +740,6 @@ mod tests {
         assert_eq!(time_left(en(), 59_000, 0), "59 s");
         assert_eq!(time_left(en(), 60_000, 0), "1 min", "a whole minute is said in minutes");
         assert_eq!(time_left(en(), 61_000, 0), "2 min", "minutes round up");
-
-        assert_eq!(toggle_target(&signed_in(Availability::Receiving(Device::Sip))), Target::Offline);
-        // R5: from unknown, or with a change in flight, the shortcut goes offline.
-        assert_eq!(toggle_target(&signed_in(Availability::Unknown)), Target::Offline);
-        let mut in_flight = signed_in(Availability::Offline);
-        in_flight.pending = Some(PHONE);
-        assert_eq!(toggle_target(&in_flight), Target::Offline);
-        assert_eq!(toggle_target(&s), PHONE, "no device used yet: the phone");
-        let used_sip = change(
-            Availability::Offline,
-            Availability::Receiving(Device::Sip),
-            Source::Tray,
-            Outcome::Confirmed,
-        );
-        let back = change(
-            Availability::Receiving(Device::Sip),
-            Availability::Offline,
-            Source::Tray,
-            Outcome::Confirmed,
-        );
-        let s = Status { recent: vec![back, used_sip], ..s };
-        assert_eq!(toggle_target(&s), Target::Receiving(Device::Sip));
     }
 
     #[test]

@@ -97,10 +97,10 @@ async fn path4_the_shortcut_from_unknown_goes_offline() {
     let agent = t.away_agent(t.with_history()).await;
     t.sandbox.set_active_device_id(DEMO_USER_ID, "no-such-device");
     let unknown = agent.refresh(Source::Sync).await.unwrap();
-    let target = agent_core::present::toggle_target(&unknown);
-    assert_eq!(target, Target::Offline);
-    agent.change(target, Source::Shortcut).await.unwrap();
+    assert_eq!(agent_core::toggle_target(&unknown), Target::Offline);
+    let after = agent.toggle().await.unwrap();
     assert_eq!(t.active(), None);
+    assert_eq!(after.last_change.map(|c| c.source), Some(Source::Shortcut));
 }
 
 /// Path 5: a change from the command line (another `Agent` on the same settings file, as

@@ -37,7 +37,7 @@ const SEED: [u8; 32] = *b"exotel-agent-tray safety model 1";
 enum Click {
     Tray,
     Window,
-    /// The global shortcut: the target is `present::toggle_target` of what is shown.
+    /// The global shortcut: the target is `toggle_target` of what is shown.
     Shortcut,
     /// `exotel-agent` in a terminal: another `Agent` on the same settings file.
     Cli,
@@ -364,7 +364,7 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             let (source, target) = match click {
                 Click::Tray => (Source::Tray, target),
                 Click::Window => (Source::Window, target),
-                Click::Shortcut => (Source::Shortcut, agent_core::present::toggle_target(&shown_before)),
+                Click::Shortcut => (Source::Shortcut, agent_core::toggle_target(&shown_before)),
                 Click::Cli => (Source::Cli, target),
             };
             // R5: the shortcut from unknown goes offline.
@@ -385,6 +385,9 @@ async fn step(w: &mut World, m: &mut Model, event: Event, fault_armed: bool) -> 
             };
             let result = match &cli {
                 Some(cli) => cli.change(target, source).await,
+                // The app's shortcut decides its target itself, under the duties lock (the
+                // model's `target` is what it must decide: R5 above).
+                None if click == Click::Shortcut => w.agent.toggle().await,
                 None => w.agent.change(target, source).await,
             };
             // The app does not see what `exotel-agent` did until it reads.
