@@ -35,7 +35,7 @@ fn report(shortcut: &str, result: Result<(), String>) -> Option<ShortcutError> {
 mod imp {
     use std::sync::Mutex;
 
-    use os_events::portal::PortalShortcut;
+    use os_events::portal::{PortalError, PortalShortcut};
     use os_events::shortcut::{Listener, Shortcut};
     use tauri::{AppHandle, Manager};
 
@@ -135,7 +135,7 @@ mod imp {
         app: &AppHandle,
         shortcut: &str,
         generation: u64,
-        result: Result<PortalShortcut, String>,
+        result: Result<PortalShortcut, PortalError>,
     ) -> Option<ShortcutError> {
         match result {
             Ok(held) => {
@@ -147,11 +147,12 @@ mod imp {
                 }
                 None
             }
-            Err(reason) if reason.contains("offers no global shortcuts") => {
+            Err(PortalError::NoPortal) => {
+                let reason = PortalError::NoPortal.to_string();
                 tracing::warn!(shortcut, "no global shortcut: {reason}");
                 Some(ShortcutError { shortcut: shortcut.to_owned(), error: reason, no_portal: true })
             }
-            Err(reason) => super::report(shortcut, Err(reason)),
+            Err(PortalError::Failed(reason)) => super::report(shortcut, Err(reason)),
         }
     }
 }

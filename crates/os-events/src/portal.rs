@@ -45,8 +45,35 @@ fn token(what: &str) -> String {
     format!("exotel_agent_tray_{what}_{}_{}", std::process::id(), TOKENS.fetch_add(1, Ordering::Relaxed))
 }
 
+/// Why the portal gave no shortcut.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortalError {
+    /// No portal, or one without `GlobalShortcuts` (GNOME before 48, say): no app can have a
+    /// global shortcut on this desktop.
+    NoPortal,
+    /// The portal is there but did not bind it: why, in words.
+    Failed(String),
+}
+
+impl std::fmt::Display for PortalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PortalError::NoPortal => f.write_str("the desktop's portal offers no global shortcuts"),
+            PortalError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for PortalError {}
+
+impl From<String> for PortalError {
+    fn from(why: String) -> Self {
+        PortalError::Failed(why)
+    }
+}
+
 /// Calls `method` as a portal request and waits for its `Response`: its results, or why not.
-fn request<B>(conn: &Connection, method: &str, body: &B, handle_token: &str) -> Result<Results, String>
+fn request<B>(conn: &Connection, method: &str, body: &B, handle_token: &str) -> Result<Results, PortalError>
 where
     B: serde::Serialize + zbus::zvariant::DynamicType,
 {
@@ -66,9 +93,9 @@ where
             ]
             .contains(&name.as_str()) =>
         {
-            "the desktop's portal offers no global shortcuts".to_owned()
+            PortalError::NoPortal
         }
-        other => format!("the desktop's portal refused: {other}"),
+        other => PortalError::Failed(format!("the desktop's portal refused: {other}")),
     })?;
     // The blocking iterator has no timeout: it is read on a thread, and given up on after
     // ANSWER_WAIT.
@@ -83,8 +110,8 @@ where
     let (code, results): (u32, Results) = message.body().deserialize().map_err(|e| e.to_string())?;
     match code {
         0 => Ok(results),
-        1 => Err("the shortcut was not confirmed on the desktop".to_owned()),
-        _ => Err("the desktop's portal could not bind the shortcut".to_owned()),
+        1 => Err(PortalError::Failed("the shortcut was not confirmed on the desktop".to_owned())),
+        _ => Err(PortalError::Failed("the desktop's portal could not bind the shortcut".to_owned())),
     }
 }
 
@@ -95,7 +122,7 @@ impl PortalShortcut {
         shortcut: &Shortcut,
         description: &str,
         on_press: impl Fn() + Send + 'static,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PortalError> {
         let conn = Connection::session().map_err(|e| format!("no session bus: {e}"))?;
         Self::start_on(conn, shortcut, description, on_press)
     }
@@ -106,7 +133,7 @@ impl PortalShortcut {
         shortcut: &Shortcut,
         description: &str,
         on_press: impl Fn() + Send + 'static,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PortalError> {
         let result = Self::bind(conn.clone(), shortcut, description, on_press);
         if result.is_err() {
             let _ = conn.close();
@@ -119,7 +146,7 @@ impl PortalShortcut {
         shortcut: &Shortcut,
         description: &str,
         on_press: impl Fn() + Send + 'static,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PortalError> {
         let handle = token("session");
         let mut options: HashMap<&str, Value<'_>> = HashMap::new();
         let request_token = token("create");
