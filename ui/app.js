@@ -25,7 +25,17 @@ async function loadWords() {
   document.documentElement.lang = page.lang;
   for (const el of document.querySelectorAll("[data-l10n]")) el.textContent = word(el.dataset.l10n);
   for (const el of document.querySelectorAll("[data-l10n-label]")) el.setAttribute("aria-label", word(el.dataset.l10nLabel));
-  for (const b of document.querySelectorAll(".breaks button")) b.textContent = word("window-break-length", { minutes: b.dataset.minutes });
+  // The break lengths are the core's (the tray offers the same).
+  const breaks = document.querySelector(".breaks");
+  for (const b of breaks.querySelectorAll("button")) b.remove();
+  for (const minutes of page.break_minutes) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.minutes = String(minutes);
+    b.textContent = word("window-break-length", { minutes });
+    b.disabled = Boolean(shown) && !shown.breaks_enabled;
+    breaks.append(b);
+  }
   const custom = $("host-choice").querySelector(`option[value="${CUSTOM}"]`);
   if (custom) custom.textContent = word("window-host-custom");
   const language = $("pref-language");
@@ -320,9 +330,10 @@ async function init() {
   $("sandbox-button").addEventListener("click", trySandbox);
   $("sign-out").addEventListener("click", signOut);
   for (const b of document.querySelectorAll(".choices button")) b.addEventListener("click", choose);
-  for (const b of document.querySelectorAll(".breaks button")) {
-    b.addEventListener("click", () => invoke("start_break", { seconds: Number(b.dataset.minutes) * 60 }).catch(() => {}));
-  }
+  document.querySelector(".breaks").addEventListener("click", (event) => {
+    const b = event.target.closest("button[data-minutes]");
+    if (b) invoke("start_break", { seconds: Number(b.dataset.minutes) * 60 }).catch(() => {});
+  });
   $("end-break").addEventListener("click", () => invoke("end_break").catch(() => {}));
   $("quiet").addEventListener("click", () => {
     const quiet = $("quiet").dataset.quiet === "true";

@@ -204,6 +204,8 @@ pub struct PageWords {
     pub words: BTreeMap<&'static str, String>,
     /// The language menu: `auto`, then each language in its own name.
     pub languages: Vec<LanguageOption>,
+    /// The breaks the window offers, in minutes (the tray's: [`super::BREAK_MINUTES`]).
+    pub break_minutes: &'static [u64],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -228,7 +230,7 @@ impl PageWords {
             .push(LanguageOption { value: LanguageChoice::En, label: Lang::En.native_name().to_owned() });
         languages
             .push(LanguageOption { value: LanguageChoice::Hi, label: Lang::Hi.native_name().to_owned() });
-        Self { lang: w.lang().code(), words, languages }
+        Self { lang: w.lang().code(), words, languages, break_minutes: &super::BREAK_MINUTES }
     }
 }
 
