@@ -727,12 +727,12 @@ mod tests {
     }
 
     #[test]
-    fn breaks_in_the_menu_and_the_shortcut_toggle() {
+    fn breaks_in_the_menu() {
         let s = signed_in(Availability::Offline);
         assert_eq!(menu_action("break-15", &s), Some(MenuAction::StartBreak(15)));
         assert_eq!(menu_action("break-7", &s), None, "only the offered lengths");
         assert_eq!(menu_action(menu_id::END_BREAK, &s), None, "no break to end");
-        let on_break = Status { break_until: Some(now_ms() + 12 * 60_000 - 500), ..s.clone() };
+        let on_break = Status { break_until: Some(now_ms() + 12 * 60_000 - 500), ..s };
         assert_eq!(menu_action(menu_id::END_BREAK, &on_break), Some(MenuAction::EndBreak));
         assert_eq!(MenuModel::for_status(en(), &on_break).end_break, "End break (12 min left)");
         assert_eq!(status_line(en(), &on_break), "On a break: 12 min left");
