@@ -127,17 +127,23 @@ pub fn spawn<H: OsEventHandler>(
         .name("idle".into())
         .spawn(move || {
             let mut tracker = IdleTracker::default();
+            // Said once per reason, not at every minute's new try.
+            let mut said: Option<String> = None;
             loop {
                 let source = match connect_source() {
                     Ok(source) => source,
                     Err(why) => {
-                        tracing::warn!("no idle detection: {why}");
+                        if said.as_ref() != Some(&why) {
+                            tracing::warn!("no idle detection: {why}");
+                            said = Some(why.clone());
+                        }
                         desk.set(Protection::Idle, Support::missing(why));
                         std::thread::sleep(RETRY_SOURCE);
                         continue;
                     }
                 };
                 tracing::info!(source = source.name(), "idle detection ready");
+                said = None;
                 desk.set(Protection::Idle, Support::works(source.name()));
                 while let Some(idle_for) = source.idle_for() {
                     let (event, wait) = tracker.step(idle_for, threshold());
