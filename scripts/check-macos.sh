@@ -17,7 +17,7 @@ bash scripts/install-deps.sh macos
 export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc
 export CC_aarch64_apple_darwin="$PWD/scripts/macos/cc-check-only" AR_aarch64_apple_darwin=ar
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-crates=(exotel-api exotel-sandbox agent-core exotel-agent exotel-agent-tray os-events test-session agent-bench desktop-e2e)
+crates=(exotel-api exotel-sandbox agent-core desk-events exotel-agent exotel-agent-tray os-events test-session agent-bench desktop-e2e)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
 

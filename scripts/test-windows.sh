@@ -7,7 +7,7 @@
 # windows-native backend, and nowhere in the app's files), switches phone, computer and
 # offline, starts `exotel-agent-tray.exe` under Wine and Xvfb to its tray and quits it with
 # `--quit`, offline first, then starts it again and ends the Wine session (WM_ENDSESSION):
-# offline first, then exit. The test binaries include os-events' Windows test (lock, sleep,
+# offline first, then exit. The test binaries include agent-core's Windows session test (lock, sleep,
 # wake and session-end messages sent to the app's hidden window). Ends with one line:
 # `windows: N passed, M failed`.
 #
@@ -44,14 +44,14 @@ pass() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); echo "FAILED: $*"; }
 
 step "Lints for Windows (clippy, warnings are errors)"
-cargo clippy "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p os-events -p exotel-agent \
+cargo clippy "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p desk-events -p os-events -p exotel-agent \
     -p exotel-agent-tray --all-targets -- -D warnings
 
 step "Building exotel-agent.exe and exotel-agent-tray.exe"
 cargo build "${flags[@]}" -p exotel-agent -p exotel-agent-tray --bins
 
 step "Building the Windows test binaries"
-executables=$(cargo test --no-run "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p os-events \
+executables=$(cargo test --no-run "${flags[@]}" -p exotel-api -p exotel-sandbox -p agent-core -p desk-events -p os-events \
     --message-format=json 2>/dev/null \
     | grep -E '"profile":\{[^}]*"test":true' | grep -o '"executable":"[^"]*"' | sed 's/"executable":"//; s/"$//')
 

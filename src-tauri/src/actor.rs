@@ -153,7 +153,8 @@ impl Owner {
             return;
         }
         let found = self.desk.now();
-        for p in found.problems(&self.agent.preferences()) {
+        let prefs = self.agent.preferences();
+        for p in found.problems(|p| prefs.relies_on(p)) {
             if self.told.insert(p) {
                 let n = problem_notice(self.words(), p, &found.get(p));
                 tracing::warn!(protection = p.key(), "told: {}", n.body);

@@ -132,14 +132,14 @@ pub fn run() -> ExitCode {
                         session_end: cfg!(windows),
                     });
                 };
-                let os = Arc::new(os_events::AgentHandler { agent: agent.clone(), on_shutdown });
+                let os = Arc::new(agent_core::AgentHandler { agent: agent.clone(), on_shutdown });
                 let runtime = tauri::async_runtime::handle().inner().clone();
                 // Lock, sleep and the session's end: D-Bus on Linux, a hidden window on Windows,
                 // notifications on macOS.
                 #[cfg(target_os = "linux")]
                 {
-                    let (os, agent, desk) = (os.clone(), agent.clone(), desk.clone());
-                    tauri::async_runtime::spawn(async move { os_events::spawn(os, agent, desk) });
+                    let (os, desk) = (os.clone(), desk.clone());
+                    tauri::async_runtime::spawn(async move { os_events::spawn(os, desk) });
                 }
                 #[cfg(windows)]
                 if let Err(e) = os_events::windows::spawn_session_window(os.clone(), &runtime, &desk) {

@@ -83,7 +83,7 @@ pub struct AccountFinding {
 pub async fn examine(accounts: &Accounts, prefs: &Preferences, w: &Words) -> Findings {
     let desk = os_events::look_at_desk().await;
     let protections = protection_findings(&desk, prefs, w);
-    let problems = desk.problems(prefs);
+    let problems = desk.problems(|p| prefs.relies_on(p));
     let account = accounts.account().ok().flatten();
     let host = account.as_ref().map_or_else(|| accounts.sign_in_defaults().host, |a| a.host.clone());
     let exotel = reach(&host).await;
@@ -121,7 +121,7 @@ fn protection_findings(desk: &Desk, prefs: &Preferences, w: &Words) -> Vec<Prote
                 protection: line.protection,
                 state: support.state(),
                 detail,
-                turned_on: line.protection.turned_on(prefs),
+                turned_on: prefs.relies_on(line.protection),
                 line,
             }
         })

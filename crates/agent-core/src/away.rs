@@ -22,23 +22,11 @@
 //! a read), the agent returns (a return cancels it, and restores nothing it did not turn off),
 //! or the agent makes their own change (R4). Waking up tries it first, before anything else.
 
+use desk_events::AwayEvent;
 use exotel_api::{Availability, Device};
 
 use crate::settings::Preferences;
 use crate::status::{Source, Status, Target, UnixMillis, now_ms};
-
-/// Something the OS said about the agent being away or back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AwayEvent {
-    Locked,
-    Unlocked,
-    Sleeping,
-    Woke,
-    /// No keyboard or mouse input for the idle setting's minutes.
-    Idle,
-    /// Input again after [`AwayEvent::Idle`].
-    Active,
-}
 
 /// A device the app turned off itself (or a break's, ended while the agent was away), to turn
 /// back on when the agent returns.
@@ -65,22 +53,6 @@ pub struct OfflineDuty {
     pub attempts: u32,
     /// Tells duties apart: a retry works only for the duty it was started for.
     pub id: u64,
-}
-
-/// Lock and unlock as reported by several sources at once (each screensaver's name, logind's
-/// session): only a change passes, so a lock two sources report is one lock event, and an
-/// unlock after it one return. The OS layer keeps one for every source of the screen's lock.
-#[derive(Debug, Default)]
-pub struct LockLatch(std::sync::Mutex<Option<bool>>);
-
-impl LockLatch {
-    /// Whether `locked` is news (a change from what the last source said).
-    pub fn passes(&self, locked: bool) -> bool {
-        let mut known = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let news = *known != Some(locked);
-        *known = Some(locked);
-        news
-    }
 }
 
 /// What the rules know.

@@ -10,12 +10,12 @@ use std::time::Duration;
 use exotel_api::Availability;
 
 use crate::agent::{Agent, Duties};
-use crate::away::AwayEvent;
 use crate::error::{CoreError, Result};
 use crate::settings::BreakState;
 use crate::status::{Source, Status, Target};
 use crate::supervise::spawn_supervised;
 use crate::sync::{SyncRules, run_sync_loop};
+use desk_events::AwayEvent;
 
 /// How quitting went for the agent's availability.
 #[derive(Debug, Clone, PartialEq, Eq)]

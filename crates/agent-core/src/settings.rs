@@ -106,6 +106,22 @@ pub const MIN_SYNC_INTERVAL_SECS: u64 = 10;
 pub const IDLE_MINUTES: std::ops::RangeInclusive<u32> = 1..=120;
 
 impl Preferences {
+    /// Whether the agent relies on `p` with these preferences: the away rules they turned on,
+    /// the shortcut they set, any notification they asked for; the tray and the keyring always.
+    /// One that cannot work on this computer is a problem the agent is told about
+    /// ([`desk_events::Desk::problems`]).
+    pub fn relies_on(&self, p: desk_events::Protection) -> bool {
+        use desk_events::Protection;
+        match p {
+            Protection::Lock => self.offline_on_lock,
+            Protection::Sleep => self.offline_on_sleep,
+            Protection::Idle => self.offline_when_idle,
+            Protection::Tray | Protection::Keyring => true,
+            Protection::Notifications => self.notify_mine || self.notify_elsewhere || self.notify_failures,
+            Protection::Shortcut => !self.shortcut.trim().is_empty(),
+        }
+    }
+
     /// How long without input counts as idle, within [`IDLE_MINUTES`].
     pub fn idle_after(&self) -> std::time::Duration {
         let minutes = self.idle_minutes.clamp(*IDLE_MINUTES.start(), *IDLE_MINUTES.end());
@@ -294,6 +310,23 @@ const HEADER: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shortcut_and_notifications_are_relied_on_only_when_the_agent_uses_them() {
+        use desk_events::Protection;
+        let mut prefs = Preferences { shortcut: "  ".into(), ..Preferences::default() };
+        assert!(!prefs.relies_on(Protection::Shortcut));
+        prefs.shortcut = "Ctrl+Alt+O".into();
+        assert!(prefs.relies_on(Protection::Shortcut));
+        prefs.notify_mine = false;
+        prefs.notify_elsewhere = false;
+        prefs.notify_failures = false;
+        assert!(!prefs.relies_on(Protection::Notifications));
+        prefs.notify_failures = true;
+        assert!(prefs.relies_on(Protection::Notifications));
+        assert!(prefs.relies_on(Protection::Tray) && prefs.relies_on(Protection::Keyring));
+        assert_eq!(prefs.relies_on(Protection::Lock), prefs.offline_on_lock);
+    }
 
     /// Reading one setting, or writing the quiet hour or the window's size, never sets a
     /// damaged file aside or replaces it with defaults: the account in it is the app's to

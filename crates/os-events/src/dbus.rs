@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use agent_core::{Agent, AwayEvent, DeskReport, LockLatch};
+use desk_events::{AwayEvent, DeskReport, LockLatch};
 use futures_util::StreamExt;
 use zbus::message::Type;
 use zbus::{Connection, MatchRule, MessageStream};
@@ -15,7 +15,7 @@ use crate::{OsEvent, OsEventHandler};
 /// Watches both buses (from `DBUS_SESSION_BUS_ADDRESS` and `DBUS_SYSTEM_BUS_ADDRESS`, or the
 /// usual places) in the background, and what the desktop can do ([`crate::desk`]) into `desk`.
 /// A bus that cannot be reached is logged and skipped.
-pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>, desk: DeskReport) {
+pub fn spawn<H: OsEventHandler>(handler: Arc<H>, desk: DeskReport) {
     tokio::spawn(async move {
         let session = Connection::session()
             .await
@@ -33,11 +33,11 @@ pub fn spawn<H: OsEventHandler>(handler: Arc<H>, agent: Arc<Agent>, desk: DeskRe
             tokio::spawn(async move { log_end("screensaver", watch_screensaver(&conn, h, l).await) });
         }
         if let Some(conn) = system.clone() {
-            let (c, a) = (conn.clone(), agent.clone());
-            tokio::spawn(async move { log_end("NetworkManager", watch_network(&c, a).await) });
+            let (c, h) = (conn.clone(), handler.clone());
+            tokio::spawn(async move { log_end("NetworkManager", watch_network(&c, h).await) });
             let (c, h) = (conn.clone(), handler.clone());
             tokio::spawn(async move { log_end("logind's session", watch_session_lock(&c, h, latch).await) });
-            tokio::spawn(async move { log_end("logind", watch_login1(&conn, handler, agent).await) });
+            tokio::spawn(async move { log_end("logind", watch_login1(&conn, handler).await) });
         }
         crate::desk::watch(session, system, desk).await;
     });
@@ -166,10 +166,10 @@ const NETWORK_MANAGER_PATH: &str = "/org/freedesktop/NetworkManager";
 const NM_CONNECTED_LOCAL: u32 = 50;
 
 /// The network coming back: NetworkManager's `StateChanged` to a connected state (sent by its
-/// owner, on its path) sends an away-offline still owed at once ([`Agent::network_changed`])
+/// owner, on its path) sends an away-offline still owed at once ([`OsEventHandler::network_changed`])
 /// rather than at the end of its wait. Without NetworkManager nothing is lost: the owed offline
 /// is tried again at the end of each wait anyway.
-pub async fn watch_network(conn: &Connection, agent: Arc<Agent>) -> zbus::Result<()> {
+pub async fn watch_network<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
     let rule = MatchRule::builder()
         .msg_type(Type::Signal)
         .interface(NETWORK_MANAGER)?
@@ -188,7 +188,7 @@ pub async fn watch_network(conn: &Connection, agent: Arc<Agent>) -> zbus::Result
         let Ok(state) = msg.body().deserialize::<u32>() else { continue };
         if state >= NM_CONNECTED_LOCAL {
             tracing::info!(state, "the network is back");
-            agent.network_changed();
+            handler.network_changed();
         }
     }
     Ok(())
@@ -197,17 +197,13 @@ pub async fn watch_network(conn: &Connection, agent: Arc<Agent>) -> zbus::Result
 /// How long logind is given to answer the request for a sleep inhibitor.
 const INHIBIT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Sleep, wake and shutdown from logind (its owner, on its path), holding a delay inhibitor while the agent wants to be
-/// taken offline before sleep.
-pub async fn watch_login1<H: OsEventHandler>(
-    conn: &Connection,
-    handler: Arc<H>,
-    agent: Arc<Agent>,
-) -> zbus::Result<()> {
+/// Sleep, wake and shutdown from logind (its owner, on its path), holding a delay inhibitor while
+/// the handler waits before sleep ([`OsEventHandler::waits_before_sleep`]).
+pub async fn watch_login1<H: OsEventHandler>(conn: &Connection, handler: Arc<H>) -> zbus::Result<()> {
     let rule = MatchRule::builder().msg_type(Type::Signal).interface(LOGIN1_MANAGER)?.build();
     let mut stream = MessageStream::for_match_rule(rule, conn, None).await?;
     tracing::info!("watching sleep and shutdown signals");
-    let mut inhibitor = take_inhibitor(conn, &agent).await;
+    let mut inhibitor = take_inhibitor(conn, handler.as_ref()).await;
     while let Some(msg) = stream.next().await {
         let Ok(msg) = msg else { continue };
         let member = msg.header().member().map(|m| m.as_str().to_owned());
@@ -226,7 +222,7 @@ pub async fn watch_login1<H: OsEventHandler>(
             }
             (Some("PrepareForSleep"), false) => {
                 handler.handle(OsEvent::Away(AwayEvent::Woke)).await;
-                inhibitor = take_inhibitor(conn, &agent).await;
+                inhibitor = take_inhibitor(conn, handler.as_ref()).await;
             }
             (Some("PrepareForShutdown"), true) => handler.handle(OsEvent::Shutdown).await,
             _ => {}
@@ -237,8 +233,11 @@ pub async fn watch_login1<H: OsEventHandler>(
 
 /// A logind "delay" lock on sleep, when the agent wants to go offline before sleeping; `None`
 /// when not wanted or not available (no logind, as in containers and tests).
-async fn take_inhibitor(conn: &Connection, agent: &Agent) -> Option<zbus::zvariant::OwnedFd> {
-    if !agent.preferences().offline_on_sleep {
+async fn take_inhibitor<H: OsEventHandler>(
+    conn: &Connection,
+    handler: &H,
+) -> Option<zbus::zvariant::OwnedFd> {
+    if !handler.waits_before_sleep() {
         return None;
     }
     let args = ("sleep", "Exotel Agent Tray", "Going offline on Exotel before sleep", "delay");

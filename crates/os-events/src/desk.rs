@@ -16,7 +16,7 @@
 
 use std::time::Duration;
 
-use agent_core::{DeskReport, Protection, Support};
+use desk_events::{DeskReport, Protection, Support};
 use futures_util::StreamExt;
 use zbus::Connection;
 

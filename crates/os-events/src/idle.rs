@@ -1,6 +1,6 @@
 //! Idle detection: no keyboard or mouse input for the agent's chosen minutes is an
 //! [`AwayEvent::Idle`], and the first input after it an [`AwayEvent::Active`] (the away rules
-//! then go offline and restore, as for a lock: `agent_core::away`).
+//! then go offline and restore, as for a lock: `desk_events::away`).
 //!
 //! Where the time since the last input comes from ([`IdleSource`], the first that answers):
 //! - X11: the X server's own (the MIT-SCREEN-SAVER extension's `QueryInfo`, over the x11rb
@@ -27,7 +27,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::{AwayEvent, DeskReport, Protection, Support};
+use desk_events::{AwayEvent, DeskReport, Protection, Support};
 
 use crate::{OsEvent, OsEventHandler};
 

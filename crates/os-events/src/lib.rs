@@ -3,7 +3,7 @@
 //!   (`org.freedesktop.ScreenSaver`), GNOME, Cinnamon, MATE and XFCE names: lock/unlock;
 //! - logind's session of this process on the system bus: its `Lock`/`Unlock` signals and its
 //!   `LockedHint` property (lock/unlock on desktops whose screensaver says nothing on the
-//!   session bus); a lock reported by two sources is one lock ([`agent_core::LockLatch`]);
+//!   session bus); a lock reported by two sources is one lock ([`desk_events::LockLatch`]);
 //! - logind's `PrepareForSleep(bool)` on the system bus: sleep/wake. While "offline on sleep"
 //!   is on, the app holds a logind *delay* inhibitor, so the computer waits (a few seconds at
 //!   most, as logind allows) for Exotel to confirm before it sleeps;
@@ -40,16 +40,14 @@ pub mod windows;
 #[cfg(target_os = "linux")]
 pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver, watch_session_lock};
 
-use std::sync::Arc;
-
-use agent_core::{Agent, AwayEvent};
+pub use desk_events::{OsEvent, OsEventHandler};
 
 /// One look at what this computer can do, for `exotel-agent doctor` (the app follows it
 /// instead, as it changes): on Linux over the buses and X11, elsewhere what the platform gives;
 /// idle time from the source the app would use. The shortcut is what would be used, not tried.
-pub async fn look_at_desk() -> agent_core::Desk {
-    use agent_core::{Protection, Support};
-    let report = agent_core::DeskReport::default();
+pub async fn look_at_desk() -> desk_events::Desk {
+    use desk_events::{Protection, Support};
+    let report = desk_events::DeskReport::default();
     #[cfg(target_os = "linux")]
     {
         let session = zbus::Connection::session().await.ok();
@@ -89,8 +87,8 @@ pub async fn look_at_desk() -> agent_core::Desk {
 /// compiled in; on macOS also the session's notifications (lock, sleep) and Notification
 /// Center. Linux finds its own out ([`desk`]); Windows its lock, sleep and notifications where
 /// the app sets them up.
-pub fn platform_desk(report: &agent_core::DeskReport) {
-    use agent_core::{Protection, Support};
+pub fn platform_desk(report: &desk_events::DeskReport) {
+    use desk_events::{Protection, Support};
     if cfg!(windows) {
         report.set(Protection::Keyring, Support::works("Windows Credential Manager"));
     }
@@ -99,44 +97,5 @@ pub fn platform_desk(report: &agent_core::DeskReport) {
         report.set(Protection::Lock, Support::works("com.apple.screenIsLocked"));
         report.set(Protection::Sleep, Support::works("NSWorkspace"));
         report.set(Protection::Notifications, Support::works("Notification Center"));
-    }
-}
-
-/// What the OS said.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsEvent {
-    Away(AwayEvent),
-    /// The system is shutting down or the session ending.
-    Shutdown,
-}
-
-/// What the app does with an [`OsEvent`]; `handle` returns when the work is done (so a sleep
-/// inhibitor is held until then).
-pub trait OsEventHandler: Send + Sync + 'static {
-    fn handle(&self, event: OsEvent) -> impl Future<Output = ()> + Send;
-}
-
-/// The usual handler: away events go to the agent; shutdown calls `on_shutdown`.
-pub struct AgentHandler<F> {
-    pub agent: Arc<Agent>,
-    pub on_shutdown: F,
-}
-
-impl<F> std::fmt::Debug for AgentHandler<F> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgentHandler").finish_non_exhaustive()
-    }
-}
-
-impl<F: Fn() + Send + Sync + 'static> OsEventHandler for AgentHandler<F> {
-    async fn handle(&self, event: OsEvent) {
-        match event {
-            OsEvent::Away(e) => {
-                if let Some(Err(err)) = self.agent.away(e).await {
-                    tracing::warn!(kind = err.kind(), event = ?e, "could not change the status: {err}");
-                }
-            }
-            OsEvent::Shutdown => (self.on_shutdown)(),
-        }
     }
 }

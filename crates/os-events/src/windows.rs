@@ -24,7 +24,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agent_core::{AwayEvent, DeskReport, Protection, Support};
+use desk_events::{AwayEvent, DeskReport, Protection, Support};
 use windows::Win32::Foundation::{HWND, LPARAM, LRESULT, WPARAM};
 use windows::Win32::System::LibraryLoader::GetModuleHandleW;
 use windows::Win32::System::RemoteDesktop::{NOTIFY_FOR_THIS_SESSION, WTSRegisterSessionNotification};

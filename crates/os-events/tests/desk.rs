@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use agent_core::{DeskReport, Protection, Support};
+use desk_events::{DeskReport, Protection, Support};
 use test_session::tray_host::TrayHost;
 use test_session::{KeyringSession, KeyringState};
 

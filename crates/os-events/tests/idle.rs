@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use agent_core::AwayEvent;
+use desk_events::AwayEvent;
 use os_events::idle::{IdleSource, IdleTracker, KdeIdle, MutterIdle};
 use test_session::{KeyringSession, KeyringState};
 

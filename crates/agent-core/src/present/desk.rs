@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::{Notice, NoticeKind};
-use crate::desk::{Desk, Protection, Support};
 use crate::settings::Preferences;
 use crate::words::{Words, n, s};
+use desk_events::{Desk, Protection, Support};
 
 /// One protection, as the window lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,7 +51,7 @@ pub fn lines(w: &Words, desk: &Desk, prefs: &Preferences) -> Vec<DeskLine> {
                 state: support.state(),
                 text,
                 via,
-                problem: (fails && p.turned_on(prefs)).then(|| problem(w, p, &support)),
+                problem: (fails && prefs.relies_on(p)).then(|| problem(w, p, &support)),
                 hint: fails.then(|| what_to_do(w, p, &support)),
             }
         })
@@ -86,7 +86,7 @@ fn case(p: Protection, support: &Support) -> String {
 /// The tray's warning line (first in its menu, and in the tooltip) while a protection the agent
 /// turned on cannot work: the first one's problem, and how many more.
 pub fn tray_warning(w: &Words, desk: &Desk, prefs: &Preferences) -> Option<String> {
-    let problems = desk.problems(prefs);
+    let problems = desk.problems(|p| prefs.relies_on(p));
     let first = *problems.first()?;
     let line = problem(w, first, &desk.get(first));
     match problems.len() - 1 {

@@ -1,4 +1,4 @@
-//! What os-events' tests share: the demo agent signed in (in memory, no keyring) to a sandbox,
+//! What the tests of the OS's signals share: the demo agent signed in (in memory, no keyring) to a sandbox,
 //! and a bounded wait.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]

@@ -7,19 +7,19 @@
 // Sending window messages is `unsafe`; a test's helpers may panic.
 #![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod os_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use agent_core::AgentHandler;
 use agent_core::{Preferences, Source, Target};
 use exotel_api::{Availability, Device};
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
-use os_events::AgentHandler;
 use os_events::idle::connect_source;
 use os_events::windows::{END_WAIT, WINDOW_CLASS, spawn_session_window};
-use support::{eventually, signed_in_agent};
+use os_support::{eventually, signed_in_agent};
 use windows::Win32::Foundation::{HWND, LPARAM, WPARAM};
 use windows::Win32::UI::WindowsAndMessaging::{
     FindWindowW, PBT_APMRESUMEAUTOMATIC, PBT_APMSUSPEND, SendMessageW, WM_ENDSESSION, WM_POWERBROADCAST,

@@ -6,17 +6,18 @@
 // A test's helpers may panic: a panic there is a failed test, with its message.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
+mod os_support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use agent_core::AgentHandler;
 use agent_core::{Preferences, Source, Target};
 use exotel_api::{Availability, Device};
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
-use os_events::{AgentHandler, watch_login1, watch_screensaver};
-use support::{eventually, signed_in_agent};
+use os_events::{watch_login1, watch_screensaver};
+use os_support::{eventually, signed_in_agent};
 use test_session::{KeyringSession, KeyringState};
 
 /// `dbus-send` a signal on the test bus, from a connection that owns no name: as any local
@@ -76,8 +77,8 @@ async fn lock_sleep_and_shutdown_signals_reach_the_agent() {
     let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
     let (c1, h1) = (conn.clone(), handler.clone());
     tokio::spawn(async move { watch_screensaver(&c1, h1, Arc::new(agent_core::LockLatch::default())).await });
-    let (c2, h2, a2) = (conn.clone(), handler.clone(), agent.clone());
-    tokio::spawn(async move { watch_login1(&c2, h2, a2).await });
+    let (c2, h2) = (conn.clone(), handler.clone());
+    tokio::spawn(async move { watch_login1(&c2, h2).await });
     tokio::time::sleep(Duration::from_millis(300)).await; // the match rules are in place
     let owners = Owners::start(&bus).await;
 
@@ -187,8 +188,7 @@ async fn the_sleep_lock_is_held_until_exotel_confirms_offline() {
         .unwrap();
     let handler = Arc::new(AgentHandler { agent: agent.clone(), on_shutdown: || {} });
     let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
-    let a2 = agent.clone();
-    tokio::spawn(async move { watch_login1(&conn, handler, a2).await });
+    tokio::spawn(async move { watch_login1(&conn, handler).await });
     let calls = || seen.lock().unwrap().calls.clone();
     let released = || seen.lock().unwrap().released_while.clone();
     eventually("a sleep lock taken at start", || calls().len() == 1).await;
@@ -246,12 +246,13 @@ async fn the_network_coming_back_sends_an_owed_offline_at_once() {
         offline_retry: agent_core::Backoff { first: Duration::from_secs(120), max: Duration::from_secs(120) },
         ..agent_core::ControllerConfig::default()
     };
-    let agent = support::signed_in_agent_with(&sandbox, &dir, config).await;
+    let agent = os_support::signed_in_agent_with(&sandbox, &dir, config).await;
     agent.set_preferences(Preferences { offline_on_lock: true, ..Preferences::default() }).unwrap();
     agent.change(Target::Receiving(Device::Phone), Source::Tray).await.unwrap();
     let conn = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
-    let (c, a) = (conn.clone(), agent.clone());
-    tokio::spawn(async move { os_events::watch_network(&c, a).await });
+    let handler = Arc::new(AgentHandler { agent: agent.clone(), on_shutdown: || {} });
+    let c = conn.clone();
+    tokio::spawn(async move { os_events::watch_network(&c, handler).await });
     let nm = zbus::connection::Builder::address(bus.bus_address()).unwrap().build().await.unwrap();
     nm.request_name("org.freedesktop.NetworkManager").await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await; // the watcher's match rule

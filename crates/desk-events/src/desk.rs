@@ -2,19 +2,17 @@
 //! idle time, the tray, notifications, the keyring, the global shortcut), whether it works here,
 //! through what, or why not. The OS side (`os-events`, the shell) finds out and keeps it up to
 //! date through a [`DeskReport`]; the tray, the window and `exotel-agent doctor` show it
-//! ([`crate::present::desk`]).
+//! (`agent_core::present::desk`).
 //!
-//! A protection the agent turned on ([`Protection::turned_on`]) that cannot work here is a
-//! *problem*: the promise ("locking takes me offline") would fail silently, so the agent is
-//! told.
+//! A protection the agent relies on (`agent_core::Preferences::relies_on`) that cannot work
+//! here is a *problem* ([`Desk::problems`]): the promise ("locking takes me offline") would fail
+//! silently, so the agent is told.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
 use tokio::sync::watch;
-
-use crate::settings::Preferences;
 
 /// One thing the app leans on to keep its promises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -58,19 +56,6 @@ impl Protection {
             Protection::Notifications => "notifications",
             Protection::Keyring => "keyring",
             Protection::Shortcut => "shortcut",
-        }
-    }
-
-    /// Whether the agent relies on it with these preferences: the away rules they turned on,
-    /// the shortcut they set, any notification they asked for; the tray and the keyring always.
-    pub fn turned_on(self, prefs: &Preferences) -> bool {
-        match self {
-            Protection::Lock => prefs.offline_on_lock,
-            Protection::Sleep => prefs.offline_on_sleep,
-            Protection::Idle => prefs.offline_when_idle,
-            Protection::Tray | Protection::Keyring => true,
-            Protection::Notifications => prefs.notify_mine || prefs.notify_elsewhere || prefs.notify_failures,
-            Protection::Shortcut => !prefs.shortcut.trim().is_empty(),
         }
     }
 }
@@ -136,10 +121,10 @@ impl Desk {
         true
     }
 
-    /// The protections the agent turned on that cannot work here, in [`Protection::ALL`]'s
+    /// The protections the agent relies on that cannot work here, in [`Protection::ALL`]'s
     /// order.
-    pub fn problems(&self, prefs: &Preferences) -> Vec<Protection> {
-        Protection::ALL.into_iter().filter(|p| p.turned_on(prefs) && self.get(*p).fails()).collect()
+    pub fn problems(&self, relied_on: impl Fn(Protection) -> bool) -> Vec<Protection> {
+        Protection::ALL.into_iter().filter(|p| relied_on(*p) && self.get(*p).fails()).collect()
     }
 }
 
@@ -182,36 +167,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_protection_turned_on_that_cannot_work_is_a_problem_and_one_turned_off_is_not() {
+    fn a_protection_relied_on_that_cannot_work_is_a_problem_and_one_not_relied_on_is_not() {
         let mut desk = Desk::default();
-        let mut prefs =
-            Preferences { offline_on_lock: true, offline_when_idle: false, ..Preferences::default() };
-        assert!(desk.problems(&prefs).is_empty(), "nothing known yet is no problem");
+        let mut relied = vec![Protection::Lock, Protection::Keyring];
+        assert!(desk.problems(|p| relied.contains(&p)).is_empty(), "nothing known yet is no problem");
         assert!(desk.set(Protection::Lock, Support::missing("no screensaver, no logind")));
         assert!(desk.set(Protection::Idle, Support::missing("no idle source")));
         assert!(desk.set(Protection::Keyring, Support::Locked { via: "Secret Service".into() }));
         assert!(desk.set(Protection::Tray, Support::works("StatusNotifierWatcher")));
-        assert_eq!(desk.problems(&prefs), [Protection::Lock, Protection::Keyring]);
-        prefs.offline_on_lock = false;
-        prefs.offline_when_idle = true;
-        assert_eq!(desk.problems(&prefs), [Protection::Idle, Protection::Keyring]);
+        assert_eq!(desk.problems(|p| relied.contains(&p)), [Protection::Lock, Protection::Keyring]);
+        relied = vec![Protection::Idle, Protection::Keyring, Protection::Tray];
+        assert_eq!(desk.problems(|p| relied.contains(&p)), [Protection::Idle, Protection::Keyring]);
         assert!(desk.set(Protection::Keyring, Support::works("Secret Service")));
         assert!(!desk.set(Protection::Keyring, Support::works("Secret Service")), "the same is no change");
-        assert_eq!(desk.problems(&prefs), [Protection::Idle]);
-    }
-
-    #[test]
-    fn the_shortcut_and_notifications_count_only_when_the_agent_uses_them() {
-        let mut prefs = Preferences { shortcut: "  ".into(), ..Preferences::default() };
-        assert!(!Protection::Shortcut.turned_on(&prefs));
-        prefs.shortcut = "Ctrl+Alt+O".into();
-        assert!(Protection::Shortcut.turned_on(&prefs));
-        prefs.notify_mine = false;
-        prefs.notify_elsewhere = false;
-        prefs.notify_failures = false;
-        assert!(!Protection::Notifications.turned_on(&prefs));
-        prefs.notify_failures = true;
-        assert!(Protection::Notifications.turned_on(&prefs));
+        assert_eq!(desk.problems(|p| relied.contains(&p)), [Protection::Idle]);
     }
 
     #[tokio::test]
