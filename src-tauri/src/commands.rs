@@ -53,7 +53,7 @@ pub fn window_view(
 /// Answers one call of the page.
 pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdResult<Value> {
     let Some(state) = app.try_state::<AppState>() else {
-        return Err(invalid_input(app_words(app), "the app is still starting".into()));
+        return Err(error(app_words(app), &CoreError::Starting));
     };
     let state = state.inner();
     let w = words(state);
@@ -213,7 +213,7 @@ async fn try_sandbox(state: &AppState) -> agent_core::Result<Status> {
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let started = Sandbox::start_with(loopback, SandboxConfig::in_app())
             .await
-            .map_err(|e| CoreError::Settings(format!("could not start the sandbox: {e}")))?;
+            .map_err(|e| CoreError::Sandbox(e.to_string()))?;
         *sandbox = Some(started);
     }
     let url = sandbox.as_ref().map(Sandbox::url).unwrap_or_default();

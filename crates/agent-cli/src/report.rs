@@ -178,7 +178,11 @@ pub fn exit_code(error: &CoreError) -> u8 {
         CoreError::Keyring(
             KeyringError::Locked(_) | KeyringError::Unavailable(_) | KeyringError::Failed(_),
         ) => 5,
-        CoreError::Settings(_) | CoreError::Stopped | CoreError::Internal => 1,
+        CoreError::Settings(_)
+        | CoreError::Stopped
+        | CoreError::Starting
+        | CoreError::Sandbox(_)
+        | CoreError::Internal => 1,
     }
 }
 

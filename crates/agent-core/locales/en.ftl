@@ -127,6 +127,8 @@ kind-keyring_locked = The system keyring is locked.
 kind-invalid_input = Please check what you typed.
 kind-settings = The settings file could not be saved.
 kind-internal = Something went wrong inside the app.
+kind-starting = The app is still starting.
+kind-sandbox = The sandbox could not be started.
 
 ## Recent changes
 

@@ -121,6 +121,8 @@ kind-keyring_locked = सिस्टम कीरिंग लॉक है।
 kind-invalid_input = जो लिखा है उसे जाँच लें।
 kind-settings = सेटिंग्स फ़ाइल सेव नहीं हो सकी।
 kind-internal = ऐप के अंदर कुछ गड़बड़ हुई।
+kind-starting = ऐप अभी शुरू हो रहा है।
+kind-sandbox = सैंडबॉक्स शुरू नहीं हो सका।
 
 ## हाल के बदलाव
 

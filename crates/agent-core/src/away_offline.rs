@@ -164,7 +164,7 @@ impl Agent {
             } else if let Some(duty) = duties.rules.duty() {
                 // What is on now, so the device parked is the one really turned off.
                 if let Err(e) = self.controller.refresh(Source::Sync).await {
-                    tracing::info!(kind = e.kind(), "could not read the status before trying again: {e}");
+                    tracing::info!(kind = %e.kind(), "could not read the status before trying again: {e}");
                 }
                 self.take_offline(&mut duties, duty.source).await.err()
             } else {

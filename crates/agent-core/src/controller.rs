@@ -597,7 +597,7 @@ impl Actor {
             source,
             outcome: Outcome::Failed,
             target: Some(target),
-            error_kind: Some(info.kind.clone()),
+            error_kind: Some(info.kind),
             attempts: None,
         };
         let first = attempt <= 1;
@@ -617,7 +617,7 @@ impl Actor {
         if first {
             self.keep(Some(&change));
         }
-        tracing::warn!(kind = error.kind(), target = target.availability().as_str(), now = %to, "status change failed");
+        tracing::warn!(kind = %error.kind(), target = target.availability().as_str(), now = %to, "status change failed");
     }
 }
 

@@ -41,7 +41,7 @@ impl Agent {
     /// the status every interval from then on.
     pub async fn start(self: &Arc<Self>) {
         if let Err(e) = self.refresh(Source::Start).await {
-            tracing::warn!(kind = e.kind(), "no status at start: {e}");
+            tracing::warn!(kind = %e.kind(), "no status at start: {e}");
         }
         self.resume_break().await;
         self.spawn_sync();
@@ -124,7 +124,7 @@ impl Agent {
     pub async fn away(self: &Arc<Self>, event: AwayEvent) -> Option<Result<Status>> {
         let (mut duties, followed) = self.duties_now().await;
         if let Err(e) = followed {
-            tracing::info!(kind = e.kind(), "could not follow the settings: {e}");
+            tracing::info!(kind = %e.kind(), "could not follow the settings: {e}");
         }
         let going = matches!(event, AwayEvent::Locked | AwayEvent::Sleeping | AwayEvent::Idle);
         if !going && let Ok(loaded) = self.accounts.settings().load() {
@@ -136,7 +136,7 @@ impl Agent {
         if self.status().signed_in
             && let Err(e) = self.controller.refresh(Source::Sync).await
         {
-            tracing::info!(kind = e.kind(), "could not read the status first: {e}");
+            tracing::info!(kind = %e.kind(), "could not read the status first: {e}");
         }
         // Waking: what a failed offline before the suspend still owes comes first (R1), then
         // the rest of the rules (which restore only what it turned off, R3).
@@ -226,7 +226,7 @@ impl Agent {
         let Some(state) = duties.on_break.filter(|b| b.ends_at <= self.clock.now_ms()) else { return Ok(()) };
         if let Err(e) = self.finish_break(duties, state).await {
             tracing::warn!(
-                kind = e.kind(),
+                kind = %e.kind(),
                 "the break ended but the device could not be turned back on: {e}"
             );
         }
@@ -277,7 +277,7 @@ impl Agent {
         if state.restore.is_some()
             && let Err(e) = self.controller.refresh(Source::Sync).await
         {
-            tracing::info!(kind = e.kind(), "could not read the status at the break's end: {e}");
+            tracing::info!(kind = %e.kind(), "could not read the status at the break's end: {e}");
         }
         let status = self.controller.set_break(None).await?;
         match state.restore {
@@ -305,7 +305,7 @@ impl Agent {
             let _ = self.controller.set_break(Some(state.ends_at)).await;
         } else if let Err(e) = self.finish_break(&mut duties, state).await {
             tracing::warn!(
-                kind = e.kind(),
+                kind = %e.kind(),
                 "could not end the break that ended while the app was closed: {e}"
             );
         }

@@ -49,6 +49,12 @@ pub enum CoreError {
     Settings(String),
     #[error("the status controller stopped; restart the app")]
     Stopped,
+    /// The app is still starting: the request came before it could be served.
+    #[error("the app is still starting; try again in a moment")]
+    Starting,
+    /// The built-in sandbox (*Try the sandbox*) could not be started.
+    #[error("could not start the sandbox: {0}")]
+    Sandbox(String),
     /// A bug: the request panicked. It was logged; the app carries on.
     #[error("something went wrong inside the app; the request was not completed")]
     Internal,
@@ -65,18 +71,109 @@ impl From<HostError> for CoreError {
     }
 }
 
+/// The kind of a failure: what the window, the notifications and `--json` tell apart, and the
+/// catalog's `kind-*` words. Serialised as its stable word (`"network"`, `"keyring_locked"`);
+/// a word this version does not know (a history line written by a newer one) reads as
+/// [`ErrorKind::Internal`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    InvalidInput,
+    BadCredentials,
+    Unauthorized,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Server,
+    Network,
+    Timeout,
+    Malformed,
+    Unconfirmed,
+    NotSignedIn,
+    Keyring,
+    KeyringLocked,
+    Settings,
+    Starting,
+    Sandbox,
+    #[serde(other)]
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, for the tests that hold the catalogs to them.
+    pub const ALL: [ErrorKind; 18] = [
+        ErrorKind::InvalidInput,
+        ErrorKind::BadCredentials,
+        ErrorKind::Unauthorized,
+        ErrorKind::Invalid,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Malformed,
+        ErrorKind::Unconfirmed,
+        ErrorKind::NotSignedIn,
+        ErrorKind::Keyring,
+        ErrorKind::KeyringLocked,
+        ErrorKind::Settings,
+        ErrorKind::Starting,
+        ErrorKind::Sandbox,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable word, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::BadCredentials => "bad_credentials",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Malformed => "malformed",
+            ErrorKind::Unconfirmed => "unconfirmed",
+            ErrorKind::NotSignedIn => "not_signed_in",
+            ErrorKind::Keyring => "keyring",
+            ErrorKind::KeyringLocked => "keyring_locked",
+            ErrorKind::Settings => "settings",
+            ErrorKind::Starting => "starting",
+            ErrorKind::Sandbox => "sandbox",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
+/// `kind == "network"`: the word is what the page, `--json` and the tests know it by.
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, word: &&str) -> bool {
+        self.as_str() == *word
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl CoreError {
-    /// The stable word for the kind of failure.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of failure.
+    pub fn kind(&self) -> ErrorKind {
         match self {
             CoreError::Api(e) | CoreError::Rejected { source: e, .. } => api_kind(e),
-            CoreError::Unconfirmed { .. } => "unconfirmed",
-            CoreError::NotSignedIn | CoreError::SecretMissing => "not_signed_in",
-            CoreError::Keyring(KeyringError::Locked(_)) => "keyring_locked",
-            CoreError::Keyring(_) => "keyring",
-            CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => "invalid_input",
-            CoreError::Settings(_) => "settings",
-            CoreError::Stopped | CoreError::Internal => "internal",
+            CoreError::Unconfirmed { .. } => ErrorKind::Unconfirmed,
+            CoreError::NotSignedIn | CoreError::SecretMissing => ErrorKind::NotSignedIn,
+            CoreError::Keyring(KeyringError::Locked(_)) => ErrorKind::KeyringLocked,
+            CoreError::Keyring(_) => ErrorKind::Keyring,
+            CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => ErrorKind::InvalidInput,
+            CoreError::Settings(_) => ErrorKind::Settings,
+            CoreError::Starting => ErrorKind::Starting,
+            CoreError::Sandbox(_) => ErrorKind::Sandbox,
+            CoreError::Stopped | CoreError::Internal => ErrorKind::Internal,
         }
     }
 
@@ -89,28 +186,41 @@ impl CoreError {
     }
 
     pub fn info(&self) -> ErrorInfo {
-        ErrorInfo {
-            kind: self.kind().to_owned(),
-            message: self.to_string(),
-            field: self.field(),
-            at: now_ms(),
-        }
+        ErrorInfo { kind: self.kind(), message: self.to_string(), field: self.field(), at: now_ms() }
     }
 }
 
-fn api_kind(e: &ApiError) -> &'static str {
+fn api_kind(e: &ApiError) -> ErrorKind {
     use exotel_api::ApiErrorKind as K;
     match e.kind() {
-        K::InvalidHost => "invalid_input",
-        K::BadCredentials => "bad_credentials",
-        K::Unauthorized => "unauthorized",
-        K::Invalid => "invalid",
-        K::NotFound => "not_found",
-        K::RateLimited => "rate_limited",
-        K::Server => "server",
-        K::Network => "network",
-        K::Timeout => "timeout",
-        K::Malformed => "malformed",
-        K::AccountChanged => "not_signed_in",
+        K::InvalidHost => ErrorKind::InvalidInput,
+        K::BadCredentials => ErrorKind::BadCredentials,
+        K::Unauthorized => ErrorKind::Unauthorized,
+        K::Invalid => ErrorKind::Invalid,
+        K::NotFound => ErrorKind::NotFound,
+        K::RateLimited => ErrorKind::RateLimited,
+        K::Server => ErrorKind::Server,
+        K::Network => ErrorKind::Network,
+        K::Timeout => ErrorKind::Timeout,
+        K::Malformed => ErrorKind::Malformed,
+        K::AccountChanged => ErrorKind::NotSignedIn,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_written_and_read_as_its_word_and_an_unknown_word_reads_as_internal() {
+        for kind in ErrorKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorKind>(&json).ok(), Some(kind));
+        }
+        assert_eq!(
+            serde_json::from_str::<ErrorKind>("\"a_kind_from_later\"").ok(),
+            Some(ErrorKind::Internal)
+        );
     }
 }

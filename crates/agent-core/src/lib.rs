@@ -34,7 +34,7 @@ pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use desk_events::{AwayEvent, Desk, DeskReport, LockLatch, OsEvent, OsEventHandler, Protection, Support};
 pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
-pub use error::{CoreError, KeyringError, Result};
+pub use error::{CoreError, ErrorKind, KeyringError, Result};
 pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
 pub use os_handler::AgentHandler;

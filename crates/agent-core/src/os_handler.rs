@@ -25,7 +25,7 @@ impl<F: Fn() + Send + Sync + 'static> OsEventHandler for AgentHandler<F> {
         match event {
             OsEvent::Away(e) => {
                 if let Some(Err(err)) = self.agent.away(e).await {
-                    tracing::warn!(kind = err.kind(), event = ?e, "could not change the status: {err}");
+                    tracing::warn!(kind = %err.kind(), event = ?e, "could not change the status: {err}");
                 }
             }
             OsEvent::Shutdown => (self.on_shutdown)(),

@@ -385,9 +385,8 @@ pub fn device_words(w: &Words, d: Device) -> String {
 }
 
 /// The words for an error's kind: "No connection to Exotel."
-pub fn kind_words(w: &Words, kind: &str) -> String {
-    let id = format!("kind-{kind}");
-    if w.has(&id) { w.get(&id) } else { w.get("kind-internal") }
+pub fn kind_words(w: &Words, kind: crate::ErrorKind) -> String {
+    w.get(&format!("kind-{kind}"))
 }
 
 /// "Asha Demo, +910000000000", or "user 7" when Exotel gave neither.
@@ -783,7 +782,7 @@ mod tests {
 
         let failed = change(Availability::Offline, Availability::Offline, Source::Window, Outcome::Failed);
         let error = ErrorInfo {
-            kind: "server".into(),
+            kind: crate::ErrorKind::Server,
             message: "Exotel had a server error (HTTP 500). Try again in a minute".into(),
             field: None,
             at: 2,
@@ -827,7 +826,7 @@ mod tests {
             )
         };
         let error = ErrorInfo {
-            kind: "server".into(),
+            kind: crate::ErrorKind::Server,
             message: "Exotel had a server error (HTTP 503). Try again in a minute.".into(),
             field: None,
             at: 2,
@@ -1043,8 +1042,12 @@ mod tests {
     fn a_status_goes_stale_after_two_intervals_of_failures_and_back() {
         let interval = Duration::from_secs(30);
         let confirmed = 1_000_000;
-        let error =
-            ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: confirmed };
+        let error = ErrorInfo {
+            kind: crate::ErrorKind::Network,
+            message: "refused".into(),
+            field: None,
+            at: confirmed,
+        };
         let failing = Status {
             confirmed_at: Some(confirmed),
             last_error: Some(error),

@@ -67,7 +67,7 @@ pub enum Field {
 /// An error as published and sent to a UI: `{kind, message, field, at}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
-    pub kind: String,
+    pub kind: crate::ErrorKind,
     pub message: String,
     pub field: Option<Field>,
     pub at: UnixMillis,
@@ -104,7 +104,7 @@ pub struct Change {
     /// What was asked for (none for a change found by a read).
     pub target: Option<Target>,
     /// The error's kind when the outcome is `Failed`.
-    pub error_kind: Option<String>,
+    pub error_kind: Option<crate::ErrorKind>,
     /// How many times the app sent it: more than one for an away-offline Exotel confirmed only
     /// after retries ([`GoingOffline`]), whose failed retries are not recorded one by one.
     #[serde(default, skip_serializing_if = "Option::is_none")]

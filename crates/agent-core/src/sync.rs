@@ -160,7 +160,7 @@ pub async fn run_sync_loop<F, Fut>(
             Ok(_) => {}
             Err(e) => {
                 failures = failures.saturating_add(1);
-                tracing::info!(kind = e.kind(), failures, "sync failed; backing off");
+                tracing::info!(kind = %e.kind(), failures, "sync failed; backing off");
             }
         }
         wait = next_wait(interval, &result, failures, rules, fastrand::f64());

@@ -166,11 +166,11 @@ async fn a_failed_change_keeps_the_last_confirmed_state() {
     let s = c.status();
     assert_eq!(s.availability, Availability::Receiving(Device::Phone));
     assert_eq!(s.pending, None);
-    assert_eq!(s.last_error.map(|e| e.kind), Some("invalid".to_owned()));
+    assert_eq!(s.last_error.map(|e| e.kind), Some(agent_core::ErrorKind::Invalid));
     let change = s.last_change.unwrap();
     assert_eq!(
-        (change.outcome, change.to, change.error_kind.as_deref()),
-        (Outcome::Failed, Availability::Receiving(Device::Phone), Some("invalid"))
+        (change.outcome, change.to, change.error_kind),
+        (Outcome::Failed, Availability::Receiving(Device::Phone), Some(agent_core::ErrorKind::Invalid))
     );
 
     // Uncertain (the server failed): a read tells the truth.
@@ -184,7 +184,7 @@ async fn a_failed_change_keeps_the_last_confirmed_state() {
     assert_eq!(c.change(Target::Offline, Source::Tray).await.unwrap_err().kind(), "network");
     let s = c.status();
     assert_eq!(s.availability, Availability::Receiving(Device::Phone));
-    assert_eq!(s.last_error.map(|e| e.kind), Some("network".to_owned()));
+    assert_eq!(s.last_error.map(|e| e.kind), Some(agent_core::ErrorKind::Network));
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
 }
 

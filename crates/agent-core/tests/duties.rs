@@ -172,12 +172,12 @@ async fn every_change_and_failure_is_kept_in_the_history() {
     t.sandbox.set_fault(Endpoint::Device, Fault::status(400));
     let _ = agent.change(Target::Offline, Source::Window).await;
     let kept = t.history().read().unwrap();
-    let summary: Vec<_> = kept.iter().map(|c| (c.source, c.to, c.error_kind.clone())).collect();
+    let summary: Vec<_> = kept.iter().map(|c| (c.source, c.to, c.error_kind)).collect();
     assert_eq!(
         summary,
         vec![
             (Source::Tray, Availability::Receiving(Device::Phone), None),
-            (Source::Window, Availability::Receiving(Device::Phone), Some("invalid".to_owned())),
+            (Source::Window, Availability::Receiving(Device::Phone), Some(agent_core::ErrorKind::Invalid)),
         ]
     );
 }

@@ -195,7 +195,7 @@ async fn run(endpoint: Endpoint, kind: Kind) -> Result<(), String> {
     let after = counts(&sandbox);
     let status = controller.status();
     let got = Outcome {
-        error: result.as_ref().err().map(|e| e.kind()),
+        error: result.as_ref().err().map(|e| e.kind().as_str()),
         shown: status.availability,
         requests: [after[0] - before[0], after[1] - before[1], after[2] - before[2]],
     };

@@ -101,7 +101,7 @@ async fn a_sync_skips_while_fresh_and_while_reads_are_limited_and_a_click_is_not
     // A read refused with 429: the next syncs send nothing until its Retry-After.
     sandbox.set_fault(Endpoint::Usermapping, Fault::status(429).with_retry_after(30).times(1));
     let refused = c.sync(Duration::ZERO, SyncRules::SHARED).await;
-    assert_eq!(refused.map_err(|e| e.kind()).err(), Some("rate_limited"));
+    assert_eq!(refused.map_err(|e| e.kind()).err(), Some(agent_core::ErrorKind::RateLimited));
     match c.sync(Duration::ZERO, SyncRules::SHARED).await {
         Ok(Synced::Limited(wait)) => assert!(wait > Duration::from_secs(25), "{wait:?}"),
         other => panic!("{other:?}"),

@@ -212,7 +212,7 @@ async fn path6_a_panic_inside_a_change_never_leaves_it_in_flight() {
     assert_eq!(err, CoreError::Internal);
     let s = agent.status();
     assert_eq!(s.pending, None, "nothing left in flight");
-    assert_eq!(s.last_error.map(|e| e.kind), Some("internal".to_owned()));
+    assert_eq!(s.last_error.map(|e| e.kind), Some(agent_core::ErrorKind::Internal));
     // The controller still answers.
     let again = agent.refresh(Source::Sync).await.unwrap();
     assert_eq!(again.availability, Availability::Receiving(Device::Phone), "what Exotel holds");

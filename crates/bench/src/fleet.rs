@@ -333,7 +333,7 @@ async fn click(ctx: &AgentCtx, controller: &Controller, target: Target, source: 
     t.click_times.push(started.elapsed());
     match result {
         Ok(_) => t.confirmed += 1,
-        Err(e) => *t.failures.entry(e.kind().to_owned()).or_default() += 1,
+        Err(e) => *t.failures.entry(e.kind().as_str().to_owned()).or_default() += 1,
     }
 }
 

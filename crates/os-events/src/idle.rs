@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use desk_events::{AwayEvent, DeskReport, Protection, Support};
 
-use crate::{OsEvent, OsEventHandler};
+use crate::{OsError, OsEvent, OsEventHandler};
 
 /// The longest wait between two checks while the agent is active.
 const MAX_WAIT: Duration = Duration::from_secs(60);
@@ -92,19 +92,16 @@ pub use windows::{LastInput, connect_source};
 
 /// Elsewhere: none.
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    Err("idle detection is not available on this platform".to_owned())
+pub fn connect_source() -> Result<Box<dyn IdleSource>, OsError> {
+    Err(OsError::Unsupported)
 }
 
 /// `source`, boxed, if it gives a reading now; else `why`.
 #[cfg(any(windows, target_os = "macos"))]
-pub(crate) fn if_answering<S: IdleSource + 'static>(
-    source: S,
-    why: &str,
-) -> Result<Box<dyn IdleSource>, String> {
+pub(crate) fn if_answering<S: IdleSource + 'static>(source: S) -> Result<Box<dyn IdleSource>, OsError> {
     match source.idle_for() {
         Some(_) => Ok(Box::new(source)),
-        None => Err(why.to_owned()),
+        None => Err(OsError::NotAnswering(source.name())),
     }
 }
 
@@ -122,7 +119,7 @@ pub fn spawn<H: OsEventHandler>(
     threshold: impl Fn() -> Option<Duration> + Send + 'static,
     runtime: tokio::runtime::Handle,
     desk: DeskReport,
-) -> Result<(), String> {
+) -> Result<(), OsError> {
     std::thread::Builder::new()
         .name("idle".into())
         .spawn(move || {
@@ -133,6 +130,7 @@ pub fn spawn<H: OsEventHandler>(
                 let source = match connect_source() {
                     Ok(source) => source,
                     Err(why) => {
+                        let why = why.to_string();
                         if said.as_ref() != Some(&why) {
                             tracing::warn!("no idle detection: {why}");
                             said = Some(why.clone());
@@ -158,7 +156,7 @@ pub fn spawn<H: OsEventHandler>(
             }
         })
         .map(drop)
-        .map_err(|e| e.to_string())
+        .map_err(|e| OsError::Thread("idle", e.to_string()))
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ mod dbus;
 pub mod desk;
 #[cfg(target_os = "linux")]
 pub mod display;
+mod error;
 pub mod idle;
 #[cfg(target_os = "macos")]
 pub mod macos;
@@ -41,6 +42,7 @@ pub mod windows;
 pub use dbus::{spawn, watch_login1, watch_network, watch_screensaver, watch_session_lock};
 
 pub use desk_events::{OsEvent, OsEventHandler};
+pub use error::OsError;
 
 /// One look at what this computer can do, for `exotel-agent doctor` (the app follows it
 /// instead, as it changes): on Linux over the buses and X11, elsewhere what the platform gives;
@@ -76,7 +78,7 @@ pub async fn look_at_desk() -> desk_events::Desk {
         Protection::Idle,
         match idle {
             Ok(Ok(name)) => Support::works(name),
-            Ok(Err(why)) => Support::missing(why),
+            Ok(Err(why)) => Support::missing(why.to_string()),
             Err(e) => Support::missing(e.to_string()),
         },
     );

@@ -37,7 +37,7 @@ use windows::core::{PCWSTR, w};
 
 pub use crate::queue::Delivery;
 use crate::queue::EventQueue;
-use crate::{OsEvent, OsEventHandler};
+use crate::{OsError, OsEvent, OsEventHandler};
 
 /// The hidden window's class name (a test finds the window by it, as Windows' own senders
 /// need not).
@@ -88,7 +88,7 @@ pub fn spawn_session_window<H: OsEventHandler>(
     handler: Arc<H>,
     runtime: &tokio::runtime::Handle,
     desk: &DeskReport,
-) -> Result<(), String> {
+) -> Result<(), OsError> {
     let queue = EventQueue::start(handler, runtime);
     let (ready, started) = std::sync::mpsc::channel();
     let window_desk = desk.clone();
@@ -106,11 +106,11 @@ pub fn spawn_session_window<H: OsEventHandler>(
                 }
             }
         })
-        .map_err(|e| e.to_string())?;
-    let made = started.recv().map_err(|e| e.to_string()).and_then(|r| r);
+        .map_err(|e| OsError::Thread("session-events", e.to_string()))?;
+    let made = started.recv().map_err(|e| OsError::Thread("session-events", e.to_string())).and_then(|r| r);
     if let Err(why) = &made {
         for p in [Protection::Lock, Protection::Sleep] {
-            desk.set(p, Support::missing(why.clone()));
+            desk.set(p, Support::missing(why.to_string()));
         }
     }
     made
@@ -141,11 +141,11 @@ unsafe extern "system" fn window_proc(hwnd: HWND, msg: u32, wparam: WPARAM, lpar
 
 /// The hidden window, registered for the session's messages; what that gives goes into
 /// `desk`.
-fn create_window(desk: &DeskReport) -> Result<HWND, String> {
+fn create_window(desk: &DeskReport) -> Result<HWND, OsError> {
     // SAFETY: the module handle of this process; the class names a procedure with the right
     // signature and a static name; the window is this thread's, never shown.
     unsafe {
-        let module = GetModuleHandleW(None).map_err(|e| format!("no module handle: {e}"))?;
+        let module = GetModuleHandleW(None).map_err(|e| OsError::Window(format!("no module handle: {e}")))?;
         let class = WNDCLASSW {
             lpfnWndProc: Some(window_proc),
             hInstance: module.into(),
@@ -153,7 +153,7 @@ fn create_window(desk: &DeskReport) -> Result<HWND, String> {
             ..Default::default()
         };
         if RegisterClassW(&raw const class) == 0 {
-            return Err("the window class could not be registered".to_owned());
+            return Err(OsError::Window("the window class could not be registered".to_owned()));
         }
         let hwnd = CreateWindowExW(
             WINDOW_EX_STYLE::default(),
@@ -169,7 +169,7 @@ fn create_window(desk: &DeskReport) -> Result<HWND, String> {
             Some(module.into()),
             None,
         )
-        .map_err(|e| format!("the hidden window could not be made: {e}"))?;
+        .map_err(|e| OsError::Window(e.to_string()))?;
         desk.set(Protection::Sleep, Support::works("WM_POWERBROADCAST"));
         match WTSRegisterSessionNotification(hwnd, NOTIFY_FOR_THIS_SESSION) {
             Ok(()) => {

@@ -29,7 +29,7 @@ pub struct Choice {
 /// An error as the window shows it: what the kind means, then what happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ErrorView {
-    pub kind: String,
+    pub kind: crate::ErrorKind,
     pub field: Option<Field>,
     /// What this kind of failure means: "No connection to Exotel."
     pub headline: String,
@@ -39,12 +39,7 @@ pub struct ErrorView {
 
 impl ErrorView {
     pub fn new(w: &Words, e: &ErrorInfo) -> Self {
-        Self {
-            kind: e.kind.clone(),
-            field: e.field,
-            headline: kind_words(w, &e.kind),
-            message: e.message.clone(),
-        }
+        Self { kind: e.kind, field: e.field, headline: kind_words(w, e.kind), message: e.message.clone() }
     }
 }
 
@@ -298,10 +293,11 @@ mod tests {
             source: Source::Shortcut,
             outcome: Outcome::Failed,
             target: Some(Target::Receiving(Device::Phone)),
-            error_kind: Some("network".into()),
+            error_kind: Some(crate::ErrorKind::Network),
             attempts: None,
         };
-        let error = ErrorInfo { kind: "network".into(), message: "refused".into(), field: None, at: 5 };
+        let error =
+            ErrorInfo { kind: crate::ErrorKind::Network, message: "refused".into(), field: None, at: 5 };
         let st = Status { recent: vec![failed], last_error: Some(error), ..asha(Availability::Offline) };
         let v = WindowView::new(en(), &st, &fresh());
         let e = v.error.unwrap();
@@ -313,8 +309,16 @@ mod tests {
         assert_eq!(hi.error.unwrap().headline, "Exotel से कनेक्शन नहीं है।");
         assert_eq!(hi.recent[0].text, "फ़ोन पर नहीं बदल सके, कीबोर्ड शॉर्टकट से: अब भी ऑफ़लाइन");
         assert_eq!(hi.sign_out, "साइन आउट करें");
-        let unknown_kind = ErrorInfo { kind: "new_kind".into(), message: String::new(), field: None, at: 0 };
-        assert_eq!(ErrorView::new(en(), &unknown_kind).headline, "Something went wrong inside the app.");
+        let starting =
+            ErrorInfo { kind: crate::ErrorKind::Starting, message: String::new(), field: None, at: 0 };
+        assert_eq!(ErrorView::new(en(), &starting).headline, "The app is still starting.");
+        for kind in crate::ErrorKind::ALL {
+            for lang in [Lang::En, Lang::Hi] {
+                let info = ErrorInfo { kind, message: String::new(), field: None, at: 0 };
+                let headline = ErrorView::new(Words::of(lang), &info).headline;
+                assert!(!headline.contains("kind-"), "{lang:?} has words for {kind}: {headline}");
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use x11rb::protocol::screensaver::ConnectionExt as _;
 use x11rb::rust_connection::RustConnection;
 
 use super::IdleSource;
+use crate::OsError;
 
 const MUTTER: (&str, &str, &str, &str) = (
     "org.gnome.Mutter.IdleMonitor",
@@ -82,7 +83,7 @@ impl IdleSource for X11Idle {
 
 /// The first source that answers: on a Wayland session GNOME's, then KDE's, then X11's; else
 /// X11's first.
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
+pub fn connect_source() -> Result<Box<dyn IdleSource>, OsError> {
     let wayland = crate::display::is_wayland();
     let dbus = || -> Option<Box<dyn IdleSource>> {
         let conn = zbus::blocking::Connection::session().ok()?;
@@ -94,9 +95,7 @@ pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
     if wayland {
         // Never X11 here: it sees only XWayland windows' input, so an agent working in
         // Wayland windows would count as idle and be taken offline.
-        return dbus().ok_or_else(|| {
-            "no idle time on this Wayland desktop (neither GNOME's nor KDE's service answers)".to_owned()
-        });
+        return dbus().ok_or(OsError::NoWaylandIdle);
     }
     x11().or_else(|e| dbus().ok_or(e))
 }
@@ -115,13 +114,18 @@ impl std::fmt::Debug for X11Idle {
 
 impl X11Idle {
     /// Connects to `$DISPLAY`; an error says why idle detection is not available.
-    pub fn connect() -> Result<Self, String> {
-        let (conn, screen) = x11rb::connect(None).map_err(|e| format!("no X11 display: {e}"))?;
-        let root = conn.setup().roots.get(screen).map(|s| s.root).ok_or("no X11 screen")?;
+    pub fn connect() -> Result<Self, OsError> {
+        let (conn, screen) = x11rb::connect(None).map_err(|e| OsError::NoX11(e.to_string()))?;
+        let root = conn
+            .setup()
+            .roots
+            .get(screen)
+            .map(|s| s.root)
+            .ok_or_else(|| OsError::NoX11(format!("the display has no screen {screen}")))?;
         conn.screensaver_query_version(1, 1)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| OsError::NoScreenSaverExtension(e.to_string()))?
             .reply()
-            .map_err(|e| format!("the X server has no MIT-SCREEN-SAVER extension: {e}"))?;
+            .map_err(|e| OsError::NoScreenSaverExtension(e.to_string()))?;
         Ok(Self { conn, root })
     }
 

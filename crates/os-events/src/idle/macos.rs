@@ -5,6 +5,7 @@ use std::time::Duration;
 use objc2_core_graphics::{CGEventSource, CGEventSourceStateID, CGEventType};
 
 use super::IdleSource;
+use crate::OsError;
 
 /// The time since the last keyboard or mouse input in this login session, from
 /// `CGEventSourceSecondsSinceLastEventType` (any input event type).
@@ -28,6 +29,6 @@ impl IdleSource for EventSourceIdle {
 }
 
 /// The idle source on macOS, if it answers.
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    super::if_answering(EventSourceIdle, "CGEventSource gave no idle time")
+pub fn connect_source() -> Result<Box<dyn IdleSource>, OsError> {
+    super::if_answering(EventSourceIdle)
 }

@@ -7,6 +7,7 @@ use windows::Win32::System::SystemInformation::GetTickCount;
 use windows::Win32::UI::Input::KeyboardAndMouse::{GetLastInputInfo, LASTINPUTINFO};
 
 use super::IdleSource;
+use crate::OsError;
 
 /// The time since the last keyboard or mouse input in this session, from `GetLastInputInfo`
 /// (milliseconds on the tick counter, which wraps every 49.7 days: the difference is taken
@@ -32,6 +33,6 @@ impl IdleSource for LastInput {
 }
 
 /// The idle source on Windows, if it answers.
-pub fn connect_source() -> Result<Box<dyn IdleSource>, String> {
-    super::if_answering(LastInput, "GetLastInputInfo did not answer")
+pub fn connect_source() -> Result<Box<dyn IdleSource>, OsError> {
+    super::if_answering(LastInput)
 }
