@@ -110,6 +110,9 @@ async fn quit_from_the_window_and_a_break_from_the_window() {
     // A short break (the window offers minutes; the command takes seconds).
     client.execute("window.__TAURI__.core.invoke('start_break', { seconds: 2 })", vec![]).await.unwrap();
     wait_for(&client, "#break-banner:not([hidden])", "the break banner").await;
+    // The time left as the core words it (seconds under a minute), not counted by the page.
+    let left = client.find(Locator::Id("break-left")).await.unwrap().text().await.unwrap();
+    assert!(left.starts_with("On a break: ") && left.contains(" s left"), "{left}");
     wait_for(&client, "#status[data-availability='offline']", "offline for the break").await;
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)));
     wait_for(&client, "#status[data-availability='sip']", "back on the computer after the break").await;

@@ -44,12 +44,6 @@ async function loadWords() {
   if (chosen) language.value = chosen;
 }
 
-// "12 min", "45 s": the time until `until`, rounded up, as the app says it.
-function timeLeft(until) {
-  const secs = Math.max(0, Math.ceil((until - Date.now()) / 1000));
-  return secs >= 60 ? word("time-minutes", { n: Math.ceil(secs / 60) }) : word("time-seconds", { n: secs });
-}
-
 let shown = null;
 
 function render(view) {
@@ -76,7 +70,7 @@ function render(view) {
   $("since").textContent = view.since || "";
   $("confirmed").hidden = !view.confirmed || view.stale;
   $("confirmed").textContent = view.confirmed || "";
-  renderLimited(view.limited_until);
+  renderCountdowns(view);
   $("agent").textContent = view.agent;
 
   for (const choice of view.choices) {
@@ -93,7 +87,7 @@ function render(view) {
   $("error-kind").textContent = err ? err.headline : "";
   $("error-message").textContent = err ? err.message : "";
 
-  renderBreak(view);
+  for (const b of document.querySelectorAll(".breaks button")) b.disabled = !view.breaks_enabled;
   // "Quiet for 1 hour", or while quiet, until when and the way back.
   $("quiet").textContent = word(view.quiet ? "window-quiet-end" : "window-quiet");
   $("quiet").dataset.quiet = String(Boolean(view.quiet));
@@ -102,33 +96,18 @@ function render(view) {
   $("recent-empty").hidden = view.recent.length > 0;
 }
 
-let limitedTimer = null;
+let countdown = null;
 
-// A change held back by Exotel's rate limit: says when it is sent again, counting down.
-function renderLimited(until) {
-  clearInterval(limitedTimer);
-  const line = $("limited");
-  line.hidden = !until;
-  if (!until) return;
-  const tick = () => {
-    line.textContent = word("line-limited", { seconds: Math.max(1, Math.ceil((until - Date.now()) / 1000)) });
-  };
-  tick();
-  limitedTimer = setInterval(tick, 1000);
-}
-
-let breakTimer = null;
-
-function renderBreak(view) {
-  const until = view.break_until;
-  $("break-banner").hidden = !until;
-  for (const b of document.querySelectorAll(".breaks button")) b.disabled = !view.breaks_enabled;
-  clearInterval(breakTimer);
-  if (until) {
-    // A local countdown only: the app publishes the break's end when it happens.
-    const tick = () => ($("break-left").textContent = word("window-break-left", { left: timeLeft(until) }));
-    tick();
-    breakTimer = setInterval(tick, 1000);
+// The lines that count down (a break's time left, a change held back by Exotel's rate limit),
+// as the app words them: while one shows, the page asks for them again each second.
+function renderCountdowns(view) {
+  $("limited").hidden = !view.limited;
+  $("limited").textContent = view.limited || "";
+  $("break-banner").hidden = !view.break_left;
+  $("break-left").textContent = view.break_left || "";
+  clearTimeout(countdown);
+  if (view.limited || view.break_left) {
+    countdown = setTimeout(() => invoke("get_status").then(renderCountdowns, () => {}), 1000);
   }
 }
 
@@ -336,8 +315,7 @@ async function init() {
   });
   $("end-break").addEventListener("click", () => invoke("end_break").catch(() => {}));
   $("quiet").addEventListener("click", () => {
-    const quiet = $("quiet").dataset.quiet === "true";
-    invoke("set_quiet", { minutes: quiet ? 0 : 60 }).catch(() => {});
+    invoke("toggle_quiet").catch(() => {});
   });
   // Turning failure notifications off is said to matter before it is saved.
   $("pref-notify_failures").addEventListener("change", (event) => {

@@ -285,7 +285,7 @@ impl Owner {
             Message::Notify(n) => self.notify(&n),
             // A failure stays on screen: the next notification comes beside it, not over it.
             Message::Notified { id, failure } => self.last_notice = (!failure).then_some(id),
-            Message::Quiet(length) => self.quiet(length),
+            Message::ToggleQuiet => self.toggle_quiet(),
             Message::PreferencesChanged => {
                 if let Some(window) = &self.window {
                     window.event(WORDS_EVENT, serde_json::Value::Null);
@@ -315,11 +315,7 @@ impl Owner {
                     let _ = agent.end_break().await;
                 });
             }
-            Some(MenuAction::ToggleQuiet) => {
-                // An hour that is over counts as not quiet (as the menu's label says).
-                let length = self.moment().quiet_until.is_none().then_some(QUIET_HOUR);
-                self.shell.send(Message::Quiet(length));
-            }
+            Some(MenuAction::ToggleQuiet) => self.shell.send(Message::ToggleQuiet),
             Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
             Some(MenuAction::Quit) => {
                 self.shell.send(Message::Quit { from: QuitFrom::Agent, session_end: false })
@@ -338,9 +334,11 @@ impl Owner {
         });
     }
 
-    /// Quiets the notifications of changes for `length`, or notifies again (`None`); kept in
-    /// the settings file, so a restart keeps it.
-    fn quiet(&mut self, length: Option<Duration>) {
+    /// Quiets the notifications of changes for [`QUIET_HOUR`], or notifies again if quiet now
+    /// (an hour that is over counts as not quiet, as the menu's label says); kept in the
+    /// settings file, so a restart keeps it.
+    fn toggle_quiet(&mut self) {
+        let length = self.moment().quiet_until.is_none().then_some(QUIET_HOUR);
         let until = length.map(|l| now_ms().saturating_add(u64::try_from(l.as_millis()).unwrap_or(u64::MAX)));
         if let Err(e) = self.agent.set_quiet_until(until) {
             tracing::warn!("could not keep the quiet hour in the settings: {e}");

@@ -31,10 +31,8 @@ pub enum Command {
     },
     EndBreak,
     GetHistory,
-    /// "Quiet for 1 hour" (`minutes`: 60), or notify again (`minutes`: 0).
-    SetQuiet {
-        minutes: u64,
-    },
+    /// "Quiet for 1 hour", or notify again if quiet now (as the tray's item does).
+    ToggleQuiet,
     /// The page's words in the chosen language.
     GetWords,
     /// Escape in the window. Answered by the window process itself, which closes its window
@@ -107,7 +105,7 @@ impl Command {
             Command::StartBreak { .. } => "start_break",
             Command::EndBreak => "end_break",
             Command::GetHistory => "get_history",
-            Command::SetQuiet { .. } => "set_quiet",
+            Command::ToggleQuiet => "toggle_quiet",
             Command::GetWords => "get_words",
             Command::CloseWindow => "close_window",
             Command::Quit => "quit",
@@ -132,7 +130,6 @@ mod tests {
             "set_availability" => json!({"target": "sip"}),
             "set_preferences" => json!({"preferences": {"offline_on_quit": true}}),
             "start_break" => json!({"seconds": 300}),
-            "set_quiet" => json!({"minutes": 60}),
             _ => json!({}),
         }
     }

@@ -15,7 +15,7 @@ pub const COMMANDS: &[&str] = &[
     "start_break",
     "end_break",
     "get_history",
-    "set_quiet",
+    "toggle_quiet",
     "get_words",
     "close_window",
     "quit",

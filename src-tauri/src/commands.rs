@@ -85,9 +85,8 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
         Command::EndBreak => view(state.agent.end_break().await),
         Command::GetHistory => to_value(w, get_history(w, state)?),
         Command::GetWords => to_value(w, PageWords::new(w)),
-        Command::SetQuiet { minutes } => {
-            let length = (minutes > 0).then(|| Duration::from_secs(minutes.min(24 * 60) * 60));
-            shell.send(Message::Quiet(length));
+        Command::ToggleQuiet => {
+            shell.send(Message::ToggleQuiet);
             Ok(Value::Null)
         }
         // The window process closes its own window; should one reach here, it is done here.

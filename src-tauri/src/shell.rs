@@ -28,8 +28,9 @@ pub enum Message {
     /// `failure`: it told of a failure, which the next notification must not replace.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Notified { id: u32, failure: bool },
-    /// Quiet the notifications of changes for this long (`None`: notify again now).
-    Quiet(Option<std::time::Duration>),
+    /// "Quiet for 1 hour", or notify again if quiet now: the tray's item and the window's
+    /// button, decided in one place ([`crate::actor`]).
+    ToggleQuiet,
     /// The preferences were saved: the language may have changed, so every word is rendered
     /// again (tray, window).
     PreferencesChanged,

@@ -96,13 +96,15 @@ pub struct WindowView {
     pub status: String,
     /// Who is signed in: "Asha Demo · +910000000000".
     pub agent: String,
-    /// A change held back by Exotel's rate limit is sent again at this time.
-    pub limited_until: Option<UnixMillis>,
+    /// A change held back by Exotel's rate limit: "Exotel is limiting requests; trying again in
+    /// 7 s" (the page asks for a fresh view each second while it shows).
+    pub limited: Option<String>,
     pub choices: Vec<Choice>,
     /// A break can be started (nothing in flight).
     pub breaks_enabled: bool,
-    /// The break in progress ends at this time.
-    pub break_until: Option<UnixMillis>,
+    /// The break in progress: "On a break: 12 min left. …" (the page asks for a fresh view
+    /// each second while it shows).
+    pub break_left: Option<String>,
     pub error: Option<ErrorView>,
     pub recent: Vec<ChangeLine>,
     /// "Sign out", or "Leave the sandbox".
@@ -161,10 +163,12 @@ impl WindowView {
             availability: a,
             status,
             agent,
-            limited_until: pending.and(st.limited).map(|l| l.until),
+            limited: pending.and(st.limited).map(|l| super::limited_line(w, l.until, fresh.now)),
             choices,
             breaks_enabled: pending.is_none(),
-            break_until: if a == Availability::Offline { st.break_until } else { None },
+            break_left: st.break_until.filter(|_| a == Availability::Offline).map(|until| {
+                w.text("window-break-left", &[s("left", super::time_left(w, until, fresh.now))])
+            }),
             error: st.last_error.as_ref().map(|e| ErrorView::new(w, e)),
             recent: st.recent.iter().map(|c| ChangeLine::new(w, c, fresh.now)).collect(),
             sign_out: w.get(if sandbox { "window-leave-sandbox" } else { "window-sign-out" }),
@@ -209,14 +213,11 @@ pub struct LanguageOption {
     pub label: String,
 }
 
-/// The catalog messages the page uses besides `window-*`.
-const PAGE_EXTRA: [&str; 4] = ["time-seconds", "time-minutes", "line-limited", "window-title"];
-
 impl PageWords {
     pub fn new(w: &Words) -> Self {
         let words = ids(Lang::En)
             .into_iter()
-            .filter(|id| id.starts_with("window-") || PAGE_EXTRA.contains(id))
+            .filter(|id| id.starts_with("window-"))
             .map(|id| (id, template(w, id)))
             .collect();
         let auto = w.text("window-language-auto", &[s("lang", LanguageChoice::automatic().native_name())]);
@@ -269,19 +270,33 @@ mod tests {
         let phone = Availability::Receiving(Device::Phone);
         let st = Status {
             pending: Some(Target::Receiving(Device::Sip)),
-            limited: Some(RateWait { seconds: 7, until: 99 }),
+            limited: Some(RateWait { seconds: 7, until: 99_000 }),
             ..asha(phone)
         };
-        let v = WindowView::new(en(), &st, &fresh());
+        let v = WindowView::new(en(), &st, &Moment::at(92_000, std::time::Duration::from_secs(30)));
         assert_eq!(v.status, "Receiving calls on phone (switching to computer…)");
         assert_eq!(v.agent, "Asha Demo · +910000000000");
-        assert_eq!(v.limited_until, Some(99));
+        assert_eq!(v.limited.as_deref(), Some("Exotel is limiting requests; trying again in 7 s"));
         let pressed: Vec<_> = v.choices.iter().filter(|c| c.pressed).map(|c| c.target).collect();
         assert_eq!(pressed, ["phone"], "only what Exotel confirmed");
         assert!(v.choices.iter().find(|c| c.target == "sip").unwrap().pending);
         assert!(v.choices.iter().all(|c| !c.enabled) && !v.breaks_enabled);
         let calm = WindowView::new(en(), &asha(phone), &fresh());
-        assert!(calm.choices.iter().all(|c| c.enabled) && calm.limited_until.is_none());
+        assert!(calm.choices.iter().all(|c| c.enabled) && calm.limited.is_none());
+    }
+
+    #[test]
+    fn a_break_says_its_time_left_as_the_core_counts_it_and_only_while_offline() {
+        let at = |now: u64| Moment::at(now, std::time::Duration::from_secs(30));
+        let st = Status { break_until: Some(600_000), ..asha(Availability::Offline) };
+        let left = |now: u64| WindowView::new(en(), &st, &at(now)).break_left.unwrap_or_default();
+        assert!(left(0).starts_with("On a break: 10 min left."), "{}", left(0));
+        assert!(left(540_500).starts_with("On a break: 1 min left."), "60 s rounded up is a minute");
+        assert!(left(541_000).starts_with("On a break: 59 s left."));
+        let hi = WindowView::new(Words::of(Lang::Hi), &st, &at(0)).break_left.unwrap_or_default();
+        assert!(hi.contains("10") && !hi.contains("min"), "{hi}");
+        let back = Status { break_until: Some(600_000), ..asha(Availability::Receiving(Device::Phone)) };
+        assert_eq!(WindowView::new(en(), &back, &at(0)).break_left, None, "a break ends once a device is on");
     }
 
     #[test]
@@ -326,12 +341,8 @@ mod tests {
         let page = PageWords::new(Words::of(Lang::Hi));
         let window_ids =
             crate::words::ids(Lang::En).into_iter().filter(|id| id.starts_with("window-")).count();
-        assert!(page.words.len() >= window_ids + 3, "{}", page.words.len());
-        assert_eq!(
-            page.words["window-break-left"],
-            "ब्रेक पर: {left} बाक़ी। ब्रेक के बाद कॉल आपके पिछले डिवाइस पर आएँगी।"
-        );
-        assert_eq!(page.words["time-minutes"], "{n} मिनट");
+        assert_eq!(page.words.len(), window_ids, "every window- label, and only those");
+        assert_eq!(page.words["window-break-length"], "{minutes} मिनट");
         assert_eq!(page.languages.len(), 3);
         assert_eq!(page.languages[2].label, "हिन्दी");
         assert!(page.languages[0].label.starts_with("सिस्टम जैसी"), "{}", page.languages[0].label);
