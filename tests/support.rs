@@ -126,6 +126,17 @@ pub async fn wait_for(client: &Client, css: &str, what: &str) -> fantoccini::ele
         .unwrap_or_else(|e| panic!("{what}: no {css} ({e})"))
 }
 
+/// The text (as drawn) of the first element `css` finds, read in one go: a view that arrives
+/// between finding an element and reading it may have drawn it anew.
+pub async fn text_now(client: &Client, css: &str) -> String {
+    let script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;";
+    let text = client.execute(script, vec![serde_json::Value::from(css)]).await;
+    match text {
+        Ok(serde_json::Value::String(text)) => text,
+        other => panic!("no text at {css}: {other:?}"),
+    }
+}
+
 /// The text of the element with this id.
 pub async fn text_of(client: &Client, id: &str) -> String {
     client

@@ -19,10 +19,12 @@ use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, wante
 use agent_core::words::{Words, s};
 use agent_core::{Agent, DeskReport, Protection, QuitOutcome, Source, Status, Target, now_ms};
 use tauri::AppHandle;
-use tokio::sync::mpsc;
+use tauri_plugin_autostart::ManagerExt;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::link::ToWindow;
-use crate::shell::{Message, QuitFrom, Shell};
+use crate::shell::{Applied, Message, QuitFrom, Shell};
+use crate::shortcut::{PORTAL_QUICK, ShortcutSlot};
 use crate::tray::Tray;
 use crate::window::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
 
@@ -68,6 +70,13 @@ struct Owner {
     desk_settled: bool,
     /// The protections whose problem was notified in this run (once per start each).
     told: BTreeSet<Protection>,
+    /// The global shortcut held, or why not.
+    shortcut: ShortcutSlot,
+    /// Saves of the settings waiting for the portal's answer on the shortcut asked for as
+    /// `.0`, with start at login's error (`.2`).
+    saves_waiting: Vec<(u64, oneshot::Sender<Applied>, Option<String>)>,
+    /// The built-in sandbox, while *Try the sandbox* is in use.
+    sandbox: Option<exotel_sandbox::Sandbox>,
 }
 
 /// How long after start a protection may be missing before the agent is told: at login the
@@ -108,6 +117,9 @@ pub fn spawn(
         desk,
         desk_settled: false,
         told: BTreeSet::new(),
+        shortcut: ShortcutSlot::default(),
+        saves_waiting: Vec::new(),
+        sandbox: None,
     };
     tauri::async_runtime::spawn(owner.run(inbox));
 }
@@ -172,6 +184,9 @@ impl Owner {
             let w = owner.words();
             owner.tray.show(w, &first, &owner.moment(), None);
             owner.shown = first;
+        });
+        self.guarded("take the shortcut", |owner| {
+            owner.apply_shortcut();
         });
         let mut desk = self.desk.subscribe();
         let grace = tokio::time::sleep(desk_grace());
@@ -286,13 +301,34 @@ impl Owner {
             // A failure stays on screen: the next notification comes beside it, not over it.
             Message::Notified { id, failure } => self.last_notice = (!failure).then_some(id),
             Message::ToggleQuiet => self.toggle_quiet(),
-            Message::PreferencesChanged => {
-                if let Some(window) = &self.window {
-                    window.event(WORDS_EVENT, serde_json::Value::Null);
-                }
-                // A protection just turned on may be one that cannot work here.
-                self.desk_changed();
+            Message::PreferencesSaved { before, reply } => self.preferences_saved(&before, reply),
+            Message::ShortcutError(reply) => {
+                let _ = reply.send(self.shortcut.error().cloned());
             }
+            #[cfg(target_os = "linux")]
+            Message::PortalAnswered { generation, result } => {
+                let shortcut = self.agent.preferences().shortcut;
+                if self.shortcut.portal_answered(shortcut.trim(), generation, result) {
+                    self.shortcut_reported();
+                    self.answer_saves(generation);
+                }
+            }
+            Message::PortalSlow { generation } => self.answer_saves(generation),
+            Message::StartSandbox(reply) => self.start_sandbox(reply),
+            Message::SandboxStarted { started, reply } => {
+                let answer = match started {
+                    // Two clicks may start two: the first kept is the one used (the other
+                    // stops here).
+                    Ok(sandbox) => {
+                        self.sandbox.get_or_insert(sandbox);
+                        self.sandbox_url()
+                    }
+                    Err(_) if self.sandbox.is_some() => self.sandbox_url(),
+                    Err(why) => Err(why),
+                };
+                let _ = reply.send(answer);
+            }
+            Message::StopSandbox => self.sandbox = None,
             Message::Quit { from, session_end } => self.quit(from, session_end),
             Message::Quitted(outcome) => self.quitted(outcome),
         }
@@ -324,6 +360,86 @@ impl Owner {
         }
         // A check item ticks itself when clicked; put the ticks back to the confirmed state.
         self.tray.restore_ticks(self.words(), &now);
+    }
+
+    /// Registers the shortcut of the preferences in place of the one held; the generation a
+    /// portal's answer is awaited under, if one is.
+    fn apply_shortcut(&mut self) -> Option<u64> {
+        let shortcut = self.agent.preferences().shortcut;
+        let description = self.words().get("shortcut-description");
+        let waiting = self.shortcut.apply(&self.app, &self.shell, &shortcut, description);
+        self.shortcut_reported();
+        waiting
+    }
+
+    /// What became of the shortcut goes under "On this computer" (while the agent has one).
+    fn shortcut_reported(&self) {
+        if !self.agent.preferences().shortcut.trim().is_empty() {
+            self.desk.set(Protection::Shortcut, self.shortcut.support());
+        }
+    }
+
+    /// The window saved the preferences: the shortcut (if it changed) and start at login are
+    /// applied, and the window answered with what could not be, once the portal has answered
+    /// or [`PORTAL_QUICK`] has passed.
+    fn preferences_saved(&mut self, before: &agent_core::Preferences, reply: oneshot::Sender<Applied>) {
+        let now = self.agent.preferences();
+        let autolaunch = self.app.autolaunch();
+        let applied = if now.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
+        let autostart_error = applied.err().map(|e| e.to_string());
+        let waiting = if now.shortcut == before.shortcut { None } else { self.apply_shortcut() };
+        match waiting {
+            Some(generation) => {
+                self.saves_waiting.push((generation, reply, autostart_error));
+                let shell = self.shell.clone();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(PORTAL_QUICK).await;
+                    shell.send(Message::PortalSlow { generation });
+                });
+            }
+            None => {
+                let _ =
+                    reply.send(Applied { shortcut_error: self.shortcut.error().cloned(), autostart_error });
+            }
+        }
+        if let Some(window) = &self.window {
+            window.event(WORDS_EVENT, serde_json::Value::Null);
+        }
+        // A protection just turned on may be one that cannot work here.
+        self.desk_changed();
+    }
+
+    /// Answers the saves waiting on the shortcut asked for as `generation` (and any for an
+    /// older one, which nobody will answer now).
+    fn answer_saves(&mut self, generation: u64) {
+        let current = self.shortcut.is_current(generation);
+        let error = self.shortcut.error().cloned().filter(|_| current);
+        for (_, reply, autostart_error) in self.saves_waiting.extract_if(.., |(g, ..)| *g <= generation) {
+            let _ = reply.send(Applied { shortcut_error: error.clone(), autostart_error });
+        }
+    }
+
+    /// The sandbox's address, starting it on first use (on a task of its own: the owner never
+    /// waits).
+    fn start_sandbox(&mut self, reply: oneshot::Sender<Result<String, String>>) {
+        if self.sandbox.is_some() {
+            let _ = reply.send(self.sandbox_url());
+            return;
+        }
+        let shell = self.shell.clone();
+        tauri::async_runtime::spawn(async move {
+            // Without its controls over HTTP, and with bounded logs (any local user can reach
+            // it).
+            let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            let config = exotel_sandbox::SandboxConfig::in_app();
+            let started =
+                exotel_sandbox::Sandbox::start_with(loopback, config).await.map_err(|e| e.to_string());
+            shell.send(Message::SandboxStarted { started, reply });
+        });
+    }
+
+    fn sandbox_url(&self) -> Result<String, String> {
+        self.sandbox.as_ref().map(exotel_sandbox::Sandbox::url).ok_or_else(|| "it did not start".to_owned())
     }
 
     /// Asks the controller for a change; its outcome is published (and so shown and notified).

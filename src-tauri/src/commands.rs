@@ -13,15 +13,14 @@ use agent_core::{
     Account, CoreError, PreferenceChanges, Preferences, SignInDefaults, SignInInput, Source, Status, now_ms,
 };
 use exotel_api::{KNOWN_HOSTS, Secret};
-use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID, Sandbox, SandboxConfig};
+use exotel_sandbox::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_USER_ID};
 use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager};
-use tauri_plugin_autostart::ManagerExt;
 
 use crate::command::{Command, SignInArgs};
-use crate::shell::{Message, Shell};
-use crate::shortcut;
+use crate::shell::{Applied, Message, Shell};
+use crate::shortcut::ShortcutError;
 use crate::state::AppState;
 
 type CmdResult<T> = Result<T, ErrorView>;
@@ -69,17 +68,18 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
         Command::GetAccount => to_value(w, get_account(state).await),
         Command::SignInForm => to_value(w, sign_in_form(state)),
         Command::SignIn(args) => view(sign_in(state, args).await),
-        Command::SignOut => view(sign_out(state).await),
+        Command::SignOut => view(sign_out(state, shell).await),
         Command::SetAvailability { target } => {
             view(state.agent.change(target.target(), Source::Window).await)
         }
         Command::Refresh => view(state.agent.refresh(Source::Sync).await),
-        Command::TrySandbox => view(try_sandbox(state).await),
-        Command::GetPreferences => to_value(w, preferences_view(w, state, None)),
+        Command::TrySandbox => view(try_sandbox(state, shell).await),
+        Command::GetPreferences => {
+            let shortcut_error = shell.ask(Message::ShortcutError).await.flatten();
+            to_value(w, preferences_view(w, state, Applied { shortcut_error, autostart_error: None }))
+        }
         Command::SetPreferences { preferences } => {
-            let saved = set_preferences(app, state, preferences)?;
-            shell.send(Message::PreferencesChanged);
-            to_value(w, saved)
+            to_value(w, set_preferences(state, shell, preferences).await?)
         }
         Command::StartBreak { seconds } => view(state.agent.start_break(Duration::from_secs(seconds)).await),
         Command::EndBreak => view(state.agent.end_break().await),
@@ -153,9 +153,9 @@ async fn sign_in(state: &AppState, args: SignInArgs) -> agent_core::Result<Statu
     state.agent.sign_in(SignInInput { host, app_id, secret, user_id }).await
 }
 
-async fn sign_out(state: &AppState) -> agent_core::Result<Status> {
+async fn sign_out(state: &AppState, shell: &Shell) -> agent_core::Result<Status> {
     let result = state.agent.sign_out().await;
-    state.sandbox.lock().await.take();
+    shell.send(Message::StopSandbox);
     result
 }
 
@@ -167,32 +167,29 @@ struct PreferencesView {
     autostart_error: Option<String>,
 }
 
-fn preferences_view(w: &Words, state: &AppState, autostart_error: Option<String>) -> PreferencesView {
-    let shortcut_error = state.shortcut_error.lock().map(|e| e.clone()).unwrap_or_default().map(|e| {
+fn preferences_view(w: &Words, state: &AppState, applied: Applied) -> PreferencesView {
+    let shortcut_error = applied.shortcut_error.map(|e: ShortcutError| {
         let id = if e.no_portal { "window-shortcut-wayland" } else { "window-shortcut-error" };
         w.text(id, &[s("shortcut", e.shortcut), s("error", e.error)])
     });
-    let autostart_error = autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
+    let autostart_error = applied.autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
 }
 
 /// Saves the settings the window sent over the current preferences (one it does not show keeps
-/// its value) and applies the shortcut and start-at-login ones; answers in the language just
-/// saved.
-fn set_preferences(
-    app: &AppHandle,
+/// its value); the shell's owner applies the shortcut and start at login; answers in the
+/// language just saved.
+async fn set_preferences(
     state: &AppState,
+    shell: &Shell,
     changes: PreferenceChanges,
 ) -> CmdResult<PreferencesView> {
     let before = state.agent.preferences();
     let preferences = changes.apply_to(&before).map_err(|e| error(words(state), &e))?;
-    let saved = state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
-    if saved.shortcut != before.shortcut {
-        shortcut::apply(app, &saved.shortcut, true);
-    }
-    let autolaunch = app.autolaunch();
-    let applied = if saved.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
-    Ok(preferences_view(words(state), state, applied.err().map(|e| e.to_string())))
+    state.agent.set_preferences(preferences).map_err(|e| error(words(state), &e))?;
+    let before = Box::new(before);
+    let applied = shell.ask(|reply| Message::PreferencesSaved { before, reply }).await.unwrap_or_default();
+    Ok(preferences_view(words(state), state, applied))
 }
 
 /// The kept history, newest first, in words.
@@ -205,17 +202,9 @@ fn get_history(w: &Words, state: &AppState) -> CmdResult<Vec<ChangeLine>> {
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
 /// keeping nothing in the keyring or settings.
-async fn try_sandbox(state: &AppState) -> agent_core::Result<Status> {
-    let mut sandbox = state.sandbox.lock().await;
-    if sandbox.is_none() {
-        // Without its controls over HTTP, and with bounded logs (any local user can reach it).
-        let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let started = Sandbox::start_with(loopback, SandboxConfig::in_app())
-            .await
-            .map_err(|e| CoreError::Sandbox(e.to_string()))?;
-        *sandbox = Some(started);
-    }
-    let url = sandbox.as_ref().map(Sandbox::url).unwrap_or_default();
+async fn try_sandbox(state: &AppState, shell: &Shell) -> agent_core::Result<Status> {
+    let started = shell.ask(Message::StartSandbox).await.ok_or(CoreError::Stopped)?;
+    let url = started.map_err(CoreError::Sandbox)?;
     let input = SignInInput {
         host: url,
         app_id: DEMO_APP_ID.to_owned(),

@@ -23,7 +23,7 @@ mod window;
 mod window_process;
 
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use agent_core::present::{Notice, availability_words};
 use agent_core::words::s;
@@ -96,15 +96,7 @@ pub fn run() -> ExitCode {
             #[cfg(windows)]
             notifications_identity(app.handle(), &desk);
             on_panic(shell.clone(), agent.clone());
-            app.manage(AppState {
-                agent: agent.clone(),
-                history,
-                sandbox: tokio::sync::Mutex::new(None),
-                shortcut_error: Mutex::new(None),
-                desk: desk.clone(),
-            });
-            // After the state, where its outcome (and a portal's late answer) is kept.
-            shortcut::apply(app.handle(), &agent.preferences().shortcut, false);
+            app.manage(AppState { agent: agent.clone(), history, desk: desk.clone() });
             // The first read (keyring, token, Exotel) runs while the tray is being built.
             let starting = agent.clone();
             tauri::async_runtime::spawn(async move { starting.start().await });

@@ -4,7 +4,16 @@
 
 use agent_core::QuitOutcome;
 use agent_core::present::Notice;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::shortcut::ShortcutError;
+
+/// What applying saved preferences could not do, in the OS's words.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub shortcut_error: Option<ShortcutError>,
+    pub autostart_error: Option<String>,
+}
 
 /// What the shell's owner is asked to do.
 #[derive(Debug)]
@@ -31,9 +40,30 @@ pub enum Message {
     /// "Quiet for 1 hour", or notify again if quiet now: the tray's item and the window's
     /// button, decided in one place ([`crate::actor`]).
     ToggleQuiet,
-    /// The preferences were saved: the language may have changed, so every word is rendered
-    /// again (tray, window).
-    PreferencesChanged,
+    /// The window saved the preferences (they were `before`): the shortcut and start at login
+    /// are applied, every word is rendered again (the language may have changed), and `reply`
+    /// says what could not be applied.
+    PreferencesSaved { before: Box<agent_core::Preferences>, reply: oneshot::Sender<Applied> },
+    /// What the window's settings show besides the preferences: the shortcut's error, if any.
+    ShortcutError(oneshot::Sender<Option<ShortcutError>>),
+    /// The desktop's portal answered for the shortcut asked for as `generation` (Linux).
+    #[cfg(target_os = "linux")]
+    PortalAnswered {
+        generation: u64,
+        result: Result<os_events::portal::PortalShortcut, os_events::portal::PortalError>,
+    },
+    /// The portal has not answered for `generation` within the moment a save waits for it:
+    /// the window is answered without (its outcome is kept when it comes).
+    PortalSlow { generation: u64 },
+    /// *Try the sandbox*: the sandbox's address, started on first use (`Err`: why not).
+    StartSandbox(oneshot::Sender<Result<String, String>>),
+    /// The sandbox asked for has started (or could not).
+    SandboxStarted {
+        started: Result<exotel_sandbox::Sandbox, String>,
+        reply: oneshot::Sender<Result<String, String>>,
+    },
+    /// Signed out: the sandbox, if one runs, stops.
+    StopSandbox,
     /// Quit, offline first (once; later requests are ignored, but for the agent's "Quit anyway"
     /// while a quit waits for Exotel). `session_end`: the desktop is going away (Windows'
     /// `WM_ENDSESSION`), so the event loop is over and nothing more may go through it.
@@ -72,5 +102,13 @@ impl Shell {
         if let Err(e) = self.to_owner.send(message) {
             tracing::debug!("the shell has ended; dropped {:?}", e.0);
         }
+    }
+
+    /// Sends the message `make` builds around a reply, and waits for the answer; `None` if the
+    /// owner has ended or dropped the reply (a panic while handling it, which was logged).
+    pub async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Message) -> Option<T> {
+        let (reply, answer) = oneshot::channel();
+        self.send(make(reply));
+        answer.await.ok()
     }
 }
