@@ -305,10 +305,9 @@ impl Owner {
             Message::ShortcutError(reply) => {
                 let _ = reply.send(self.shortcut.error().cloned());
             }
-            #[cfg(target_os = "linux")]
-            Message::PortalAnswered { generation, result } => {
+            Message::PortalAnswered { generation, answer } => {
                 let shortcut = self.agent.preferences().shortcut;
-                if self.shortcut.portal_answered(shortcut.trim(), generation, result) {
+                if self.shortcut.portal_answered(shortcut.trim(), generation, answer) {
                     self.shortcut_reported();
                     self.answer_saves(generation);
                 }
@@ -367,7 +366,14 @@ impl Owner {
     fn apply_shortcut(&mut self) -> Option<u64> {
         let shortcut = self.agent.preferences().shortcut;
         let description = self.words().get("shortcut-description");
-        let waiting = self.shortcut.apply(&self.app, &self.shell, &shortcut, description);
+        let (pressed, answered) = (self.shell.clone(), self.shell.clone());
+        let waiting = self.shortcut.apply(
+            &self.app,
+            &shortcut,
+            description,
+            move || pressed.send(Message::Toggle),
+            move |generation, answer| answered.send(Message::PortalAnswered { generation, answer }),
+        );
         self.shortcut_reported();
         waiting
     }

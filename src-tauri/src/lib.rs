@@ -69,7 +69,7 @@ pub fn run() -> ExitCode {
         shell.send(if hide { Message::CloseWindow } else { Message::OpenWindow });
         tracing::info!(hide, "another launch handed over");
     }));
-    let built = shortcut::plugin(builder)
+    let built = shortcut::plugin(builder, toggle)
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(move |app| {
@@ -172,6 +172,13 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// The global shortcut was pressed (the plugin's handler, where the plugin is used).
+fn toggle(app: &tauri::AppHandle) {
+    if let Some(shell) = app.try_state::<Shell>() {
+        shell.send(Message::Toggle);
+    }
 }
 
 /// `exotel-agent-tray --quit`: the running app quits, offline first (for scripts, an admin's

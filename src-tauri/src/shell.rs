@@ -47,11 +47,8 @@ pub enum Message {
     /// What the window's settings show besides the preferences: the shortcut's error, if any.
     ShortcutError(oneshot::Sender<Option<ShortcutError>>),
     /// The desktop's portal answered for the shortcut asked for as `generation` (Linux).
-    #[cfg(target_os = "linux")]
-    PortalAnswered {
-        generation: u64,
-        result: Result<os_events::portal::PortalShortcut, os_events::portal::PortalError>,
-    },
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    PortalAnswered { generation: u64, answer: crate::shortcut::PortalAnswer },
     /// The portal has not answered for `generation` within the moment a save waits for it:
     /// the window is answered without (its outcome is kept when it comes).
     PortalSlow { generation: u64 },

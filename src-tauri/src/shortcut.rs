@@ -7,13 +7,18 @@
 //! the desktop's `GlobalShortcuts` portal. On macOS and Windows it is
 //! `tauri-plugin-global-shortcut`, which waits on the OS's own events there.
 //!
-//! The shell's owner ([`crate::actor`]) holds the one [`ShortcutSlot`]; a portal's answer comes
-//! back to it as a message, so nothing here is shared or locked.
+//! The shell's owner ([`crate::actor`]) holds the one [`ShortcutSlot`]; a press, and a portal's
+//! answer, reach it through the closures it gives, so nothing here is shared or locked.
 
 use agent_core::Support;
 use tauri::AppHandle;
 
-use crate::shell::Shell;
+/// What the desktop's portal answered for a shortcut (Linux; elsewhere there is none).
+#[cfg(target_os = "linux")]
+pub type PortalAnswer = Result<os_events::portal::PortalShortcut, os_events::portal::PortalError>;
+/// What the desktop's portal answered for a shortcut (Linux; elsewhere there is none).
+#[cfg(not(target_os = "linux"))]
+pub type PortalAnswer = std::convert::Infallible;
 
 /// A shortcut the OS would not register (taken by another app, or not a key combination).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,16 +47,17 @@ pub struct ShortcutSlot {
 }
 
 impl ShortcutSlot {
-    /// Registers `shortcut` in place of the one held (empty: none). On Wayland the desktop's
-    /// portal is asked on a thread of its own: its answer comes to `shell` as
-    /// [`crate::shell::Message::PortalAnswered`], for [`ShortcutSlot::portal_answered`]; the
-    /// generation it is awaited under is returned.
+    /// Registers `shortcut` in place of the one held (empty: none); each press calls `pressed`.
+    /// On Wayland the desktop's portal is asked on a thread of its own: its answer goes to
+    /// `answered` with the generation it was asked under (which is returned), for
+    /// [`ShortcutSlot::portal_answered`].
     pub fn apply(
         &mut self,
         app: &AppHandle,
-        shell: &Shell,
         shortcut: &str,
         description: String,
+        pressed: impl Fn() + Send + Sync + 'static,
+        answered: impl FnOnce(u64, PortalAnswer) + Send + 'static,
     ) -> Option<u64> {
         // The old one first: dropping it releases its grab or closes its portal session.
         self.held = None;
@@ -62,7 +68,8 @@ impl ShortcutSlot {
         if shortcut.is_empty() {
             return None;
         }
-        match imp::register(app, shell, shortcut, description, self.generation) {
+        let generation = self.generation;
+        match imp::register(app, shortcut, description, pressed, move |answer| answered(generation, answer)) {
             imp::Registered::Held(held) => {
                 tracing::info!(shortcut, "global shortcut registered");
                 self.held = Some(held);
@@ -79,17 +86,12 @@ impl ShortcutSlot {
     /// The portal's answer for `generation`: kept if it is still the shortcut asked for
     /// (otherwise dropped, which closes its session). Whether it was.
     #[cfg(target_os = "linux")]
-    pub fn portal_answered(
-        &mut self,
-        shortcut: &str,
-        generation: u64,
-        result: Result<os_events::portal::PortalShortcut, os_events::portal::PortalError>,
-    ) -> bool {
+    pub fn portal_answered(&mut self, shortcut: &str, generation: u64, answer: PortalAnswer) -> bool {
         use os_events::portal::PortalError;
         if generation != self.generation {
             return false;
         }
-        match result {
+        match answer {
             Ok(held) => {
                 tracing::info!(shortcut, "global shortcut bound through the desktop's portal");
                 self.held = Some(imp::Held::Portal(held));
@@ -103,6 +105,12 @@ impl ShortcutSlot {
             Err(PortalError::Failed(reason)) => self.error = Some(ShortcutError::new(shortcut, reason)),
         }
         true
+    }
+
+    /// There is no portal here.
+    #[cfg(not(target_os = "linux"))]
+    pub fn portal_answered(&mut self, _shortcut: &str, _generation: u64, answer: PortalAnswer) -> bool {
+        match answer {}
     }
 
     /// Whether `generation` is the shortcut asked for last.
@@ -146,8 +154,7 @@ mod imp {
     use os_events::shortcut::{Listener, Shortcut};
     use tauri::AppHandle;
 
-    use super::ShortcutError;
-    use crate::shell::{Message, Shell};
+    use super::{PortalAnswer, ShortcutError};
 
     /// The shortcut held: an X11 grab, or a portal session on Wayland. Held only to be dropped
     /// (which releases the grab, or closes the session), never read.
@@ -164,7 +171,11 @@ mod imp {
         AskedPortal,
     }
 
-    pub fn plugin<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    /// Presses go to the closure given when the shortcut is registered.
+    pub fn plugin<R: tauri::Runtime>(
+        builder: tauri::Builder<R>,
+        _pressed: fn(&AppHandle),
+    ) -> tauri::Builder<R> {
         builder
     }
 
@@ -173,10 +184,10 @@ mod imp {
 
     pub fn register(
         _app: &AppHandle,
-        shell: &Shell,
         shortcut: &str,
         description: String,
-        generation: u64,
+        pressed: impl Fn() + Send + Sync + 'static,
+        answered: impl FnOnce(PortalAnswer) + Send + 'static,
     ) -> Registered {
         let combo = match shortcut.parse::<Shortcut>() {
             Ok(combo) => combo,
@@ -185,16 +196,10 @@ mod imp {
         if os_events::display::is_wayland() {
             // An X11 grab there sees keys only while an XWayland window has focus: it would
             // seem to work and then not. The desktop's portal instead.
-            let (answer, pressed) = (shell.clone(), shell.clone());
-            std::thread::spawn(move || {
-                let result =
-                    PortalShortcut::start(&combo, &description, move || pressed.send(Message::Toggle));
-                answer.send(Message::PortalAnswered { generation, result });
-            });
+            std::thread::spawn(move || answered(PortalShortcut::start(&combo, &description, pressed)));
             return Registered::AskedPortal;
         }
-        let pressed = shell.clone();
-        match Listener::start(&combo, move || pressed.send(Message::Toggle)) {
+        match Listener::start(&combo, pressed) {
             Ok(listener) => Registered::Held(Held::X11(listener)),
             Err(e) => Registered::Failed(ShortcutError::new(shortcut, e.to_string())),
         }
@@ -203,11 +208,10 @@ mod imp {
 
 #[cfg(not(target_os = "linux"))]
 mod imp {
-    use tauri::{AppHandle, Manager};
+    use tauri::AppHandle;
     use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutEvent, ShortcutState};
 
-    use super::ShortcutError;
-    use crate::shell::{Message, Shell};
+    use super::{PortalAnswer, ShortcutError};
 
     /// The plugin keeps the registration; nothing is held here.
     #[derive(Debug)]
@@ -220,15 +224,16 @@ mod imp {
         AskedPortal,
     }
 
-    /// The plugin, with the toggle as its handler.
-    pub fn plugin(builder: tauri::Builder<tauri::Wry>) -> tauri::Builder<tauri::Wry> {
+    /// The plugin, with `pressed` as its handler.
+    pub fn plugin(
+        builder: tauri::Builder<tauri::Wry>,
+        pressed: fn(&AppHandle),
+    ) -> tauri::Builder<tauri::Wry> {
         builder.plugin(
             tauri_plugin_global_shortcut::Builder::new()
-                .with_handler(|app: &AppHandle, _shortcut: &Shortcut, event: ShortcutEvent| {
-                    if event.state() == ShortcutState::Pressed
-                        && let Some(shell) = app.try_state::<Shell>()
-                    {
-                        shell.send(Message::Toggle);
+                .with_handler(move |app: &AppHandle, _shortcut: &Shortcut, event: ShortcutEvent| {
+                    if event.state() == ShortcutState::Pressed {
+                        pressed(app);
                     }
                 })
                 .build(),
@@ -241,12 +246,13 @@ mod imp {
         }
     }
 
+    /// Presses reach the plugin's handler ([`plugin`]), not `_pressed`.
     pub fn register(
         app: &AppHandle,
-        _shell: &Shell,
         shortcut: &str,
         _description: String,
-        _generation: u64,
+        _pressed: impl Fn() + Send + Sync + 'static,
+        _answered: impl FnOnce(PortalAnswer) + Send + 'static,
     ) -> Registered {
         match app.global_shortcut().register(shortcut) {
             Ok(()) => Registered::Held(Held),
@@ -255,5 +261,6 @@ mod imp {
     }
 }
 
-/// Adds what the shortcut needs to the app (the plugin, where it is used).
+/// Adds what the shortcut needs to the app (the plugin, where it is used, with `pressed` as
+/// its handler).
 pub use imp::plugin;
