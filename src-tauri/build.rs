@@ -1,5 +1,5 @@
 // COMMANDS: the commands the page may call (one list, shared with the app).
-include!("src/command_names.rs");
+include!("src/commands/names.rs");
 
 fn main() {
     let attributes =

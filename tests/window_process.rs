@@ -1,4 +1,4 @@
-//! The window's own process (see `src-tauri/src/link.rs`): started when the window is opened,
+//! The window's own process (see `src-tauri/src/window/protocol.rs`): started when the window is opened,
 //! one at a time, ended when the window closes while the tray stays (and opened again after a
 //! close or a crash), and never left behind when the tray process ends. Closing the window is
 //! what gives WebKit's memory back.

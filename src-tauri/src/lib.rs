@@ -3,24 +3,20 @@
 //! each status the controller publishes becomes a tray icon, menu ticks, a notification and an
 //! event for the window. No API call, business rule or word lives here.
 //!
-//! One owner holds the shell's state ([`actor`]); the tray, the window's commands, the
-//! shortcut, signals and a second launch hold a [`shell::Shell`] and send it messages.
+//! One actor, the shell ([`shell`]), holds the shell's state; the tray, the window's commands, the
+//! shortcut, signals and a second launch hold a [`shell_handle::ShellHandle`] and send it
+//! messages.
 
-mod actor;
-mod command;
-#[cfg(test)]
-mod command_names;
 mod commands;
-mod link;
 mod logging;
 mod notify;
 mod shell;
+mod shell_handle;
 mod shortcut;
 mod signals;
 mod state;
 mod tray;
 mod window;
-mod window_process;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -30,11 +26,11 @@ use agent_core::words::s;
 use agent_core::{Accounts, Agent, ChangeSink, ControllerConfig, DeskReport, History, Protection, Support};
 use tauri::{Manager, RunEvent};
 
-use crate::shell::{Message, Shell};
+use crate::shell_handle::{Message, ShellHandle};
 use crate::state::AppState;
 
-/// Starts the app; returns when it quits. With [`link::WINDOW_FLAG`] (given only by the app
-/// itself) it is the window's process instead ([`window_process`]).
+/// Starts the app; returns when it quits. With [`window::protocol::WINDOW_FLAG`] (given only by the app
+/// itself) it is the window's process instead ([`window::process`]).
 pub fn run() -> ExitCode {
     logging::private_files();
     if let Some(reason) = no_display() {
@@ -42,11 +38,11 @@ pub fn run() -> ExitCode {
         return ExitCode::from(1);
     }
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some(link::WINDOW_FLAG) {
+    if args.get(1).map(String::as_str) == Some(window::protocol::WINDOW_FLAG) {
         // Its log lines go to standard error: the log file has one writer, the tray process.
         logging::init_stderr();
         let arg = |i: usize| args.get(i).map(String::as_str);
-        return window_process::run(context(), arg(2), arg(3), arg(4));
+        return window::process::run(context(), arg(2), arg(3), arg(4));
     }
     let _log = logging::init();
     let show_window = args.iter().any(|a| a == "--show");
@@ -56,14 +52,14 @@ pub fn run() -> ExitCode {
     // A second launch opens the running app's window, closes it with --hide, or quits the app
     // (offline first, as from the tray) with --quit.
     let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-        let Some(shell) = app.try_state::<Shell>() else {
+        let Some(shell) = app.try_state::<ShellHandle>() else {
             tracing::warn!("another launch, before the app was ready: ignored");
             return;
         };
         let hide = args.iter().any(|a| a == "--hide");
         if args.iter().any(|a| a == QUIT_FLAG) {
             tracing::info!("another launch asked to quit");
-            shell.send(Message::Quit { from: shell::QuitFrom::Unattended, session_end: false });
+            shell.send(Message::Quit { from: shell_handle::QuitFrom::Unattended, session_end: false });
             return;
         }
         shell.send(if hide { Message::CloseWindow } else { Message::OpenWindow });
@@ -88,7 +84,7 @@ pub fn run() -> ExitCode {
             let agent = tauri::async_runtime::block_on(async { Arc::new(Agent::new(accounts, config)) });
             // The last quit could not go offline (at a session's end nobody could be asked).
             let quit_failed = history.as_ref().and_then(|h| agent.untold_quit_failure(h));
-            let (shell, inbox) = Shell::new();
+            let (shell, inbox) = ShellHandle::new();
             app.manage(shell.clone());
             // What this computer can do, as each part finds out ("On this computer").
             let desk = DeskReport::default();
@@ -109,7 +105,7 @@ pub fn run() -> ExitCode {
                     Support::works(if cfg!(windows) { "notification area" } else { "menu bar" }),
                 );
             }
-            actor::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray, desk.clone());
+            shell::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray, desk.clone());
             if let Some(failed) = quit_failed {
                 shell.send(Message::Notify(agent_core::present::last_quit_notice(agent.words(), &failed)));
             }
@@ -120,7 +116,7 @@ pub fn run() -> ExitCode {
                 let quitting = shell.clone();
                 let on_shutdown = move || {
                     quitting.send(Message::Quit {
-                        from: shell::QuitFrom::Unattended,
+                        from: shell_handle::QuitFrom::Unattended,
                         session_end: cfg!(windows),
                     });
                 };
@@ -176,7 +172,7 @@ pub fn run() -> ExitCode {
 
 /// The global shortcut was pressed (the plugin's handler, where the plugin is used).
 fn toggle(app: &tauri::AppHandle) {
-    if let Some(shell) = app.try_state::<Shell>() {
+    if let Some(shell) = app.try_state::<ShellHandle>() {
         shell.send(Message::Toggle);
     }
 }
@@ -188,7 +184,7 @@ pub const QUIT_FLAG: &str = "--quit";
 /// A panic (a bug) is logged and the agent told, with what Exotel last confirmed; the task it
 /// happened in is started again ([`agent_core::spawn_supervised`]) or, in the controller, the
 /// request fails and the next is served.
-fn on_panic(shell: Shell, agent: Arc<Agent>) {
+fn on_panic(shell: ShellHandle, agent: Arc<Agent>) {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         tracing::error!("panicked: {info}");

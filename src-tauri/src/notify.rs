@@ -6,13 +6,13 @@
 use agent_core::present::Notice;
 use tauri::AppHandle;
 
-use crate::shell::Shell;
+use crate::shell_handle::ShellHandle;
 
 /// Shows `notice` in place of the notification `replaces` (the id the server gave the last
-/// one, if any); the new one's id comes back as [`crate::shell::Message::Notified`]. Its
+/// one, if any); the new one's id comes back as [`crate::shell_handle::Message::Notified`]. Its
 /// failure is logged: there is nowhere else to say it.
 #[cfg(target_os = "linux")]
-pub fn show(_app: &AppHandle, shell: &Shell, notice: &Notice, replaces: Option<u32>) {
+pub fn show(_app: &AppHandle, shell: &ShellHandle, notice: &Notice, replaces: Option<u32>) {
     // Notification servers read the body as markup: text from Exotel is escaped.
     let body = agent_core::present::escape_markup(&notice.body);
     let (title, shell, failure) = (notice.title.clone(), shell.clone(), notice.failure);
@@ -29,7 +29,7 @@ pub fn show(_app: &AppHandle, shell: &Shell, notice: &Notice, replaces: Option<u
         match n.show() {
             Ok(handle) => {
                 tracing::info!(%title, "notified");
-                shell.send(crate::shell::Message::Notified { id: handle.id(), failure });
+                shell.send(crate::shell_handle::Message::Notified { id: handle.id(), failure });
             }
             Err(e) => tracing::warn!("could not show a notification: {e}"),
         }
@@ -37,7 +37,7 @@ pub fn show(_app: &AppHandle, shell: &Shell, notice: &Notice, replaces: Option<u
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn show(app: &AppHandle, _shell: &Shell, notice: &Notice, _replaces: Option<u32>) {
+pub fn show(app: &AppHandle, _shell: &ShellHandle, notice: &Notice, _replaces: Option<u32>) {
     use tauri_plugin_notification::NotificationExt;
     match app.notification().builder().title(&notice.title).body(&notice.body).show() {
         Ok(()) => tracing::info!(title = %notice.title, "notified"),

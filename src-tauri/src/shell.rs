@@ -1,111 +1,580 @@
-//! The way to the shell's one owner ([`crate::actor`]): every part of the shell (the tray, the
-//! window's commands, the shortcut, OS signals, a second launch) holds a [`Shell`] and sends it
-//! a [`Message`]; none of them holds the shell's state or calls another.
+//! The shell: the one actor of the tray process. It holds the tray, the open window, the
+//! global shortcut, the sandbox, the quitting state and the last status shown, and is the only
+//! code that changes them. Everything else sends it a [`Message`] through a [`ShellHandle`]
+//! (with a reply channel where an answer is needed). It also follows the status the controller publishes: each
+//! one becomes the tray's icon and menu, the window's view, and a notification when
+//! [`agent_core::present::notice`] says one is due. During a break it refreshes the tray's time
+//! left every 30 seconds (and only then: no timer runs otherwise).
+//!
+//! A panic while handling one message is caught and logged; the shell carries on with the next
+//! (its state is plain values, each message's change small), so the tray never stops following
+//! the status.
 
-use agent_core::QuitOutcome;
-use agent_core::present::Notice;
+use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use agent_core::present::desk::{problem_notice, tray_warning};
+use agent_core::present::{MenuAction, Moment, Notice, menu_action, notice, wanted};
+use agent_core::words::{Words, s};
+use agent_core::{Agent, DeskReport, Protection, QuitOutcome, Source, Status, Target, now_ms};
+use tauri::AppHandle;
+use tauri_plugin_autostart::ManagerExt;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::shortcut::ShortcutError;
+use crate::shell_handle::{Applied, Message, QuitFrom, ShellHandle};
+use crate::shortcut::{PORTAL_QUICK, ShortcutSlot};
+use crate::tray::Tray;
+use crate::window::host::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
+use crate::window::protocol::ToWindow;
 
-/// What applying saved preferences could not do, in the OS's words.
-#[derive(Debug, Default)]
-pub struct Applied {
-    pub shortcut_error: Option<ShortcutError>,
-    pub autostart_error: Option<String>,
+/// The longest quitting waits for Exotel's confirmation.
+pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
+
+/// "Quiet for 1 hour".
+pub const QUIET_HOUR: Duration = Duration::from_secs(60 * 60);
+
+/// How long a last notification is given to reach the notification server before exit.
+const NOTICE_GRACE: Duration = Duration::from_millis(500);
+
+/// How often what ages is shown again while signed in (the break's time left, the time in the
+/// current state, staleness), or every half sync interval if that is shorter: the tray changes
+/// only when its words do.
+const TICK: Duration = Duration::from_secs(30);
+
+/// The shell's state.
+struct Shell {
+    app: AppHandle,
+    shell: ShellHandle,
+    agent: Arc<Agent>,
+    tray: Tray,
+    /// The status last shown.
+    shown: Status,
+    window: Option<OpenWindow>,
+    /// The number of the last window process started.
+    generation: u64,
+    quitting: bool,
+    /// Who asked to quit.
+    quit_from: QuitFrom,
+    /// The agent's quit could not go offline: the app keeps trying (this many attempts so
+    /// far) and quits once Exotel confirms, or at once on "Quit anyway".
+    quit_waiting: Option<u32>,
+    /// The id of the last notification shown, which the next replaces.
+    last_notice: Option<u32>,
+    /// The desktop is going away: nothing is shown any more, and quitting exits directly.
+    session_ending: bool,
+    /// What this computer can do ([`agent_core::Desk`]), as the OS side finds it.
+    desk: DeskReport,
+    /// The grace after start is over ([`desk_grace`]): a protection the agent turned on that
+    /// cannot work is now said in the tray and notified.
+    desk_settled: bool,
+    /// The protections whose problem was notified in this run (once per start each).
+    told: BTreeSet<Protection>,
+    /// The global shortcut held, or why not.
+    shortcut: ShortcutSlot,
+    /// Saves of the settings waiting for the portal's answer on the shortcut asked for as
+    /// `.0`, with start at login's error (`.2`).
+    saves_waiting: Vec<(u64, oneshot::Sender<Applied>, Option<String>)>,
+    /// The built-in sandbox, while *Try the sandbox* is in use.
+    sandbox: Option<exotel_sandbox::Sandbox>,
 }
 
-/// What the shell's owner is asked to do.
-#[derive(Debug)]
-pub enum Message {
-    /// A tray menu item was clicked (its id, from [`agent_core::present::menu_id`]).
-    Menu(String),
-    /// The global shortcut was pressed: offline, or the device used last.
-    Toggle,
-    /// Show the window: bring it to the front, or start its process.
-    OpenWindow,
-    /// Close the window, if it is open (the app stays in the tray).
-    CloseWindow,
-    /// The window process `generation` is closing; `reopen`: open it again once it has ended.
-    WindowClosing { generation: u64, reopen: bool },
-    /// The window process `generation` has ended.
-    WindowEnded { generation: u64 },
-    /// Show a notification.
-    Notify(Notice),
-    /// The notification server gave the last notification this id (it is replaced by the next;
-    /// Linux only, where notifications can replace each other).
-    /// `failure`: it told of a failure, which the next notification must not replace.
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    Notified { id: u32, failure: bool },
-    /// "Quiet for 1 hour", or notify again if quiet now: the tray's item and the window's
-    /// button, decided in one place ([`crate::actor`]).
-    ToggleQuiet,
-    /// The window saved the preferences (they were `before`): the shortcut and start at login
-    /// are applied, every word is rendered again (the language may have changed), and `reply`
-    /// says what could not be applied.
-    PreferencesSaved { before: Box<agent_core::Preferences>, reply: oneshot::Sender<Applied> },
-    /// What the window's settings show besides the preferences: the shortcut's error, if any.
-    ShortcutError(oneshot::Sender<Option<ShortcutError>>),
-    /// The desktop's portal answered for the shortcut asked for as `generation` (Linux).
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    PortalAnswered { generation: u64, answer: crate::shortcut::PortalAnswer },
-    /// The portal has not answered for `generation` within the moment a save waits for it:
-    /// the window is answered without (its outcome is kept when it comes).
-    PortalSlow { generation: u64 },
-    /// *Try the sandbox*: the sandbox's address, started on first use (`Err`: why not).
-    StartSandbox(oneshot::Sender<Result<String, String>>),
-    /// The sandbox asked for has started (or could not).
-    SandboxStarted {
-        started: Result<exotel_sandbox::Sandbox, String>,
-        reply: oneshot::Sender<Result<String, String>>,
-    },
-    /// Signed out: the sandbox, if one runs, stops.
-    StopSandbox,
-    /// Quit, offline first (once; later requests are ignored, but for the agent's "Quit anyway"
-    /// while a quit waits for Exotel). `session_end`: the desktop is going away (Windows'
-    /// `WM_ENDSESSION`), so the event loop is over and nothing more may go through it.
-    Quit { from: QuitFrom, session_end: bool },
-    /// Going offline before quitting has ended this way.
-    Quitted(QuitOutcome),
+/// How long after start a protection may be missing before the agent is told: at login the
+/// app may start before the desktop's panel (the tray host), its screensaver or its
+/// notification server. `EXOTEL_AGENT_DESK_GRACE_SECS` sets it (tests; an admin whose desktop
+/// starts slowly).
+fn desk_grace() -> Duration {
+    let secs = std::env::var("EXOTEL_AGENT_DESK_GRACE_SECS").ok().and_then(|s| s.trim().parse::<u64>().ok());
+    secs.map_or(DESK_GRACE, Duration::from_secs)
 }
 
-/// Who asked to quit: what happens when Exotel does not confirm the offline first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuitFrom {
-    /// The agent, from the tray or the window: told, and the app keeps trying (and quits once
-    /// Exotel confirms) until they choose "Quit anyway" in the tray.
-    Agent,
-    /// A signal, `--quit`, the session's end or a shutdown: nobody to ask, so the bounded wait,
-    /// then exit (the history keeps the failure, and the next start tells it). While the
-    /// agent's own quit already waits for Exotel, it exits at once, as "Quit anyway" does.
-    Unattended,
-}
+/// [`desk_grace`]'s default.
+const DESK_GRACE: Duration = Duration::from_secs(20);
 
-/// A handle on the shell's owner. Sending never blocks; once the owner is gone (the app is
-/// ending) a message is dropped.
-#[derive(Debug, Clone)]
-pub struct Shell {
-    to_owner: mpsc::UnboundedSender<Message>,
+/// Starts the shell on the async runtime; it runs until the app ends.
+pub fn spawn(
+    app: AppHandle,
+    shell: ShellHandle,
+    inbox: mpsc::UnboundedReceiver<Message>,
+    agent: Arc<Agent>,
+    tray: Tray,
+    desk: DeskReport,
+) {
+    let shown = agent.status();
+    let shell_state = Shell {
+        app,
+        shell,
+        agent,
+        tray,
+        shown,
+        window: None,
+        generation: 0,
+        quitting: false,
+        quit_from: QuitFrom::Unattended,
+        quit_waiting: None,
+        last_notice: None,
+        session_ending: false,
+        desk,
+        desk_settled: false,
+        told: BTreeSet::new(),
+        shortcut: ShortcutSlot::default(),
+        saves_waiting: Vec::new(),
+        sandbox: None,
+    };
+    tauri::async_runtime::spawn(shell_state.run(inbox));
 }
 
 impl Shell {
-    /// A handle, and the inbox its owner reads.
-    pub fn new() -> (Self, mpsc::UnboundedReceiver<Message>) {
-        let (to_owner, inbox) = mpsc::unbounded_channel();
-        (Self { to_owner }, inbox)
+    fn words(&self) -> &'static Words {
+        self.agent.words()
     }
 
-    pub fn send(&self, message: Message) {
-        if let Err(e) = self.to_owner.send(message) {
-            tracing::debug!("the shell has ended; dropped {:?}", e.0);
+    /// Now, how often Exotel should be read, and whether notifications are quiet.
+    fn moment(&self) -> Moment {
+        Moment::at(now_ms(), self.agent.sync_interval())
+            .quiet(self.agent.quiet_until())
+            .quit_waiting(self.quit_waiting.is_some())
+    }
+
+    /// Shows a notification in place of the last one.
+    fn notify(&self, notice: &Notice) {
+        crate::notify::show(&self.app, &self.shell, notice, self.last_notice);
+    }
+
+    /// Shows the last status again, in the current words and at the current time.
+    fn refresh(&mut self) {
+        let (w, fresh) = (self.words(), self.moment());
+        self.tray.show(w, &self.shown, &fresh, self.warning());
+        self.send_view(w, &self.shown, &fresh);
+    }
+
+    /// The tray's warning line, once the grace after start is over.
+    fn warning(&self) -> Option<String> {
+        let found = self.desk.now();
+        self.desk_settled.then(|| tray_warning(self.words(), &found, &self.agent.preferences())).flatten()
+    }
+
+    /// What this computer can do changed, or the grace after start is over: shown again, and
+    /// each protection the agent turned on that cannot work is notified (once per start).
+    fn desk_changed(&mut self) {
+        if self.session_ending {
+            return;
+        }
+        self.refresh();
+        if !self.desk_settled {
+            return;
+        }
+        let found = self.desk.now();
+        let prefs = self.agent.preferences();
+        for p in found.problems(|p| prefs.relies_on(p)) {
+            if self.told.insert(p) {
+                let n = problem_notice(self.words(), p, &found.get(p));
+                tracing::warn!(protection = p.key(), "told: {}", n.body);
+                if wanted(&n, &self.agent.preferences(), &self.moment()) {
+                    self.notify(&n);
+                }
+            }
         }
     }
 
-    /// Sends the message `make` builds around a reply, and waits for the answer; `None` if the
-    /// owner has ended or dropped the reply (a panic while handling it, which was logged).
-    pub async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Message) -> Option<T> {
-        let (reply, answer) = oneshot::channel();
-        self.send(make(reply));
-        answer.await.ok()
+    async fn run(mut self, mut inbox: mpsc::UnboundedReceiver<Message>) {
+        let mut updates = self.agent.controller().subscribe();
+        let first = updates.borrow_and_update().clone();
+        self.guarded("show the first status", |this| {
+            let w = this.words();
+            this.tray.show(w, &first, &this.moment(), None);
+            this.shown = first;
+        });
+        self.guarded("take the shortcut", |this| {
+            this.apply_shortcut();
+        });
+        let mut desk = self.desk.subscribe();
+        let grace = tokio::time::sleep(desk_grace());
+        tokio::pin!(grace);
+        loop {
+            // While signed in, what is shown ages: the break's time left, "on phone for 12 min",
+            // and a status that stops being confirmed turns stale.
+            let signed_in = self.shown.signed_in;
+            let every = TICK.min(self.agent.sync_interval() / 2);
+            let tick = async {
+                if signed_in { tokio::time::sleep(every).await } else { std::future::pending::<()>().await }
+            };
+            tokio::select! {
+                changed = updates.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    let now = updates.borrow_and_update().clone();
+                    self.guarded("show a status", |this| this.show(now));
+                }
+                message = inbox.recv() => {
+                    let Some(message) = message else { break };
+                    self.guarded("handle a message", |this| this.handle(message));
+                }
+                changed = desk.changed() => {
+                    if changed.is_ok() {
+                        desk.borrow_and_update();
+                        self.guarded("show what this computer can do", Self::desk_changed);
+                    }
+                }
+                () = &mut grace, if !self.desk_settled => {
+                    self.desk_settled = true;
+                    self.guarded("show what this computer cannot do", Self::desk_changed);
+                }
+                () = tick => self.guarded("refresh what ages", |this| {
+                    if !this.session_ending {
+                        this.refresh();
+                    }
+                }),
+            }
+        }
+    }
+
+    /// Runs `work`, logging a panic in it (a bug) instead of ending the this.
+    fn guarded(&mut self, what: &str, work: impl FnOnce(&mut Self)) {
+        if std::panic::catch_unwind(AssertUnwindSafe(|| work(self))).is_err() {
+            tracing::error!("the shell could not {what}; it carries on");
+        }
+    }
+
+    /// A newly published status: the tray, the window and, when one is due, a notification.
+    fn show(&mut self, now: Status) {
+        if self.session_ending {
+            // The event loop is over (Windows' session end): nothing more is shown.
+            self.shown = now;
+            return;
+        }
+        let (w, fresh) = (self.words(), self.moment());
+        self.tray.show(w, &now, &fresh, self.warning());
+        self.send_view(w, &now, &fresh);
+        if let Some(n) = notice(w, &self.shown, &now) {
+            if wanted(&n, &self.agent.preferences(), &fresh) {
+                self.notify(&n);
+            } else {
+                tracing::info!(kind = ?n.kind, "a notification the agent's settings keep quiet");
+            }
+        }
+        self.shown = now;
+    }
+
+    fn send_view(&self, w: &Words, status: &Status, fresh: &Moment) {
+        let Some(window) = &self.window else { return };
+        let view = crate::commands::dispatch::window_view(w, status, fresh, &self.agent, &self.desk);
+        match serde_json::to_value(view) {
+            Ok(payload) => window.event(STATUS_EVENT, payload),
+            Err(e) => tracing::warn!("could not send the status to the window: {e}"),
+        }
+    }
+
+    fn handle(&mut self, message: Message) {
+        match message {
+            Message::Menu(id) => self.menu(&id),
+            Message::Toggle => {
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.toggle().await;
+                });
+            }
+            Message::OpenWindow => self.open_window(),
+            Message::CloseWindow => {
+                if let Some(open) = self.window.as_mut() {
+                    open.closing = true;
+                    open.reopen = false;
+                    let _ = open.to_window.send(ToWindow::Close);
+                }
+            }
+            Message::WindowClosing { generation, reopen } => {
+                if let Some(open) = self.window.as_mut().filter(|o| o.generation == generation) {
+                    open.closing = true;
+                    open.reopen |= reopen;
+                }
+            }
+            Message::WindowEnded { generation } => {
+                if self.window.as_ref().is_some_and(|o| o.generation == generation) {
+                    let reopen = self.window.take().is_some_and(|o| o.reopen);
+                    if reopen {
+                        self.open_window();
+                    }
+                }
+            }
+            Message::Notify(n) => self.notify(&n),
+            // A failure stays on screen: the next notification comes beside it, not over it.
+            Message::Notified { id, failure } => self.last_notice = (!failure).then_some(id),
+            Message::ToggleQuiet => self.toggle_quiet(),
+            Message::PreferencesSaved { before, reply } => self.preferences_saved(&before, reply),
+            Message::ShortcutError(reply) => {
+                let _ = reply.send(self.shortcut.error().cloned());
+            }
+            Message::PortalAnswered { generation, answer } => {
+                let shortcut = self.agent.preferences().shortcut;
+                if self.shortcut.portal_answered(shortcut.trim(), generation, answer) {
+                    self.shortcut_reported();
+                    self.answer_saves(generation);
+                }
+            }
+            Message::PortalSlow { generation } => self.answer_saves(generation),
+            Message::StartSandbox(reply) => self.start_sandbox(reply),
+            Message::SandboxStarted { started, reply } => {
+                let answer = match started {
+                    // Two clicks may start two: the first kept is the one used (the other
+                    // stops here).
+                    Ok(sandbox) => {
+                        self.sandbox.get_or_insert(sandbox);
+                        self.sandbox_url()
+                    }
+                    Err(_) if self.sandbox.is_some() => self.sandbox_url(),
+                    Err(why) => Err(why),
+                };
+                let _ = reply.send(answer);
+            }
+            Message::StopSandbox => self.sandbox = None,
+            Message::Quit { from, session_end } => self.quit(from, session_end),
+            Message::Quitted(outcome) => self.quitted(outcome),
+        }
+    }
+
+    /// A click in the tray menu: the same requests the window sends.
+    fn menu(&self, id: &str) {
+        let now = self.agent.status();
+        match menu_action(id, &now) {
+            Some(MenuAction::Change(target)) => self.change(target, Source::Tray),
+            Some(MenuAction::StartBreak(minutes)) => {
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.start_break(Duration::from_secs(minutes * 60)).await;
+                });
+            }
+            Some(MenuAction::EndBreak) => {
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move {
+                    let _ = agent.end_break().await;
+                });
+            }
+            Some(MenuAction::ToggleQuiet) => self.shell.send(Message::ToggleQuiet),
+            Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
+            Some(MenuAction::Quit) => {
+                self.shell.send(Message::Quit { from: QuitFrom::Agent, session_end: false })
+            }
+            None => {}
+        }
+        // A check item ticks itself when clicked; put the ticks back to the confirmed state.
+        self.tray.restore_ticks(self.words(), &now);
+    }
+
+    /// Registers the shortcut of the preferences in place of the one held; the generation a
+    /// portal's answer is awaited under, if one is.
+    fn apply_shortcut(&mut self) -> Option<u64> {
+        let shortcut = self.agent.preferences().shortcut;
+        let description = self.words().get("shortcut-description");
+        let (pressed, answered) = (self.shell.clone(), self.shell.clone());
+        let waiting = self.shortcut.apply(
+            &self.app,
+            &shortcut,
+            description,
+            move || pressed.send(Message::Toggle),
+            move |generation, answer| answered.send(Message::PortalAnswered { generation, answer }),
+        );
+        self.shortcut_reported();
+        waiting
+    }
+
+    /// What became of the shortcut goes under "On this computer" (while the agent has one).
+    fn shortcut_reported(&self) {
+        if !self.agent.preferences().shortcut.trim().is_empty() {
+            self.desk.set(Protection::Shortcut, self.shortcut.support());
+        }
+    }
+
+    /// The window saved the preferences: the shortcut (if it changed) and start at login are
+    /// applied, and the window answered with what could not be, once the portal has answered
+    /// or [`PORTAL_QUICK`] has passed.
+    fn preferences_saved(&mut self, before: &agent_core::Preferences, reply: oneshot::Sender<Applied>) {
+        let now = self.agent.preferences();
+        let autolaunch = self.app.autolaunch();
+        let applied = if now.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
+        let autostart_error = applied.err().map(|e| e.to_string());
+        let waiting = if now.shortcut == before.shortcut { None } else { self.apply_shortcut() };
+        match waiting {
+            Some(generation) => {
+                self.saves_waiting.push((generation, reply, autostart_error));
+                let shell = self.shell.clone();
+                tauri::async_runtime::spawn(async move {
+                    tokio::time::sleep(PORTAL_QUICK).await;
+                    shell.send(Message::PortalSlow { generation });
+                });
+            }
+            None => {
+                let _ =
+                    reply.send(Applied { shortcut_error: self.shortcut.error().cloned(), autostart_error });
+            }
+        }
+        if let Some(window) = &self.window {
+            window.event(WORDS_EVENT, serde_json::Value::Null);
+        }
+        // A protection just turned on may be one that cannot work here.
+        self.desk_changed();
+    }
+
+    /// Answers the saves waiting on the shortcut asked for as `generation` (and any for an
+    /// older one, which nobody will answer now).
+    fn answer_saves(&mut self, generation: u64) {
+        let current = self.shortcut.is_current(generation);
+        let error = self.shortcut.error().cloned().filter(|_| current);
+        for (_, reply, autostart_error) in self.saves_waiting.extract_if(.., |(g, ..)| *g <= generation) {
+            let _ = reply.send(Applied { shortcut_error: error.clone(), autostart_error });
+        }
+    }
+
+    /// The sandbox's address, starting it on first use (on a task of its own: the shell never
+    /// waits).
+    fn start_sandbox(&mut self, reply: oneshot::Sender<Result<String, String>>) {
+        if self.sandbox.is_some() {
+            let _ = reply.send(self.sandbox_url());
+            return;
+        }
+        let shell = self.shell.clone();
+        tauri::async_runtime::spawn(async move {
+            // Without its controls over HTTP, and with bounded logs (any local user can reach
+            // it).
+            let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+            let config = exotel_sandbox::SandboxConfig::in_app();
+            let started =
+                exotel_sandbox::Sandbox::start_with(loopback, config).await.map_err(|e| e.to_string());
+            shell.send(Message::SandboxStarted { started, reply });
+        });
+    }
+
+    fn sandbox_url(&self) -> Result<String, String> {
+        self.sandbox.as_ref().map(exotel_sandbox::Sandbox::url).ok_or_else(|| "it did not start".to_owned())
+    }
+
+    /// Asks the controller for a change; its outcome is published (and so shown and notified).
+    fn change(&self, target: Target, source: Source) {
+        let agent = self.agent.clone();
+        tauri::async_runtime::spawn(async move {
+            let _ = agent.change(target, source).await;
+        });
+    }
+
+    /// Quiets the notifications of changes for [`QUIET_HOUR`], or notifies again if quiet now
+    /// (an hour that is over counts as not quiet, as the menu's label says); kept in the
+    /// settings file, so a restart keeps it.
+    fn toggle_quiet(&mut self) {
+        let length = self.moment().quiet_until.is_none().then_some(QUIET_HOUR);
+        let until = length.map(|l| now_ms().saturating_add(u64::try_from(l.as_millis()).unwrap_or(u64::MAX)));
+        if let Err(e) = self.agent.set_quiet_until(until) {
+            tracing::warn!("could not keep the quiet hour in the settings: {e}");
+        }
+        tracing::info!(?until, "notifications of changes quiet");
+        self.refresh();
+    }
+
+    /// Shows the window: brings the open one to the front, or starts its process.
+    fn open_window(&mut self) {
+        // The status is read whenever the window is asked for, so it opens on a fresh one.
+        self.agent.sync_soon();
+        if let Some(open) = self.window.as_mut() {
+            if open.closing {
+                open.reopen = true;
+                return;
+            }
+            if open.to_window.send(ToWindow::Focus).is_ok() {
+                return;
+            }
+        }
+        self.generation += 1;
+        self.window = Some(OpenWindow::start(
+            &self.app,
+            &self.shell,
+            self.generation,
+            self.words().lang(),
+            self.agent.window_size(),
+        ));
+    }
+
+    /// Offline first (if the agent asked for that), then exit; once. While the agent's quit
+    /// waits for Exotel, a quit from anywhere ends it now: the agent's "Quit anyway", or a
+    /// signal or the session's end, where nobody can wait.
+    fn quit(&mut self, from: QuitFrom, session_end: bool) {
+        self.session_ending |= session_end;
+        if self.quit_waiting.is_some() {
+            tracing::warn!(?from, "quitting without Exotel's confirmation of the offline");
+            self.exit_now();
+            return;
+        }
+        if std::mem::replace(&mut self.quitting, true) {
+            return;
+        }
+        self.quit_from = from;
+        self.try_quit_offline(1, Duration::ZERO);
+    }
+
+    /// Sends the offline before quitting (attempt number `attempt`), after `wait`; its outcome
+    /// comes back as [`Message::Quitted`].
+    fn try_quit_offline(&self, attempt: u32, wait: Duration) {
+        let (agent, shell) = (self.agent.clone(), self.shell.clone());
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(wait).await;
+            let outcome = agent.quit_offline_attempt(QUIT_LIMIT, attempt).await;
+            shell.send(Message::Quitted(outcome));
+        });
+    }
+
+    fn exit_now(&self) {
+        if self.session_ending {
+            std::process::exit(0);
+        }
+        self.app.exit(0);
+    }
+
+    /// Exits: through the event loop, or directly once the session is ending (also when it
+    /// began ending during a quit already under way). A failed offline is said first.
+    ///
+    /// The agent's own quit (tray, window) that could not go offline does not exit: they are
+    /// told, the tray offers "Quit anyway", and the offline is tried again (1 s doubling to
+    /// a minute) until Exotel confirms it, then the app quits.
+    fn quitted(&mut self, outcome: QuitOutcome) {
+        tracing::info!(?outcome, "quitting");
+        if self.session_ending {
+            // No notification either: the desktop is going away.
+            std::process::exit(0);
+        }
+        let app = self.app.clone();
+        let QuitOutcome::Failed(reason) = outcome else {
+            app.exit(0);
+            return;
+        };
+        let w = self.words();
+        if self.quit_from == QuitFrom::Agent {
+            let attempts = self.quit_waiting.map_or(1, |n| n.saturating_add(1));
+            if self.quit_waiting.is_none() {
+                let n = Notice::from_words(
+                    w,
+                    "notice-quit-waiting",
+                    "notice-quit-waiting-body",
+                    &[s("error", reason)],
+                );
+                self.notify(&n);
+            }
+            self.quit_waiting = Some(attempts);
+            self.refresh();
+            let wait = agent_core::Backoff::AWAY_OFFLINE.next(attempts, None);
+            tracing::info!(
+                attempts,
+                wait_ms = wait.as_millis() as u64,
+                "quit waits for Exotel; trying again"
+            );
+            self.try_quit_offline(attempts.saturating_add(1), wait);
+            return;
+        }
+        let n = Notice::from_words(w, "notice-quit-failed", "notice-quit-failed-body", &[s("error", reason)]);
+        self.notify(&n);
+        // The plugin's show() hands the D-Bus call to a background task and returns at once;
+        // give it a moment to be delivered before the process ends.
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(NOTICE_GRACE).await;
+            app.exit(0);
+        });
     }
 }

@@ -7,7 +7,7 @@
 //! the desktop's `GlobalShortcuts` portal. On macOS and Windows it is
 //! `tauri-plugin-global-shortcut`, which waits on the OS's own events there.
 //!
-//! The shell's owner ([`crate::actor`]) holds the one [`ShortcutSlot`]; a press, and a portal's
+//! The shell's owner ([`crate::shell`]) holds the one [`ShortcutSlot`]; a press, and a portal's
 //! answer, reach it through the closures it gives, so nothing here is shared or locked.
 
 use agent_core::Support;

@@ -1,9 +1,9 @@
 //! SIGTERM (the session ending, `kill`) and SIGINT (Ctrl+C) quit the app as the tray's *Quit*
 //! does: offline first.
 
-use crate::shell::Shell;
+use crate::shell_handle::ShellHandle;
 
-pub fn quit_on_signals(shell: Shell) {
+pub fn quit_on_signals(shell: ShellHandle) {
     #[cfg(unix)]
     tauri::async_runtime::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
@@ -16,8 +16,8 @@ pub fn quit_on_signals(shell: Shell) {
             _ = term.recv() => tracing::info!("SIGTERM"),
             _ = int.recv() => tracing::info!("SIGINT"),
         }
-        shell.send(crate::shell::Message::Quit {
-            from: crate::shell::QuitFrom::Unattended,
+        shell.send(crate::shell_handle::Message::Quit {
+            from: crate::shell_handle::QuitFrom::Unattended,
             session_end: false,
         });
     });

@@ -1,5 +1,5 @@
 //! What the window's commands share: the agent and what belongs to it. The shell's own state
-//! (the tray, the window, the shortcut, the sandbox) is its owner's ([`crate::actor`]).
+//! (the tray, the window, the shortcut, the sandbox) is the shell's ([`crate::shell`]).
 
 use std::sync::Arc;
 

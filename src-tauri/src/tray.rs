@@ -1,6 +1,6 @@
 //! The tray icon and menu. Built once; each published status is applied with [`Tray::show`]
 //! from the model in [`agent_core::present`] (words included, so a change of language applies
-//! like a change of status), and each click goes to the shell's owner as the item's id.
+//! like a change of status), and each click goes to the shell as the item's id.
 
 use agent_core::Status;
 use agent_core::present::{BREAK_MINUTES, MenuModel, Moment, TrayIcon as Look, TrayView, menu_id, tooltip};
@@ -10,7 +10,7 @@ use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem,
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Wry};
 
-use crate::shell::{Message, Shell};
+use crate::shell_handle::{Message, ShellHandle};
 
 /// What the tray last showed: a status that looks the same (a sync read that only moved
 /// `confirmed_at`, say) changes nothing, so the icon is not re-encoded and re-sent to the
@@ -136,7 +136,7 @@ impl Items {
     }
 }
 
-pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
+pub fn build(app: &AppHandle, shell: ShellHandle, w: &Words) -> tauri::Result<Tray> {
     let start = Status::default();
     let items = items(app, &MenuModel::for_status(w, &start))?;
     let clicks = shell.clone();
@@ -167,7 +167,7 @@ pub fn build(app: &AppHandle, shell: Shell, w: &Words) -> tauri::Result<Tray> {
 
 impl Tray {
     /// Applies a status, as it looks at `fresh`, to the icon, tooltip and menu, in the words of
-    /// `w`; only what differs from what is shown. Called by the shell's owner only.
+    /// `w`; only what differs from what is shown. Called by the shell only.
     /// `warning`: a protection the agent turned on that cannot work here
     /// ([`agent_core::present::desk::tray_warning`]).
     pub fn show(&mut self, w: &Words, s: &Status, fresh: &Moment, warning: Option<String>) {

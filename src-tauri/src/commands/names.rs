@@ -1,5 +1,5 @@
 /// Every command the page may call, by name. `build.rs` includes this file to declare them to
-/// Tauri, and `capabilities/main.json` grants them; [`crate::command::Command`] parses them.
+/// Tauri, and `capabilities/main.json` grants them; [`crate::commands::command::Command`] parses them.
 /// Tests hold the three equal.
 pub const COMMANDS: &[&str] = &[
     "get_status",

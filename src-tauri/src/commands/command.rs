@@ -120,7 +120,7 @@ pub const CLOSE_WINDOW: &str = "close_window";
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::command_names::COMMANDS;
+    use crate::commands::names::COMMANDS;
     use serde_json::json;
 
     /// Arguments each command accepts, as the page sends them.
@@ -164,7 +164,7 @@ mod tests {
     /// page with "not allowed", one it has beyond them is a door nobody meant to open.
     #[test]
     fn the_window_is_granted_exactly_the_declared_commands() {
-        let capability: Value = serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let capability: Value = serde_json::from_str(include_str!("../../capabilities/main.json")).unwrap();
         let mut granted: Vec<String> = capability["permissions"]
             .as_array()
             .unwrap()

@@ -1,5 +1,5 @@
 //! The commands the page may call, answered in the tray process: the window process passes
-//! each call over its [`crate::link`], [`crate::window`] parses it ([`Command::parse`]) and
+//! each call over its [`crate::window::protocol`], [`crate::window`] parses it ([`Command::parse`]) and
 //! [`dispatch`] answers it. Each is a thin call into the core; what the page shows comes back
 //! in words already ([`agent_core::present::view`]): a status as a [`WindowView`], an error as
 //! an [`ErrorView`]. No command ever returns a secret.
@@ -18,8 +18,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager};
 
-use crate::command::{Command, SignInArgs};
-use crate::shell::{Applied, Message, Shell};
+use crate::commands::command::{Command, SignInArgs};
+use crate::shell_handle::{Applied, Message, ShellHandle};
 use crate::shortcut::ShortcutError;
 use crate::state::AppState;
 
@@ -50,7 +50,7 @@ pub fn window_view(
 }
 
 /// Answers one call of the page.
-pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdResult<Value> {
+pub async fn dispatch(app: &AppHandle, shell: &ShellHandle, command: Command) -> CmdResult<Value> {
     let Some(state) = app.try_state::<AppState>() else {
         return Err(error(app_words(app), &CoreError::Starting));
     };
@@ -95,7 +95,7 @@ pub async fn dispatch(app: &AppHandle, shell: &Shell, command: Command) -> CmdRe
             Ok(Value::Null)
         }
         Command::Quit => {
-            shell.send(Message::Quit { from: crate::shell::QuitFrom::Agent, session_end: false });
+            shell.send(Message::Quit { from: crate::shell_handle::QuitFrom::Agent, session_end: false });
             Ok(Value::Null)
         }
     }
@@ -153,7 +153,7 @@ async fn sign_in(state: &AppState, args: SignInArgs) -> agent_core::Result<Statu
     state.agent.sign_in(SignInInput { host, app_id, secret, user_id }).await
 }
 
-async fn sign_out(state: &AppState, shell: &Shell) -> agent_core::Result<Status> {
+async fn sign_out(state: &AppState, shell: &ShellHandle) -> agent_core::Result<Status> {
     let result = state.agent.sign_out().await;
     shell.send(Message::StopSandbox);
     result
@@ -177,11 +177,11 @@ fn preferences_view(w: &Words, state: &AppState, applied: Applied) -> Preference
 }
 
 /// Saves the settings the window sent over the current preferences (one it does not show keeps
-/// its value); the shell's owner applies the shortcut and start at login; answers in the
+/// its value); the shell applies the shortcut and start at login; answers in the
 /// language just saved.
 async fn set_preferences(
     state: &AppState,
-    shell: &Shell,
+    shell: &ShellHandle,
     changes: PreferenceChanges,
 ) -> CmdResult<PreferencesView> {
     let before = state.agent.preferences();
@@ -202,7 +202,7 @@ fn get_history(w: &Words, state: &AppState) -> CmdResult<Vec<ChangeLine>> {
 
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
 /// keeping nothing in the keyring or settings.
-async fn try_sandbox(state: &AppState, shell: &Shell) -> agent_core::Result<Status> {
+async fn try_sandbox(state: &AppState, shell: &ShellHandle) -> agent_core::Result<Status> {
     let started = shell.ask(Message::StartSandbox).await.ok_or(CoreError::Stopped)?;
     let url = started.map_err(CoreError::Sandbox)?;
     let input = SignInInput {

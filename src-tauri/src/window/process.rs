@@ -1,4 +1,4 @@
-//! The window process (this binary with [`crate::link::WINDOW_FLAG`], started by the tray
+//! The window process (this binary with [`crate::window::protocol::WINDOW_FLAG`], started by the tray
 //! process): it shows the page, passes every command the page calls to the tray process and
 //! the reply back, and passes the tray's events to the page. It holds no account, secret or
 //! rule. It ends when its window closes, or when the tray process is gone (its input ends).
@@ -17,8 +17,8 @@ use tauri::{AppHandle, Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::command::CLOSE_WINDOW;
-use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
+use crate::commands::command::CLOSE_WINDOW;
+use crate::window::protocol::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow};
 use agent_core::placement::{Area, DEFAULT_SIZE, MIN_SIZE, beside_pointer, parse_size};
 
 /// The longest a command waits for the tray process's answer: longer than any command takes
@@ -173,7 +173,7 @@ pub fn run(
 /// the tray process so.
 ///
 /// A handler of our own rather than `generate_handler!`: one forwarder for every command, so the
-/// list of commands and their arguments stays in one place ([`crate::command::Command`]).
+/// list of commands and their arguments stays in one place ([`crate::commands::command::Command`]).
 /// Tauri marks [`Invoke`] as used by its macros and not covered by semver; `Cargo.lock` pins the
 /// version, and the end-to-end tests call every command through it.
 fn pass_to_tray(invoke: Invoke) -> bool {
@@ -203,7 +203,7 @@ fn start_link(app: &AppHandle, words: &'static Words) -> TrayLink {
     tauri::async_runtime::spawn(async move {
         let mut stdout = tokio::io::stdout();
         while let Some(message) = outbox.recv().await {
-            if link::send(&mut stdout, &message).await.is_err() {
+            if protocol::send(&mut stdout, &message).await.is_err() {
                 break;
             }
         }
@@ -212,7 +212,7 @@ fn start_link(app: &AppHandle, words: &'static Words) -> TrayLink {
     tauri::async_runtime::spawn(async move {
         let mut lines = BufReader::new(tokio::io::stdin()).lines();
         while let Ok(Some(line)) = lines.next_line().await {
-            let Some(message) = link::decode::<ToWindow>(&line) else { continue };
+            let Some(message) = protocol::decode::<ToWindow>(&line) else { continue };
             match message {
                 ToWindow::Reply { id, ok, value } => {
                     reader.settle(id, if ok { Ok(value) } else { Err(value) })

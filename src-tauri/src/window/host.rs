@@ -1,8 +1,8 @@
 //! The window, as the tray process sees it: a child process (this binary with
 //! [`WINDOW_FLAG`]), started when the window is opened and ended when it is closed, so that
-//! WebKit's memory goes with it (see [`crate::link`] for why and how they talk). The shell's
-//! owner ([`crate::actor`]) keeps the one open window ([`OpenWindow`]); this module runs its
-//! process and answers the page's calls, and tells the owner when the window closes and ends.
+//! WebKit's memory goes with it (see [`crate::window::protocol`] for why and how they talk). The shell's
+//! owner ([`crate::shell`]) keeps the one open window ([`OpenWindow`]); this module runs its
+//! process and answers the page's calls, and tells the shell when the window closes and ends.
 
 use std::process::Stdio;
 
@@ -13,9 +13,9 @@ use tauri::{AppHandle, Manager};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::sync::mpsc;
 
-use crate::command::Command;
-use crate::link::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow, WINDOW_FLAG};
-use crate::shell::{Message, Shell};
+use crate::commands::command::Command;
+use crate::shell_handle::{Message, ShellHandle};
+use crate::window::protocol::{self, OTHER_PROTOCOL_EXIT, PROTOCOL, ToTray, ToWindow, WINDOW_FLAG};
 
 /// How long a window process is given to end once its window has closed, before it is killed.
 const EXIT_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -44,7 +44,7 @@ impl OpenWindow {
     /// Starts the window process `generation`, its words in `lang` until the page asks.
     pub fn start(
         app: &AppHandle,
-        shell: &Shell,
+        shell: &ShellHandle,
         generation: u64,
         lang: Lang,
         size: Option<WindowSize>,
@@ -70,7 +70,7 @@ impl OpenWindow {
 /// it has ended.
 async fn serve(
     app: &AppHandle,
-    shell: &Shell,
+    shell: &ShellHandle,
     generation: u64,
     (lang, size): (Lang, Option<WindowSize>),
     to_window: mpsc::UnboundedSender<ToWindow>,
@@ -101,7 +101,7 @@ async fn serve(
                 _ => break,
             },
             Some(message) = outbox.recv() => {
-                if link::send(&mut stdin, &message).await.is_err() {
+                if protocol::send(&mut stdin, &message).await.is_err() {
                     break;
                 }
             }
@@ -168,12 +168,12 @@ fn this_binary() -> std::io::Result<std::path::PathBuf> {
 /// `serve`, which saves the last one once the window has ended).
 fn answer(
     app: &AppHandle,
-    shell: &Shell,
+    shell: &ShellHandle,
     generation: u64,
     to_window: &mpsc::UnboundedSender<ToWindow>,
     line: &str,
 ) -> Option<WindowSize> {
-    match link::decode::<ToTray>(line) {
+    match protocol::decode::<ToTray>(line) {
         Some(ToTray::Opened) => tracing::info!("window opened"),
         Some(ToTray::Closed) => shell.send(Message::WindowClosing { generation, reopen: false }),
         Some(ToTray::Reopen) => shell.send(Message::WindowClosing { generation, reopen: true }),
@@ -182,9 +182,9 @@ fn answer(
             let (app, shell, replies) = (app.clone(), shell.clone(), to_window.clone());
             tauri::async_runtime::spawn(async move {
                 let result = match Command::parse(&command, args) {
-                    Ok(command) => crate::commands::dispatch(&app, &shell, command).await,
-                    Err(reason) => Err(crate::commands::invalid_input(
-                        crate::commands::app_words(&app),
+                    Ok(command) => crate::commands::dispatch::dispatch(&app, &shell, command).await,
+                    Err(reason) => Err(crate::commands::dispatch::invalid_input(
+                        crate::commands::dispatch::app_words(&app),
                         format!("not a command the window may call: {reason}"),
                     )),
                 };
