@@ -192,7 +192,7 @@ impl WindowView {
 
 /// "Asha Demo · +910000000000", or "user 7".
 fn agent_line(w: &Words, u: &crate::status::UserSummary) -> String {
-    super::user_joined(w, u, " · ")
+    super::phrases::user_joined(w, u, " · ")
 }
 
 /// The words of the page: every `window-*` message, and the few the page counts down with.
