@@ -5,16 +5,13 @@
 mod account;
 mod agent;
 mod away;
-mod away_offline;
 mod backoff;
 mod clock;
 mod controller;
 mod credentials;
-mod duties;
 mod error;
 mod file_lock;
 mod history;
-mod os_handler;
 pub mod paths;
 pub mod placement;
 pub mod present;
@@ -26,18 +23,16 @@ mod sync;
 pub mod words;
 
 pub use account::{Accounts, SignInInput};
-pub use agent::Agent;
+pub use agent::{Agent, AgentHandler, BREAK_CHECK, MAX_BREAK, QuitOutcome};
 pub use away::{AwayRules, OfflineDuty, Parked, toggle_target};
 pub use backoff::Backoff;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use controller::{Controller, ControllerConfig, LIMIT_WAIT};
 pub use credentials::{KEYRING_SERVICE, Keyring, KeyringTokenSink};
 pub use desk_events::{AwayEvent, Desk, DeskReport, LockLatch, OsEvent, OsEventHandler, Protection, Support};
-pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
 pub use error::{CoreError, ErrorKind, KeyringError, Result};
 pub use file_lock::LOCK_WAIT;
 pub use history::{ChangeSink, HISTORY_LIMIT, History};
-pub use os_handler::AgentHandler;
 pub use presets::{Presets, SignInDefaults};
 pub use settings::{
     Account, BreakState, IDLE_MINUTES, Loaded, MIN_SYNC_INTERVAL_SECS, PreferenceChanges, Preferences,

@@ -90,14 +90,15 @@ pub fn wanted(notice: &Notice, prefs: &crate::settings::Preferences, moment: &Mo
 /// The notification due when the published status goes from `before` to `after`: one for every
 /// new confirmed change of availability and one for every new failed change, none otherwise.
 pub fn notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
-    let mut notice = world_notice(w, before, after)?;
+    let mut notice = change_notice(w, before, after)?;
     if after.sandbox {
         notice.title = w.text("notice-sandbox", &[s("title", notice.title)]);
     }
     Some(notice)
 }
 
-fn world_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
+/// [`notice`] before the sandbox's mark.
+fn change_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
     // A break that ended while the agent was away (R2 in crate::away): nothing turned on yet.
     if let (Some(_), None, None, Some(device)) =
         (before.break_until, after.break_until, before.parked, after.parked)

@@ -224,12 +224,12 @@ pub fn tooltip(w: &Words, st: &Status) -> String {
     tooltip_with(w, st, status_line(w, st))
 }
 
-/// The tooltip around `line`: the agent's name after it, the world before it.
+/// The tooltip around `line`: the agent's name after it, Exotel or the sandbox before it.
 fn tooltip_with(w: &Words, st: &Status, line: String) -> String {
     let line = match st.user.as_ref().and_then(|u| u.name.as_deref()) {
         Some(name) if st.signed_in => w.text("tooltip-named", &[s("line", line), s("name", name)]),
         _ => line,
     };
-    let world = if st.sandbox && st.signed_in { "tooltip-sandbox" } else { "tooltip-exotel" };
-    w.text(world, &[s("line", line)])
+    let place = if st.sandbox && st.signed_in { "tooltip-sandbox" } else { "tooltip-exotel" };
+    w.text(place, &[s("line", line)])
 }

@@ -1,74 +1,72 @@
 //! The app's use of the core, in one place: the controller plus the account it is signed in
 //! with, kept in step with the settings file that `exotel-agent` shares. The desktop shell's
-//! commands are one-line calls into this.
+//! commands are one-line calls into this. One file a part:
+//! - here: the [`Agent`], its preferences and the changes the agent asks for;
+//! - [`session`]: signing in and out, and following the settings file;
+//! - [`duties`]: what the app does on its own (quit, lock, sleep, idle, breaks, syncs);
+//! - [`away_offline`]: an away-offline owed through an outage, tried until it holds;
+//! - [`os_handler`]: what the agent does with what the OS says.
+
+mod away_offline;
+mod duties;
+mod os_handler;
+mod session;
+
+pub use duties::{BREAK_CHECK, MAX_BREAK, QuitOutcome};
+pub use os_handler::AgentHandler;
+use session::SignedIn;
 
 use std::sync::Arc;
 
-use exotel_api::Session;
 use tokio::sync::Mutex;
 
-use crate::account::{Accounts, SignInInput};
+use crate::account::Accounts;
 use crate::away::AwayRules;
 use crate::clock::{Clock, SystemClock};
 use crate::controller::{Controller, ControllerConfig};
-use crate::error::{CoreError, Result};
-use crate::settings::{Account, BreakState, Preferences, Settings};
+use crate::error::Result;
+use crate::settings::{BreakState, Preferences};
 use crate::status::{Source, Status, Target};
 use crate::sync::{SyncRules, Synced};
 
-/// Which account the controller is signed in with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum SignedIn {
-    Out,
-    /// The account in the settings file (shared with the command line).
-    Saved(Account),
-    /// An account kept in memory only (the built-in sandbox, or a test's): never in the
-    /// keyring or the settings; a sandbox's changes are not kept in the history either.
-    /// `saved` is the saved account when it was entered: a sign-in or sign-out made since (with
-    /// `exotel-agent`) brings the app back to that account.
-    InMemory {
-        saved: Option<Account>,
-        sandbox: bool,
-    },
-}
-
 #[derive(Debug)]
 pub struct Agent {
-    pub(crate) accounts: Accounts,
-    pub(crate) controller: Controller,
+    accounts: Accounts,
+    controller: Controller,
     signed_in: Mutex<SignedIn>,
     /// The preferences as last loaded or saved (the settings file is their home).
-    pub(crate) preferences: std::sync::Mutex<Preferences>,
+    preferences: std::sync::Mutex<Preferences>,
     /// "Quiet for 1 hour" is on until then: read at start, kept here and in the settings file
     /// (so a restart keeps it); the one place the app asks.
     quiet_until: std::sync::Mutex<Option<crate::status::UnixMillis>>,
     /// The away rules and the break, under one lock: every source (tray, window, shortcut,
     /// command line, timers, OS events) meets them one at a time ([`crate::away`]).
-    pub(crate) duties: Mutex<Duties>,
+    duties: Mutex<Duties>,
     /// Wakes the sync loop early (after sleep, when the window opens).
-    pub(crate) sync_now: tokio::sync::Notify,
+    sync_now: tokio::sync::Notify,
     /// Sends an away-offline still owed now (the network came back).
-    pub(crate) duty_now: tokio::sync::Notify,
+    duty_now: tokio::sync::Notify,
     /// The waits between attempts of an away-offline owed.
-    pub(crate) offline_retry: crate::backoff::Backoff,
+    offline_retry: crate::backoff::Backoff,
     /// The admin's shortest sync interval for this computer, read at start.
     sync_floor: Option<std::time::Duration>,
     /// The wall clock, for breaks (a parameter, so tests can move it).
-    pub(crate) clock: Arc<dyn Clock>,
-    /// Counts the sessions the controller was given: a break or a parked device belongs to
-    /// the session it was made in, and is dropped, never acted on, in another one.
-    world: std::sync::atomic::AtomicU64,
+    clock: Arc<dyn Clock>,
+    /// Counts the sign-in sessions the controller was given (signed in, out, to another
+    /// account or the sandbox): a break or a parked device belongs to the session it was made
+    /// in, and is dropped, never acted on, in another one.
+    sessions: std::sync::atomic::AtomicU64,
 }
 
 /// What the app itself keeps track of for the agent.
 #[derive(Debug, Default)]
-pub(crate) struct Duties {
+struct Duties {
     pub rules: AwayRules,
     /// The break in progress; its home is here, and the settings file keeps a copy so that a
     /// restart continues it.
     pub on_break: Option<BreakState>,
-    /// The session (account or sandbox) the break and what is parked belong to.
-    pub world: u64,
+    /// The number of the session ([`Agent::sessions`]) the break and what is parked belong to.
+    pub session: u64,
     /// The away-offline owed ([`crate::away::OfflineDuty`]) whose retry task runs, by id.
     pub retrying: u64,
     /// When that task sends its next attempt.
@@ -100,39 +98,32 @@ impl Agent {
             offline_retry,
             sync_floor: crate::presets::SyncPresets::load().interval(),
             clock,
-            world: std::sync::atomic::AtomicU64::new(0),
+            sessions: std::sync::atomic::AtomicU64::new(0),
         }
-    }
-
-    /// A new session (signed in, out, to another account or the sandbox): what belonged to
-    /// the one before (its break, what it parked) is dropped at the next look ([`Duties`]).
-    async fn enter_world<T>(&self, switching: impl Future<Output = Result<T>>) -> Result<T> {
-        self.world.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        switching.await
     }
 
     /// The duties, for the account the settings file names now (one signed in or out with
     /// `exotel-agent` since the last look, say) and with nothing left from another session;
     /// with whether following the settings failed (each caller decides what that means).
     /// Taken first, before the settings are followed: an away event arriving meanwhile waits.
-    pub(crate) async fn duties_now(&self) -> (tokio::sync::MutexGuard<'_, Duties>, Result<()>) {
+    async fn duties_now(&self) -> (tokio::sync::MutexGuard<'_, Duties>, Result<()>) {
         let mut duties = self.duties.lock().await;
-        let followed = self.follow_settings(self.break_of_this_world(&duties)).await;
-        self.same_world(&mut duties);
+        let followed = self.follow_settings(self.break_of_this_session(&duties)).await;
+        self.same_session(&mut duties);
         (duties, followed)
     }
 
     /// Drops a break and a parked device made in an earlier session. Every use of the duties
     /// starts here.
-    pub(crate) fn same_world(&self, duties: &mut Duties) {
-        let now = self.world.load(std::sync::atomic::Ordering::SeqCst);
-        if duties.world != now {
+    fn same_session(&self, duties: &mut Duties) {
+        let now = self.sessions.load(std::sync::atomic::Ordering::SeqCst);
+        if duties.session != now {
             if duties.on_break.is_some() || duties.rules.parked().is_some() {
                 tracing::info!("the session changed: its break and what it parked are dropped");
             }
             duties.on_break = None;
             duties.rules.forget();
-            duties.world = now;
+            duties.session = now;
         }
     }
 
@@ -193,87 +184,6 @@ impl Agent {
         self.controller.status()
     }
 
-    /// The saved account the app is signed in with (none when signed out or in memory).
-    pub async fn account(&self) -> Option<Account> {
-        match &*self.signed_in.lock().await {
-            SignedIn::Saved(a) => Some(a.clone()),
-            _ => None,
-        }
-    }
-
-    /// What the sign-in form starts with (the saved account, else the admin's presets).
-    pub fn sign_in_defaults(&self) -> crate::SignInDefaults {
-        self.accounts.sign_in_defaults()
-    }
-
-    /// Validates with Exotel, stores (keyring and settings) and signs the controller in.
-    pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
-        let mut signed_in = self.signed_in.lock().await;
-        let (session, _) = self.accounts.sign_in(input).await?;
-        *signed_in = match self.accounts.account()? {
-            Some(a) => SignedIn::Saved(a),
-            None => SignedIn::InMemory { saved: None, sandbox: false },
-        };
-        self.use_session(session).await
-    }
-
-    /// Validates with Exotel and signs the controller in, keeping nothing on disk or in the
-    /// keyring; its changes are kept in the history like any account's.
-    pub async fn sign_in_in_memory(&self, input: SignInInput) -> Result<Status> {
-        self.enter_in_memory(input, false).await
-    }
-
-    /// *Try the sandbox*: like [`Self::sign_in_in_memory`], in a world of its own: every
-    /// status says it is the sandbox ([`Status::sandbox`]), nothing is kept in the history,
-    /// and *Leave the sandbox* ([`Self::sign_out`]) or a sign-in elsewhere brings the app
-    /// back to the saved account.
-    pub async fn sign_in_sandbox(&self, input: SignInInput) -> Result<Status> {
-        self.enter_in_memory(input, true).await
-    }
-
-    async fn enter_in_memory(&self, input: SignInInput, sandbox: bool) -> Result<Status> {
-        let mut signed_in = self.signed_in.lock().await;
-        let (session, _) = self.accounts.validate(input).await?;
-        *signed_in = SignedIn::InMemory { saved: self.accounts.account().ok().flatten(), sandbox };
-        if sandbox {
-            self.enter_world(self.controller.set_sandbox_session(session)).await?;
-            self.controller.refresh(Source::SignIn).await
-        } else {
-            self.use_session(session).await
-        }
-    }
-
-    /// Whether the app is in the built-in sandbox rather than an Exotel account.
-    pub async fn in_sandbox(&self) -> bool {
-        matches!(*self.signed_in.lock().await, SignedIn::InMemory { sandbox: true, .. })
-    }
-
-    /// Signs out: a saved account is removed from the keyring and settings (so the command
-    /// line is signed out too). From the sandbox it is *Leave the sandbox*: the saved account,
-    /// if there is one, is untouched and signed in again (its session opened anew, e.g. now
-    /// that the keyring is unlocked); else the app is signed out.
-    pub async fn sign_out(&self) -> Result<Status> {
-        let mut signed_in = self.signed_in.lock().await;
-        let was = std::mem::replace(&mut *signed_in, SignedIn::Out);
-        let removed = match &was {
-            SignedIn::Saved(_) => self.accounts.sign_out(),
-            _ => Ok(()),
-        };
-        self.enter_world(self.controller.set_session(None, removed.as_ref().err().map(CoreError::info)))
-            .await?;
-        removed?;
-        drop(signed_in);
-        if matches!(was, SignedIn::InMemory { .. }) {
-            tracing::info!("left the sandbox");
-            // Back to the saved account, if any; a session that cannot be opened is said in
-            // the published status, and the app is signed out.
-            if self.follow_settings(None).await.is_ok() && self.status().signed_in {
-                return self.controller.refresh(Source::SignIn).await;
-            }
-        }
-        Ok(self.status())
-    }
-
     /// A change asked for by the agent (or the app on their behalf). Any change other than the
     /// break timer's own cancels a break in progress.
     ///
@@ -330,78 +240,12 @@ impl Agent {
 
     /// The break in progress in this session, if any (what a repaired settings file keeps).
     async fn current_break(&self) -> Option<BreakState> {
-        self.break_of_this_world(&*self.duties.lock().await)
+        self.break_of_this_session(&*self.duties.lock().await)
     }
 
     /// `duties`' break, unless it belongs to an earlier session (dropped at the next look).
-    fn break_of_this_world(&self, duties: &Duties) -> Option<BreakState> {
-        let now = self.world.load(std::sync::atomic::Ordering::SeqCst);
-        duties.on_break.filter(|_| duties.world == now)
-    }
-
-    /// Follows the settings file: an account signed in or out with `exotel-agent`, changed
-    /// preferences. A file damaged meanwhile is set aside by the load and the app's own settings
-    /// are written back: the account, the preferences, the quiet hour and `on_break` (the break
-    /// in progress, which the caller knows).
-    pub(crate) async fn follow_settings(&self, on_break: Option<BreakState>) -> Result<()> {
-        let mut signed_in = self.signed_in.lock().await;
-        let loaded = match self.accounts.settings().load() {
-            Ok(l) => l,
-            Err(e) => {
-                tracing::warn!("could not read the settings: {e}");
-                return Ok(());
-            }
-        };
-        // A file damaged while the app runs (set aside by the load) is not a sign-out: the
-        // app's own account and preferences are written back, and the agent stays signed in.
-        if let (Some(warning), SignedIn::Saved(account)) = (&loaded.warning, &*signed_in) {
-            let restored = Settings {
-                account: Some(account.clone()),
-                preferences: self.preferences(),
-                on_break,
-                quiet_until: self.quiet_until(),
-                ..loaded.settings
-            };
-            match self.accounts.settings().save(&restored) {
-                Ok(()) => tracing::warn!("{warning}; the app's own settings were written back"),
-                Err(e) => tracing::warn!("{warning}; writing the app's own back failed too: {e}"),
-            }
-            return Ok(());
-        }
-        let saved = loaded.settings.account;
-        if let SignedIn::InMemory { saved: at_entry, .. } = &*signed_in {
-            if *at_entry == saved {
-                return Ok(());
-            }
-            tracing::info!("signed in or out elsewhere; leaving the sandbox");
-        }
-        let wanted = saved.clone().map_or(SignedIn::Out, SignedIn::Saved);
-        if wanted == *signed_in {
-            return Ok(());
-        }
-        tracing::info!(signed_in = saved.is_some(), "the saved account changed; following it");
-        match saved {
-            None => {
-                *signed_in = SignedIn::Out;
-                self.enter_world(self.controller.set_session(None, None)).await?;
-            }
-            Some(_) => match self.accounts.open_session() {
-                Ok(session) => {
-                    *signed_in = wanted;
-                    self.enter_world(self.controller.set_session(Some(session), None)).await?;
-                }
-                Err(e) => {
-                    *signed_in = SignedIn::Out;
-                    self.enter_world(self.controller.set_session(None, Some(e.info()))).await?;
-                    return Err(e);
-                }
-            },
-        }
-        Ok(())
-    }
-
-    async fn use_session(&self, session: Arc<Session>) -> Result<Status> {
-        self.enter_world(self.controller.set_session(Some(session), None)).await?;
-        self.controller.refresh(Source::SignIn).await
+    fn break_of_this_session(&self, duties: &Duties) -> Option<BreakState> {
+        let now = self.sessions.load(std::sync::atomic::Ordering::SeqCst);
+        duties.on_break.filter(|_| duties.session == now)
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use exotel_api::Availability;
 
-use crate::agent::{Agent, Duties};
+use super::{Agent, Duties};
 use crate::error::{CoreError, Result};
 use crate::settings::BreakState;
 use crate::status::{Source, Status, Target};
@@ -120,7 +120,7 @@ impl Agent {
     /// idle or is back: what the rules call for ([`crate::away`]), carried out. On waking, an
     /// away-offline still owed is sent first; then a break that ended during the sleep is
     /// ended too, and the status read. An away-offline that fails is owed, and tried again by
-    /// a task of its own until it holds ([`crate::away_offline`]).
+    /// a task of its own until it holds ([`super::away_offline`]).
     pub async fn away(self: &Arc<Self>, event: AwayEvent) -> Option<Result<Status>> {
         let (mut duties, followed) = self.duties_now().await;
         if let Err(e) = followed {
@@ -203,7 +203,7 @@ impl Agent {
     /// away, when they return).
     pub async fn end_break(&self) -> Result<Status> {
         let mut duties = self.duties.lock().await;
-        self.same_world(&mut duties);
+        self.same_session(&mut duties);
         self.break_from_file(&mut duties).await?;
         let Some(state) = duties.on_break else {
             return Ok(self.status());
@@ -221,7 +221,7 @@ impl Agent {
     /// Follows the settings file's break (`exotel-agent` may have cancelled it), then ends it
     /// if it is over. `Err` only when the file's break could not be followed.
     async fn check_break_locked(&self, duties: &mut Duties) -> Result<()> {
-        self.same_world(duties);
+        self.same_session(duties);
         self.break_from_file(duties).await?;
         let Some(state) = duties.on_break.filter(|b| b.ends_at <= self.clock.now_ms()) else { return Ok(()) };
         if let Err(e) = self.finish_break(duties, state).await {
@@ -236,7 +236,7 @@ impl Agent {
     /// The agent's own change (R4): a break in progress is cancelled and what was parked
     /// forgotten, here and, through the settings file, in any other program that shares it
     /// (the app follows what `exotel-agent` did at its next look).
-    pub(crate) async fn agent_takes_over(&self, duties: &mut Duties) -> Result<()> {
+    pub(super) async fn agent_takes_over(&self, duties: &mut Duties) -> Result<()> {
         let now = crate::status::now_ms();
         duties.on_break = None;
         self.store(|s| {
@@ -252,7 +252,7 @@ impl Agent {
 
     /// R4: nothing parked comes back after the agent's own change, and an away-offline still
     /// owed is not sent any more.
-    pub(crate) async fn forget_parked(&self, duties: &mut Duties) -> Result<()> {
+    pub(super) async fn forget_parked(&self, duties: &mut Duties) -> Result<()> {
         let owed = duties.rules.duty().is_some();
         if duties.rules.parked().is_some() || owed {
             duties.rules.forget();
@@ -312,7 +312,7 @@ impl Agent {
     }
 
     /// Follows a break cancelled (or started) in the settings file by `exotel-agent`.
-    pub(crate) async fn follow_stored_break(&self) -> Result<()> {
+    pub(super) async fn follow_stored_break(&self) -> Result<()> {
         // Read under the duties lock: a break being started or ended here is then either
         // wholly before or wholly after this look at the file. A break found over (its timer
         // lost, say, when the file could not be written at its end) is ended now.
@@ -321,7 +321,7 @@ impl Agent {
     }
 
     /// Changes the settings file for the saved account's break and changes; the sandbox is a
-    /// world of its own and leaves the file alone (its break lives in memory only). A file
+    /// session of its own and leaves the file alone (its break lives in memory only). A file
     /// damaged since the last look is set aside and the app's own settings written back first
     /// (never the defaults with this one edit, which would lose the account).
     async fn store(&self, edit: impl FnOnce(&mut crate::settings::Settings)) -> Result<()> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use desk_events::{OsEvent, OsEventHandler};
 
-use crate::Agent;
+use super::Agent;
 
 /// The usual handler: away events go to the agent; shutdown calls `on_shutdown`.
 pub struct AgentHandler<F> {

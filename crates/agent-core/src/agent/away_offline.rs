@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use exotel_api::ApiError;
 
-use crate::agent::{Agent, Duties};
+use super::{Agent, Duties};
 use crate::error::{CoreError, Result};
 use crate::status::{GoingOffline, Source, Status, Target, now_ms};
 use crate::supervise::spawn_supervised;
@@ -28,7 +28,7 @@ impl Agent {
     /// Sends the away-offline for `source` (the first attempt, or the next one of the duty
     /// owed). Confirmed: the device it turned off waits for the agent's return and nothing is
     /// owed. Not confirmed: it is owed while the agent is away.
-    pub(crate) async fn take_offline(&self, duties: &mut Duties, source: Source) -> Result<Status> {
+    pub(super) async fn take_offline(&self, duties: &mut Duties, source: Source) -> Result<Status> {
         let before = self.status();
         let started = now_ms();
         let result = match duties.rules.duty() {
@@ -55,7 +55,7 @@ impl Agent {
     /// the retry task for a duty that has none yet. `attempted`: an attempt was just made
     /// (with its error, whose `Retry-After` the next attempt waits for), so the next one is
     /// scheduled anew; otherwise the one scheduled stands.
-    pub(crate) async fn follow_duty(
+    pub(super) async fn follow_duty(
         self: &Arc<Self>,
         duties: &mut Duties,
         attempted: Option<Option<&CoreError>>,
