@@ -30,7 +30,7 @@ pub enum Message {
     WindowClosing { generation: u64, reopen: bool },
     /// The window process `generation` has ended.
     WindowEnded { generation: u64 },
-    /// Show a notification.
+    /// Show a notification (replacing the last, unless that one told of a failure).
     Notify(Notice),
     /// The notification server gave the last notification this id (it is replaced by the next;
     /// Linux only, where notifications can replace each other).

@@ -21,11 +21,11 @@ use crate::settings::Account;
 
 /// Names another system file to read instead of the usual one.
 pub const PRESETS_FILE_ENV: &str = "EXOTEL_AGENT_PRESETS";
-/// The preset host.
+/// The variable that presets the host (over the presets file).
 pub const HOST_ENV: &str = "EXOTEL_AGENT_HOST";
-/// The preset app id.
+/// The variable that presets the app id (over the presets file).
 pub const APP_ID_ENV: &str = "EXOTEL_AGENT_APP_ID";
-/// The preset user id.
+/// The variable that presets the user id (over the presets file).
 pub const USER_ID_ENV: &str = "EXOTEL_AGENT_USER_ID";
 
 /// The system-wide presets file: `/etc/exotel-agent-tray/settings.toml` on Linux and other

@@ -49,7 +49,8 @@ pub fn window_view(
     WindowView::new(w, status, fresh).on_desk(w, &desk.now(), &agent.preferences())
 }
 
-/// Answers one call of the page.
+/// Answers one call of the page: a status as the window's whole view, anything else as its
+/// own value, an error in words; before the app has started, the kind `starting`.
 pub async fn dispatch(app: &AppHandle, shell: &ShellHandle, command: Command) -> CmdResult<Value> {
     let Some(state) = app.try_state::<AppState>() else {
         return Err(error(app_words(app), &CoreError::Starting));

@@ -60,7 +60,8 @@ impl OpenWindow {
         Self { generation, to_window, closing: false, reopen: false }
     }
 
-    /// Sends the page an event.
+    /// Queued for the window process, which emits it to the page; dropped if that process
+    /// has ended meanwhile.
     pub fn event(&self, name: &str, payload: serde_json::Value) {
         let _ = self.to_window.send(ToWindow::Event { name: name.to_owned(), payload });
     }

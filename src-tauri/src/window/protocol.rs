@@ -83,7 +83,7 @@ impl std::fmt::Debug for ToTray {
     }
 }
 
-/// One message as a line.
+/// One message as one line of JSON (no newline inside: strings escape theirs).
 fn encode<T: Serialize>(message: &T) -> String {
     // Serialising these enums cannot fail: their keys are strings and values JSON already.
     let json = serde_json::to_string(message).unwrap_or_default();
