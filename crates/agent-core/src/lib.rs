@@ -14,6 +14,7 @@ mod file_lock;
 mod history;
 pub mod paths;
 pub mod placement;
+pub mod policy;
 pub mod present;
 pub mod presets;
 mod settings;

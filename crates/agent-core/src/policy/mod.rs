@@ -1,0 +1,322 @@
+//! What the organisation sets: for each setting, an **enforced** value the agent may not change,
+//! or a **default** the agent may change. IT writes them where IT writes every app's policies:
+//! - Windows: `HKLM\SOFTWARE\Policies\Exotel\AgentTray` (enforced) and its `Defaults` sub-key,
+//!   then the same under `HKCU`, below HKLM ([`registry`]);
+//! - macOS: the managed preferences of `com.exotel.agenttray`: a key at the top is enforced,
+//!   the `Defaults` dictionary holds defaults ([`plist`]);
+//! - every platform: the system presets file's `[enforced]` and `[defaults]` tables, its
+//!   `[account]` table (defaults for the sign-in form) and `EXOTEL_AGENT_HOST`,
+//!   `EXOTEL_AGENT_APP_ID`, `EXOTEL_AGENT_USER_ID` ([`file`]).
+//!
+//! Each setting has one name in all of them ([`KEYS`]). A higher source wins tier by tier, in
+//! the order above. The value a setting takes is decided in one place, [`pick`]: enforced, then
+//! the agent's own choice, then the default, then the built-in value.
+//!
+//! Bad input (an unknown name, a value of the wrong type, out of range) is logged with where it
+//! came from and skipped, so that setting falls to the next tier; it is never fatal.
+//!
+//! Policies are read when the app (or `exotel-agent`) starts: a change takes effect at the next
+//! start.
+
+pub mod file;
+pub mod plist;
+#[cfg(windows)]
+pub mod registry;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::settings::{IDLE_MINUTES, MIN_SYNC_INTERVAL_SECS, Preferences};
+
+/// The settings an organisation may set beside the agent's preferences (whose names are their
+/// fields').
+pub const EXTRA_KEYS: [&str; 6] =
+    ["host", "app_id", "user_id", "idle_minutes_max", "min_sync_interval_secs", "sandbox_allowed"];
+
+/// Every name a policy may have: each preference, then [`EXTRA_KEYS`].
+pub fn keys() -> Vec<String> {
+    let mut keys: Vec<String> = built_in_preferences().keys().cloned().collect();
+    keys.extend(EXTRA_KEYS.iter().map(|k| (*k).to_owned()));
+    keys
+}
+
+/// The names, for documentation and tests.
+pub static KEYS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(keys);
+
+fn built_in_preferences() -> Map<String, Value> {
+    match serde_json::to_value(Preferences::default()) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The value a setting has when nothing sets it.
+fn built_in(key: &str) -> Option<Value> {
+    match key {
+        "host" | "app_id" | "user_id" => Some(Value::String(String::new())),
+        "idle_minutes_max" => Some(Value::from(*IDLE_MINUTES.end())),
+        "min_sync_interval_secs" => Some(Value::from(MIN_SYNC_INTERVAL_SECS)),
+        "sandbox_allowed" => Some(Value::Bool(true)),
+        _ => built_in_preferences().remove(key),
+    }
+}
+
+/// Which tier a policy is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    Enforced,
+    Default,
+}
+
+/// One place policies are read from, with what it holds, highest first within its platform.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Source {
+    /// Where, as an admin would look for it: `HKLM\SOFTWARE\Policies\Exotel\AgentTray`,
+    /// `/etc/exotel-agent-tray/settings.toml [enforced]`.
+    pub origin: String,
+    pub tier: Option<Tier>,
+    /// The values as read (a registry DWORD is a number, a plist `<true/>` a boolean).
+    pub values: Vec<(String, Value)>,
+}
+
+/// A policy in force: its value and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Set {
+    pub value: Value,
+    pub origin: String,
+}
+
+/// Every policy read, by tier, with what was wrong in the sources.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policies {
+    enforced: BTreeMap<String, Set>,
+    defaults: BTreeMap<String, Set>,
+    /// Each bad entry skipped, said with where it came from.
+    pub problems: Vec<String>,
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", content = "origin", rename_all = "snake_case")]
+pub enum From {
+    /// The organisation's enforced value (the agent may not change it), from this source.
+    Enforced(String),
+    /// The agent's own choice.
+    Own,
+    /// The organisation's default, from this source.
+    Default(String),
+    /// The app's built-in value.
+    BuiltIn,
+}
+
+/// The one rule: enforced, then the agent's own choice, then the default, then the built-in.
+pub fn pick<T>(
+    enforced: Option<(T, String)>,
+    own: Option<T>,
+    default: Option<(T, String)>,
+    built_in: T,
+) -> (T, From) {
+    if let Some((value, origin)) = enforced {
+        return (value, From::Enforced(origin));
+    }
+    if let Some(value) = own {
+        return (value, From::Own);
+    }
+    match default {
+        Some((value, origin)) => (value, From::Default(origin)),
+        None => (built_in, From::BuiltIn),
+    }
+}
+
+/// The preferences in force, and where each came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effective {
+    pub preferences: Preferences,
+    pub from: BTreeMap<String, From>,
+}
+
+impl Policies {
+    /// This computer's policies, from every source of this platform, highest first.
+    pub fn load() -> Policies {
+        let mut sources = Vec::new();
+        #[cfg(windows)]
+        sources.extend(registry::sources());
+        #[cfg(target_os = "macos")]
+        sources.extend(plist::managed_sources());
+        sources.extend(file::sources());
+        let policies = Policies::from_sources(&sources);
+        for problem in &policies.problems {
+            tracing::warn!("a policy is ignored: {problem}");
+        }
+        if !policies.enforced.is_empty() || !policies.defaults.is_empty() {
+            tracing::info!(
+                enforced = ?policies.enforced.keys().collect::<Vec<_>>(),
+                defaults = ?policies.defaults.keys().collect::<Vec<_>>(),
+                "the organisation's policies"
+            );
+        }
+        policies
+    }
+
+    /// The policies `sources` hold, the first source winning tier by tier; a bad entry is kept
+    /// in [`Policies::problems`] and skipped.
+    pub fn from_sources(sources: &[Source]) -> Policies {
+        let mut policies = Policies::default();
+        for source in sources {
+            let Some(tier) = source.tier else { continue };
+            for (key, raw) in &source.values {
+                let value = match checked(key, raw) {
+                    Ok(value) => value,
+                    Err(why) => {
+                        policies.problems.push(format!("{key} in {}: {why}", source.origin));
+                        continue;
+                    }
+                };
+                let map = match tier {
+                    Tier::Enforced => &mut policies.enforced,
+                    Tier::Default => &mut policies.defaults,
+                };
+                map.entry(key.clone()).or_insert(Set { value, origin: source.origin.clone() });
+            }
+        }
+        policies
+    }
+
+    /// The enforced value of `key`, if the organisation enforces one.
+    pub fn enforced(&self, key: &str) -> Option<&Set> {
+        self.enforced.get(key)
+    }
+
+    /// The organisation's default for `key`, if it sets one.
+    pub fn default_of(&self, key: &str) -> Option<&Set> {
+        self.defaults.get(key)
+    }
+
+    /// The names of the enforced settings.
+    pub fn enforced_keys(&self) -> BTreeSet<String> {
+        self.enforced.keys().cloned().collect()
+    }
+
+    /// A string setting (host, app id, user id) in force for `key`: enforced over default.
+    pub fn text(&self, key: &str) -> (Option<String>, Option<String>) {
+        let text =
+            |s: Option<&Set>| s.and_then(|s| s.value.as_str().map(str::to_owned)).filter(|s| !s.is_empty());
+        (text(self.enforced(key)), text(self.default_of(key)))
+    }
+
+    /// Whether *Try the sandbox* is allowed.
+    pub fn sandbox_allowed(&self) -> bool {
+        self.value("sandbox_allowed").and_then(Value::as_bool).unwrap_or(true)
+    }
+
+    /// The shortest sync interval the organisation allows, if it sets one.
+    pub fn min_sync_interval(&self) -> Option<std::time::Duration> {
+        self.value("min_sync_interval_secs").and_then(Value::as_u64).map(std::time::Duration::from_secs)
+    }
+
+    /// A setting the agent has no say in (beyond the preferences): enforced over default.
+    fn value(&self, key: &str) -> Option<&Value> {
+        self.enforced(key).or_else(|| self.default_of(key)).map(|s| &s.value)
+    }
+
+    /// The preferences in force: `own` for the names in `chosen` (the agent's own choices),
+    /// each decided by [`pick`]; the idle minutes kept within `idle_minutes_max`.
+    pub fn effective(&self, own: &Preferences, chosen: &BTreeSet<String>) -> Effective {
+        let Ok(Value::Object(own_values)) = serde_json::to_value(own) else {
+            return Effective { preferences: own.clone(), from: BTreeMap::new() };
+        };
+        let mut values = Map::new();
+        let mut from = BTreeMap::new();
+        for (key, built_in) in built_in_preferences() {
+            let tier = |s: Option<&Set>| s.map(|s| (s.value.clone(), s.origin.clone()));
+            let mine = chosen.contains(&key).then(|| own_values.get(&key).cloned()).flatten();
+            let (value, came) = pick(tier(self.enforced(&key)), mine, tier(self.default_of(&key)), built_in);
+            values.insert(key.clone(), value);
+            from.insert(key, came);
+        }
+        let mut preferences: Preferences =
+            serde_json::from_value(Value::Object(values)).unwrap_or_else(|e| {
+                tracing::warn!("the preferences in force could not be made ({e}); the agent's own are used");
+                own.clone()
+            });
+        if let Some(max) = self.value("idle_minutes_max").and_then(Value::as_u64) {
+            let max = u32::try_from(max).unwrap_or(u32::MAX);
+            if preferences.idle_minutes > max {
+                preferences.idle_minutes = max;
+                if let Some(origin) =
+                    self.enforced("idle_minutes_max").or_else(|| self.default_of("idle_minutes_max"))
+                {
+                    from.insert("idle_minutes".into(), From::Enforced(origin.origin.clone()));
+                }
+            }
+        }
+        Effective { preferences, from }
+    }
+
+    /// Whether changing `key` to `value` is refused: it is enforced with another value.
+    pub fn refuses(&self, key: &str, value: &Value) -> bool {
+        self.enforced(key).is_some_and(|set| &set.value != value)
+    }
+}
+
+/// `raw` as a value of `key`'s type and range, or why not.
+pub fn checked(key: &str, raw: &Value) -> Result<Value, String> {
+    let Some(built_in) = built_in(key) else {
+        return Err("no such setting".to_owned());
+    };
+    let value = match (&built_in, raw) {
+        (Value::Bool(_), Value::Bool(b)) => Value::Bool(*b),
+        // A registry DWORD, or a TOML integer, for a switch.
+        (Value::Bool(_), Value::Number(n)) if n.as_u64() == Some(0) || n.as_u64() == Some(1) => {
+            Value::Bool(n.as_u64() == Some(1))
+        }
+        (Value::Bool(_), Value::String(s)) if matches!(s.trim(), "true" | "1" | "false" | "0") => {
+            Value::Bool(matches!(s.trim(), "true" | "1"))
+        }
+        (Value::Number(_), Value::Number(n)) if n.as_u64().is_some() => Value::Number(n.clone()),
+        (Value::Number(_), Value::String(s)) if s.trim().parse::<u64>().is_ok() => {
+            Value::from(s.trim().parse::<u64>().unwrap_or_default())
+        }
+        (Value::String(_), Value::String(s)) => Value::String(s.trim().to_owned()),
+        (expected, _) => return Err(format!("{raw} is not {}", kind_of(expected))),
+    };
+    in_range(key, &value)?;
+    Ok(value)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "true or false (1 or 0)",
+        Value::Number(_) => "a whole number",
+        _ => "text",
+    }
+}
+
+fn in_range(key: &str, value: &Value) -> Result<(), String> {
+    let n = value.as_u64();
+    let within = |range: std::ops::RangeInclusive<u64>| match n {
+        Some(n) if range.contains(&n) => Ok(()),
+        _ => Err(format!("{value} is out of range ({} to {})", range.start(), range.end())),
+    };
+    let idle = u64::from(*IDLE_MINUTES.start())..=u64::from(*IDLE_MINUTES.end());
+    match key {
+        "idle_minutes" | "idle_minutes_max" => within(idle),
+        "sync_interval_secs" | "min_sync_interval_secs" => within(MIN_SYNC_INTERVAL_SECS..=24 * 60 * 60),
+        "language" => match value.as_str() {
+            Some("auto" | "en" | "hi") => Ok(()),
+            _ => Err(format!("{value} is not a language the app speaks (auto, en, hi)")),
+        },
+        "host" => match value.as_str().map(exotel_api::Host::parse) {
+            Some(Ok(_)) => Ok(()),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("not text".into()),
+        },
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;
