@@ -59,6 +59,10 @@ async fn type_keys(client: &Client, text: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_state_passes_axe_and_the_keyboard_alone_signs_in_and_chooses() {
     let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    // A setting the organisation enforces: its switch is shown fixed, with its note.
+    let presets = desktop.keyring().presets_file();
+    std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+    std::fs::write(&presets, "[enforced]\noffline_on_quit = true\n").unwrap();
     let sandbox = Sandbox::start().await.unwrap();
     let driver = Driver::start(&desktop).await;
     let client = driver.session().await;
@@ -127,6 +131,7 @@ async fn every_state_passes_axe_and_the_keyboard_alone_signs_in_and_chooses() {
     client.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
     client.find(Locator::Css("#history summary")).await.unwrap().click().await.unwrap();
     wait_for(&client, "#settings[open]", "settings open").await;
+    wait_for(&client, "#pref-offline_on_quit-enforced:not([hidden])", "the enforced note").await;
     accessible(&client, "settings and history open").await;
 }
 

@@ -243,15 +243,38 @@ async function signOut() {
 const PREFS = ["offline_on_quit", "offline_on_lock", "offline_on_sleep", "offline_when_idle", "idle_minutes", "restore_on_return", "sync_interval_secs", "shortcut", "start_at_login", "notify_mine", "notify_elsewhere", "notify_failures", "language"];
 
 function renderPreferences(view) {
+  const enforced = new Set(view.enforced || []);
   for (const key of PREFS) {
     const input = $(`pref-${key}`);
     const value = view.preferences[key];
     if (input.type === "checkbox") input.checked = value;
     else input.value = value;
+    markEnforced(input, enforced.has(key));
   }
   $("failures-off").hidden = view.preferences.notify_failures;
   $("err-shortcut").textContent = view.shortcut_error || "";
   $("err-autostart").textContent = view.autostart_error || "";
+}
+
+// A setting the organisation enforces: shown fixed, with "Set by your organisation" beside it
+// (and read with it by a screen reader).
+function markEnforced(input, on) {
+  input.disabled = on;
+  const id = `${input.id}-enforced`;
+  let note = document.getElementById(id);
+  if (!note) {
+    note = document.createElement("span");
+    note.id = id;
+    note.className = "enforced";
+    const label = input.closest("label") || input;
+    label.insertAdjacentElement("afterend", note);
+  }
+  note.textContent = word("window-enforced");
+  note.hidden = !on;
+  const described = (input.getAttribute("aria-describedby") || "").split(" ").filter((t) => t && t !== id);
+  if (on) described.push(id);
+  if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+  else input.removeAttribute("aria-describedby");
 }
 
 async function saveSettings(event) {
@@ -294,6 +317,13 @@ async function fillSignInForm() {
   $("app-id").value = form.app_id;
   $("user-id").value = form.user_id;
   $("preset-note").hidden = form.host_origin !== "preset";
+  // Fields the organisation enforces are shown fixed; the sandbox only where it is allowed.
+  const enforced = new Set(form.enforced || []);
+  select.disabled = enforced.has("host");
+  $("host-custom").readOnly = enforced.has("host");
+  $("app-id").readOnly = enforced.has("app_id");
+  $("user-id").readOnly = enforced.has("user_id");
+  $("sandbox-button").hidden = !form.sandbox_allowed;
 }
 
 async function init() {

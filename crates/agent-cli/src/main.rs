@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
+use agent_core::policy::Policies;
 use agent_core::words::Words;
 use agent_core::{
     Accounts, Agent, Controller, ControllerConfig, CoreError, History, SettingsStore, SignInInput, Source,
@@ -91,6 +92,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Each setting in force and where it came from: the organisation (enforced, or its
+    /// default), your own choice, or the app's default. `--set name=value` changes one of your
+    /// own (refused, exit code 7, for one the organisation enforces); the running app follows.
+    Settings {
+        #[arg(long)]
+        json: bool,
+        /// A preference to change, as name=value (for example offline_on_lock=true).
+        #[arg(long, value_name = "NAME=VALUE")]
+        set: Vec<String>,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -106,6 +117,7 @@ async fn main() -> ExitCode {
             | Command::Off { json: true }
             | Command::History { json: true }
             | Command::Doctor { json: true }
+            | Command::Settings { json: true, .. }
     );
     let report = run(cli.command).await;
     report.print(json, words());
@@ -136,13 +148,17 @@ async fn run(command: Command) -> Report {
                 Err(e) => return Report::failed(e, None),
             };
             // Flags win; what they leave out comes from the account or the admin's presets.
-            let form = accounts.sign_in_defaults();
+            let policies = Policies::load();
+            let form = accounts.sign_in_defaults().under(&policies);
             let input = SignInInput {
                 host: host.unwrap_or(form.host),
                 app_id: app_id.unwrap_or(form.app_id),
                 secret,
                 user_id: user_id.unwrap_or(form.user_id),
             };
+            if let Err(e) = policies.check_sign_in(&input) {
+                return Report::failed(e, None);
+            }
             match accounts.sign_in(input).await {
                 Ok((session, user)) => {
                     Report::signed_in(session.client().host().as_str(), session.user_id(), &user)
@@ -173,6 +189,38 @@ async fn run(command: Command) -> Report {
                 .unwrap_or_default();
             Report::Doctor(Box::new(doctor::examine(&accounts, &prefs, words()).await))
         }
+        Command::Settings { set, .. } => settings(&accounts, &set),
+    }
+}
+
+/// `exotel-agent settings`: changes what `set` asks for (all or nothing), then lists.
+fn settings(accounts: &Accounts, set: &[String]) -> Report {
+    let agent = Agent::new(accounts.clone(), ControllerConfig::default());
+    if !set.is_empty() {
+        let mut changes = serde_json::Map::new();
+        for pair in set {
+            let Some((name, value)) = pair.split_once('=') else {
+                let message = format!("--set takes name=value, not {pair:?}");
+                return Report::failed(CoreError::BadRequest(message), None);
+            };
+            // true, false and numbers as themselves; anything else as text.
+            let value =
+                serde_json::from_str(value.trim()).unwrap_or_else(|_| serde_json::Value::from(value.trim()));
+            changes.insert(name.trim().to_owned(), value);
+        }
+        let saved = agent_core::PreferenceChanges(changes)
+            .apply_to(&agent.preferences())
+            .and_then(|wanted| agent.set_preferences(wanted));
+        if let Err(e) = saved {
+            return Report::failed(e, None);
+        }
+    }
+    let store = accounts.settings();
+    let kept = store.read_quietly().unwrap_or_default();
+    let policies = agent.policies();
+    Report::Settings {
+        listed: policies.listing(&kept.preferences, &kept.chosen_preferences()),
+        problems: policies.problems.clone(),
     }
 }
 

@@ -24,6 +24,11 @@ pub enum Report {
     History(Vec<Change>),
     /// What `doctor` found.
     Doctor(Box<crate::doctor::Findings>),
+    /// Each setting in force and where it came from, and the policies ignored.
+    Settings {
+        listed: Vec<agent_core::policy::Listed>,
+        problems: Vec<String>,
+    },
     /// A failure, with the status Exotel last confirmed in this run, if a controller ran.
     Failed {
         error: CoreError,
@@ -94,6 +99,12 @@ impl Report {
                 Some(changes.iter().map(|c| history_line(w, c)).collect::<Vec<_>>().join("\n"))
             }
             Report::Doctor(findings) => Some(findings.lines(w).join("\n")),
+            Report::Settings { listed, problems } => {
+                let lines = listed.iter().map(|l| setting_line(w, l));
+                let ignored =
+                    problems.iter().map(|p| w.text("cli-settings-problem", &[s("problem", p.as_str())]));
+                Some(lines.chain(ignored).collect::<Vec<_>>().join("\n"))
+            }
             Report::Failed { .. } => None,
         }
     }
@@ -110,12 +121,29 @@ impl Report {
             Report::SignedOut => json!({ "signed_in": false }),
             Report::History(changes) => json!({ "changes": changes }),
             Report::Doctor(findings) => serde_json::to_value(findings).unwrap_or_default(),
+            Report::Settings { listed, problems } => json!({ "settings": listed, "problems": problems }),
             Report::Failed { error, status } => {
                 let availability = status.as_ref().map_or(Availability::Unknown, |s| s.availability);
                 status_json(availability, status.as_ref().and_then(|s| s.user.as_ref()), Some(error))
             }
         }
     }
+}
+
+/// `offline_on_lock = true  (set by your organisation: HKLM\…)`, in the agent's language.
+fn setting_line(w: &Words, l: &agent_core::policy::Listed) -> String {
+    use agent_core::policy::From;
+    let value = match &l.value {
+        Value::String(text) => format!("{text:?}"),
+        other => other.to_string(),
+    };
+    let (id, origin) = match &l.from {
+        From::Enforced(origin) => ("cli-settings-enforced", origin.as_str()),
+        From::Own => ("cli-settings-own", ""),
+        From::Default(origin) => ("cli-settings-default", origin.as_str()),
+        From::BuiltIn => ("cli-settings-built-in", ""),
+    };
+    w.text(id, &[s("name", l.name.as_str()), s("value", value), s("origin", origin)])
 }
 
 /// `2026-11-27T07:29:28Z  Offline -> Phone  from the tray  confirmed`, in the agent's language.
@@ -171,6 +199,7 @@ fn failure_sentence(w: &Words, error: &CoreError, status: Option<&Status>) -> St
 pub fn exit_code(error: &CoreError) -> u8 {
     match error {
         CoreError::InvalidInput { .. } | CoreError::BadRequest(_) => 2,
+        CoreError::Enforced { .. } => 7,
         CoreError::Rejected { field: Field::Secret | Field::AppId, .. } => 3,
         CoreError::Rejected { source, .. } | CoreError::Api(source) => api_exit_code(source),
         CoreError::NotSignedIn | CoreError::SecretMissing => 3,

@@ -129,6 +129,7 @@ kind-settings = The settings file could not be saved.
 kind-internal = Something went wrong inside the app.
 kind-starting = The app is still starting.
 kind-sandbox = The sandbox could not be started.
+kind-enforced = Set by your organisation.
 
 ## Recent changes
 
@@ -183,6 +184,7 @@ window-quiet-end = Notify again
 quiet-until = Notifications of changes are quiet until { $time } (failures are still shown)
 window-language-auto = As the system ({ $lang })
 window-save-settings = Save settings
+window-enforced = Set by your organisation
 window-saved = Saved.
 window-sandbox-note = You are in the sandbox, a pretend Exotel on this computer: nothing here changes your real Exotel status or your history. "Leave the sandbox" takes you back to your account.
 window-sign-out = Sign out
@@ -250,4 +252,9 @@ cli-doctor-signed-out = Not signed in.
 cli-doctor-token = The kept token was minted { $minutes } min ago.
 cli-doctor-rate = Rate limit: { $remaining } of { $limit } reads left in this window.
 cli-doctor-account-error = The account could not be checked: { $error }
+cli-settings-enforced = { $name } = { $value }  (set by your organisation: { $origin })
+cli-settings-own = { $name } = { $value }  (your choice)
+cli-settings-default = { $name } = { $value }  (your organisation's default: { $origin })
+cli-settings-built-in = { $name } = { $value }  (the app's default)
+cli-settings-problem = Ignored: { $problem }
 cli-doctor-version = exotel-agent { $version } on { $os } ({ $arch })

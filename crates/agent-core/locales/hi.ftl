@@ -123,6 +123,7 @@ kind-settings = सेटिंग्स फ़ाइल सेव नहीं 
 kind-internal = ऐप के अंदर कुछ गड़बड़ हुई।
 kind-starting = ऐप अभी शुरू हो रहा है।
 kind-sandbox = सैंडबॉक्स शुरू नहीं हो सका।
+kind-enforced = यह आपकी संस्था ने तय किया है।
 
 ## हाल के बदलाव
 
@@ -177,6 +178,7 @@ window-quiet-end = सूचनाएँ फिर चालू करें
 quiet-until = { $time } तक बदलावों की सूचनाएँ बंद हैं (न हो पाए बदलावों की सूचना फिर भी आएगी)
 window-language-auto = सिस्टम जैसी ({ $lang })
 window-save-settings = सेटिंग्स सेव करें
+window-enforced = आपकी संस्था ने तय किया है
 window-saved = सेव हो गया।
 window-sandbox-note = आप सैंडबॉक्स में हैं, इसी कंप्यूटर पर एक नकली Exotel: यहाँ कुछ भी करने से Exotel में आपकी असली स्थिति या इतिहास नहीं बदलता। "सैंडबॉक्स छोड़ें" से आप अपने खाते पर लौट आएँगे।
 window-sign-out = साइन आउट करें
@@ -244,4 +246,9 @@ cli-doctor-signed-out = साइन इन नहीं है।
 cli-doctor-token = रखा गया टोकन { $minutes } मिनट पहले बना था।
 cli-doctor-rate = रेट लिमिट: इस अवधि में { $limit } में से { $remaining } रीड बाक़ी।
 cli-doctor-account-error = खाते की जाँच नहीं हो सकी: { $error }
+cli-settings-enforced = { $name } = { $value }  (आपकी संस्था ने तय किया: { $origin })
+cli-settings-own = { $name } = { $value }  (आपकी पसंद)
+cli-settings-default = { $name } = { $value }  (आपकी संस्था की डिफ़ॉल्ट: { $origin })
+cli-settings-built-in = { $name } = { $value }  (ऐप की डिफ़ॉल्ट)
+cli-settings-problem = अनदेखा किया: { $problem }
 cli-doctor-version = exotel-agent { $version }, { $os } ({ $arch }) पर

@@ -52,6 +52,10 @@ pub enum CoreError {
     /// The app is still starting: the request came before it could be served.
     #[error("the app is still starting; try again in a moment")]
     Starting,
+    /// The organisation enforces this setting: the agent may not change it
+    /// ([`crate::policy`]).
+    #[error("the setting {setting} is set by your organisation and cannot be changed here")]
+    Enforced { setting: String },
     /// The built-in sandbox (*Try the sandbox*) could not be started.
     #[error("could not start the sandbox: {0}")]
     Sandbox(String),
@@ -95,13 +99,14 @@ pub enum ErrorKind {
     Settings,
     Starting,
     Sandbox,
+    Enforced,
     #[serde(other)]
     Internal,
 }
 
 impl ErrorKind {
     /// Every kind, for the tests that hold the catalogs to them.
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::InvalidInput,
         ErrorKind::BadCredentials,
         ErrorKind::Unauthorized,
@@ -119,6 +124,7 @@ impl ErrorKind {
         ErrorKind::Settings,
         ErrorKind::Starting,
         ErrorKind::Sandbox,
+        ErrorKind::Enforced,
         ErrorKind::Internal,
     ];
 
@@ -142,6 +148,7 @@ impl ErrorKind {
             ErrorKind::Settings => "settings",
             ErrorKind::Starting => "starting",
             ErrorKind::Sandbox => "sandbox",
+            ErrorKind::Enforced => "enforced",
             ErrorKind::Internal => "internal",
         }
     }
@@ -173,6 +180,7 @@ impl CoreError {
             CoreError::Settings(_) => ErrorKind::Settings,
             CoreError::Starting => ErrorKind::Starting,
             CoreError::Sandbox(_) => ErrorKind::Sandbox,
+            CoreError::Enforced { .. } => ErrorKind::Enforced,
             CoreError::Stopped | CoreError::Internal => ErrorKind::Internal,
         }
     }

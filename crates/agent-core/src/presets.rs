@@ -170,6 +170,11 @@ pub struct SignInDefaults {
     pub host_origin: Origin,
     /// Why the admin's file was ignored, if it was.
     pub warning: Option<String>,
+    /// The fields the organisation enforces (`host`, `app_id`, `user_id`): the form shows them
+    /// fixed, and a sign-in with another value is refused ([`crate::policy`]).
+    pub enforced: Vec<String>,
+    /// Whether *Try the sandbox* is offered.
+    pub sandbox_allowed: bool,
 }
 
 impl SignInDefaults {
@@ -183,6 +188,8 @@ impl SignInDefaults {
                 user_id: a.user_id.clone(),
                 host_origin: Origin::Account,
                 warning: loaded.warning,
+                enforced: Vec::new(),
+                sandbox_allowed: true,
             };
         }
         let p = loaded.presets;
@@ -193,7 +200,35 @@ impl SignInDefaults {
             user_id: p.user_id.unwrap_or_default(),
             host_origin,
             warning: loaded.warning,
+            enforced: Vec::new(),
+            sandbox_allowed: true,
         }
+    }
+
+    /// The form under the organisation's policies: an enforced field takes its value whatever
+    /// else says, and a default fills a field nothing else did.
+    #[must_use]
+    pub fn under(mut self, policies: &crate::policy::Policies) -> Self {
+        let unset_host = self.host_origin == Origin::Default;
+        for (key, field) in
+            [("host", &mut self.host), ("app_id", &mut self.app_id), ("user_id", &mut self.user_id)]
+        {
+            let (enforced, default) = policies.text(key);
+            let unset = field.is_empty() || (key == "host" && unset_host);
+            if let Some(value) = enforced {
+                *field = value;
+                self.enforced.push(key.to_owned());
+            } else if let Some(value) = default.filter(|_| unset) {
+                *field = value;
+            }
+        }
+        let host_from_policy = self.enforced.iter().any(|k| k == "host")
+            || (unset_host && self.host != exotel_api::DEFAULT_HOST);
+        if host_from_policy {
+            self.host_origin = Origin::Preset;
+        }
+        self.sandbox_allowed = policies.sandbox_allowed();
+        self
     }
 }
 

@@ -164,6 +164,10 @@ pub struct Settings {
     /// The time of the failed quit last told about at a start ("When you last quit, going
     /// offline failed"), so it is told once.
     pub quit_failure_told: Option<crate::status::UnixMillis>,
+    /// The preferences the agent chose themselves; the others follow the organisation's
+    /// defaults ([`crate::policy`]). Missing (a file from before policies): the ones that differ
+    /// from the built-in values ([`Settings::chosen_preferences`]).
+    pub chosen: Option<std::collections::BTreeSet<String>>,
 }
 
 /// A window's size in logical pixels.
@@ -174,6 +178,19 @@ pub struct WindowSize {
 }
 
 impl Settings {
+    /// The preferences the agent chose themselves.
+    pub fn chosen_preferences(&self) -> std::collections::BTreeSet<String> {
+        if let Some(chosen) = &self.chosen {
+            return chosen.clone();
+        }
+        let (Ok(serde_json::Value::Object(own)), Ok(serde_json::Value::Object(built_in))) =
+            (serde_json::to_value(&self.preferences), serde_json::to_value(Preferences::default()))
+        else {
+            return Default::default();
+        };
+        own.into_iter().filter(|(k, v)| built_in.get(k) != Some(v)).map(|(k, _)| k).collect()
+    }
+
     /// The settings in a file's bytes, or why they are not valid settings (not UTF-8, not TOML,
     /// a value of the wrong type).
     pub fn parse(bytes: &[u8]) -> std::result::Result<Settings, String> {

@@ -166,6 +166,9 @@ struct PreferencesView {
     preferences: Preferences,
     shortcut_error: Option<String>,
     autostart_error: Option<String>,
+    /// The settings the organisation enforces: the window shows them fixed, "Set by your
+    /// organisation".
+    enforced: Vec<String>,
 }
 
 fn preferences_view(w: &Words, state: &AppState, applied: Applied) -> PreferencesView {
@@ -174,7 +177,8 @@ fn preferences_view(w: &Words, state: &AppState, applied: Applied) -> Preference
         w.text(id, &[s("shortcut", e.shortcut), s("error", e.error)])
     });
     let autostart_error = applied.autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
-    PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error }
+    let enforced = state.agent.policies().enforced_keys().into_iter().collect();
+    PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error, enforced }
 }
 
 /// Saves the settings the window sent over the current preferences (one it does not show keeps
@@ -204,6 +208,7 @@ fn get_history(w: &Words, state: &AppState) -> CmdResult<Vec<ChangeLine>> {
 /// Starts the built-in sandbox on loopback and signs in to it with its demo credentials,
 /// keeping nothing in the keyring or settings.
 async fn try_sandbox(state: &AppState, shell: &ShellHandle) -> agent_core::Result<Status> {
+    state.agent.policies().check_sandbox()?;
     let started = shell.ask(Message::StartSandbox).await.ok_or(CoreError::Stopped)?;
     let url = started.map_err(CoreError::Sandbox)?;
     let input = SignInInput {

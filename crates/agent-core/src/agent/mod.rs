@@ -24,7 +24,7 @@ use crate::account::Accounts;
 use crate::away::AwayRules;
 use crate::clock::{Clock, SystemClock};
 use crate::controller::{Controller, ControllerConfig};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::settings::{BreakState, Preferences};
 use crate::status::{Source, Status, Target};
 use crate::sync::{SyncRules, Synced};
@@ -50,6 +50,8 @@ pub struct Agent {
     offline_retry: crate::backoff::Backoff,
     /// The admin's shortest sync interval for this computer, read at start.
     sync_floor: Option<std::time::Duration>,
+    /// The organisation's policies, read at start ([`crate::policy`]).
+    policies: crate::policy::Policies,
     /// The wall clock, for breaks (a parameter, so tests can move it).
     clock: Arc<dyn Clock>,
     /// Counts the sign-in sessions the controller was given (signed in, out, to another
@@ -86,17 +88,22 @@ impl Agent {
     pub fn with_clock(accounts: Accounts, config: ControllerConfig, clock: Arc<dyn Clock>) -> Self {
         let settings = accounts.settings().load().map(|l| l.settings).unwrap_or_default();
         let offline_retry = config.offline_retry;
+        let policies = crate::policy::Policies::load();
+        let preferences =
+            policies.effective(&settings.preferences, &settings.chosen_preferences()).preferences;
+        let sync_floor = policies.min_sync_interval().max(crate::presets::SyncPresets::load().interval());
         Self {
             accounts,
             controller: Controller::spawn(None, config),
             signed_in: Mutex::new(SignedIn::Out),
-            preferences: std::sync::Mutex::new(settings.preferences),
+            preferences: std::sync::Mutex::new(preferences),
             quiet_until: std::sync::Mutex::new(settings.quiet_until),
             duties: Mutex::new(Duties { on_break: settings.on_break, ..Duties::default() }),
             sync_now: tokio::sync::Notify::new(),
             duty_now: tokio::sync::Notify::new(),
             offline_retry,
-            sync_floor: crate::presets::SyncPresets::load().interval(),
+            sync_floor,
+            policies,
             clock,
             sessions: std::sync::atomic::AtomicU64::new(0),
         }
@@ -127,24 +134,55 @@ impl Agent {
         }
     }
 
+    /// The preferences in force: the organisation's enforced values over the agent's own
+    /// choices over its defaults ([`crate::policy`]).
     pub fn preferences(&self) -> Preferences {
         self.preferences.lock().map(|p| p.clone()).unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    /// Saves new preferences (the sync interval is raised to its minimum if need be). A settings
-    /// file damaged since start is left as it is, with an error: its account is never replaced
-    /// by the defaults (the next look at the settings, at a sync, refresh or change, sets it
-    /// aside and writes the app's own back).
+    /// The organisation's policies, as read at start.
+    pub fn policies(&self) -> &crate::policy::Policies {
+        &self.policies
+    }
+
+    /// These policies instead of this computer's (tests; a tool that reads them elsewhere).
+    #[must_use]
+    pub fn with_policies(mut self, policies: crate::policy::Policies) -> Self {
+        let settings = self.accounts.settings().read_quietly().unwrap_or_default();
+        let preferences =
+            policies.effective(&settings.preferences, &settings.chosen_preferences()).preferences;
+        self.sync_floor = self.sync_floor.max(policies.min_sync_interval());
+        self.policies = policies;
+        *self.preferences.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner) = preferences;
+        self
+    }
+
+    /// Saves new preferences (the sync interval is raised to its minimum if need be); each
+    /// that differs from the one in force becomes the agent's own choice. One the organisation
+    /// enforces cannot change: the whole save is refused, naming it. A settings file damaged
+    /// since start is left as it is, with an error: its account is never replaced by the
+    /// defaults (the next look at the settings, at a sync, refresh or change, sets it aside and
+    /// writes the app's own back). Returns the preferences now in force.
     pub fn set_preferences(&self, mut prefs: Preferences) -> Result<Preferences> {
         prefs.sync_interval_secs = prefs.sync_interval().as_secs();
+        let changed = changed_keys(&self.preferences(), &prefs);
+        if let Some(setting) = changed.iter().find(|k| self.policies.enforced(k).is_some()) {
+            return Err(CoreError::Enforced { setting: setting.clone() });
+        }
         let saved = prefs.clone();
-        self.accounts.settings().update_if_readable(|s| s.preferences = saved)?;
+        let kept = self.accounts.settings().update_if_readable(|s| {
+            let mut chosen = s.chosen_preferences();
+            chosen.extend(changed);
+            s.chosen = Some(chosen);
+            s.preferences = saved;
+        })?;
+        let now = self.policies.effective(&prefs, &kept.chosen_preferences()).preferences;
         match self.preferences.lock() {
-            Ok(mut p) => *p = prefs.clone(),
-            Err(poisoned) => *poisoned.into_inner() = prefs.clone(),
+            Ok(mut p) => *p = now.clone(),
+            Err(poisoned) => *poisoned.into_inner() = now.clone(),
         }
         self.sync_now.notify_one();
-        Ok(prefs)
+        Ok(now)
     }
 
     /// The catalog of the language the agent chose ([`crate::words`]).
@@ -248,4 +286,14 @@ impl Agent {
         let now = self.sessions.load(std::sync::atomic::Ordering::SeqCst);
         duties.on_break.filter(|_| duties.session == now)
     }
+}
+
+/// The names of the preferences whose values differ between `a` and `b`.
+fn changed_keys(a: &Preferences, b: &Preferences) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(a), serde_json::to_value(b))
+    else {
+        return Vec::new();
+    };
+    b.into_iter().filter(|(k, v)| a.get(k) != Some(v)).map(|(k, _)| k).collect()
 }

@@ -47,11 +47,12 @@ impl Agent {
 
     /// What the sign-in form starts with (the saved account, else the admin's presets).
     pub fn sign_in_defaults(&self) -> crate::SignInDefaults {
-        self.accounts.sign_in_defaults()
+        self.accounts.sign_in_defaults().under(&self.policies)
     }
 
     /// Validates with Exotel, stores (keyring and settings) and signs the controller in.
     pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
+        self.policies.check_sign_in(&input)?;
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.sign_in(input).await?;
         *signed_in = match self.accounts.account()? {
@@ -72,6 +73,7 @@ impl Agent {
     /// and *Leave the sandbox* ([`Self::sign_out`]) or a sign-in elsewhere brings the app
     /// back to the saved account.
     pub async fn sign_in_sandbox(&self, input: SignInInput) -> Result<Status> {
+        self.policies.check_sandbox()?;
         self.enter_in_memory(input, true).await
     }
 
@@ -147,6 +149,7 @@ impl Agent {
             }
             return Ok(());
         }
+        self.follow_preferences(&loaded.settings);
         let saved = loaded.settings.account;
         if let SignedIn::InMemory { saved: at_entry, .. } = &*signed_in {
             if *at_entry == saved {
@@ -177,6 +180,17 @@ impl Agent {
             },
         }
         Ok(())
+    }
+
+    /// Preferences changed in the file (`exotel-agent settings --set`) are followed, under the
+    /// organisation's policies as always.
+    fn follow_preferences(&self, settings: &Settings) {
+        let now = self.policies.effective(&settings.preferences, &settings.chosen_preferences()).preferences;
+        let mut current = self.preferences.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *current != now {
+            tracing::info!("the preferences changed in the settings file; following them");
+            *current = now;
+        }
     }
 
     async fn use_session(&self, session: Arc<Session>) -> Result<Status> {

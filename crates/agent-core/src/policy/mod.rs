@@ -256,9 +256,81 @@ impl Policies {
         Effective { preferences, from }
     }
 
+    /// A sign-in with another host, app id or user id than the organisation enforces is refused,
+    /// naming the field.
+    pub fn check_sign_in(&self, input: &crate::account::SignInInput) -> crate::Result<()> {
+        let same_host = |enforced: &str| match (
+            exotel_api::Host::parse(enforced),
+            exotel_api::Host::parse(&input.host),
+        ) {
+            (Ok(a), Ok(b)) => a.as_str() == b.as_str(),
+            _ => enforced.trim() == input.host.trim(),
+        };
+        let fields = [
+            ("host", input.host.as_str()),
+            ("app_id", input.app_id.as_str()),
+            ("user_id", input.user_id.as_str()),
+        ];
+        for (key, given) in fields {
+            let Some(enforced) = self.text(key).0 else { continue };
+            let same = if key == "host" { same_host(&enforced) } else { enforced == given.trim() };
+            if !same {
+                return Err(crate::CoreError::Enforced { setting: key.to_owned() });
+            }
+        }
+        Ok(())
+    }
+
+    /// *Try the sandbox*, unless the organisation turned it off.
+    pub fn check_sandbox(&self) -> crate::Result<()> {
+        if self.sandbox_allowed() {
+            Ok(())
+        } else {
+            Err(crate::CoreError::Enforced { setting: "sandbox_allowed".into() })
+        }
+    }
+
     /// Whether changing `key` to `value` is refused: it is enforced with another value.
     pub fn refuses(&self, key: &str, value: &Value) -> bool {
         self.enforced(key).is_some_and(|set| &set.value != value)
+    }
+}
+
+/// One setting as `exotel-agent settings` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listed {
+    pub name: String,
+    pub value: Value,
+    #[serde(flatten)]
+    pub from: From,
+}
+
+impl Policies {
+    /// Every preference in force with where it came from, then each other setting the
+    /// organisation sets (host, app id, user id, the sandbox, the limits).
+    pub fn listing(&self, own: &Preferences, chosen: &BTreeSet<String>) -> Vec<Listed> {
+        let effective = self.effective(own, chosen);
+        let values = match serde_json::to_value(&effective.preferences) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        let mut listed: Vec<Listed> = values
+            .into_iter()
+            .map(|(name, value)| {
+                let from = effective.from.get(&name).cloned().unwrap_or(From::BuiltIn);
+                Listed { name, value, from }
+            })
+            .collect();
+        for name in EXTRA_KEYS {
+            let set =
+                |s: Option<&Set>, f: fn(String) -> From| s.map(|s| (s.value.clone(), f(s.origin.clone())));
+            if let Some((value, from)) =
+                set(self.enforced(name), From::Enforced).or_else(|| set(self.default_of(name), From::Default))
+            {
+                listed.push(Listed { name: name.to_owned(), value, from });
+            }
+        }
+        listed
     }
 }
 
