@@ -125,6 +125,30 @@ if [ "$doctor_rc" = 0 ] && grep -q '"os":"windows"' <<<"$doctor_json" \
 else
     fail "doctor --json (exit $doctor_rc): $doctor_json"
 fi
+step "Group Policy: registry policies, said by exotel-agent.exe settings, and enforced"
+policy='HKLM\SOFTWARE\Policies\Exotel\AgentTray'
+wine reg add "$policy" /v offline_on_lock /t REG_DWORD /d 1 /f >/dev/null 2>&1 || true
+wine reg add "$policy" /v host /t REG_SZ /d "$url" /f >/dev/null 2>&1 || true
+wine reg add 'HKCU\SOFTWARE\Policies\Exotel\AgentTray\Defaults' /v idle_minutes /t REG_DWORD /d 15 /f >/dev/null 2>&1 || true
+settings_json=$(cli settings --json || true)
+if grep -qF '"from":"enforced","name":"offline_on_lock","origin":"HKLM\\SOFTWARE\\Policies\\Exotel\\AgentTray","value":true' <<<"$settings_json" \
+    && grep -qF '"from":"default","name":"idle_minutes","origin":"HKCU\\SOFTWARE\\Policies\\Exotel\\AgentTray\\Defaults","value":15' <<<"$settings_json"; then
+    pass "settings --json: HKLM's enforced value and HKCU's default, each with its key"
+else
+    fail "settings --json did not report the registry's policies: $settings_json"
+fi
+cli settings --set offline_on_lock=false >/dev/null && set_rc=0 || set_rc=$?
+if [ "$set_rc" = 7 ]; then pass "an enforced setting cannot be changed (exit 7)"; else fail "settings --set of an enforced setting: exit $set_rc"; fi
+echo "$secret" | cli login --host https://integrationscore.mum1.exotel.com --app-id sandbox-app --user-id 1 --secret-stdin \
+    >/dev/null && login_rc=0 || login_rc=$?
+if [ "$login_rc" = 7 ] && [ "$(active)" = "null" ]; then
+    pass "a sign-in to another host than the enforced one is refused (exit 7)"
+else
+    fail "a sign-in to another host than the enforced one: exit $login_rc"
+fi
+wine reg delete 'HKLM\SOFTWARE\Policies\Exotel' /f >/dev/null 2>&1 || true
+wine reg delete 'HKCU\SOFTWARE\Policies\Exotel' /f >/dev/null 2>&1 || true
+
 if grep -rqs "$secret" "$appdata" || grep -qs "$secret" "$WINEPREFIX"/*.reg; then
     fail "the secret is in a file"
 else

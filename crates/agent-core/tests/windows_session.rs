@@ -1,5 +1,6 @@
 //! Windows (run under Wine by the Windows lane): the session's messages, sent to the app's
-//! hidden window as Windows sends them, reach the agent against the sandbox: lock and unlock,
+//! hidden window as Windows sends them, reach the agent against the sandbox: lock (offline by a
+//! Group Policy the agent's own settings say no to) and unlock,
 //! sleep (the message held until Exotel confirmed the offline) and wake, a cancelled and a real
 //! end of the session; and `GetLastInputInfo` answers.
 
@@ -19,7 +20,7 @@ use exotel_api::{Availability, Device};
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use os_events::idle::connect_source;
 use os_events::windows::{END_WAIT, WINDOW_CLASS, spawn_session_window};
-use os_support::{eventually, signed_in_agent};
+use os_support::{eventually, signed_in_agent_under};
 use windows::Win32::Foundation::{HWND, LPARAM, WPARAM};
 use windows::Win32::UI::WindowsAndMessaging::{
     FindWindowW, PBT_APMRESUMEAUTOMATIC, PBT_APMSUSPEND, SendMessageW, WM_ENDSESSION, WM_POWERBROADCAST,
@@ -45,9 +46,27 @@ async fn send(msg: u32, wparam: u32) -> isize {
 async fn the_sessions_messages_reach_the_agent() {
     let sandbox = Sandbox::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let agent = signed_in_agent(&sandbox, &dir).await;
-    let prefs = Preferences { offline_on_lock: true, offline_on_sleep: true, ..Preferences::default() };
-    agent.set_preferences(prefs).unwrap();
+    // The agent's own settings: not offline on lock.
+    agent_core::SettingsStore::new(dir.path().join("settings.toml"))
+        .update(|s| {
+            s.preferences =
+                Preferences { offline_on_lock: false, offline_on_sleep: true, ..Preferences::default() };
+            s.chosen = Some(["offline_on_lock", "offline_on_sleep"].map(String::from).into());
+        })
+        .unwrap();
+    // The organisation's Group Policy says yes (under HKCU, which a test may write without being
+    // an administrator; HKLM is read the same way, before it).
+    let hkcu = winreg::RegKey::predef(winreg::enums::HKEY_CURRENT_USER);
+    let (key, _) = hkcu.create_subkey(agent_core::policy::registry::KEY).unwrap();
+    key.set_value("offline_on_lock", &1u32).unwrap();
+    let policies = agent_core::policy::Policies::from_sources(&agent_core::policy::registry::sources());
+    let _ = hkcu.delete_subkey_all(r"SOFTWARE\Policies\Exotel");
+    assert_eq!(
+        policies.enforced("offline_on_lock").map(|s| (s.value.clone(), s.origin.clone())),
+        Some((serde_json::json!(true), r"HKCU\SOFTWARE\Policies\Exotel\AgentTray".to_owned()))
+    );
+    let agent = signed_in_agent_under(&sandbox, &dir, policies).await;
+    assert!(agent.preferences().offline_on_lock, "the policy over the agent's own choice");
     agent.change(Target::Receiving(Device::Sip), Source::Tray).await.unwrap();
 
     let shutdowns = Arc::new(AtomicUsize::new(0));

@@ -35,6 +35,27 @@ pub async fn signed_in_agent_with(
     agent
 }
 
+/// [`signed_in_agent`] under `policies`.
+pub async fn signed_in_agent_under(
+    sandbox: &Sandbox,
+    dir: &tempfile::TempDir,
+    policies: agent_core::policy::Policies,
+) -> Arc<Agent> {
+    let agent = Agent::new(
+        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
+        ControllerConfig::default(),
+    )
+    .with_policies(policies);
+    let input = SignInInput {
+        host: sandbox.url(),
+        app_id: DEMO_APP_ID.into(),
+        secret: Secret::new(DEMO_APP_SECRET),
+        user_id: DEMO_USER_ID.into(),
+    };
+    agent.sign_in_in_memory(input).await.unwrap();
+    Arc::new(agent)
+}
+
 /// Waits for `ok`, at most 5 s.
 pub async fn eventually(what: &str, ok: impl Fn() -> bool) {
     for _ in 0..100 {
