@@ -13,8 +13,7 @@ use exotel_sandbox::{DEMO_USER_ID, DeviceName, Sandbox};
 use serde_json::Value;
 use test_session::Desktop;
 
-const POLICY: &str =
-    "[enforced]\noffline_on_lock = true\nsandbox_allowed = false\n[defaults]\nidle_minutes = 15\n";
+const POLICY: &str = "[enforced]\noffline_on_lock = true\nsandbox_allowed = false\nstart_at_login = true\n[defaults]\nidle_minutes = 15\n";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enforced_rule_is_fixed_everywhere_and_obeyed_at_a_lock() {
@@ -83,6 +82,21 @@ async fn an_enforced_rule_is_fixed_everywhere_and_obeyed_at_a_lock() {
         .await
         .unwrap();
     assert_eq!(saved.as_str(), Some("ok"));
+    // Start at login, enforced: the entry is there without the agent saving anything.
+    let autostart = desktop.home().join(".config/autostart");
+    let entries = || std::fs::read_dir(&autostart).map(|d| d.count()).unwrap_or(0);
+    for _ in 0..50 {
+        if entries() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        entries(),
+        1,
+        "the autostart entry the organisation enforces: {}",
+        desktop_e2e::app_log(&desktop)
+    );
 
     // A lock: the organisation's rule holds, whatever the agent's file says.
     let screensaver =

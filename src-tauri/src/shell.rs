@@ -189,6 +189,7 @@ impl Shell {
         self.guarded("take the shortcut", |this| {
             this.apply_shortcut();
         });
+        self.guarded("start at login as the organisation enforces", Self::enforce_start_at_login);
         let mut desk = self.desk.subscribe();
         let grace = tokio::time::sleep(desk_grace());
         tokio::pin!(grace);
@@ -383,6 +384,24 @@ impl Shell {
     fn shortcut_reported(&self) {
         if !self.agent.preferences().shortcut.trim().is_empty() {
             self.desk.set(Protection::Shortcut, self.shortcut.support());
+        }
+    }
+
+    /// Start at login, when the organisation enforces it, is made so at each start (an agent
+    /// who removed the entry by hand gets it back); otherwise it changes only when the agent
+    /// saves it.
+    fn enforce_start_at_login(&mut self) {
+        if self.agent.policies().enforced("start_at_login").is_none() {
+            return;
+        }
+        let wanted = self.agent.preferences().start_at_login;
+        let autolaunch = self.app.autolaunch();
+        if autolaunch.is_enabled().ok() != Some(wanted) {
+            let done = if wanted { autolaunch.enable() } else { autolaunch.disable() };
+            match done {
+                Ok(()) => tracing::info!(wanted, "start at login set as the organisation enforces"),
+                Err(e) => tracing::warn!("start at login could not be set as the organisation enforces: {e}"),
+            }
         }
     }
 
