@@ -10,7 +10,8 @@
 use std::time::Duration;
 
 use desktop_e2e::{
-    App, Driver, app_log, app_on_phone, cli, edit_settings, eventually, sign_in_with_cli, wait_for,
+    App, Driver, app_log, app_on_phone, cli, edit_settings, eventually, lock_screen, screensaver,
+    sign_in_with_cli, wait_for,
 };
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Endpoint, Fault, Sandbox};
 use fantoccini::Locator;
@@ -194,28 +195,6 @@ async fn idle_goes_offline_and_the_first_input_restores() {
         sandbox.active(DEMO_USER_ID) == phone
     })
     .await;
-}
-
-/// The freedesktop screensaver, as the owner of its name on the desktop's bus.
-async fn screensaver(desktop: &Desktop) -> zbus::Connection {
-    let conn =
-        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
-    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
-    conn
-}
-
-/// The screensaver says the screen locked.
-async fn lock_screen(screensaver: &zbus::Connection) {
-    screensaver
-        .emit_signal(
-            None::<&str>,
-            "/org/freedesktop/ScreenSaver",
-            "org.freedesktop.ScreenSaver",
-            "ActiveChanged",
-            &true,
-        )
-        .await
-        .unwrap();
 }
 
 /// The screen locks (the screensaver's `ActiveChanged(true)`, sent by the owner of its name)

@@ -99,24 +99,13 @@ async fn an_enforced_rule_is_fixed_everywhere_and_obeyed_at_a_lock() {
     );
 
     // A lock: the organisation's rule holds, whatever the agent's file says.
-    let screensaver =
-        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
-    screensaver.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    let screensaver = desktop_e2e::screensaver(&desktop).await;
     eventually("the app's screen-lock watcher", Duration::from_secs(10), || {
         desktop_e2e::app_log(&desktop).contains("watching screen-lock signals")
     })
     .await;
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(Some(DeviceName::Phone))));
-    screensaver
-        .emit_signal(
-            None::<&str>,
-            "/org/freedesktop/ScreenSaver",
-            "org.freedesktop.ScreenSaver",
-            "ActiveChanged",
-            &true,
-        )
-        .await
-        .unwrap();
+    desktop_e2e::lock_screen(&screensaver).await;
     eventually("offline at the lock", Duration::from_secs(10), || {
         sandbox.active(DEMO_USER_ID) == Some(Ok(None))
     })

@@ -316,3 +316,25 @@ pub async fn accessibility_problems(client: &Client) -> Vec<String> {
     let found = client.execute_async(run, vec![]).await.unwrap();
     serde_json::from_str(found.as_str().unwrap_or("[\"no answer\"]")).unwrap()
 }
+
+/// The freedesktop screensaver, as the owner of its name on the desktop's bus.
+pub async fn screensaver(desktop: &Desktop) -> zbus::Connection {
+    let conn =
+        zbus::connection::Builder::address(desktop.keyring().bus_address()).unwrap().build().await.unwrap();
+    conn.request_name("org.freedesktop.ScreenSaver").await.unwrap();
+    conn
+}
+
+/// The screensaver says the screen locked.
+pub async fn lock_screen(screensaver: &zbus::Connection) {
+    screensaver
+        .emit_signal(
+            None::<&str>,
+            "/org/freedesktop/ScreenSaver",
+            "org.freedesktop.ScreenSaver",
+            "ActiveChanged",
+            &true,
+        )
+        .await
+        .unwrap();
+}

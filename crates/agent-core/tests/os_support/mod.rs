@@ -21,18 +21,7 @@ pub async fn signed_in_agent_with(
     dir: &tempfile::TempDir,
     config: ControllerConfig,
 ) -> Arc<Agent> {
-    let agent = Arc::new(Agent::new(
-        Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        config,
-    ));
-    let input = SignInInput {
-        host: sandbox.url(),
-        app_id: DEMO_APP_ID.into(),
-        secret: Secret::new(DEMO_APP_SECRET),
-        user_id: DEMO_USER_ID.into(),
-    };
-    agent.sign_in_in_memory(input).await.unwrap();
-    agent
+    signed_in(sandbox, agent_in(dir, config)).await
 }
 
 /// [`signed_in_agent`] under `policies`.
@@ -41,11 +30,17 @@ pub async fn signed_in_agent_under(
     dir: &tempfile::TempDir,
     policies: agent_core::policy::Policies,
 ) -> Arc<Agent> {
-    let agent = Agent::new(
+    signed_in(sandbox, agent_in(dir, ControllerConfig::default()).with_policies(policies)).await
+}
+
+fn agent_in(dir: &tempfile::TempDir, config: ControllerConfig) -> Agent {
+    Agent::new(
         Accounts::new(Keyring::default(), SettingsStore::new(dir.path().join("settings.toml"))),
-        ControllerConfig::default(),
+        config,
     )
-    .with_policies(policies);
+}
+
+async fn signed_in(sandbox: &Sandbox, agent: Agent) -> Arc<Agent> {
     let input = SignInInput {
         host: sandbox.url(),
         app_id: DEMO_APP_ID.into(),
