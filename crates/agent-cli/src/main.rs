@@ -156,7 +156,7 @@ async fn run(command: Command) -> Report {
                 secret,
                 user_id: user_id.unwrap_or(form.user_id),
             };
-            if let Err(e) = policies.check_sign_in(&input) {
+            if let Err(e) = policies.check_sign_in(&input.host, &input.app_id, &input.user_id) {
                 return Report::failed(e, None);
             }
             match accounts.sign_in(input).await {

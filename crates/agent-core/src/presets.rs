@@ -13,34 +13,17 @@
 //! A value that is set but blank counts as not set. A system file that cannot be read or is
 //! not valid TOML is ignored with a warning (it is the admin's file: the app never moves it).
 
-use std::path::PathBuf;
-
 use serde::{Deserialize, Serialize};
 
 use crate::settings::Account;
 
-/// Names another system file to read instead of the usual one.
-pub const PRESETS_FILE_ENV: &str = "EXOTEL_AGENT_PRESETS";
+pub use crate::policy::file::{PRESETS_FILE_ENV, system_file};
 /// The variable that presets the host (over the presets file).
 pub const HOST_ENV: &str = "EXOTEL_AGENT_HOST";
 /// The variable that presets the app id (over the presets file).
 pub const APP_ID_ENV: &str = "EXOTEL_AGENT_APP_ID";
 /// The variable that presets the user id (over the presets file).
 pub const USER_ID_ENV: &str = "EXOTEL_AGENT_USER_ID";
-
-/// The system-wide presets file: `/etc/exotel-agent-tray/settings.toml` on Linux and other
-/// Unix, `/Library/Application Support/exotel-agent-tray/settings.toml` on macOS,
-/// `%ProgramData%\exotel-agent-tray\settings.toml` on Windows.
-pub fn system_file() -> PathBuf {
-    let base = if cfg!(target_os = "macos") {
-        PathBuf::from("/Library/Application Support")
-    } else if cfg!(windows) {
-        std::env::var_os("ProgramData").map_or_else(|| PathBuf::from(r"C:\ProgramData"), PathBuf::from)
-    } else {
-        PathBuf::from("/etc")
-    };
-    base.join(crate::paths::APP_DIR).join("settings.toml")
-}
 
 /// The preset fields, each optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +58,7 @@ impl SyncPresets {
     /// This process's preset: the environment over the system file. A file that cannot be read
     /// or parsed gives none (its warning is logged by [`Presets::load`]'s reader).
     pub fn load() -> Self {
-        let path = std::env::var_os(PRESETS_FILE_ENV).map_or_else(system_file, PathBuf::from);
+        let path = crate::policy::file::path();
         Self::from_sources(std::fs::read(&path).ok().as_deref(), |name| std::env::var(name).ok())
     }
 
@@ -105,7 +88,7 @@ pub struct LoadedPresets {
 impl Presets {
     /// The presets of this process: its environment over the system file.
     pub fn load() -> LoadedPresets {
-        let path = std::env::var_os(PRESETS_FILE_ENV).map_or_else(system_file, PathBuf::from);
+        let path = crate::policy::file::path();
         let (file, unreadable) = match std::fs::read(&path) {
             Ok(bytes) => (Some(bytes), None),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None),
@@ -234,6 +217,8 @@ impl SignInDefaults {
 
 #[cfg(test)]
 mod tests {
+    use std::path::PathBuf;
+
     use super::*;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {

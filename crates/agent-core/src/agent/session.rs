@@ -52,7 +52,7 @@ impl Agent {
 
     /// Validates with Exotel, stores (keyring and settings) and signs the controller in.
     pub async fn sign_in(&self, input: SignInInput) -> Result<Status> {
-        self.policies.check_sign_in(&input)?;
+        self.policies.check_sign_in(&input.host, &input.app_id, &input.user_id)?;
         let mut signed_in = self.signed_in.lock().await;
         let (session, _) = self.accounts.sign_in(input).await?;
         *signed_in = match self.accounts.account()? {

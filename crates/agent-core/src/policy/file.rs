@@ -1,4 +1,4 @@
-//! Policies in the system presets file ([`crate::presets::system_file`], or the file
+//! Policies in the system presets file ([`system_file`], or the file
 //! `EXOTEL_AGENT_PRESETS` names): the `[enforced]` and `[defaults]` tables, each key a setting's
 //! name ([`super::KEYS`]); the older `[account]` table counts as defaults for the sign-in form,
 //! and `[sync] interval_secs` as the enforced shortest sync interval.
@@ -18,11 +18,32 @@ use serde_json::Value;
 
 use super::{Source, Tier};
 
+/// Names another system file to read instead of the usual one.
+pub const PRESETS_FILE_ENV: &str = "EXOTEL_AGENT_PRESETS";
+
+/// The system-wide presets file: `/etc/exotel-agent-tray/settings.toml` on Linux and other
+/// Unix, `/Library/Application Support/exotel-agent-tray/settings.toml` on macOS,
+/// `%ProgramData%\exotel-agent-tray\settings.toml` on Windows.
+pub fn system_file() -> PathBuf {
+    let base = if cfg!(target_os = "macos") {
+        PathBuf::from("/Library/Application Support")
+    } else if cfg!(windows) {
+        std::env::var_os("ProgramData").map_or_else(|| PathBuf::from(r"C:\ProgramData"), PathBuf::from)
+    } else {
+        PathBuf::from("/etc")
+    };
+    base.join(crate::paths::APP_DIR).join("settings.toml")
+}
+
+/// The presets file this process reads: [`PRESETS_FILE_ENV`]'s, else [`system_file`].
+pub fn path() -> PathBuf {
+    std::env::var_os(PRESETS_FILE_ENV).map_or_else(system_file, PathBuf::from)
+}
+
 /// The file's sources, enforced first; none if there is no file, or it is not TOML (then
 /// [`crate::presets::Presets::load`], which reads the same file for the sign-in form, logs why).
 pub fn sources() -> Vec<Source> {
-    let path = std::env::var_os(crate::presets::PRESETS_FILE_ENV)
-        .map_or_else(crate::presets::system_file, PathBuf::from);
+    let path = path();
     match std::fs::read(&path) {
         Ok(bytes) => from_bytes(&bytes, &path),
         Err(_) => Vec::new(),

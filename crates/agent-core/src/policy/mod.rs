@@ -256,21 +256,15 @@ impl Policies {
         Effective { preferences, from }
     }
 
-    /// A sign-in with another host, app id or user id than the organisation enforces is refused,
-    /// naming the field.
-    pub fn check_sign_in(&self, input: &crate::account::SignInInput) -> crate::Result<()> {
-        let same_host = |enforced: &str| match (
-            exotel_api::Host::parse(enforced),
-            exotel_api::Host::parse(&input.host),
-        ) {
-            (Ok(a), Ok(b)) => a.as_str() == b.as_str(),
-            _ => enforced.trim() == input.host.trim(),
-        };
-        let fields = [
-            ("host", input.host.as_str()),
-            ("app_id", input.app_id.as_str()),
-            ("user_id", input.user_id.as_str()),
-        ];
+    /// A sign-in with another `host`, `app_id` or `user_id` than the organisation enforces is
+    /// refused, naming the field.
+    pub fn check_sign_in(&self, host: &str, app_id: &str, user_id: &str) -> crate::Result<()> {
+        let same_host =
+            |enforced: &str| match (exotel_api::Host::parse(enforced), exotel_api::Host::parse(host)) {
+                (Ok(a), Ok(b)) => a.as_str() == b.as_str(),
+                _ => enforced.trim() == host.trim(),
+            };
+        let fields = [("host", host), ("app_id", app_id), ("user_id", user_id)];
         for (key, given) in fields {
             let Some(enforced) = self.text(key).0 else { continue };
             let same = if key == "host" { same_host(&enforced) } else { enforced == given.trim() };
