@@ -1,5 +1,5 @@
 # Shortcuts for the scripts the README names. Each installs what it needs first.
-.PHONY: run test test-windows check-macos screenshot bench bench-fleet mutants package icons deps test-deps sandbox
+.PHONY: run test test-windows check-macos screenshot bench bench-fleet mutants package package-windows icons deps test-deps sandbox
 run:
 	bash scripts/run.sh
 test:
@@ -23,6 +23,9 @@ mutants:
 	bash scripts/mutants.sh
 package:
 	bash scripts/package.sh
+# The Windows MSI (release build, then wixl); signed when SIGN_CERT and SIGN_KEY are set.
+package-windows:
+	bash scripts/package-windows.sh
 icons:
 	bash scripts/icons.sh
 deps:

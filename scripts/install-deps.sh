@@ -16,10 +16,11 @@ test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-dri
   dunst xdotool imagemagick x11-utils procps rpm2cpio cpio weston)
 
 # The Windows lane (scripts/test-windows.sh): Debian's Rust 1.96 with its std's source and
-# clippy (to build std for Windows), mingw-w64, Wine and Xvfb; wixl (msitools) makes the MSI,
+# clippy (to build std for Windows), mingw-w64, Wine and Xvfb; wixl makes the MSI (msitools'
+# msibuild adds the shortcut's AppUserModelID, msiinfo reads tables back),
 # osslsigncode and openssl sign it and check the signature.
 windows_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64 xvfb xauth curl
-  wixl osslsigncode openssl)
+  wixl msitools osslsigncode openssl)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}" "${windows_pkgs[@]}")

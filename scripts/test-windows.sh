@@ -195,10 +195,11 @@ if grep -rqs "watching lock, sleep and session-end messages" "$logs"; then
 else
     fail "no session-events window"
 fi
-if grep -rqs "no Start-menu shortcut named" "$logs"; then
-    pass "without the installer's shortcut, the log says why notifications may not show"
+if grep -rqs "notifications under the AppUserModelID registered for this user" "$logs" \
+    && wine reg query 'HKCU\Software\Classes\AppUserModelId\com.exotel.agenttray' /v DisplayName 2>/dev/null | grep -q "Exotel Agent Tray"; then
+    pass "without the installer's shortcut, the app registers its AppUserModelID for its notifications"
 else
-    fail "the log says nothing of the notifications' AppUserModelID"
+    fail "the app's AppUserModelID is not registered"
 fi
 # Wine sends WM_QUERYENDSESSION and WM_ENDSESSION to every window, as Windows does at log-off.
 timeout 60 wineboot --end-session >/dev/null 2>&1 || true
@@ -217,6 +218,147 @@ else
 fi
 if echo | cli logout >/dev/null; then pass "logout"; else fail "logout"; fi
 
+step "The MSI: made from this lane's binaries (wixl), signed, installed with IT's properties, upgraded, an older one refused, removed"
+# Its own tally. Wine's msiexec shares its origin with wixl's MSI library: this is the best
+# proof to be had here, not Windows itself.
+msi_passed=0
+msi_failed=0
+mpass() { msi_passed=$((msi_passed + 1)); echo "ok: msi: $*"; }
+mfail() { msi_failed=$((msi_failed + 1)); echo "FAILED: msi: $*"; }
+msidir="$root/target/windows/msi"
+rm -rf "$msidir" && mkdir -p "$msidir"
+msi="$msidir/ExotelAgentTray.msi"
+next="$msidir/ExotelAgentTray-next.msi"
+bash scripts/windows/msi.sh "$out" "$msi" >/dev/null
+# A test-only version above the workspace's, for the upgrade.
+bash scripts/windows/msi.sh "$out" "$next" 0.1.99 >/dev/null
+if msiinfo export "$msi" MsiShortcutProperty | tr -d '\r' | grep -qx $'Aumid\tStartMenu\tSystem.AppUserModel.ID\tcom.exotel.agenttray'; then
+    mpass "the Start-menu shortcut carries the AppUserModelID (the MSI's own table)"
+else
+    mfail "no AppUserModelID on the shortcut: $(msiinfo export "$msi" MsiShortcutProperty)"
+fi
+
+# Signing with a throwaway code-signing certificate: each .exe and the MSI verify; a tampered
+# copy does not.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$msidir/key.pem" -out "$msidir/cert.pem" -days 2 \
+    -subj "/CN=Exotel Agent Tray test signing" -addext "extendedKeyUsage=codeSigning" >/dev/null 2>&1
+cp "$out/exotel-agent.exe" "$out/exotel-agent-tray.exe" "$msidir/"
+cp "$msi" "$msidir/signed.msi"
+if SIGN_CERT="$msidir/cert.pem" SIGN_KEY="$msidir/key.pem" bash scripts/windows/sign.sh \
+    "$msidir/exotel-agent.exe" "$msidir/exotel-agent-tray.exe" "$msidir/signed.msi" >/dev/null; then
+    mpass "both .exe files and the MSI signed and verified"
+else
+    mfail "signing or its verification failed"
+fi
+cp "$msidir/signed.msi" "$msidir/tampered.msi"
+printf 'X' | dd of="$msidir/tampered.msi" bs=1 seek=300000 conv=notrunc 2>/dev/null
+if ! osslsigncode verify -CAfile "$msidir/cert.pem" -in "$msidir/tampered.msi" >/dev/null 2>&1; then
+    mpass "a tampered MSI fails the verification"
+else
+    mfail "a tampered MSI passed the verification"
+fi
+
+# The install, as IT pushes it: silent, with the host and app id.
+# Rust's std needs ProcessPrng, which Wine 8 lacks: the lane's stand-in, for the installed copy.
+cp "$out/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+pf="$WINEPREFIX/drive_c/Program Files/Exotel Agent Tray"
+winpf='C:\Program Files\Exotel Agent Tray'
+defaults='HKLM\SOFTWARE\Policies\Exotel\AgentTray\Defaults'
+reg_value() {
+    wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' \
+        | awk -v n="$2" '$1 == n { sub(/^[ \t]*[^ \t]+[ \t]+[^ \t]+[ \t]+/, ""); print }'
+}
+lnk() { find "$WINEPREFIX/drive_c" -name "Exotel Agent Tray.lnk" 2>/dev/null | head -1; }
+uninstall_entries() {
+    wine reg query 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' \
+        | grep -c "DisplayName    REG_SZ    Exotel Agent Tray" || true
+}
+installed_version() {
+    wine reg query 'HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall' /s 2>/dev/null | tr -d '\r' \
+        | grep -A12 "DisplayName    REG_SZ    Exotel Agent Tray" | awk '$1 == "DisplayVersion" { print $3; exit }'
+}
+if timeout 120 wine msiexec /i "$msi" /qn HOST="$url" APP_ID=sandbox-app >/dev/null 2>&1; then
+    mpass "msiexec /i /qn HOST=... APP_ID=..."
+else
+    mfail "msiexec /i failed"
+fi
+missing=""
+for f in exotel-agent-tray.exe exotel-agent.exe README.md SECURITY.md presets.example.toml icon.ico icon.png \
+    policy/ExotelAgentTray.admx policy/en-US/ExotelAgentTray.adml; do
+    [ -f "$pf/$f" ] || missing="$missing $f"
+done
+if [ -z "$missing" ]; then mpass "the files in Program Files\\Exotel Agent Tray"; else mfail "missing from Program Files:$missing"; fi
+if [ -n "$(lnk)" ] && { strings -a "$(lnk)"; strings -el "$(lnk)"; } 2>/dev/null | grep -qi "exotel-agent-tray.exe"; then
+    mpass "the Start-menu shortcut, to exotel-agent-tray.exe"
+else
+    mfail "no Start-menu shortcut to the app ($(lnk))"
+fi
+if [ "$(reg_value "$defaults" host)" = "$url" ] && [ "$(reg_value "$defaults" app_id)" = "sandbox-app" ] \
+    && [ -z "$(reg_value "$defaults" user_id)" ] && [ -z "$(reg_value "$defaults" start_at_login)" ]; then
+    mpass "HOST and APP_ID are the organisation's defaults; what was not given is not written"
+else
+    mfail "the install's properties in the registry: host=$(reg_value "$defaults" host) app_id=$(reg_value "$defaults" app_id)"
+fi
+installed_cli() { timeout 60 wine "$winpf\\exotel-agent.exe" "$@" 2>/dev/null; }
+login_json=$(echo "$secret" | installed_cli login --user-id 1 --secret-stdin --json || true)
+if grep -q "\"host\":\"$url\"" <<<"$login_json"; then
+    mpass "exotel-agent.exe login from Program Files takes the host and app id from the install"
+else
+    mfail "login from Program Files: $login_json"
+fi
+rm -rf "$logs"
+wine "$winpf\\exotel-agent-tray.exe" >"$tray_err" 2>&1 &
+app_pid=$!
+for _ in $(seq 120); do grep -rqs "tray ready" "$logs" && break; kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
+if grep -rqs "tray ready" "$logs"; then mpass "exotel-agent-tray.exe from Program Files reaches its tray"; else mfail "the installed app did not reach its tray"; fi
+if [ "$(reg_value 'HKCU\Software\Classes\AppUserModelId\com.exotel.agenttray' DisplayName)" = "Exotel Agent Tray" ]; then
+    mpass "the AppUserModelID registered under HKCU once the app started"
+else
+    mfail "no AppUserModelID under HKCU"
+fi
+timeout 60 wine "$winpf\\exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
+for _ in $(seq 40); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
+
+# The upgrade: one entry, at the new version; the agent still signed in.
+settings_file=$(find "$appdata" -name settings.toml -path "*exotel-agent-tray*" | head -1)
+before=$(sha256sum "$settings_file" 2>/dev/null | cut -d' ' -f1)
+if timeout 120 wine msiexec /i "$next" /qn HOST="$url" APP_ID=sandbox-app >/dev/null 2>&1 \
+    && [ "$(uninstall_entries)" = 1 ] && [ "$(installed_version)" = "0.1.99" ]; then
+    mpass "a newer MSI upgrades in place: one Uninstall entry, at 0.1.99"
+else
+    mfail "the upgrade: $(uninstall_entries) entries, version $(installed_version)"
+fi
+if [ -n "$before" ] && [ "$(sha256sum "$settings_file" | cut -d' ' -f1)" = "$before" ] \
+    && installed_cli status --json | grep -q '"availability"' && ! installed_cli status --json | grep -q '"not_signed_in"'; then
+    mpass "after the upgrade the agent's settings are untouched and the Credential Manager still signs them in"
+else
+    mfail "the upgrade touched the agent's settings or sign-in"
+fi
+# An older MSI is refused, and changes nothing.
+timeout 120 wine msiexec /i "$msi" /qn >/dev/null 2>&1 && older_rc=0 || older_rc=$?
+if [ "$older_rc" != 0 ] && [ "$(installed_version)" = "0.1.99" ]; then
+    mpass "an older MSI is refused (exit $older_rc), the newer one stays"
+else
+    mfail "an older MSI: exit $older_rc, version $(installed_version)"
+fi
+# The uninstall: the program, its shortcut and the install's registry values go; the agent's
+# settings and secret stay.
+timeout 120 wine msiexec /x "$next" /qn >/dev/null 2>&1 || true
+if [ ! -e "$pf" ] && [ -z "$(lnk)" ] && [ -z "$(reg_value "$defaults" host)" ] && [ "$(uninstall_entries)" = 0 ]; then
+    mpass "msiexec /x removes the files, the shortcut, the install's registry values and its entry"
+else
+    mfail "after /x: files $(ls "$pf" 2>/dev/null | wc -l), shortcut '$(lnk)', host '$(reg_value "$defaults" host)', entries $(uninstall_entries)"
+fi
+if [ -f "$settings_file" ] && cli status --json | grep -q '"availability"' && ! cli status --json | grep -q '"not_signed_in"'; then
+    mpass "the agent's settings and Credential Manager entry stay after the uninstall"
+else
+    mfail "the uninstall removed the agent's settings or secret"
+fi
+echo | cli logout >/dev/null || true
+rm -f "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+rm -rf "$msidir"
+echo "msi: $msi_passed passed, $msi_failed failed"
+
 echo
 echo "windows: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$msi_failed" -eq 0 ] && [ "$msi_passed" -gt 0 ]

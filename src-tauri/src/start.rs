@@ -142,32 +142,45 @@ fn idle_threshold(prefs: &agent_core::Preferences) -> Option<std::time::Duration
     Some(seconds.filter(|s| *s > 0).map_or_else(|| prefs.idle_after(), std::time::Duration::from_secs))
 }
 
-/// Windows shows a notification only for an app it knows by its AppUserModelID, which the
-/// installer's Start-menu shortcut carries (the app's identifier). The notification plugin
-/// uses that ID, except when run from a cargo `target` folder; a copied or unpacked `.exe` with
-/// no such shortcut may show none, so the log says why.
+/// Windows shows a notification only for an app it knows by its AppUserModelID (the app's
+/// identifier). The installer's Start-menu shortcut carries it; so that a copied or portable
+/// `.exe` notifies too, the app registers the ID for this user at each start
+/// (`HKCU\Software\Classes\AppUserModelId\<id>`: its display name, and its icon where the
+/// installer put one) and sets it on its process, as Microsoft documents for apps without a
+/// package. The registration stays after an uninstall (one small per-user key; the README says
+/// how to remove it).
 #[cfg(windows)]
 fn notifications_identity(app: &tauri::AppHandle, desk: &DeskReport) {
-    let id = &app.config().identifier;
+    let id = app.config().identifier.clone();
     let name = app.package_info().name.clone();
-    let menus = [std::env::var_os("APPDATA"), std::env::var_os("ProgramData")];
-    let shortcut = menus.into_iter().flatten().map(std::path::PathBuf::from).find_map(|root| {
-        let link = root.join("Microsoft/Windows/Start Menu/Programs").join(format!("{name}.lnk"));
-        link.exists().then_some(link)
-    });
-    match shortcut {
-        Some(link) => {
-            tracing::info!(app_id = %id, "notifications under the Start-menu shortcut {}", link.display());
-            desk.set(Protection::Notifications, Support::works("Windows notifications"));
+    match register_app_user_model_id(&id, &name) {
+        Ok(()) => {
+            tracing::info!(app_id = %id, "notifications under the AppUserModelID registered for this user");
+            desk.set(Protection::Notifications, Support::works(format!("Windows notifications ({id})")));
         }
-        None => {
-            let why = format!("no Start-menu shortcut named {name} carries the app's AppUserModelID");
+        Err(why) => {
+            tracing::warn!(app_id = %id, "Windows may not show this app's notifications: {why}");
             desk.set(Protection::Notifications, Support::missing(why));
-            tracing::warn!(
-            app_id = %id,
-            "no Start-menu shortcut named {name}: Windows may not show this app's notifications \
-             (install it with its installer, which makes the shortcut with this AppUserModelID)"
-            )
         }
     }
+}
+
+#[cfg(windows)]
+fn register_app_user_model_id(id: &str, name: &str) -> Result<(), String> {
+    let classes = winreg::RegKey::predef(winreg::enums::HKEY_CURRENT_USER);
+    let path = format!(r"Software\Classes\AppUserModelId\{id}");
+    let (key, _) = classes
+        .create_subkey(&path)
+        .map_err(|e| format!("the AppUserModelID could not be registered: {e}"))?;
+    key.set_value("DisplayName", &name)
+        .map_err(|e| format!("the AppUserModelID's name could not be set: {e}"))?;
+    let icon = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join("icon.png")));
+    if let Some(icon) = icon.filter(|i| i.exists()) {
+        let _ = key.set_value("IconUri", &icon.display().to_string());
+    }
+    let wide = windows::core::HSTRING::from(id);
+    // SAFETY: a valid, NUL-terminated wide string that lives for the call.
+    #[allow(unsafe_code)]
+    unsafe { windows::Win32::UI::Shell::SetCurrentProcessExplicitAppUserModelID(&wide) }
+        .map_err(|e| format!("the AppUserModelID could not be set on the process: {e}"))
 }
