@@ -262,7 +262,6 @@ fi
 # Rust's std needs ProcessPrng, which Wine 8 lacks: the lane's stand-in, for the installed copy.
 cp "$out/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
 pf="$WINEPREFIX/drive_c/Program Files/Exotel Agent Tray"
-winpf='C:\Program Files\Exotel Agent Tray'
 defaults='HKLM\SOFTWARE\Policies\Exotel\AgentTray\Defaults'
 reg_value() {
     wine reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' \
@@ -288,18 +287,19 @@ for f in exotel-agent-tray.exe exotel-agent.exe README.md SECURITY.md presets.ex
     [ -f "$pf/$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ]; then mpass "the files in Program Files\\Exotel Agent Tray"; else mfail "missing from Program Files:$missing"; fi
-if [ -n "$(lnk)" ] && { strings -a "$(lnk)"; strings -el "$(lnk)"; } 2>/dev/null | grep -qi "exotel-agent-tray.exe"; then
+lnk_text=$({ strings -a "$(lnk)"; strings -el "$(lnk)"; } 2>/dev/null || true)
+if [ -n "$(lnk)" ] && grep -qi 'Exotel Agent Tray\\exotel-agent-tray.exe' <<<"$lnk_text"; then
     mpass "the Start-menu shortcut, to exotel-agent-tray.exe"
 else
     mfail "no Start-menu shortcut to the app ($(lnk))"
 fi
 if [ "$(reg_value "$defaults" host)" = "$url" ] && [ "$(reg_value "$defaults" app_id)" = "sandbox-app" ] \
     && [ -z "$(reg_value "$defaults" user_id)" ] && [ -z "$(reg_value "$defaults" start_at_login)" ]; then
-    mpass "HOST and APP_ID are the organisation's defaults; what was not given is not written"
+    mpass "HOST and APP_ID are the organisation's defaults; what was not given is empty (read as not set)"
 else
     mfail "the install's properties in the registry: host=$(reg_value "$defaults" host) app_id=$(reg_value "$defaults" app_id)"
 fi
-installed_cli() { timeout 60 wine "$winpf\\exotel-agent.exe" "$@" 2>/dev/null; }
+installed_cli() { timeout 60 wine "$pf/exotel-agent.exe" "$@" 2>/dev/null; }
 login_json=$(echo "$secret" | installed_cli login --user-id 1 --secret-stdin --json || true)
 if grep -q "\"host\":\"$url\"" <<<"$login_json"; then
     mpass "exotel-agent.exe login from Program Files takes the host and app id from the install"
@@ -307,16 +307,17 @@ else
     mfail "login from Program Files: $login_json"
 fi
 rm -rf "$logs"
-wine "$winpf\\exotel-agent-tray.exe" >"$tray_err" 2>&1 &
+wine "$pf/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
 app_pid=$!
 for _ in $(seq 120); do grep -rqs "tray ready" "$logs" && break; kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
+[ -n "$(grep -rls "tray ready" "$logs")" ] || tail -20 "$tray_err"
 if grep -rqs "tray ready" "$logs"; then mpass "exotel-agent-tray.exe from Program Files reaches its tray"; else mfail "the installed app did not reach its tray"; fi
 if [ "$(reg_value 'HKCU\Software\Classes\AppUserModelId\com.exotel.agenttray' DisplayName)" = "Exotel Agent Tray" ]; then
     mpass "the AppUserModelID registered under HKCU once the app started"
 else
     mfail "no AppUserModelID under HKCU"
 fi
-timeout 60 wine "$winpf\\exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
+timeout 60 wine "$pf/exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
 for _ in $(seq 40); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.5; done
 
 # The upgrade: one entry, at the new version; the agent still signed in.

@@ -20,15 +20,10 @@ cp "$root/icons/128x128.png" "$work/icon.png"
 (cd "$work" && wixl -a x64 -D "Version=$version" -o app.msi ExotelAgentTray.wxs)
 printf 'MsiShortcutProperty\tShortcut_\tPropertyKey\tPropVariantValue\ns72\ts72\ts0\ts0\nMsiShortcutProperty\tMsiShortcutProperty\nAumid\tStartMenu\tSystem.AppUserModel.ID\t%s\n' \
     "$aumid" >"$work/MsiShortcutProperty.idt"
-# Each rollout property's registry value is written only when the property is given.
-msiinfo export "$work/app.msi" Component | awk -F'\t' 'BEGIN { OFS = "\t" }
-    $1 == "HostDefault" { $5 = "HOST" } $1 == "AppIdDefault" { $5 = "APP_ID" }
-    $1 == "UserIdDefault" { $5 = "USER_ID" } $1 == "AutostartDefault" { $5 = "AUTOSTART = \"1\"" } { print }' \
-    | tr -d '\r' >"$work/Component.idt"
 # The rollout's properties reach the install's elevated part (WiX's Secure="yes").
 msiinfo export "$work/app.msi" Property | tr -d '\r' \
     | sed 's/^\(SecureCustomProperties\t.*\)$/\1;HOST;APP_ID;USER_ID;AUTOSTART/' >"$work/Property.idt"
-(cd "$work" && for table in MsiShortcutProperty Component Property; do msibuild app.msi -i "$table.idt"; done)
+(cd "$work" && for table in MsiShortcutProperty Property; do msibuild app.msi -i "$table.idt"; done)
 mkdir -p "$(dirname "$out")"
 mv "$work/app.msi" "$out"
 echo "$out: Exotel Agent Tray $version (AppUserModelID $aumid)"

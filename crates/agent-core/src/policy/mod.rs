@@ -168,6 +168,10 @@ impl Policies {
         for source in sources {
             let Some(tier) = source.tier else { continue };
             for (key, raw) in &source.values {
+                // An empty text is no value (an installer writes one for a property not given).
+                if raw.as_str().is_some_and(|s| s.trim().is_empty()) {
+                    continue;
+                }
                 let value = match checked(key, raw) {
                     Ok(value) => value,
                     Err(why) => {
