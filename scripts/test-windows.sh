@@ -282,7 +282,7 @@ else
     mfail "msiexec /i failed"
 fi
 missing=""
-for f in exotel-agent-tray.exe exotel-agent.exe README.md SECURITY.md presets.example.toml icon.ico icon.png \
+for f in exotel-agent-tray.exe exotel-agent.exe WebView2Loader.dll README.md SECURITY.md presets.example.toml icon.ico icon.png \
     policy/ExotelAgentTray.admx policy/en-US/ExotelAgentTray.adml; do
     [ -f "$pf/$f" ] || missing="$missing $f"
 done
@@ -306,6 +306,14 @@ if grep -q "\"host\":\"$url\"" <<<"$login_json"; then
 else
     mfail "login from Program Files: $login_json"
 fi
+# Group Policy's enforced host wins over the install's default.
+wine reg add 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' /v host /t REG_SZ /d https://integrationscore.mum1.exotel.com /f >/dev/null 2>&1 || true
+if installed_cli settings --json | grep -qF '"from":"enforced","name":"host","origin":"HKLM\\SOFTWARE\\Policies\\Exotel\\AgentTray","value":"https://integrationscore.mum1.exotel.com"'; then
+    mpass "an enforced host (Group Policy) wins over the install's default"
+else
+    mfail "the enforced host did not win over the install's: $(installed_cli settings --json)"
+fi
+wine reg delete 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' /v host /f >/dev/null 2>&1 || true
 rm -rf "$logs"
 wine "$pf/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
 app_pid=$!

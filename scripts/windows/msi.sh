@@ -13,7 +13,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # The files, gathered where the .wxs names them (wixl wants sources relative to it).
-cp "$bin/exotel-agent-tray.exe" "$bin/exotel-agent.exe" "$root/README.md" "$root/SECURITY.md" \
+cp "$bin/exotel-agent-tray.exe" "$bin/exotel-agent.exe" "$bin/WebView2Loader.dll" "$root/README.md" "$root/SECURITY.md" \
     "$root/docs/presets.example.toml" "$root/icons/icon.ico" "$root/src-tauri/windows/ExotelAgentTray.wxs" \
     "$root/src-tauri/windows/policy/ExotelAgentTray.admx" "$root/src-tauri/windows/policy/en-US/ExotelAgentTray.adml" "$work/"
 cp "$root/icons/128x128.png" "$work/icon.png"
