@@ -572,7 +572,7 @@ impl Shell {
                     w,
                     "notice-quit-waiting",
                     "notice-quit-waiting-body",
-                    &[s("error", reason)],
+                    &[s("error", reason.clause(w))],
                 );
                 self.notify(&n);
             }
@@ -587,7 +587,12 @@ impl Shell {
             self.try_quit_offline(attempts.saturating_add(1), wait);
             return;
         }
-        let n = Notice::from_words(w, "notice-quit-failed", "notice-quit-failed-body", &[s("error", reason)]);
+        let n = Notice::from_words(
+            w,
+            "notice-quit-failed",
+            "notice-quit-failed-body",
+            &[s("error", reason.clause(w))],
+        );
         self.notify(&n);
         // The plugin's show() hands the D-Bus call to a background task and returns at once;
         // give it a moment to be delivered before the process ends.

@@ -2,6 +2,7 @@
 //! keyring as the desktop app.
 
 mod doctor;
+mod logging;
 mod report;
 
 use std::io::{IsTerminal, Read};
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 
+use agent_core::detail::Part;
 use agent_core::policy::Policies;
 use agent_core::words::Words;
 use agent_core::{
@@ -29,6 +31,10 @@ use crate::report::Report;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also print the log (retries, warnings) on standard error. Without it, the log goes only
+    /// to exotel-agent's log file; RUST_LOG sets the level and also prints it.
+    #[arg(short, long, global = true)]
+    verbose: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -106,8 +112,8 @@ enum Command {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    logging::init(cli.verbose);
     let json = matches!(
         cli.command,
         Command::Login { json: true, .. }
@@ -200,8 +206,8 @@ fn settings(accounts: &Accounts, set: &[String]) -> Report {
         let mut changes = serde_json::Map::new();
         for pair in set {
             let Some((name, value)) = pair.split_once('=') else {
-                let message = format!("--set takes name=value, not {pair:?}");
-                return Report::failed(CoreError::BadRequest(message), None);
+                let usage = Part::new("error-set-usage").text("input", pair.as_str());
+                return Report::failed(CoreError::BadRequest(usage), None);
             };
             // true, false and numbers as themselves; anything else as text.
             let value =
@@ -264,37 +270,22 @@ where
 
 /// The app secret: from standard input with `--secret-stdin`, else prompted for without echo.
 fn read_secret(from_stdin: bool) -> agent_core::Result<Secret> {
-    let usage = |message: String| CoreError::InvalidInput { field: agent_core::Field::Secret, message };
+    let usage =
+        |id: &str| CoreError::InvalidInput { field: agent_core::Field::Secret, detail: Part::new(id) };
+    let unreadable = |e: std::io::Error| {
+        tracing::warn!(error = %e, "the app secret could not be read");
+        usage("error-secret-unreadable")
+    };
     if from_stdin {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| usage(format!("could not read the app secret from standard input: {e}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(unreadable)?;
         let line = text.strip_suffix('\n').unwrap_or(&text);
         return Ok(Secret::new(line.strip_suffix('\r').unwrap_or(line)));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(usage(
-            "no terminal to ask for the app secret on: pass it on standard input with --secret-stdin".into(),
-        ));
+        return Err(usage("error-secret-no-terminal"));
     }
-    rpassword::prompt_password("App secret (not shown): ")
-        .map(Secret::new)
-        .map_err(|e| usage(format!("could not read the app secret: {e}")))
-}
-
-/// Warnings (such as a corrupt settings file set aside) go to stderr; `RUST_LOG` raises the
-/// level. Logs never hold a secret: secrets are only ever formatted as `[redacted]`.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .with_ansi(std::io::stderr().is_terminal())
-        .without_time()
-        .try_init();
+    rpassword::prompt_password("App secret (not shown): ").map(Secret::new).map_err(unreadable)
 }
 
 #[cfg(test)]
@@ -311,7 +302,7 @@ mod tests {
         use clap::Parser;
         assert!(matches!(
             super::Cli::try_parse_from(["exotel-agent", "web", "--json"]),
-            Ok(super::Cli { command: super::Command::Sip { json: true } })
+            Ok(super::Cli { command: super::Command::Sip { json: true }, verbose: false })
         ));
         let secret_flag = super::Cli::try_parse_from([
             "exotel-agent",

@@ -3,11 +3,10 @@
 
 use std::process::ExitCode;
 
-use agent_core::present::{
-    availability_words, capitalise, kind_words, short_words, source_words, status_sentence, user_words,
-};
+use agent_core::present::view::ChangeLine;
+use agent_core::present::{availability_words, capitalise, iso_time, status_sentence, user_words};
 use agent_core::words::{Words, s};
-use agent_core::{Change, CoreError, Field, KeyringError, Outcome, Status, UserSummary};
+use agent_core::{Change, CoreError, Field, KeyringError, Status, UserSummary, now_ms};
 use exotel_api::{ApiError, Availability, User};
 use serde_json::{Value, json};
 
@@ -96,7 +95,8 @@ impl Report {
             Report::SignedOut => Some(w.get("cli-signed-out")),
             Report::History(changes) if changes.is_empty() => Some(w.get("cli-no-changes")),
             Report::History(changes) => {
-                Some(changes.iter().map(|c| history_line(w, c)).collect::<Vec<_>>().join("\n"))
+                let now = now_ms();
+                Some(changes.iter().map(|c| history_line(w, c, now)).collect::<Vec<_>>().join("\n"))
             }
             Report::Doctor(findings) => Some(findings.lines(w).join("\n")),
             Report::Settings { listed, problems } => {
@@ -119,7 +119,9 @@ impl Report {
                 v
             }
             Report::SignedOut => json!({ "signed_in": false }),
-            Report::History(changes) => json!({ "changes": changes }),
+            Report::History(changes) => {
+                json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() })
+            }
             Report::Doctor(findings) => serde_json::to_value(findings).unwrap_or_default(),
             Report::Settings { listed, problems } => json!({ "settings": listed, "problems": problems }),
             Report::Failed { error, status } => {
@@ -146,21 +148,19 @@ fn setting_line(w: &Words, l: &agent_core::policy::Listed) -> String {
     w.text(id, &[s("name", l.name.as_str()), s("value", value), s("origin", origin)])
 }
 
-/// `2026-11-27T07:29:28Z  Offline -> Phone  from the tray  confirmed`, in the agent's language.
-fn history_line(w: &Words, c: &Change) -> String {
-    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(c.at);
-    let outcome = match (&c.outcome, &c.error_kind) {
-        (Outcome::Confirmed, _) => w.get("cli-confirmed"),
-        (Outcome::Failed, Some(kind)) => w.text("cli-failed-kind", &[s("kind", kind.as_str())]),
-        (Outcome::Failed, None) => w.get("cli-failed"),
-    };
-    format!(
-        "{}  {} -> {}  {}  {outcome}",
-        humantime::format_rfc3339_seconds(at),
-        short_words(w, c.from),
-        short_words(w, c.to),
-        source_words(w, c.source)
-    )
+/// `today 10:42  Offline → Phone, from the tray`, or for a failed change what was asked and
+/// why it was not done: the window's line ([`ChangeLine`]), in the agent's language and time.
+fn history_line(w: &Words, c: &Change, now: u64) -> String {
+    let line = ChangeLine::new(w, c, now);
+    format!("{}  {}", line.time, line.text)
+}
+
+/// A change as `--json` gives it: the machine form (epoch milliseconds, English words) and
+/// `time`, the same moment in ISO 8601 with this computer's offset.
+fn change_json(c: &Change) -> Value {
+    let mut v = serde_json::to_value(c).unwrap_or_default();
+    v["time"] = json!(iso_time(c.at));
+    v
 }
 
 fn status_json(availability: Availability, user: Option<&UserSummary>, error: Option<&CoreError>) -> Value {
@@ -169,27 +169,25 @@ fn status_json(availability: Availability, user: Option<&UserSummary>, error: Op
         "user_id": user.map(|u| u.user_id.as_str()),
         "name": user.and_then(|u| u.name.as_deref()),
         "agent_number": user.and_then(|u| u.agent_number.as_deref()),
-        "error": error.map(|e| json!({ "kind": e.kind(), "message": e.to_string(), "field": e.field() })),
+        "error": error.map(|e| {
+            let info = e.info();
+            json!({ "kind": info.kind, "message": info.message, "cause": info.cause, "field": info.field })
+        }),
     })
 }
 
 /// One sentence a person can act on. When Exotel may not have done what was asked, it also
 /// says what Exotel last confirmed.
 fn failure_sentence(w: &Words, error: &CoreError, status: Option<&Status>) -> String {
-    let mut sentence = capitalise(&error.to_string());
-    // The detail is in English (Exotel's text, the keyring's); in another language what its
-    // kind means comes first, in that language.
-    if w.lang() != agent_core::words::Lang::En {
-        sentence = format!("{} {sentence}", kind_words(w, error.kind()));
-    }
+    // What happened and what to do, in the agent's language; Exotel's own words quoted.
+    let mut sentence = capitalise(&error.detail().render(w));
     if exit_code(error) == 4 {
         let last = match status.map(|st| st.availability) {
             Some(Availability::Unknown) | None => w.get("cli-none-confirmed"),
             Some(a) => w.text("cli-last-confirmed", &[s("status", availability_words(w, a))]),
         };
-        sentence = format!("{sentence}. {last}.");
-    } else if !sentence.ends_with('.') {
-        sentence.push('.');
+        let stop = if w.lang() == agent_core::words::Lang::Hi { "।" } else { "." };
+        sentence = format!("{sentence} {last}{stop}");
     }
     sentence
 }
@@ -221,7 +219,7 @@ fn api_exit_code(e: &ApiError) -> u8 {
         ApiError::BadCredentials | ApiError::Unauthorized { .. } | ApiError::AccountChanged => 3,
         ApiError::RateLimited { .. }
         | ApiError::Server { .. }
-        | ApiError::Network(_)
+        | ApiError::Network { .. }
         | ApiError::Timeout
         | ApiError::Malformed { .. } => 4,
     }
@@ -235,7 +233,7 @@ mod tests {
     fn every_error_has_its_documented_exit_code() {
         let api = |e: ApiError| exit_code(&CoreError::Api(e));
         assert_eq!(api(ApiError::Timeout), 4);
-        assert_eq!(api(ApiError::Server { status: 500, message: String::new() }), 4);
+        assert_eq!(api(ApiError::Server { status: 500, message: String::new(), reply: None }), 4);
         assert_eq!(api(ApiError::RateLimited { retry_after: None }), 4);
         assert_eq!(api(ApiError::Unauthorized { message: String::new() }), 3);
         assert_eq!(api(ApiError::NotFound { message: String::new() }), 2);
@@ -261,6 +259,7 @@ mod tests {
         );
         let hi = Words::of(agent_core::words::Lang::Hi);
         let s = failure_sentence(hi, &CoreError::Api(ApiError::Timeout), Some(&status));
-        assert!(s.ends_with("Exotel ने आख़िरी बार बताया: ऑफ़लाइन: नई कॉल नहीं आएँगी."), "{s}");
+        assert!(s.starts_with("Exotel ने समय पर जवाब नहीं दिया।"), "{s}");
+        assert!(s.ends_with("Exotel ने आख़िरी बार बताया: ऑफ़लाइन: नई कॉल नहीं आएँगी।"), "{s}");
     }
 }

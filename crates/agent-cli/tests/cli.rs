@@ -199,7 +199,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     assert_eq!(tos, ["phone:cli", "sip:cli", "offline:cli", "sip:cli", "phone:cli"]);
     let text = agent(&session, &["history"], None).stdout;
     let last = text.lines().last().unwrap_or_default();
-    assert!(last.ends_with("-> Phone  from the command line  confirmed"), "{text}");
+    assert!(last.starts_with("today ") && last.ends_with(" → Phone, from the command line"), "{text}");
 
     let out = agent(&session, &["logout"], None);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -211,7 +211,7 @@ async fn login_status_switch_and_logout_with_a_real_keyring() {
     assert!(!std::fs::read_to_string(settings_path(&session)).unwrap().contains("user_id"));
     let after = agent(&session, &["status"], None);
     assert_eq!(after.code, 3);
-    assert!(after.stderr.contains("Not signed in"), "{}", after.stderr);
+    assert!(after.stderr.contains("You are not signed in"), "{}", after.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -255,7 +255,11 @@ async fn each_exit_code_has_a_real_cause() {
     sandbox.admin(reqwest::Method::PUT, "faults/device", Some(limited)).await;
     let refused = agent(&session, &["phone", "--json"], None);
     assert_eq!(refused.code, 4, "{}", refused.stderr);
-    assert!(refused.stderr.contains("Exotel is limiting requests; try again in 120 s"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("Exotel is limiting requests. Try again in 120 s."),
+        "{}",
+        refused.stderr
+    );
     assert_eq!(refused.json()["error"]["kind"], "rate_limited");
     assert_eq!(sandbox.active().await, Value::Null);
 
@@ -333,7 +337,7 @@ async fn keyring_and_disk_faults_give_their_own_errors_and_lose_nothing() {
     std::fs::create_dir(&settings).unwrap();
     let run = agent(&session, &["status"], None);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("could not read"), "{}", run.stderr);
+    assert!(run.stderr.contains("settings could not be read"), "{}", run.stderr);
     assert!(settings.is_dir());
     std::fs::remove_dir(&settings).unwrap();
     std::fs::write(&settings, &saved).unwrap();
@@ -498,4 +502,261 @@ async fn a_failed_re_sign_in_keeps_the_previous_working_secret() {
     std::fs::write(&path, saved).unwrap();
     let status = agent(&session, &["status", "--json"], None);
     assert_eq!((status.code, status.json()["user_id"].as_str()), (0, Some("1")), "{}", status.stderr);
+}
+
+/// `exotel-agent` as an agent runs it: the OS's locale is `locale`, no app variable chooses
+/// the language, and no `RUST_LOG`.
+fn agent_in(session: &KeyringSession, locale: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut cmd = session.command(env!("CARGO_BIN_EXE_exotel-agent"));
+    cmd.args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("EXOTEL_AGENT_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", locale)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("run exotel-agent");
+    if let Some(mut pipe) = child.stdin.take()
+        && let Some(text) = stdin
+    {
+        pipe.write_all(text.as_bytes()).expect("write stdin");
+    }
+    let Output { status, stdout, stderr } = child.wait_with_output().expect("exotel-agent ends");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// What is left of a Hindi line once what may stay in Latin letters is taken out: text in
+/// quotes (Exotel's own words, what was typed), the values of this test (the host, the agent's
+/// name from Exotel), names and numbers.
+fn app_words_of(line: &str, values: &[&str]) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ if !quoted => out.push(c),
+            _ => {}
+        }
+    }
+    let names = ["exotel-agent login", "exotel-agent", "Exotel", "SIP", "HTTP", "https://", "https", "http"];
+    for value in values.iter().chain(names.iter()) {
+        out = out.replace(value, "");
+    }
+    out
+}
+
+fn is_devanagari(c: char) -> bool {
+    ('\u{0900}'..='\u{097F}').contains(&c)
+}
+
+/// A failure as the agent meets it: the exit code, nothing on standard output, and exactly one
+/// line on standard error, with no log line.
+fn one_line(run: &Run, code: i32, what: &str) -> String {
+    assert_eq!(run.code, code, "{what}: {}", run.stderr);
+    assert_eq!(run.stdout, "", "{what}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{what}: one line, not {:?}", run.stderr);
+    for level in ["WARN", "INFO", "DEBUG", "ERROR"] {
+        assert!(!run.stderr.contains(level), "{what}: a log line: {}", run.stderr);
+    }
+    lines[0].to_owned()
+}
+
+/// The faults a change can meet at Exotel, each with the exit code it ends with.
+fn change_faults() -> Vec<(&'static str, Value, i32)> {
+    use serde_json::json;
+    vec![
+        ("server page", json!({ "status": 502, "body": { "kind": "html" } }), 4),
+        ("server words", json!({ "status": 503 }), 4),
+        ("rate limit", json!({ "status": 429, "retry_after": 120 }), 4),
+        ("dropped", json!({ "drop_connection": true }), 4),
+        ("garbage", json!({ "body": { "kind": "garbage" } }), 4),
+        ("web page", json!({ "body": { "kind": "html" } }), 4),
+        ("empty", json!({ "body": { "kind": "empty" } }), 4),
+        ("refused token", json!({ "status": 401 }), 3),
+        ("unknown user", json!({ "status": 404 }), 2),
+        ("invalid", json!({ "status": 400 }), 2),
+    ]
+}
+
+/// With the OS in Hindi and no app variable, every line `exotel-agent` prints, for a success,
+/// each kind of failure, `status` and `history`, is Hindi: no English word but names, numbers
+/// and what Exotel or the agent wrote (quoted). Standard error is empty on success and one line
+/// on failure, with no log line; the log went to the log file.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_hindi_every_line_is_hindi_and_the_log_stays_out_of_the_terminal() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    const HI: &str = "hi_IN.UTF-8";
+    let values = [sandbox.url.as_str(), "Asha Demo", "ftp://typed.example"];
+    let hindi = |line: &str, what: &str| {
+        assert!(line.chars().any(is_devanagari), "{what}: not Hindi: {line}");
+        let left = app_words_of(line, &values);
+        assert!(!left.chars().any(|c| c.is_ascii_alphabetic()), "{what}: English in {line:?} ({left:?})");
+    };
+
+    // Bad input, before anything is sent.
+    let bad_host = agent_in(
+        &session,
+        HI,
+        &["login", "--host", "ftp://typed.example", "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    hindi(&one_line(&bad_host, 2, "a host that is not https"), "a host that is not https");
+    let no_user = agent_in(
+        &session,
+        HI,
+        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", " ", "--secret-stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    hindi(&one_line(&no_user, 2, "an empty user id"), "an empty user id");
+    let wrong = agent_in(
+        &session,
+        HI,
+        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
+        Some("not-the-secret\n"),
+    );
+    hindi(&one_line(&wrong, 3, "a wrong secret"), "a wrong secret");
+    hindi(&one_line(&agent_in(&session, HI, &["off"], None), 3, "signed out"), "signed out");
+
+    // A sign-in, a read and a change that work: one Hindi line each on standard output.
+    let login = agent_in(
+        &session,
+        HI,
+        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert_eq!((login.code, login.stderr.as_str()), (0, ""), "a sign-in says nothing on stderr");
+    hindi(login.stdout.trim(), "signed in");
+    for args in [&["status"][..], &["phone"], &["settings"]] {
+        let run = agent_in(&session, HI, args, None);
+        assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{args:?}");
+        for line in run.stdout.lines() {
+            // `settings` lists each setting as `--set` takes it (name = value), then where it
+            // came from, in words.
+            let line = line.split_once("  (").map_or(line, |(_, origin)| origin);
+            hindi(line, &format!("{args:?}"));
+        }
+    }
+
+    // Every fault a change can meet at Exotel: one Hindi line, no log line.
+    for (what, fault, code) in change_faults() {
+        sandbox.admin(reqwest::Method::PUT, "faults/device", Some(fault)).await;
+        let run = agent_in(&session, HI, &["off"], None);
+        let line = one_line(&run, code, what);
+        hindi(&line, what);
+        sandbox.admin(reqwest::Method::DELETE, "faults", None).await;
+    }
+    // The 502's page, in the agent's words, and what Exotel last confirmed.
+    sandbox
+        .admin(
+            reqwest::Method::PUT,
+            "faults/device",
+            Some(serde_json::json!({ "status": 502, "body": { "kind": "html" } })),
+        )
+        .await;
+    let line = one_line(&agent_in(&session, HI, &["off"], None), 4, "a 502");
+    assert!(line.contains("HTTP 502") && line.contains("वेब पेज"), "{line}");
+    assert!(line.ends_with("Exotel ने आख़िरी बार बताया: फ़ोन पर कॉल आ रही हैं।"), "{line}");
+    sandbox.admin(reqwest::Method::DELETE, "faults", None).await;
+
+    // The history: each failed change says what was asked and why it was not done, with the
+    // agent's local time.
+    let history = agent_in(&session, HI, &["history"], None);
+    assert_eq!((history.code, history.stderr.as_str()), (0, ""));
+    let lines: Vec<&str> = history.stdout.lines().collect();
+    assert!(lines.len() > change_faults().len(), "{}", history.stdout);
+    for line in &lines {
+        hindi(line, "history");
+        assert!(line.starts_with("आज "), "today, in local time: {line}");
+    }
+    let failed: Vec<&&str> = lines.iter().filter(|l| l.contains("नहीं हुआ")).collect();
+    assert_eq!(failed.len(), change_faults().len() + 1, "{}", history.stdout);
+    for line in failed {
+        assert!(line.contains("कमांड लाइन से ऑफ़लाइन माँगा: नहीं हुआ"), "names the target asked for: {line}");
+        assert!(line.ends_with("(अब भी फ़ोन पर कॉल)"), "{line}");
+    }
+    assert!(lines.iter().any(|l| l.contains("Exotel की तरफ़ दिक़्क़त थी")), "{}", history.stdout);
+
+    // `--json` keeps the machine form, and adds the time with its offset.
+    let json = agent_in(&session, HI, &["history", "--json"], None).json();
+    let last = &json["changes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["target"]["target"].as_str(), last["error_kind"].as_str()),
+        (Some("offline"), Some("server"))
+    );
+    let time = last["time"].as_str().unwrap_or_default();
+    assert!(time.len() == "2026-12-05T10:42:07+05:30".len() && time.contains('T'), "{time}");
+    assert!(time.ends_with("+00:00") || time[19..].starts_with(['+', '-']), "{time}");
+
+    // The log went to the log file, with the retries the terminal did not show.
+    let logs = session.home().join(".local/state/exotel-agent-tray/logs");
+    let log: String = std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("exotel-agent-cli"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(log.contains("retrying"), "the retries are in the log file: {log}");
+    assert!(!log.contains(SECRET), "no secret in the log");
+
+    // A locked keyring, in Hindi too.
+    let locked = KeyringSession::start(KeyringState::Locked).expect("keyring session");
+    let run = agent_in(
+        &locked,
+        HI,
+        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    hindi(&one_line(&run, 5, "a locked keyring"), "a locked keyring");
+}
+
+/// The same in English: one line on failure, nothing on success, no log line; `--verbose`
+/// brings the log back to the terminal.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_english_one_line_and_no_log_unless_asked() {
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let sandbox = SandboxProcess::start();
+    const EN: &str = "en_IN.UTF-8";
+    let login = agent_in(
+        &session,
+        EN,
+        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
+        Some(&format!("{SECRET}\n")),
+    );
+    assert_eq!((login.code, login.stderr.as_str()), (0, ""));
+    let phone = agent_in(&session, EN, &["phone"], None);
+    assert_eq!((phone.code, phone.stderr.as_str()), (0, ""));
+    assert_eq!(phone.stdout.trim(), "Receiving calls on phone (Asha Demo, +910000000001)");
+
+    for (what, fault, code) in change_faults() {
+        sandbox.admin(reqwest::Method::PUT, "faults/device", Some(fault)).await;
+        let line = one_line(&agent_in(&session, EN, &["off"], None), code, what);
+        assert!(line.starts_with("exotel-agent: ") && line.ends_with('.'), "{what}: {line}");
+        sandbox.admin(reqwest::Method::DELETE, "faults", None).await;
+    }
+    sandbox.admin(reqwest::Method::PUT, "faults/device", Some(serde_json::json!({ "status": 502 }))).await;
+    let verbose = agent_in(&session, EN, &["off", "--verbose"], None);
+    assert_eq!(verbose.code, 4);
+    assert!(verbose.stderr.contains("WARN") && verbose.stderr.contains("retrying"), "{}", verbose.stderr);
+    assert!(!verbose.stderr.contains(SECRET));
+
+    let history = agent_in(&session, EN, &["history"], None);
+    let failed = history.stdout.lines().filter(|l| l.contains("not done")).count();
+    assert_eq!(failed, change_faults().len() + 1, "{}", history.stdout);
+    let last = history.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("today ")
+            && last.ends_with(
+                "Offline asked from the command line: not done, Exotel had a problem (still receiving calls on phone)"
+            ),
+        "{last}"
+    );
 }

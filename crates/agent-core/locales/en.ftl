@@ -131,11 +131,109 @@ kind-starting = The app is still starting.
 kind-sandbox = The sandbox could not be started.
 kind-enforced = Set by your organisation.
 
+## What happened and what to do, for each error: the detail after its kind's words. Arguments
+## are values (a status code, seconds, a host, what was typed) or Exotel's own words, quoted.
+
+error-host-empty = The host is empty: enter an address such as { $example }.
+error-host-not-url = “{ $input }” is not a web address: enter one such as { $example }.
+error-host-not-https = “{ $input }” does not use https: Exotel hosts start with https:// (plain http only for an address on this computer, such as 127.0.0.1).
+error-host-extras = “{ $input }” must be only a host, with no path, query, user name or password.
+error-app-id-empty = The app id is empty: copy it from Exotel's app settings.
+error-secret-empty = The app secret is empty: copy it from Exotel's app settings.
+error-user-id-empty = The user id is empty: enter the agent's user id in the app.
+error-user-id-control = The user id holds characters that cannot be typed: enter it again.
+error-secret-unreadable = The app secret could not be read: type it again.
+error-secret-no-terminal = There is no terminal to ask for the app secret on: pass it on standard input with --secret-stdin.
+error-set-usage = --set takes name=value, not “{ $input }”.
+error-no-such-setting = There is no setting called “{ $name }”.
+error-setting-wrong-kind = A setting has a value of the wrong kind.
+error-break-length = A break lasts between 1 second and { $hours } hours.
+error-request-unreadable = The window sent a request the app could not read. Restart the app if this keeps happening.
+error-bad-credentials = The app id or app secret is wrong: Exotel refused to issue a token. Check both and sign in again.
+error-unauthorized = Exotel refused the app's token. Sign in again.
+error-invalid = Exotel rejected the request as invalid.
+error-not-found = Exotel does not know this user. Check the user id.
+error-rate-limited = Exotel is limiting requests. Try again in a minute.
+error-rate-limited-seconds = Exotel is limiting requests. Try again in { $seconds } s.
+error-server = Exotel had a server error (HTTP { $status }).
+error-network = Could not reach Exotel: { $cause }.
+error-network-host = Could not reach Exotel at { $host }: { $cause }.
+error-timeout = Exotel did not answer in time. Check the network connection and try again.
+error-malformed = Exotel sent a reply that could not be read (HTTP { $status }).
+error-account-changed = This account was signed out or replaced by another sign-in. Nothing was sent to Exotel.
+error-unconfirmed = Exotel did not confirm that you are { $target }. Your status is unknown until it does. Try again.
+error-not-signed-in = You are not signed in. Sign in first: exotel-agent login, or the app's window.
+error-secret-missing = The app secret is no longer in the system keyring. Sign in again.
+error-keyring-locked = The system keyring is locked. Unlock it (for example by logging in to the desktop again) and try again.
+error-keyring-unavailable = No system keyring is available. Start one (on Linux, GNOME Keyring or KeePassXC) and try again.
+error-keyring-failed = The system keyring refused the request. Try again; if it keeps failing, restart the keyring.
+error-settings = The settings could not be read or saved. Check that your home folder has free space and can be written to.
+error-stopped = The app's status service stopped. Restart the app.
+error-starting = The app is still starting. Try again in a moment.
+error-enforced = The setting { $setting } is set by your organisation and cannot be changed here.
+error-sandbox = The sandbox could not be started. Restart the app and try again.
+error-internal = Something went wrong inside the app. The request was not completed.
+todo-try-in-a-minute = Try again in a minute.
+todo-check-network = Check the network connection and the host.
+# Exotel's own words, as it wrote them.
+exotel-said = Exotel said: “{ $said }”.
+# Why a request did not get through (after "Could not reach Exotel:").
+net-dns = the host's name could not be found
+net-refused = the connection was refused
+net-tls = a secure connection could not be made
+net-dropped = the connection was dropped
+net-other = the network did not carry the request
+# What a reply that could not be read was.
+reply-empty = The reply was empty.
+reply-json = The reply was { $json }, not Exotel's reply.
+reply-html = The reply was a web page, not Exotel's reply.
+reply-html-titled = The reply was a web page titled “{ $title }”, not Exotel's reply.
+reply-not-json = The reply was { $bytes } bytes that could not be read.
+reply-too-large = The reply was larger than { $kib } KiB.
+reply-no-data = The reply held no data.
+reply-data-wrong = The reply's data was { $json }, not what Exotel sends.
+reply-token-empty = The token in the reply was empty.
+json-null = an empty value
+json-bool = a yes or no
+json-number = a number
+json-string = a piece of text
+json-list = a list
+json-object = an object
+# Why quitting did not wait for offline.
+quit-exotel-reports = Exotel reports: { $status }.
+quit-not-confirmed = Exotel did not confirm within { $seconds } s.
+
 ## Recent changes
 
 change-confirmed = { $from } → { $to }, { $source }
 change-confirmed-after = { $from } → { $to }, { $source }, after { $attempts } attempts
-change-failed = Could not switch to { $target }, { $source }: still { $to }
+change-failed = { $target } asked { $source }: not done, { $reason } ({ $still })
+
+# Why a change was not done, inside the line of a failed change.
+reason-unauthorized = Exotel refused the app's token
+reason-bad_credentials = the app id or secret was wrong
+reason-invalid = Exotel rejected the request
+reason-not_found = Exotel did not know this user
+reason-rate_limited = Exotel was limiting requests
+reason-server = Exotel had a problem
+reason-network = no connection to Exotel
+reason-timeout = Exotel did not answer in time
+reason-malformed = Exotel's reply could not be read
+reason-unconfirmed = Exotel did not confirm it
+reason-not_signed_in = you were signed out
+reason-keyring = the system keyring was not available
+reason-keyring_locked = the system keyring was locked
+reason-invalid_input = the request was not valid
+reason-settings = the settings could not be saved
+reason-internal = something went wrong inside the app
+reason-starting = the app was still starting
+reason-sandbox = the sandbox could not be started
+reason-enforced = your organisation does not allow it
+reason-none = the reason was not recorded
+change-still = still { $status }
+change-still-unknown = status unknown
+# A change's time on the day it is read; earlier days are "27/11 10:42".
+time-today = today { $time }
 
 ## The window
 
@@ -238,9 +336,6 @@ link-unanswered = The tray app did not answer. Check the status in the tray befo
 cli-signed-in = Signed in as { $user } on { $host }. { $status }
 cli-signed-out = Signed out: the app secret and token were removed from the system keyring.
 cli-no-changes = No changes yet.
-cli-confirmed = confirmed
-cli-failed = failed
-cli-failed-kind = failed ({ $kind })
 cli-last-confirmed = Exotel last confirmed: { $status }
 cli-none-confirmed = Exotel has confirmed no status in this run
 cli-doctor-exotel = Exotel at { $host } answered (TLS: { $tls }).

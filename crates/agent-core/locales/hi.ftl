@@ -1,5 +1,13 @@
 # Exotel Agent Tray के सारे शब्द, हिन्दी में (en.ftl जैसे ही id). नाम (Exotel, Exotel Agent
 # Tray) और अंक वैसे ही रहते हैं।
+#
+# शब्दों का चुनाव: एजेंट दफ़्तर में जो शब्द बोलते हैं, वही रखे हैं। अंग्रेज़ी से आए शब्द (ऑफ़लाइन, ऐप,
+# सीक्रेट, टोकन, कीरिंग, सर्वर, नेटवर्क, कनेक्शन, होस्ट, सेटिंग्स, सैंडबॉक्स, शॉर्टकट, विंडो, ट्रे,
+# साइन इन, डेटा) देवनागरी में लिखे हैं: उनके गढ़े हुए हिन्दी रूप (जैसे "संजाल", "कूटशब्द") एजेंट
+# नहीं पहचानते। Exotel के अपने शब्द (उसका Error संदेश, किसी वेब पेज का शीर्षक) उद्धरण “…” में वैसे
+# ही दिखते हैं जैसे उसने लिखे; नाम, अंक, HTTP और कमांड (exotel-agent, --set) भी वैसे ही रहते हैं।
+# (The choice, in English: the English loanwords agents use are kept, written in Devanagari;
+# coined pure-Hindi words are not used. Exotel's own words are quoted as it wrote them.)
 
 ## स्थिति
 
@@ -125,11 +133,105 @@ kind-starting = ऐप अभी शुरू हो रहा है।
 kind-sandbox = सैंडबॉक्स शुरू नहीं हो सका।
 kind-enforced = यह आपकी संस्था ने तय किया है।
 
+## हर गड़बड़ी में क्या हुआ और क्या करें: उसकी किस्म के शब्दों के बाद। तर्क मान हैं (स्टेटस कोड,
+## सेकंड, होस्ट, जो लिखा गया) या Exotel के अपने शब्द, उद्धरण में, जैसे उसने लिखे।
+
+error-host-empty = होस्ट खाली है: { $example } जैसा पता लिखें।
+error-host-not-url = “{ $input }” वेब पता नहीं है: { $example } जैसा पता लिखें।
+error-host-not-https = “{ $input }” में https नहीं है: Exotel का पता https:// से शुरू होता है (सादा http सिर्फ़ इसी कंप्यूटर के पते के लिए, जैसे 127.0.0.1)।
+error-host-extras = “{ $input }” में सिर्फ़ होस्ट होना चाहिए: कोई पाथ, क्वेरी, यूज़र नाम या पासवर्ड नहीं।
+error-app-id-empty = ऐप आईडी खाली है: इसे Exotel की ऐप सेटिंग्स से कॉपी करें।
+error-secret-empty = ऐप सीक्रेट खाली है: इसे Exotel की ऐप सेटिंग्स से कॉपी करें।
+error-user-id-empty = यूज़र आईडी खाली है: ऐप में एजेंट की यूज़र आईडी लिखें।
+error-user-id-control = यूज़र आईडी में ऐसे अक्षर हैं जो टाइप नहीं होते: इसे फिर से लिखें।
+error-secret-unreadable = ऐप सीक्रेट पढ़ा नहीं जा सका: इसे फिर से टाइप करें।
+error-secret-no-terminal = ऐप सीक्रेट पूछने के लिए कोई टर्मिनल नहीं है: इसे --secret-stdin के साथ स्टैंडर्ड इनपुट पर दें।
+error-set-usage = --set को नाम=मान चाहिए, “{ $input }” नहीं।
+error-no-such-setting = “{ $name }” नाम की कोई सेटिंग नहीं है।
+error-setting-wrong-kind = किसी सेटिंग का मान ग़लत तरह का है।
+error-break-length = ब्रेक 1 सेकंड से { $hours } घंटे तक का हो सकता है।
+error-request-unreadable = विंडो ने ऐसा अनुरोध भेजा जो ऐप पढ़ नहीं सका। ऐसा बार-बार हो तो ऐप फिर से शुरू करें।
+error-bad-credentials = ऐप आईडी या ऐप सीक्रेट ग़लत है: Exotel ने टोकन नहीं दिया। दोनों जाँचें और फिर से साइन इन करें।
+error-unauthorized = Exotel ने ऐप का टोकन नहीं माना। फिर से साइन इन करें।
+error-invalid = Exotel ने अनुरोध को ग़लत बताकर लौटा दिया।
+error-not-found = Exotel इस यूज़र को नहीं जानता। यूज़र आईडी जाँचें।
+error-rate-limited = Exotel अभी अनुरोध रोक रहा है। एक मिनट बाद फिर कोशिश करें।
+error-rate-limited-seconds = Exotel अभी अनुरोध रोक रहा है। { $seconds } सेकंड बाद फिर कोशिश करें।
+error-server = Exotel के सर्वर में गड़बड़ी हुई (HTTP { $status })।
+error-network = Exotel तक नहीं पहुँच सके: { $cause }।
+error-network-host = { $host } पर Exotel तक नहीं पहुँच सके: { $cause }।
+error-timeout = Exotel ने समय पर जवाब नहीं दिया। नेटवर्क कनेक्शन जाँचें और फिर कोशिश करें।
+error-malformed = Exotel का जवाब पढ़ा नहीं जा सका (HTTP { $status })।
+error-account-changed = यह खाता साइन आउट हो गया या इसकी जगह किसी और ने साइन इन किया। Exotel को कुछ नहीं भेजा गया।
+error-unconfirmed = Exotel ने { $target } की पुष्टि नहीं की। पुष्टि होने तक आपकी स्थिति पता नहीं। फिर कोशिश करें।
+error-not-signed-in = आप साइन इन नहीं हैं। पहले साइन इन करें: exotel-agent login से, या ऐप की विंडो में।
+error-secret-missing = ऐप सीक्रेट अब सिस्टम कीरिंग में नहीं है। फिर से साइन इन करें।
+error-keyring-locked = सिस्टम कीरिंग लॉक है। इसे खोलें (जैसे डेस्कटॉप में फिर से लॉग इन करके) और फिर कोशिश करें।
+error-keyring-unavailable = कोई सिस्टम कीरिंग नहीं मिली। एक चालू करें (Linux पर GNOME Keyring या KeePassXC) और फिर कोशिश करें।
+error-keyring-failed = सिस्टम कीरिंग ने अनुरोध नहीं माना। फिर कोशिश करें; बार-बार हो तो कीरिंग फिर से शुरू करें।
+error-settings = सेटिंग्स पढ़ी या सेव नहीं हो सकीं। देखें कि होम फ़ोल्डर में जगह है और उसमें लिखा जा सकता है।
+error-stopped = ऐप की स्थिति वाली सेवा रुक गई। ऐप फिर से शुरू करें।
+error-starting = ऐप अभी शुरू हो रहा है। थोड़ी देर में फिर कोशिश करें।
+error-enforced = सेटिंग { $setting } आपकी संस्था ने तय की है, इसे यहाँ नहीं बदल सकते।
+error-sandbox = सैंडबॉक्स शुरू नहीं हो सका। ऐप फिर से शुरू करके कोशिश करें।
+error-internal = ऐप के अंदर कुछ गड़बड़ हुई। अनुरोध पूरा नहीं हुआ।
+todo-try-in-a-minute = एक मिनट बाद फिर कोशिश करें।
+todo-check-network = नेटवर्क कनेक्शन और होस्ट जाँचें।
+# Exotel के अपने शब्द, जैसे उसने लिखे (अनुवाद नहीं होते)।
+exotel-said = Exotel ने लिखा: “{ $said }”।
+net-dns = होस्ट का नाम नहीं मिला
+net-refused = कनेक्शन ठुकरा दिया गया
+net-tls = सुरक्षित कनेक्शन नहीं बन सका
+net-dropped = कनेक्शन बीच में टूट गया
+net-other = नेटवर्क ने अनुरोध नहीं पहुँचाया
+reply-empty = जवाब खाली था।
+reply-json = जवाब में { $json } था, Exotel का जवाब नहीं।
+reply-html = जवाब एक वेब पेज था, Exotel का जवाब नहीं।
+reply-html-titled = जवाब “{ $title }” नाम का वेब पेज था, Exotel का जवाब नहीं।
+reply-not-json = जवाब में { $bytes } बाइट थे जो पढ़े नहीं जा सके।
+reply-too-large = जवाब { $kib } किलोबाइट से बड़ा था।
+reply-no-data = जवाब में कोई डेटा नहीं था।
+reply-data-wrong = जवाब के डेटा में { $json } था, वह नहीं जो Exotel भेजता है।
+reply-token-empty = जवाब में टोकन खाली था।
+json-null = ख़ाली मान
+json-bool = हाँ या ना
+json-number = एक संख्या
+json-string = कुछ लिखा हुआ
+json-list = एक सूची
+json-object = एक ढाँचा
+quit-exotel-reports = Exotel बता रहा है: { $status }।
+quit-not-confirmed = Exotel ने { $seconds } सेकंड में पुष्टि नहीं की।
+
 ## हाल के बदलाव
 
 change-confirmed = { $from } → { $to }, { $source }
 change-confirmed-after = { $from } → { $to }, { $source }, { $attempts } कोशिशों के बाद
-change-failed = { $target } पर नहीं बदल सके, { $source }: अब भी { $to }
+change-failed = { $source } { $target } माँगा: नहीं हुआ, { $reason } ({ $still })
+
+# किसी बदलाव के न होने की वजह, उसकी लाइन के अंदर।
+reason-unauthorized = Exotel ने ऐप का टोकन नहीं माना
+reason-bad_credentials = ऐप आईडी या सीक्रेट ग़लत था
+reason-invalid = Exotel ने अनुरोध नहीं माना
+reason-not_found = Exotel इस यूज़र को नहीं जानता था
+reason-rate_limited = Exotel अनुरोध रोक रहा था
+reason-server = Exotel की तरफ़ दिक़्क़त थी
+reason-network = Exotel से कनेक्शन नहीं था
+reason-timeout = Exotel ने समय पर जवाब नहीं दिया
+reason-malformed = Exotel का जवाब पढ़ा नहीं जा सका
+reason-unconfirmed = Exotel ने पुष्टि नहीं की
+reason-not_signed_in = आप साइन आउट थे
+reason-keyring = सिस्टम कीरिंग उपलब्ध नहीं थी
+reason-keyring_locked = सिस्टम कीरिंग लॉक थी
+reason-invalid_input = अनुरोध सही नहीं था
+reason-settings = सेटिंग्स सेव नहीं हो सकीं
+reason-internal = ऐप के अंदर कुछ गड़बड़ हुई
+reason-starting = ऐप अभी शुरू हो रहा था
+reason-sandbox = सैंडबॉक्स शुरू नहीं हो सका
+reason-enforced = आपकी संस्था इसकी अनुमति नहीं देती
+reason-none = वजह दर्ज नहीं हुई
+change-still = अब भी { $status }
+change-still-unknown = स्थिति पता नहीं
+time-today = आज { $time }
 
 ## विंडो
 
@@ -232,9 +334,6 @@ link-unanswered = ट्रे ऐप ने जवाब नहीं दिय
 cli-signed-in = { $host } पर { $user } के रूप में साइन इन। { $status }
 cli-signed-out = साइन आउट: ऐप सीक्रेट और टोकन सिस्टम कीरिंग से हटा दिए गए।
 cli-no-changes = अभी तक कोई बदलाव नहीं।
-cli-confirmed = पुष्टि हुई
-cli-failed = नहीं हुआ
-cli-failed-kind = नहीं हुआ ({ $kind })
 cli-last-confirmed = Exotel ने आख़िरी बार बताया: { $status }
 cli-none-confirmed = इस बार Exotel ने कोई स्थिति नहीं बताई
 cli-doctor-exotel = { $host } पर Exotel ने जवाब दिया (TLS: { $tls })।

@@ -34,27 +34,25 @@ impl SignInInput {
         let host = Host::parse(&self.host)?;
         let app_id = self.app_id.trim().to_owned();
         if app_id.is_empty() {
-            return Err(invalid(Field::AppId, "the app id is empty: copy it from Exotel's app settings"));
+            return Err(invalid(Field::AppId, "error-app-id-empty"));
         }
         if self.secret.expose().trim().is_empty() {
-            return Err(invalid(
-                Field::Secret,
-                "the app secret is empty: copy it from Exotel's app settings",
-            ));
+            return Err(invalid(Field::Secret, "error-secret-empty"));
         }
         let user_id = self.user_id.trim().to_owned();
         if user_id.is_empty() {
-            return Err(invalid(Field::UserId, "the user id is empty: enter the agent's user id in the app"));
+            return Err(invalid(Field::UserId, "error-user-id-empty"));
         }
         if user_id.chars().any(char::is_control) {
-            return Err(invalid(Field::UserId, "the user id contains control characters"));
+            return Err(invalid(Field::UserId, "error-user-id-control"));
         }
         Ok(Checked { host, app_id, secret: self.secret, user_id })
     }
 }
 
-fn invalid(field: Field, message: &str) -> CoreError {
-    CoreError::InvalidInput { field, message: message.to_owned() }
+/// What is wrong with `field`, as the catalog message `id`.
+fn invalid(field: Field, id: &str) -> CoreError {
+    CoreError::InvalidInput { field, detail: crate::detail::Part::new(id) }
 }
 
 /// The signed-in account, kept in the settings file (host, app id, user id) and the keyring
@@ -169,7 +167,7 @@ impl Accounts {
         session.token().await.map_err(|e| match e {
             ApiError::BadCredentials => rejected(Field::Secret, e),
             ApiError::InvalidRequest { .. } => rejected(Field::AppId, e),
-            ApiError::Network(_)
+            ApiError::Network { .. }
             | ApiError::Timeout
             | ApiError::Malformed { .. }
             | ApiError::NotFound { .. } => rejected(Field::Host, e),

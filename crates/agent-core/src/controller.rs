@@ -633,6 +633,6 @@ struct Attempted {
 fn may_have_applied(e: &ApiError) -> bool {
     matches!(
         e,
-        ApiError::Network(_) | ApiError::Timeout | ApiError::Server { .. } | ApiError::Malformed { .. }
+        ApiError::Network { .. } | ApiError::Timeout | ApiError::Server { .. } | ApiError::Malformed { .. }
     )
 }

@@ -3,11 +3,14 @@
 
 use exotel_api::{ApiError, HostError};
 
+use crate::detail::{Detail, Part, api_cause, api_detail};
 use crate::status::{ErrorInfo, Field, Target, now_ms};
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
-/// A keyring failure. There is no fallback: nothing is ever written elsewhere instead.
+/// A keyring failure. There is no fallback: nothing is ever written elsewhere instead. Its
+/// text is the keyring's own words (the log's and `--json`'s cause); what the agent reads is
+/// the catalog's ([`CoreError::detail`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyringError {
     #[error(
@@ -22,56 +25,64 @@ pub enum KeyringError {
     Failed(String),
 }
 
+/// A failure of the core. Its text ([`std::fmt::Display`]) is the English catalog's words
+/// ([`CoreError::detail`]), with the system's own words ([`CoreError::cause`]) after them for
+/// the log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CoreError {
-    #[error(transparent)]
+    #[error("{}", english(self))]
     Api(#[from] ApiError),
     /// Exotel answered but never confirmed the change (the state is then shown as unknown).
-    #[error("Exotel did not confirm that you are {}; your status is unknown until it does. Try again", english_target(*.target))]
+    #[error("{}", english(self))]
     Unconfirmed { target: Target },
-    #[error("not signed in: sign in first (exotel-agent login, or the app's window)")]
+    #[error("{}", english(self))]
     NotSignedIn,
     /// Signed in once, but the keyring no longer holds the secret.
-    #[error("the app secret is no longer in the system keyring: sign in again")]
+    #[error("{}", english(self))]
     SecretMissing,
-    #[error(transparent)]
+    #[error("{}", english(self))]
     Keyring(#[from] KeyringError),
-    /// Local validation of sign-in input.
-    #[error("{message}")]
-    InvalidInput { field: Field, message: String },
+    /// Local validation of sign-in input: what is wrong, in the catalog's words.
+    #[error("{}", english(self))]
+    InvalidInput { field: Field, detail: Part },
     /// A request the app cannot carry out as asked (not about a sign-in field).
-    #[error("{0}")]
-    BadRequest(String),
+    #[error("{}", english(self))]
+    BadRequest(Part),
     /// Exotel refused a sign-in input.
-    #[error("{source}")]
+    #[error("{}", english(self))]
     Rejected { field: Field, source: ApiError },
-    #[error("could not save the settings file: {0}")]
+    /// The settings or history file could not be read or written: the system's words.
+    #[error("{}", english(self))]
     Settings(String),
-    #[error("the status controller stopped; restart the app")]
+    #[error("{}", english(self))]
     Stopped,
     /// The app is still starting: the request came before it could be served.
-    #[error("the app is still starting; try again in a moment")]
+    #[error("{}", english(self))]
     Starting,
     /// The organisation enforces this setting: the agent may not change it
     /// ([`crate::policy`]).
-    #[error("the setting {setting} is set by your organisation and cannot be changed here")]
+    #[error("{}", english(self))]
     Enforced { setting: String },
-    /// The built-in sandbox (*Try the sandbox*) could not be started.
-    #[error("could not start the sandbox: {0}")]
+    /// The built-in sandbox (*Try the sandbox*) could not be started: the system's words.
+    #[error("{}", english(self))]
     Sandbox(String),
     /// A bug: the request panicked. It was logged; the app carries on.
-    #[error("something went wrong inside the app; the request was not completed")]
+    #[error("{}", english(self))]
     Internal,
 }
 
-/// What a change asked for, in the English of the error details (the catalog's words).
-fn english_target(target: Target) -> String {
-    crate::words::Words::of(crate::words::Lang::En).get(&target.message_id())
+/// The English catalog's words, then the system's own in brackets.
+fn english(e: &CoreError) -> String {
+    let text = e.detail().english();
+    match e.cause() {
+        Some(cause) => format!("{text} ({cause})"),
+        None => text,
+    }
 }
 
 impl From<HostError> for CoreError {
     fn from(e: HostError) -> Self {
-        CoreError::InvalidInput { field: Field::Host, message: e.to_string() }
+        CoreError::InvalidInput { field: Field::Host, detail: crate::detail::host_part(&e) }
     }
 }
 
@@ -193,8 +204,56 @@ impl CoreError {
         }
     }
 
+    /// What happened and what to do, as catalog messages: the one place that says which
+    /// words each failure gets.
+    pub fn detail(&self) -> Detail {
+        let part = |id: &str| Detail::from(Part::new(id));
+        match self {
+            CoreError::Api(e) | CoreError::Rejected { source: e, .. } => api_detail(e),
+            CoreError::Unconfirmed { target } => {
+                Part::new("error-unconfirmed").words("target", target.message_id()).into()
+            }
+            CoreError::NotSignedIn => part("error-not-signed-in"),
+            CoreError::SecretMissing => part("error-secret-missing"),
+            CoreError::Keyring(KeyringError::Locked(_)) => part("error-keyring-locked"),
+            CoreError::Keyring(KeyringError::Unavailable(_)) => part("error-keyring-unavailable"),
+            CoreError::Keyring(KeyringError::Failed(_)) => part("error-keyring-failed"),
+            CoreError::InvalidInput { detail, .. } | CoreError::BadRequest(detail) => detail.clone().into(),
+            CoreError::Settings(_) => part("error-settings"),
+            CoreError::Stopped => part("error-stopped"),
+            CoreError::Starting => part("error-starting"),
+            CoreError::Enforced { setting } => {
+                Part::new("error-enforced").text("setting", setting.as_str()).into()
+            }
+            CoreError::Sandbox(_) => part("error-sandbox"),
+            CoreError::Internal => part("error-internal"),
+        }
+    }
+
+    /// The system's own words about the failure (the keyring's, the file system's, the
+    /// network's), for the log and `--json`: the agent reads [`CoreError::detail`].
+    pub fn cause(&self) -> Option<String> {
+        match self {
+            CoreError::Api(e) | CoreError::Rejected { source: e, .. } => api_cause(e),
+            CoreError::Keyring(
+                KeyringError::Locked(text) | KeyringError::Unavailable(text) | KeyringError::Failed(text),
+            )
+            | CoreError::Settings(text)
+            | CoreError::Sandbox(text) => Some(text.clone()).filter(|t| !t.is_empty()),
+            _ => None,
+        }
+    }
+
     pub fn info(&self) -> ErrorInfo {
-        ErrorInfo { kind: self.kind(), message: self.to_string(), field: self.field(), at: now_ms() }
+        let detail = self.detail();
+        ErrorInfo {
+            kind: self.kind(),
+            message: detail.english(),
+            detail,
+            cause: self.cause(),
+            field: self.field(),
+            at: now_ms(),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod backoff;
 mod clock;
 mod controller;
 mod credentials;
+pub mod detail;
 mod error;
 mod file_lock;
 mod history;

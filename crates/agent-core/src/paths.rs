@@ -39,7 +39,7 @@ pub fn data_dir() -> Result<PathBuf> {
 }
 
 /// Creates `dir` (and its parents) readable by this user only (0700 on Unix).
-pub(crate) fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;

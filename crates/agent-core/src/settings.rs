@@ -84,18 +84,21 @@ impl PreferenceChanges {
     /// `current` with these changes; a name that is no preference, or a value of the wrong
     /// kind, is refused (nothing is applied).
     pub fn apply_to(&self, current: &Preferences) -> crate::Result<Preferences> {
-        let bad = |message: String| crate::CoreError::BadRequest(message);
+        use crate::detail::Part;
+        let bad = crate::CoreError::BadRequest;
         let Ok(serde_json::Value::Object(mut fields)) = serde_json::to_value(current) else {
-            return Err(bad("the preferences could not be read".to_owned()));
+            return Err(crate::CoreError::Internal);
         };
         for (name, value) in &self.0 {
             if !fields.contains_key(name) {
-                return Err(bad(format!("there is no setting called {name:?}")));
+                return Err(bad(Part::new("error-no-such-setting").text("name", name.as_str())));
             }
             fields.insert(name.clone(), value.clone());
         }
-        serde_json::from_value(serde_json::Value::Object(fields))
-            .map_err(|e| bad(format!("a setting has a value of the wrong kind: {e}")))
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+            tracing::debug!(error = %e, "a setting of the wrong kind");
+            bad(Part::new("error-setting-wrong-kind"))
+        })
     }
 }
 

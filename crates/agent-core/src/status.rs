@@ -64,11 +64,19 @@ pub enum Field {
     UserId,
 }
 
-/// An error as published and sent to a UI: `{kind, message, field, at}`.
+/// An error as published: `{kind, message, detail, cause, field, at}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     pub kind: crate::ErrorKind,
+    /// What happened and what to do, in English (`--json`'s and the log's).
     pub message: String,
+    /// The same as catalog messages, for each place to say in the agent's language
+    /// ([`crate::present::error_words`]).
+    #[serde(default)]
+    pub detail: crate::detail::Detail,
+    /// The system's own words, if any (an OS error's text): for the log and `--json`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
     pub field: Option<Field>,
     pub at: UnixMillis,
 }

@@ -12,7 +12,7 @@ use crate::host::Host;
 use crate::model::{DeviceChange, DeviceRequest, Envelope, User};
 use crate::rate::{Budget, RateGate, RateInfo};
 use crate::secret::Secret;
-use crate::text::{describe_body, describe_json, printable, server_message};
+use crate::text::{JsonKind, Shape, describe_body, printable, server_message};
 
 /// The largest reply read. Exotel's replies are a few kilobytes; anything bigger is refused
 /// as malformed instead of being buffered.
@@ -55,7 +55,11 @@ impl HttpConfig {
             .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| ApiError::Network(format!("could not set up HTTPS: {e}")))
+            .map_err(|e| ApiError::Network {
+                cause: crate::NetCause::Tls,
+                host: None,
+                text: format!("could not set up HTTPS: {e}"),
+            })
     }
 }
 
@@ -119,7 +123,7 @@ impl Client {
         let req = self.http.request(Method::POST, self.host.endpoint("token")).json(&body);
         let token: String = self.send(req, Endpoint::Token, &[secret.expose()]).await?;
         if token.trim().is_empty() {
-            return Err(ApiError::Malformed { status: 200, detail: "the token was empty".into() });
+            return Err(ApiError::Malformed { status: 200, shape: Shape::EmptyToken });
         }
         Ok(Secret::new(token))
     }
@@ -186,7 +190,7 @@ async fn read_capped(resp: &mut reqwest::Response) -> Result<Vec<u8>> {
 }
 
 fn too_large(status: u16) -> ApiError {
-    ApiError::Malformed { status, detail: format!("reply larger than {} KiB", MAX_REPLY_BYTES / 1024) }
+    ApiError::Malformed { status, shape: Shape::TooLarge { kib: MAX_REPLY_BYTES / 1024 } }
 }
 
 /// Parses a device or usermapping reply (HTTP status and body) into the user, exactly as the
@@ -224,7 +228,7 @@ fn interpret<T: DeserializeOwned>(
         return Err(status_error(status.as_u16(), message, retry_after, body, endpoint, known));
     }
     let Some(envelope) = envelope else {
-        return Err(ApiError::Malformed { status: status.as_u16(), detail: describe_body(body, known) });
+        return Err(ApiError::Malformed { status: status.as_u16(), shape: describe_body(body, known) });
     };
     // A 200 whose envelope says it failed: believe the envelope's code when it is an error code.
     let failed = envelope.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("failed"));
@@ -233,14 +237,12 @@ fn interpret<T: DeserializeOwned>(
         return Err(status_error(code, message, retry_after, body, endpoint, known));
     }
     let Some(data) = envelope.data.filter(|d| !d.is_null()) else {
-        return Err(ApiError::Malformed { status: status.as_u16(), detail: "the reply had no Data".into() });
+        return Err(ApiError::Malformed { status: status.as_u16(), shape: Shape::NoData });
     };
     // serde's own message may quote the value (`invalid type: string "..."`): only the shape.
-    let shape = describe_json(&data);
-    serde_json::from_value(data).map_err(|_| ApiError::Malformed {
-        status: status.as_u16(),
-        detail: format!("its Data was {shape}, not what Exotel sends"),
-    })
+    let kind = JsonKind::of(&data);
+    serde_json::from_value(data)
+        .map_err(|_| ApiError::Malformed { status: status.as_u16(), shape: Shape::WrongData(kind) })
 }
 
 fn status_error(
@@ -258,17 +260,11 @@ fn status_error(
         404 => ApiError::NotFound { message },
         429 => ApiError::RateLimited { retry_after },
         500..=599 => {
-            let message = if message.is_empty() && !body.is_empty() && !looks_like_json(body) {
-                format!("the reply was {}", describe_body(body, known))
-            } else {
-                message
-            };
-            ApiError::Server { status, message }
+            let reply = (message.is_empty() && !body.is_empty() && !looks_like_json(body))
+                .then(|| describe_body(body, known));
+            ApiError::Server { status, message, reply }
         }
-        _ => ApiError::Malformed {
-            status,
-            detail: format!("unexpected HTTP status, {}", describe_body(body, known)),
-        },
+        _ => ApiError::Malformed { status, shape: describe_body(body, known) },
     }
 }
 
@@ -289,11 +285,21 @@ fn transport_error(e: reqwest::Error) -> ApiError {
     if text.to_ascii_lowercase().contains("timed out") {
         return ApiError::Timeout;
     }
+    // The cause is read from every layer's words: reqwest's own ("error sending request")
+    // says less than hyper's or the OS's.
+    let mut all = e.to_string();
+    let mut layer: &dyn std::error::Error = &e;
+    while let Some(next) = layer.source() {
+        all.push(' ');
+        all.push_str(&next.to_string());
+        layer = next;
+    }
     // Which host could not be reached (never the path or query): a mistyped or preset host is
     // then plain to see.
-    match e.url().and_then(|u| u.host_str()) {
-        Some(host) => ApiError::Network(format!("{host}: {}", printable(&text))),
-        None => ApiError::Network(printable(&text)),
+    ApiError::Network {
+        cause: crate::NetCause::from_text(&all.to_ascii_lowercase()),
+        host: e.url().and_then(|u| u.host_str()).map(printable),
+        text: printable(&text),
     }
 }
 
@@ -355,8 +361,9 @@ mod tests {
         assert!(matches!(parse_user(404, "{}").err(), Some(ApiError::NotFound { .. })));
         let html = parse_user(502, "<html><title>502 Bad Gateway</title></html>").err();
         match html {
-            Some(ApiError::Server { status: 502, message }) => {
-                assert!(message.contains("502 Bad Gateway"), "{message}")
+            Some(ApiError::Server { status: 502, message, reply: Some(Shape::Html { title }) }) => {
+                assert!(message.is_empty(), "{message}");
+                assert_eq!(title.as_deref(), Some("502 Bad Gateway"));
             }
             other => panic!("{other:?}"),
         }

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::host::HostError;
+use crate::text::Shape;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
@@ -30,21 +31,67 @@ pub enum ApiError {
     /// 429.
     #[error("Exotel is limiting requests; try again {}", after(.retry_after))]
     RateLimited { retry_after: Option<Duration> },
-    /// 5xx.
-    #[error("Exotel had a server error (HTTP {status}){}. Try again in a minute", suffix(.message))]
-    Server { status: u16, message: String },
-    /// Refused, reset, DNS, TLS: the request did not complete.
-    #[error("could not reach Exotel ({0}). Check the network connection and the host")]
-    Network(String),
+    /// 5xx: Exotel's own words, or else what the reply was when it was not Exotel's envelope
+    /// (a proxy's HTML page).
+    #[error("Exotel had a server error (HTTP {status}){}{}. Try again in a minute", suffix(.message), reply_suffix(.reply))]
+    Server { status: u16, message: String, reply: Option<Shape> },
+    /// Refused, reset, DNS, TLS: the request did not complete. `host` is the host it was for
+    /// (never the path or query); `text` the system's own words, for the log.
+    #[error("could not reach Exotel ({}{text}). Check the network connection and the host", host_prefix(.host))]
+    Network { cause: NetCause, host: Option<String>, text: String },
     #[error("Exotel did not answer in time. Check the network connection and try again")]
     Timeout,
     /// A reply that is not the documented envelope (HTML, garbage, empty, too large).
-    #[error("Exotel sent a reply that could not be read (HTTP {status}: {detail})")]
-    Malformed { status: u16, detail: String },
+    #[error("Exotel sent a reply that could not be read (HTTP {status}: {shape})")]
+    Malformed { status: u16, shape: Shape },
     /// The session's account is no longer the signed-in one (signed out, or another account
     /// signed in, by `exotel-agent` or the app): the request was not sent.
     #[error("this account was signed out or replaced by another sign-in; nothing was sent to Exotel")]
     AccountChanged,
+}
+
+/// Why a request did not complete, as far as the system's error says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetCause {
+    /// The host's name could not be looked up.
+    Dns,
+    /// The host refused the connection (nothing listens there).
+    Refused,
+    /// The secure connection could not be made (a certificate, a proxy that intercepts).
+    Tls,
+    /// The connection was dropped or reset before the reply.
+    Dropped,
+    /// Anything else.
+    Other,
+}
+
+impl NetCause {
+    /// The cause a system error's text (any of its causes, in lower case) says.
+    pub fn from_text(lower: &str) -> Self {
+        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+        if has(&["dns", "lookup", "resolve", "name or service not known", "no such host", "nodename"]) {
+            NetCause::Dns
+        } else if has(&["refused"]) {
+            NetCause::Refused
+        } else if has(&["certificate", "tls", "ssl", "handshake", "https"]) {
+            NetCause::Tls
+        } else if has(&["reset", "closed", "broken pipe", "aborted", "incomplete", "eof", "unexpected end"]) {
+            NetCause::Dropped
+        } else {
+            NetCause::Other
+        }
+    }
+
+    /// Its stable word, as the catalogs name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetCause::Dns => "dns",
+            NetCause::Refused => "refused",
+            NetCause::Tls => "tls",
+            NetCause::Dropped => "dropped",
+            NetCause::Other => "other",
+        }
+    }
 }
 
 /// The stable word for each kind of failure, for the UI, JSON output and exit codes.
@@ -74,7 +121,7 @@ impl ApiError {
             ApiError::NotFound { .. } => ApiErrorKind::NotFound,
             ApiError::RateLimited { .. } => ApiErrorKind::RateLimited,
             ApiError::Server { .. } => ApiErrorKind::Server,
-            ApiError::Network(_) => ApiErrorKind::Network,
+            ApiError::Network { .. } => ApiErrorKind::Network,
             ApiError::Timeout => ApiErrorKind::Timeout,
             ApiError::Malformed { .. } => ApiErrorKind::Malformed,
             ApiError::AccountChanged => ApiErrorKind::AccountChanged,
@@ -86,13 +133,24 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            ApiError::Network(_) | ApiError::Timeout | ApiError::Server { .. } | ApiError::RateLimited { .. }
+            ApiError::Network { .. }
+                | ApiError::Timeout
+                | ApiError::Server { .. }
+                | ApiError::RateLimited { .. }
         )
     }
 }
 
 fn suffix(message: &str) -> String {
     if message.is_empty() { String::new() } else { format!(": {message}") }
+}
+
+fn reply_suffix(reply: &Option<Shape>) -> String {
+    reply.as_ref().map(|r| format!(": the reply was {r}")).unwrap_or_default()
+}
+
+fn host_prefix(host: &Option<String>) -> String {
+    host.as_ref().map(|h| format!("{h}: ")).unwrap_or_default()
 }
 
 fn after(retry_after: &Option<Duration>) -> String {
@@ -113,5 +171,28 @@ mod tests {
         assert!(e.to_string().contains("in 7 s"));
         assert!(e.is_transient());
         assert!(!ApiError::InvalidRequest { message: String::new() }.is_transient());
+        let html = ApiError::Server {
+            status: 502,
+            message: String::new(),
+            reply: Some(Shape::Html { title: None }),
+        };
+        assert_eq!(
+            html.to_string(),
+            "Exotel had a server error (HTTP 502): the reply was an HTML page. Try again in a minute"
+        );
+    }
+
+    #[test]
+    fn a_system_error_says_its_cause() {
+        for (text, cause) in [
+            ("dns error: failed to lookup address information", NetCause::Dns),
+            ("connection refused (os error 111)", NetCause::Refused),
+            ("invalid peer certificate: unknownissuer", NetCause::Tls),
+            ("connection reset by peer (os error 104)", NetCause::Dropped),
+            ("connection closed before message completed", NetCause::Dropped),
+            ("network is unreachable (os error 101)", NetCause::Other),
+        ] {
+            assert_eq!(NetCause::from_text(text), cause, "{text}");
+        }
     }
 }

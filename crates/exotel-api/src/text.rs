@@ -61,14 +61,99 @@ pub(crate) fn server_message(message: &str, known: &[&str]) -> String {
     truncate(&text, MAX_MESSAGE_CHARS)
 }
 
-/// A reply body described by its shape, for an error message: never its bytes, except the
-/// title of an HTML page (a proxy's "502 Bad Gateway"), itself cleaned like a server message.
-pub(crate) fn describe_body(body: &[u8], known: &[&str]) -> String {
+/// What a reply was, by its shape: what an error says of a reply it could not read. Never the
+/// reply's bytes, except an HTML page's title (a proxy's "502 Bad Gateway"), itself cleaned like
+/// a server message. Displayed in English for the log; the app's catalogs have words for each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing, or only white space.
+    Empty,
+    /// JSON that is not Exotel's envelope.
+    Json(JsonKind),
+    /// An HTML page, with its cleaned title if it has one.
+    Html { title: Option<String> },
+    /// This many bytes that are not JSON.
+    NotJson { bytes: usize },
+    /// More than the client reads, in KiB.
+    TooLarge { kib: usize },
+    /// Exotel's envelope without its `Data`.
+    NoData,
+    /// Exotel's envelope whose `Data` is of this kind, not what Exotel sends.
+    WrongData(JsonKind),
+    /// A token reply whose token is empty.
+    EmptyToken,
+}
+
+/// The kind of a JSON value, never the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    Bool,
+    Number,
+    String,
+    List,
+    Object,
+}
+
+impl JsonKind {
+    pub fn of(value: &serde_json::Value) -> Self {
+        match value {
+            serde_json::Value::Null => JsonKind::Null,
+            serde_json::Value::Bool(_) => JsonKind::Bool,
+            serde_json::Value::Number(_) => JsonKind::Number,
+            serde_json::Value::String(_) => JsonKind::String,
+            serde_json::Value::Array(_) => JsonKind::List,
+            serde_json::Value::Object(_) => JsonKind::Object,
+        }
+    }
+
+    /// Its stable word (`string`, `list`), as the catalogs name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "bool",
+            JsonKind::Number => "number",
+            JsonKind::String => "string",
+            JsonKind::List => "list",
+            JsonKind::Object => "object",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            JsonKind::Null => "JSON null",
+            JsonKind::Bool => "a JSON true or false",
+            JsonKind::Number => "a JSON number",
+            JsonKind::String => "a JSON string",
+            JsonKind::List => "a JSON list",
+            JsonKind::Object => "a JSON object",
+        }
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Shape::Empty => f.write_str("an empty reply"),
+            Shape::Json(kind) => write!(f, "{}, not Exotel's reply", kind.english()),
+            Shape::Html { title: Some(t) } => write!(f, "an HTML page titled \"{t}\""),
+            Shape::Html { title: None } => f.write_str("an HTML page"),
+            Shape::NotJson { bytes } => write!(f, "{bytes} bytes that are not JSON"),
+            Shape::TooLarge { kib } => write!(f, "reply larger than {kib} KiB"),
+            Shape::NoData => f.write_str("the reply had no Data"),
+            Shape::WrongData(kind) => write!(f, "its Data was {}, not what Exotel sends", kind.english()),
+            Shape::EmptyToken => f.write_str("the token was empty"),
+        }
+    }
+}
+
+/// A reply body described by its shape ([`Shape`]), for an error message.
+pub(crate) fn describe_body(body: &[u8], known: &[&str]) -> Shape {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return "an empty reply".to_owned();
+        return Shape::Empty;
     }
     if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
-        return format!("{}, not Exotel's reply", describe_json(&value));
+        return Shape::Json(JsonKind::of(&value));
     }
     let text = String::from_utf8_lossy(body);
     let lower = text.to_ascii_lowercase();
@@ -76,24 +161,9 @@ pub(crate) fn describe_body(body: &[u8], known: &[&str]) -> String {
         let title = html_title(&text, &lower)
             .map(|t| truncate(&hide_credentials(&printable(t), known), MAX_TITLE_CHARS))
             .filter(|t| !t.is_empty());
-        return match title {
-            Some(t) => format!("an HTML page titled \"{t}\""),
-            None => "an HTML page".to_owned(),
-        };
+        return Shape::Html { title };
     }
-    format!("{} bytes that are not JSON", body.len())
-}
-
-/// The kind of a JSON value, in words ("a JSON string"), never the value.
-pub(crate) fn describe_json(value: &serde_json::Value) -> &'static str {
-    match value {
-        serde_json::Value::Null => "JSON null",
-        serde_json::Value::Bool(_) => "a JSON true or false",
-        serde_json::Value::Number(_) => "a JSON number",
-        serde_json::Value::String(_) => "a JSON string",
-        serde_json::Value::Array(_) => "a JSON list",
-        serde_json::Value::Object(_) => "a JSON object",
-    }
+    Shape::NotJson { bytes: body.len() }
 }
 
 fn html_title<'a>(text: &'a str, lower: &str) -> Option<&'a str> {
@@ -275,15 +345,18 @@ mod tests {
 
     #[test]
     fn bodies_are_described_by_shape() {
-        assert_eq!(describe_body(b"", &[]), "an empty reply");
-        assert_eq!(describe_body(b"\"sbx-token-abc\"", &[]), "a JSON string, not Exotel's reply");
-        assert_eq!(describe_body(b"[1,2]", &[]), "a JSON list, not Exotel's reply");
+        assert_eq!(describe_body(b"", &[]).to_string(), "an empty reply");
+        assert_eq!(describe_body(b"\"sbx-token-abc\"", &[]).to_string(), "a JSON string, not Exotel's reply");
+        assert_eq!(describe_body(b"[1,2]", &[]).to_string(), "a JSON list, not Exotel's reply");
         assert_eq!(
-            describe_body(b"<html><head><title>502 Bad Gateway</title></head></html>", &[]),
+            describe_body(b"<html><head><title>502 Bad Gateway</title></head></html>", &[]).to_string(),
             "an HTML page titled \"502 Bad Gateway\""
         );
-        assert_eq!(describe_body(b"<p>hi</p>", &[]), "an HTML page");
-        assert_eq!(describe_body(b"\x00\x9fgarbage token=abc", &[]), "19 bytes that are not JSON");
+        assert_eq!(describe_body(b"<p>hi</p>", &[]).to_string(), "an HTML page");
+        assert_eq!(
+            describe_body(b"\x00\x9fgarbage token=abc", &[]).to_string(),
+            "19 bytes that are not JSON"
+        );
     }
 
     #[test]
@@ -338,7 +411,7 @@ mod tests {
             let shown = server_message(&message, &[&secret]);
             prop_assert!(!shown.contains(&secret), "{}", shown);
             let html = format!("<html><title>{message}</title></html>");
-            prop_assert!(!describe_body(html.as_bytes(), &[&secret]).contains(&secret));
+            prop_assert!(!describe_body(html.as_bytes(), &[&secret]).to_string().contains(&secret));
         }
 
         /// Token- and password-shaped words are hidden even when the credential is not known

@@ -107,9 +107,11 @@ fn error(w: &Words, e: &CoreError) -> ErrorView {
     ErrorView::new(w, &e.info())
 }
 
-/// A request the app cannot carry out as asked (kind `invalid_input`).
-pub fn invalid_input(w: &Words, message: String) -> ErrorView {
-    error(w, &CoreError::BadRequest(message))
+/// A request from the page the app could not read (kind `invalid_input`): a bug, so what was
+/// wrong with it goes to the log, and the page says so in the agent's words.
+pub fn invalid_input(w: &Words, why: String) -> ErrorView {
+    tracing::warn!(why, "a request from the window could not be read");
+    error(w, &CoreError::BadRequest(agent_core::detail::Part::new("error-request-unreadable")))
 }
 
 fn to_value<T: Serialize>(w: &Words, value: T) -> CmdResult<Value> {

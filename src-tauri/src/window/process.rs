@@ -79,8 +79,15 @@ impl TrayLink {
 /// The error a call gets when the tray process is gone (`link-gone`) or did not answer within
 /// [`CALL_LIMIT`] (`link-unanswered`), as the page shows errors.
 fn failed(w: &Words, id: &str) -> Value {
-    let info =
-        ErrorInfo { kind: agent_core::ErrorKind::Internal, message: w.get(id), field: None, at: now_ms() };
+    let detail = agent_core::detail::Detail::from(agent_core::detail::Part::new(id));
+    let info = ErrorInfo {
+        kind: agent_core::ErrorKind::Internal,
+        message: detail.english(),
+        detail,
+        cause: None,
+        field: None,
+        at: now_ms(),
+    };
     serde_json::to_value(ErrorView::new(w, &info)).unwrap_or(Value::Null)
 }
 

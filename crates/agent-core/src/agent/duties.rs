@@ -10,6 +10,7 @@ use std::time::Duration;
 use exotel_api::Availability;
 
 use super::{Agent, Duties};
+use crate::detail::Part;
 use crate::error::{CoreError, Result};
 use crate::settings::BreakState;
 use crate::status::{Source, Status, Target};
@@ -25,7 +26,7 @@ pub enum QuitOutcome {
     /// Exotel confirmed the agent offline.
     Offline,
     /// Not confirmed in time or refused: the agent may still receive calls.
-    Failed(String),
+    Failed(crate::detail::Detail),
 }
 
 /// The longest break that can be asked for.
@@ -82,15 +83,15 @@ impl Agent {
             Ok(None) => QuitOutcome::NotNeeded,
             Ok(Some(Ok(s))) if s.availability == Availability::Offline => QuitOutcome::Offline,
             Ok(Some(Err(_))) if found_offline => QuitOutcome::Offline,
-            Ok(Some(Ok(s))) => QuitOutcome::Failed(format!(
-                "Exotel reports {}",
-                crate::present::availability_words(
-                    crate::words::Words::of(crate::words::Lang::En),
-                    s.availability
-                )
-            )),
-            Ok(Some(Err(e))) => QuitOutcome::Failed(e.to_string()),
-            Err(_) => QuitOutcome::Failed(format!("Exotel did not confirm within {} s", limit.as_secs())),
+            Ok(Some(Ok(s))) => QuitOutcome::Failed(
+                Part::new("quit-exotel-reports")
+                    .words("status", format!("status-{}", s.availability.as_str()))
+                    .into(),
+            ),
+            Ok(Some(Err(e))) => QuitOutcome::Failed(e.detail()),
+            Err(_) => {
+                QuitOutcome::Failed(Part::new("quit-not-confirmed").number("seconds", limit.as_secs()).into())
+            }
         }
     }
 
@@ -175,10 +176,9 @@ impl Agent {
     /// settings file, so a restart in the middle continues it.
     pub async fn start_break(self: &Arc<Self>, length: Duration) -> Result<Status> {
         if length.is_zero() || length > MAX_BREAK {
-            return Err(CoreError::BadRequest(format!(
-                "a break lasts between 1 second and {} hours",
-                MAX_BREAK.as_secs() / 3600
-            )));
+            return Err(CoreError::BadRequest(
+                crate::detail::Part::new("error-break-length").number("hours", MAX_BREAK.as_secs() / 3600),
+            ));
         }
         let (mut duties, followed) = self.duties_now().await;
         followed?;

@@ -17,12 +17,12 @@ pub mod view;
 
 pub use notice::{Notice, NoticeKind, escape_markup, last_quit_notice, notice, wanted};
 pub use phrases::{
-    availability_words, capitalise, device_words, kind_words, short_words, source_words, status_line,
-    status_sentence, target_words, user_words,
+    availability_words, capitalise, device_words, error_words, kind_words, short_words, source_words,
+    status_line, status_sentence, target_words, user_words,
 };
 pub use time::{
-    Moment, STALE_AFTER_INTERVALS, change_time, clock_time, duration_words, going_offline_line, limited_line,
-    since, since_line, stale_line, time_left,
+    Moment, STALE_AFTER_INTERVALS, change_time, clock_time, duration_words, going_offline_line, iso_time,
+    limited_line, since, since_line, stale_line, time_left,
 };
 pub use tray::{
     BREAK_MINUTES, CheckItem, MenuAction, MenuModel, TrayIcon, TrayView, menu_action, menu_id, tooltip,

@@ -116,7 +116,7 @@ fn change_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
         let error = after
             .last_error
             .as_ref()
-            .map_or_else(|| w.get("notice-failed-unknown"), |e| e.message.trim_end_matches('.').to_owned());
+            .map_or_else(|| w.get("notice-failed-unknown"), |e| super::phrases::error_clause(w, e));
         // Shown offline is not what is owed (it may be stale): said as unknown.
         let still = match after.availability {
             a @ Availability::Receiving(_) => w.get(&format!("still-{}", a.as_str())),
@@ -161,7 +161,7 @@ fn change_notice(w: &Words, before: &Status, after: &Status) -> Option<Notice> {
                 None => w.get("notice-failed-any"),
             };
             let error = match after.last_error.as_ref() {
-                Some(e) => capitalise(e.message.trim_end_matches('.')),
+                Some(e) => capitalise(&super::phrases::error_clause(w, e)),
                 None => w.get("notice-failed-unknown"),
             };
             let still = w.get(&format!("still-{}", change.to.as_str()));

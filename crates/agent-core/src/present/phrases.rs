@@ -52,6 +52,17 @@ pub fn kind_words(w: &Words, kind: crate::ErrorKind) -> String {
     w.get(&format!("kind-{kind}"))
 }
 
+/// What happened and what to do, in `w`'s language ([`crate::detail`]); the English `message`
+/// for an error published by a version that kept no detail.
+pub fn error_words(w: &Words, e: &crate::status::ErrorInfo) -> String {
+    if e.detail.is_empty() { e.message.clone() } else { e.detail.render(w) }
+}
+
+/// The same without its closing full stop, for a sentence that goes on after it.
+pub(crate) fn error_clause(w: &Words, e: &crate::status::ErrorInfo) -> String {
+    if e.detail.is_empty() { e.message.trim_end_matches('.').to_owned() } else { e.detail.clause(w) }
+}
+
 /// "Asha Demo, +910000000000", or "user 7" when Exotel gave neither.
 pub fn user_words(w: &Words, user: &UserSummary) -> String {
     user_joined(w, user, ", ")

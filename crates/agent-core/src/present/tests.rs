@@ -121,12 +121,7 @@ fn a_notice_for_each_new_change_and_none_otherwise() {
     assert_eq!(notice(en(), &after, &after), None);
 
     let failed = change(Availability::Offline, Availability::Offline, Source::Window, Outcome::Failed);
-    let error = ErrorInfo {
-        kind: crate::ErrorKind::Server,
-        message: "Exotel had a server error (HTTP 500). Try again in a minute".into(),
-        field: None,
-        at: 2,
-    };
+    let error = server_error(500);
     let after =
         Status { last_change: Some(failed), last_error: Some(error), ..signed_in(Availability::Offline) };
     let n = notice(en(), &before, &after).unwrap();
@@ -156,12 +151,7 @@ fn an_away_offline_owed_is_shown_as_its_own_state_and_said_once() {
             Outcome::Failed,
         )
     };
-    let error = ErrorInfo {
-        kind: crate::ErrorKind::Server,
-        message: "Exotel had a server error (HTTP 503). Try again in a minute.".into(),
-        field: None,
-        at: 2,
-    };
+    let error = server_error(503);
     let refused = Status { last_change: Some(failed), last_error: Some(error), ..phone.clone() };
     assert_eq!(notice(en(), &phone, &refused), None, "the first failure: the owed notice follows");
     let owed = Status {
@@ -366,8 +356,7 @@ fn hindi_everywhere_the_tray_and_notifications_speak() {
 fn a_status_goes_stale_after_two_intervals_of_failures_and_back() {
     let interval = Duration::from_secs(30);
     let confirmed = 1_000_000;
-    let error =
-        ErrorInfo { kind: crate::ErrorKind::Network, message: "refused".into(), field: None, at: confirmed };
+    let error = ErrorInfo { at: confirmed, ..server_error(502) };
     let failing = Status {
         confirmed_at: Some(confirmed),
         last_error: Some(error),
@@ -495,11 +484,13 @@ fn the_agent_decides_which_notifications_show() {
 #[test]
 fn a_change_says_its_time_like_the_rest_of_the_app_and_its_day_when_not_today() {
     let now = now_ms();
-    // Today: the time of day as "Confirmed at" writes it.
-    assert_eq!(change_time(now, now), clock_time(now));
+    // Today: the time of day as "Confirmed at" writes it, after "today" in the language.
+    assert_eq!(change_time(en(), now, now), format!("today {}", clock_time(now)));
+    let hi = Words::of(crate::words::Lang::Hi);
+    assert_eq!(change_time(hi, now, now), format!("आज {}", clock_time(now)));
     // Two days ago: day/month before it.
     let earlier = now - 2 * 24 * 3_600_000;
-    let said = change_time(earlier, now);
+    let said = change_time(en(), earlier, now);
     assert!(said.ends_with(&clock_time(earlier)) && said.len() == "27/11 10:42".len(), "{said}");
     assert!(said.contains('/'), "{said}");
 }
@@ -516,4 +507,10 @@ fn a_warning_comes_first_in_the_menu_and_the_tooltip_and_the_status_stays() {
     assert_eq!(warned.menu.status_line, plain.menu.status_line, "the status line is kept");
     assert_eq!(warned.tooltip, format!("{line}\n{}", plain.tooltip));
     assert_eq!(TrayView::new(w, &st, &moment).warn(None), plain, "no warning, no change");
+}
+
+/// A 5xx from Exotel, as the controller publishes it.
+fn server_error(status: u16) -> ErrorInfo {
+    let e = exotel_api::ApiError::Server { status, message: String::new(), reply: None };
+    ErrorInfo { at: 2, ..crate::CoreError::Api(e).info() }
 }

@@ -92,18 +92,31 @@ pub fn clock_time(at: UnixMillis) -> String {
         .unwrap_or_default()
 }
 
-/// When a change happened, as its line in the recent changes and the history says it: "10:42"
-/// on the day of `now`, "27/11 10:42" (day/month, as India writes it) before, in the OS's
-/// time zone, like every other time the app shows.
-pub fn change_time(at: UnixMillis, now: UnixMillis) -> String {
+/// When a change happened, as its line in the recent changes and the history says it: "today
+/// 10:42" on the day of `now`, "27/11 10:42" (day/month, as India writes it) before, in the
+/// OS's time zone, like every other time the app shows.
+pub fn change_time(w: &Words, at: UnixMillis, now: UnixMillis) -> String {
     use chrono::TimeZone;
     let local =
         |ms: UnixMillis| chrono::Local.timestamp_millis_opt(i64::try_from(ms).unwrap_or(i64::MAX)).single();
     match (local(at), local(now)) {
-        (Some(at), Some(now)) if at.date_naive() == now.date_naive() => at.format("%H:%M").to_string(),
+        (Some(at), Some(now)) if at.date_naive() == now.date_naive() => {
+            w.text("time-today", &[s("time", at.format("%H:%M").to_string())])
+        }
         (Some(at), _) => at.format("%d/%m %H:%M").to_string(),
         (None, _) => String::new(),
     }
+}
+
+/// `at` as ISO 8601 with the OS time zone's offset ("2026-12-05T10:42:07+05:30"), for
+/// `--json`.
+pub fn iso_time(at: UnixMillis) -> String {
+    use chrono::TimeZone;
+    chrono::Local
+        .timestamp_millis_opt(i64::try_from(at).unwrap_or(i64::MAX))
+        .single()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+        .unwrap_or_default()
 }
 
 /// "On phone for 12 min", when the app knows since when.

@@ -33,13 +33,18 @@ pub struct ErrorView {
     pub field: Option<Field>,
     /// What this kind of failure means: "No connection to Exotel."
     pub headline: String,
-    /// What happened and what to do (the core's own sentence).
+    /// What happened and what to do, in the same language ([`crate::detail`]).
     pub message: String,
 }
 
 impl ErrorView {
     pub fn new(w: &Words, e: &ErrorInfo) -> Self {
-        Self { kind: e.kind, field: e.field, headline: kind_words(w, e.kind), message: e.message.clone() }
+        Self {
+            kind: e.kind,
+            field: e.field,
+            headline: kind_words(w, e.kind),
+            message: super::error_words(w, e),
+        }
     }
 }
 
@@ -47,14 +52,16 @@ impl ErrorView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeLine {
     pub at: UnixMillis,
-    /// `at` in words: "10:42", or "27/11 10:42" on an earlier day ([`super::change_time`]).
+    /// `at` in words: "today 10:42", or "27/11 10:42" on an earlier day ([`super::change_time`]).
     pub time: String,
     pub text: String,
     pub failed: bool,
 }
 
 impl ChangeLine {
-    /// "Offline → Phone, from the tray"; "Could not switch to Phone, from the window: still Offline".
+    /// "Offline → Phone, from the tray"; "Offline asked from the command line: not done, Exotel
+    /// had a problem (still receiving calls on phone)": a failed change says what was asked
+    /// and why it was not done.
     pub fn new(w: &Words, c: &Change, now: UnixMillis) -> Self {
         let source = s("source", source_words(w, c.source));
         let text = match (c.outcome, c.attempts) {
@@ -73,13 +80,23 @@ impl ChangeLine {
             ),
             (Outcome::Failed, _) => {
                 let wanted = c.target.map_or(Availability::Unknown, crate::status::Target::availability);
+                let reason = c.error_kind.map_or_else(|| "reason-none".to_owned(), |k| format!("reason-{k}"));
+                let still = match c.to {
+                    Availability::Unknown => w.get("change-still-unknown"),
+                    a => w.text("change-still", &[s("status", w.get(&format!("target-{}", a.as_str())))]),
+                };
                 w.text(
                     "change-failed",
-                    &[s("target", short_words(w, wanted)), source, s("to", short_words(w, c.to))],
+                    &[
+                        s("target", short_words(w, wanted)),
+                        source,
+                        s("reason", w.get(&reason)),
+                        s("still", still),
+                    ],
                 )
             }
         };
-        Self { at: c.at, time: super::change_time(c.at, now), text, failed: c.outcome == Outcome::Failed }
+        Self { at: c.at, time: super::change_time(w, c.at, now), text, failed: c.outcome == Outcome::Failed }
     }
 }
 
@@ -311,27 +328,53 @@ mod tests {
             error_kind: Some(crate::ErrorKind::Network),
             attempts: None,
         };
-        let error =
-            ErrorInfo { kind: crate::ErrorKind::Network, message: "refused".into(), field: None, at: 5 };
+        let error = crate::CoreError::Api(exotel_api::ApiError::Network {
+            cause: exotel_api::NetCause::Refused,
+            host: Some("api.example.in".into()),
+            text: "Connection refused (os error 111)".into(),
+        })
+        .info();
         let st = Status { recent: vec![failed], last_error: Some(error), ..asha(Availability::Offline) };
         let v = WindowView::new(en(), &st, &fresh());
         let e = v.error.unwrap();
-        assert_eq!((e.headline.as_str(), e.message.as_str()), ("No connection to Exotel.", "refused"));
-        assert_eq!(v.recent[0].text, "Could not switch to Phone, by the keyboard shortcut: still Offline");
+        assert_eq!(
+            (e.headline.as_str(), e.message.as_str()),
+            (
+                "No connection to Exotel.",
+                "Could not reach Exotel at api.example.in: the connection was refused. Check the network connection and the host."
+            )
+        );
+        assert_eq!(
+            v.recent[0].text,
+            "Phone asked by the keyboard shortcut: not done, no connection to Exotel (still offline)"
+        );
         assert!(v.recent[0].failed);
         let hi = WindowView::new(Words::of(Lang::Hi), &st, &fresh());
         assert_eq!(hi.lang, "hi");
-        assert_eq!(hi.error.unwrap().headline, "Exotel से कनेक्शन नहीं है।");
-        assert_eq!(hi.recent[0].text, "फ़ोन पर नहीं बदल सके, कीबोर्ड शॉर्टकट से: अब भी ऑफ़लाइन");
+        let hi_error = hi.error.unwrap();
+        assert_eq!(hi_error.headline, "Exotel से कनेक्शन नहीं है।");
+        assert_eq!(
+            hi_error.message,
+            "api.example.in पर Exotel तक नहीं पहुँच सके: कनेक्शन ठुकरा दिया गया। नेटवर्क कनेक्शन और होस्ट जाँचें।"
+        );
+        assert_eq!(
+            hi.recent[0].text,
+            "कीबोर्ड शॉर्टकट से फ़ोन माँगा: नहीं हुआ, Exotel से कनेक्शन नहीं था (अब भी ऑफ़लाइन)"
+        );
         assert_eq!(hi.sign_out, "साइन आउट करें");
-        let starting =
-            ErrorInfo { kind: crate::ErrorKind::Starting, message: String::new(), field: None, at: 0 };
+        let starting = crate::CoreError::Starting.info();
         assert_eq!(ErrorView::new(en(), &starting).headline, "The app is still starting.");
+        // An error published before errors kept their detail shows its English message.
+        let old =
+            ErrorInfo { detail: crate::detail::Detail::default(), message: "refused".into(), ..starting };
+        assert_eq!(ErrorView::new(en(), &old).message, "refused");
         for kind in crate::ErrorKind::ALL {
             for lang in [Lang::En, Lang::Hi] {
-                let info = ErrorInfo { kind, message: String::new(), field: None, at: 0 };
+                let info = ErrorInfo { kind, ..crate::CoreError::Internal.info() };
                 let headline = ErrorView::new(Words::of(lang), &info).headline;
                 assert!(!headline.contains("kind-"), "{lang:?} has words for {kind}: {headline}");
+                let reason = Words::of(lang).get(&format!("reason-{kind}"));
+                assert!(!reason.contains("reason-"), "{lang:?} has a reason for {kind}: {reason}");
             }
         }
     }
