@@ -152,3 +152,86 @@ async fn the_dark_theme_passes_axe_too() {
     accessible(&client, "signed in, dark").await;
     desktop_e2e::screenshot(&client, "window-dark.png").await;
 }
+
+/// With the OS in Hindi (and no app variable), an error's whole text is Hindi: the wrong
+/// secret beside its field, a server's failure (its kind and what to do), and the failed
+/// change in the recent changes, which names what was asked. axe finds nothing there.
+#[tokio::test(flavor = "multi_thread")]
+async fn in_hindi_an_errors_whole_text_is_hindi() {
+    let desktop = Desktop::start().expect("Xvfb, D-Bus, gnome-keyring and dunst");
+    let sandbox = Sandbox::start().await.unwrap();
+    let driver = Driver::start_in(
+        &desktop,
+        &[("LANG", "hi_IN.UTF-8")],
+        &["LC_ALL", "LC_MESSAGES", "EXOTEL_AGENT_LANG"],
+    )
+    .await;
+    let client = driver.session().await;
+    wait_for(&client, "html[lang='hi']", "the page in Hindi, from the OS's locale").await;
+    wait_for(&client, "#signed-out:not([hidden])", "the sign-in form").await;
+    let text = |id: &'static str| {
+        let client = client.clone();
+        async move { client.find(Locator::Id(id)).await.unwrap().text().await.unwrap() }
+    };
+    let url = sandbox.url();
+    let hindi = |line: &str, what: &str| {
+        assert!(line.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)), "{what}: not Hindi: {line}");
+        let left = ["“", "”"].iter().fold(quoted_out(line), |l, q| l.replace(q, ""));
+        let left = [url.as_str(), "Asha Demo", "Exotel", "HTTP"].iter().fold(left, |l, n| l.replace(n, ""));
+        assert!(!left.chars().any(|c| c.is_ascii_alphabetic()), "{what}: English in {line:?}");
+    };
+
+    client.find(Locator::Id("host-choice")).await.unwrap().select_by_value("custom").await.unwrap();
+    client.find(Locator::Id("host-custom")).await.unwrap().send_keys(&url).await.unwrap();
+    client.find(Locator::Id("app-id")).await.unwrap().send_keys(DEMO_APP_ID).await.unwrap();
+    client.find(Locator::Id("secret")).await.unwrap().send_keys("not-the-secret").await.unwrap();
+    client.find(Locator::Id("user-id")).await.unwrap().send_keys(DEMO_USER_ID).await.unwrap();
+    client.find(Locator::Id("sign-in-button")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#secret[aria-invalid='true']", "the wrong secret marked").await;
+    let wrong = text("err-secret").await;
+    hindi(&wrong, "the wrong secret");
+    assert!(wrong.contains("ऐप सीक्रेट ग़लत है"), "{wrong}");
+    accessible(&client, "a form error, in Hindi").await;
+
+    let secret = client.find(Locator::Id("secret")).await.unwrap();
+    secret.clear().await.unwrap();
+    secret.send_keys(DEMO_APP_SECRET).await.unwrap();
+    client.find(Locator::Id("sign-in-button")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#status[data-availability='offline']", "signed in, offline").await;
+    client.find(Locator::Id("btn-phone")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#status[data-availability='phone']", "phone").await;
+
+    // A proxy's 502 page in front of Exotel: the change fails, and says so in Hindi.
+    sandbox.set_fault(
+        Endpoint::Device,
+        Fault { status: Some(502), ..Fault::body(exotel_sandbox::FaultBody::Html) },
+    );
+    client.find(Locator::Id("btn-offline")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#error:not([hidden])", "the error").await;
+    let (kind, message) = (text("error-kind").await, text("error-message").await);
+    hindi(&kind, "the error's kind");
+    hindi(&message, "the error's detail");
+    assert!(message.contains("HTTP 502") && message.contains("वेब पेज"), "{message}");
+    assert!(message.ends_with("एक मिनट बाद फिर कोशिश करें।"), "what to do, in Hindi: {message}");
+    let recent = text("recent").await;
+    let failed = recent.lines().find(|l| l.contains("नहीं हुआ")).unwrap_or_else(|| panic!("{recent}"));
+    assert!(failed.contains("विंडो से ऑफ़लाइन माँगा: नहीं हुआ"), "names the target asked for: {failed}");
+    hindi(failed, "the failed change");
+    accessible(&client, "an error, in Hindi").await;
+    sandbox.clear_faults();
+}
+
+/// `line` without what is between “ and ” (Exotel's own words, quoted as it wrote them).
+fn quoted_out(line: &str) -> String {
+    let mut out = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ if !quoted => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

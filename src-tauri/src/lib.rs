@@ -28,7 +28,7 @@ use crate::shell_handle::{Message, ShellHandle};
 /// Starts the app; returns when it quits. With [`window::protocol::WINDOW_FLAG`] (given only by the app
 /// itself) it is the window's process instead ([`window::process`]).
 pub fn run() -> ExitCode {
-    logging::private_files();
+    agent_core::paths::private_files();
     if let Some(reason) = no_display() {
         eprintln!("exotel-agent-tray: {reason}");
         return ExitCode::from(1);

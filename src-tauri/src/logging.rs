@@ -43,15 +43,6 @@ fn start(file: Option<RollingFileAppender>) -> Option<WorkerGuard> {
     guard
 }
 
-/// Everything the app's processes create is for this user only: the log folder and files, the
-/// history, the web view's caches. On Unix the file-creation mask is set to 077 first thing
-/// (the log appender opens each day's file itself, with no say over its mode, so the mask is
-/// the one place to decide it). Called before any thread starts; the window process inherits it.
-pub fn private_files() {
-    #[cfg(unix)]
-    let _ = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
-}
-
 /// The daily log file in the OS state directory, or `None` (said on stderr) if it cannot be made.
 /// The folder is 0700 and its files 0600, also those an earlier version left readable.
 fn log_file() -> Option<RollingFileAppender> {

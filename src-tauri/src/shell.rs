@@ -412,7 +412,10 @@ impl Shell {
         let now = self.agent.preferences();
         let autolaunch = self.app.autolaunch();
         let applied = if now.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
-        let autostart_error = applied.err().map(|e| e.to_string());
+        let autostart_error = applied.err().map(|e| {
+            tracing::warn!(error = %e, "start at login could not be changed");
+            e.to_string()
+        });
         let waiting = if now.shortcut == before.shortcut { None } else { self.apply_shortcut() };
         match waiting {
             Some(generation) => {

@@ -112,6 +112,7 @@ enum Command {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
+    agent_core::paths::private_files();
     let cli = Cli::parse();
     logging::init(cli.verbose);
     let json = matches!(

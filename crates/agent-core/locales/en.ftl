@@ -288,9 +288,9 @@ window-sandbox-note = You are in the sandbox, a pretend Exotel on this computer:
 window-sign-out = Sign out
 window-leave-sandbox = Leave the sandbox
 window-quit = Quit the app
-window-shortcut-error = The shortcut { $shortcut } could not be registered ({ $error }). Choose another.
+window-shortcut-error = The shortcut { $shortcut } could not be registered: another app may hold it. Choose another.
 window-shortcut-wayland = This Wayland desktop does not let apps take a global shortcut, so { $shortcut } does nothing here. Set one in the desktop's keyboard settings that runs: exotel-agent off
-window-autostart-error = Start at login could not be changed: { $error }
+window-autostart-error = Start at login could not be changed. Try again; the app's log says why.
 
 ## On this computer: each protection the app leans on, whether it works here, and what to do
 

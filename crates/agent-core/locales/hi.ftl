@@ -286,9 +286,9 @@ window-sandbox-note = आप सैंडबॉक्स में हैं, �
 window-sign-out = साइन आउट करें
 window-leave-sandbox = सैंडबॉक्स छोड़ें
 window-quit = ऐप बंद करें
-window-shortcut-error = शॉर्टकट { $shortcut } रजिस्टर नहीं हो सका ({ $error })। कोई दूसरा चुनें।
+window-shortcut-error = शॉर्टकट { $shortcut } रजिस्टर नहीं हो सका: शायद कोई दूसरा ऐप इसे ले चुका है। कोई दूसरा चुनें।
 window-shortcut-wayland = यह Wayland डेस्कटॉप ऐप्स को ग्लोबल शॉर्टकट नहीं लेने देता, इसलिए { $shortcut } यहाँ काम नहीं करेगा। डेस्कटॉप की कीबोर्ड सेटिंग्स में एक शॉर्टकट बनाएँ जो यह चलाए: exotel-agent off
-window-autostart-error = लॉग इन पर शुरू होना नहीं बदल सका: { $error }
+window-autostart-error = लॉग इन पर शुरू होना नहीं बदल सका। फिर कोशिश करें; वजह ऐप के लॉग में है।
 
 ## इस कंप्यूटर पर: ऐप जिन सुरक्षाओं पर टिका है, वे यहाँ काम करती हैं या नहीं, और क्या करें
 

@@ -38,6 +38,16 @@ pub fn data_dir() -> Result<PathBuf> {
     })
 }
 
+/// Everything the app's processes and `exotel-agent` create is for this user only: the log
+/// folder and files, the history, the web view's caches. On Unix the file-creation mask is set
+/// to 077 first thing (the log appender opens each day's file itself, with no say over its
+/// mode, so the mask is the one place to decide it). Called before any thread starts; the
+/// window process inherits it.
+pub fn private_files() {
+    #[cfg(unix)]
+    let _ = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 /// Creates `dir` (and its parents) readable by this user only (0700 on Unix).
 pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]

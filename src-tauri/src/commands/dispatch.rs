@@ -176,9 +176,11 @@ struct PreferencesView {
 fn preferences_view(w: &Words, state: &AppState, applied: Applied) -> PreferencesView {
     let shortcut_error = applied.shortcut_error.map(|e: ShortcutError| {
         let id = if e.no_portal { "window-shortcut-wayland" } else { "window-shortcut-error" };
-        w.text(id, &[s("shortcut", e.shortcut), s("error", e.error)])
+        // The system's own words about it are in the log ([`ShortcutError::new`]), not in the
+        // agent's language.
+        w.text(id, &[s("shortcut", e.shortcut)])
     });
-    let autostart_error = applied.autostart_error.map(|e| w.text("window-autostart-error", &[s("error", e)]));
+    let autostart_error = applied.autostart_error.map(|_| w.get("window-autostart-error"));
     let enforced = state.agent.policies().enforced_keys().into_iter().collect();
     PreferencesView { preferences: state.agent.preferences(), shortcut_error, autostart_error, enforced }
 }
