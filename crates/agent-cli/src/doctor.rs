@@ -9,6 +9,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use agent_core::detail::{Detail, Part, api_detail, host_part};
 use agent_core::present::desk::{DeskLine, lines};
 use agent_core::words::{Words, n, s};
 use agent_core::{Accounts, Desk, Preferences, Protection};
@@ -59,7 +60,14 @@ pub struct Reach {
     pub reachable: bool,
     /// The HTTP status the host answered a plain `GET /` with.
     pub http_status: Option<u16>,
+    /// What went wrong, in the system's words (English).
     pub error: Option<String>,
+    /// The same, in the catalog's words, for the agent's line.
+    #[serde(skip)]
+    said: Option<Detail>,
+    /// The catalog's word for `tls`.
+    #[serde(skip)]
+    tls_id: &'static str,
     /// Exotel's clock minus this computer's, from the reply's `Date` (seconds).
     pub clock_skew_secs: Option<i64>,
     /// The proxy requests to this host go through (its password, if any, cut out).
@@ -75,8 +83,11 @@ pub struct AccountFinding {
     /// The reads left in the rate limit's window, and its size, from a read made now.
     pub rate_remaining: Option<u32>,
     pub rate_limit: Option<u32>,
-    /// Why the account could not be read or checked (no secret in it).
+    /// Why the account could not be read or checked (no secret in it), in English.
     pub error: Option<String>,
+    /// The same, in the catalog's words, for the agent's line.
+    #[serde(skip)]
+    said: Option<Detail>,
 }
 
 /// Runs every check.
@@ -137,6 +148,8 @@ async fn reach(host: &str) -> Reach {
         reachable: false,
         http_status: None,
         error: None,
+        said: None,
+        tls_id: "cli-doctor-tls-not-reached",
         clock_skew_secs: None,
         proxy: None,
     };
@@ -144,6 +157,7 @@ async fn reach(host: &str) -> Reach {
         Ok(h) => h,
         Err(e) => {
             found.error = Some(e.to_string());
+            found.said = Some(host_part(&e).into());
             return found;
         }
     };
@@ -159,6 +173,7 @@ async fn reach(host: &str) -> Reach {
         Ok(c) => c,
         Err(e) => {
             found.error = Some(e.to_string());
+            found.said = Some(api_detail(&e));
             return found;
         }
     };
@@ -167,20 +182,27 @@ async fn reach(host: &str) -> Reach {
         Ok(reply) => {
             found.reachable = true;
             found.http_status = Some(reply.status().as_u16());
-            found.tls =
-                if plain { "not used (a loopback sandbox over http)".into() } else { "verified".into() };
+            (found.tls, found.tls_id) = if plain {
+                ("not used (a loopback sandbox over http)".into(), "cli-doctor-tls-not-used")
+            } else {
+                ("verified".into(), "cli-doctor-tls-verified")
+            };
             let date = reply.headers().get(reqwest::header::DATE).and_then(|d| d.to_str().ok());
             found.clock_skew_secs = date.and_then(|d| httpdate::parse_http_date(d).ok()).map(skew);
         }
         Err(e) => {
             let chain = error_chain(&e);
-            found.tls = if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
-                chain.clone()
-            } else if plain {
-                "not used (a loopback sandbox over http)".into()
-            } else {
-                "not reached".into()
-            };
+            (found.tls, found.tls_id) =
+                if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
+                    (chain.clone(), "cli-doctor-tls-refused")
+                } else if plain {
+                    ("not used (a loopback sandbox over http)".into(), "cli-doctor-tls-not-used")
+                } else {
+                    ("not reached".into(), "cli-doctor-tls-not-reached")
+                };
+            let cause = exotel_api::NetCause::from_text(&chain.to_ascii_lowercase());
+            found.said =
+                Some(Part::new("net-cause").words("cause", format!("net-{}", cause.as_str())).into());
             found.error = Some(chain);
         }
     }
@@ -247,6 +269,7 @@ async fn account_finding(accounts: &Accounts, signed_in: bool) -> AccountFinding
         rate_remaining: None,
         rate_limit: None,
         error: None,
+        said: None,
     };
     if !signed_in {
         return found;
@@ -256,19 +279,19 @@ async fn account_finding(accounts: &Accounts, signed_in: bool) -> AccountFinding
             found.token_age_secs =
                 minted.and_then(|at| SystemTime::now().duration_since(at).ok()).map(|d| d.as_secs());
         }
-        Err(e) => found.error = Some(e.to_string()),
+        Err(e) => (found.error, found.said) = (Some(e.to_string()), Some(e.detail())),
     }
     let session = match accounts.open_session() {
         Ok(s) => s,
         Err(e) => {
-            found.error = Some(e.to_string());
+            (found.error, found.said) = (Some(e.to_string()), Some(e.detail()));
             return found;
         }
     };
     found.user_id = Some(session.user_id().to_owned());
     // One read: it checks the credentials and brings the rate limit's headers.
     if let Err(e) = session.user().await {
-        found.error = Some(e.to_string());
+        (found.error, found.said) = (Some(e.to_string()), Some(api_detail(&e)));
     }
     if let Some((remaining, limit)) = session.client().rate().room(Budget::Reads) {
         found.rate_remaining = Some(remaining);
@@ -289,13 +312,16 @@ impl Findings {
             }
         }
         let e = &self.exotel;
-        out.push(match (&e.http_status, &e.error) {
+        out.push(match (&e.http_status, &e.said) {
             (Some(_), _) => {
-                w.text("cli-doctor-exotel", &[s("host", e.host.clone()), s("tls", e.tls.clone())])
+                w.text("cli-doctor-exotel", &[s("host", e.host.clone()), s("tls", w.get(e.tls_id))])
             }
-            (None, error) => w.text(
+            (None, said) => w.text(
                 "cli-doctor-unreachable",
-                &[s("host", e.host.clone()), s("error", error.clone().unwrap_or_default())],
+                &[
+                    s("host", e.host.clone()),
+                    s("error", said.as_ref().map(|d| d.render(w)).unwrap_or_default()),
+                ],
             ),
         });
         if let Some(skew) = e.clock_skew_secs {
@@ -318,8 +344,8 @@ impl Findings {
                 &[n("remaining", u64::from(remaining)), n("limit", u64::from(limit))],
             ));
         }
-        if let Some(error) = &a.error {
-            out.push(w.text("cli-doctor-account-error", &[s("error", error.clone())]));
+        if let Some(said) = &a.said {
+            out.push(w.text("cli-doctor-account-error", &[s("error", said.render(w))]));
         }
         out.push(w.text(
             "cli-doctor-version",
@@ -338,6 +364,62 @@ mod tests {
         assert_eq!(without_password("http://agent:hunter2@proxy.corp:3128"), "http://proxy.corp:3128/");
         assert_eq!(without_password("agent:hunter2@proxy.corp:3128"), "proxy.corp:3128");
         assert_eq!(without_password("http://proxy.corp:3128"), "http://proxy.corp:3128/");
+    }
+
+    /// Exotel unreachable and the account not checked, said in Hindi: no English but the host,
+    /// names and numbers (the system's own words stay in `--json`'s `error`).
+    #[test]
+    fn what_doctor_found_wrong_is_said_in_the_agents_language() {
+        let reach = Reach {
+            host: "https://api.example.in".into(),
+            dns: Vec::new(),
+            dns_error: None,
+            tls: "not reached".into(),
+            reachable: false,
+            http_status: None,
+            error: Some("error sending request: Connection refused (os error 111)".into()),
+            said: Some(Part::new("net-cause").words("cause", "net-refused").into()),
+            tls_id: "cli-doctor-tls-not-reached",
+            clock_skew_secs: None,
+            proxy: None,
+        };
+        let not_signed = agent_core::CoreError::SecretMissing;
+        let account = AccountFinding {
+            signed_in: true,
+            user_id: Some("1".into()),
+            token_age_secs: None,
+            rate_remaining: None,
+            rate_limit: None,
+            error: Some(not_signed.to_string()),
+            said: Some(not_signed.detail()),
+        };
+        let findings = Findings {
+            version: "1.0.0",
+            os: "linux",
+            arch: "x86_64",
+            protections: Vec::new(),
+            problems: Vec::new(),
+            exotel: reach,
+            account,
+            exit_code: UNREACHABLE_CODE,
+        };
+        let hi = Words::of(agent_core::words::Lang::Hi);
+        let lines = findings.lines(hi);
+        let said: Vec<&String> =
+            lines.iter().filter(|l| l.contains("नहीं पहुँचा") || l.contains("जाँच नहीं")).collect();
+        assert_eq!(said.len(), 2, "{lines:#?}");
+        for line in said {
+            let left =
+                ["https://api.example.in", "Exotel"].iter().fold(line.clone(), |l, n| l.replace(n, ""));
+            assert!(!left.chars().any(|c| c.is_ascii_alphabetic()), "English in {line:?}");
+        }
+        let en = findings.lines(Words::of(agent_core::words::Lang::En));
+        assert!(
+            en.iter().any(|l| l == "Exotel at https://api.example.in cannot be reached. The reason: the connection was refused."),
+            "{en:#?}"
+        );
+        let json = serde_json::to_value(&findings).unwrap_or_default();
+        assert_eq!(json["exotel"]["error"], "error sending request: Connection refused (os error 111)");
     }
 
     #[test]

@@ -339,14 +339,20 @@ cli-no-changes = No changes yet.
 cli-last-confirmed = Exotel last confirmed: { $status }
 cli-none-confirmed = Exotel has confirmed no status in this run
 cli-doctor-exotel = Exotel at { $host } answered (TLS: { $tls }).
-cli-doctor-unreachable = Exotel at { $host } cannot be reached: { $error }
+cli-doctor-unreachable = Exotel at { $host } cannot be reached. { $error }
+cli-doctor-tls-verified = verified
+cli-doctor-tls-not-used = not used, a sandbox on this computer over http
+cli-doctor-tls-refused = the certificate was not accepted
+cli-doctor-tls-not-reached = not reached
+# Why a host could not be reached, as doctor says it.
+net-cause = The reason: { $cause }.
 cli-doctor-clock = Exotel's clock is { $skew } s from this computer's.
 cli-doctor-proxy = Proxy: { $proxy }
 cli-doctor-no-proxy = Proxy: none
 cli-doctor-signed-out = Not signed in.
 cli-doctor-token = The kept token was minted { $minutes } min ago.
 cli-doctor-rate = Rate limit: { $remaining } of { $limit } reads left in this window.
-cli-doctor-account-error = The account could not be checked: { $error }
+cli-doctor-account-error = The account could not be checked. { $error }
 cli-settings-enforced = { $name } = { $value }  (set by your organisation: { $origin })
 cli-settings-own = { $name } = { $value }  (your choice)
 cli-settings-default = { $name } = { $value }  (your organisation's default: { $origin })

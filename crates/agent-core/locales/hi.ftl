@@ -337,14 +337,19 @@ cli-no-changes = अभी तक कोई बदलाव नहीं।
 cli-last-confirmed = Exotel ने आख़िरी बार बताया: { $status }
 cli-none-confirmed = इस बार Exotel ने कोई स्थिति नहीं बताई
 cli-doctor-exotel = { $host } पर Exotel ने जवाब दिया (TLS: { $tls })।
-cli-doctor-unreachable = { $host } पर Exotel तक नहीं पहुँचा जा सकता: { $error }
+cli-doctor-unreachable = { $host } पर Exotel तक नहीं पहुँचा जा सकता। { $error }
+cli-doctor-tls-verified = जाँचा हुआ
+cli-doctor-tls-not-used = इस्तेमाल नहीं, इसी कंप्यूटर पर http वाला सैंडबॉक्स
+cli-doctor-tls-refused = सर्टिफ़िकेट नहीं माना गया
+cli-doctor-tls-not-reached = पहुँचा नहीं
+net-cause = वजह: { $cause }।
 cli-doctor-clock = Exotel की घड़ी इस कंप्यूटर की घड़ी से { $skew } सेकंड अलग है।
 cli-doctor-proxy = प्रॉक्सी: { $proxy }
 cli-doctor-no-proxy = प्रॉक्सी: कोई नहीं
 cli-doctor-signed-out = साइन इन नहीं है।
 cli-doctor-token = रखा गया टोकन { $minutes } मिनट पहले बना था।
 cli-doctor-rate = रेट लिमिट: इस अवधि में { $limit } में से { $remaining } रीड बाक़ी।
-cli-doctor-account-error = खाते की जाँच नहीं हो सकी: { $error }
+cli-doctor-account-error = खाते की जाँच नहीं हो सकी। { $error }
 cli-settings-enforced = { $name } = { $value }  (आपकी संस्था ने तय किया: { $origin })
 cli-settings-own = { $name } = { $value }  (आपकी पसंद)
 cli-settings-default = { $name } = { $value }  (आपकी संस्था की डिफ़ॉल्ट: { $origin })
