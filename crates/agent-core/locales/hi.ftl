@@ -42,7 +42,7 @@ source-sign_in = साइन इन पर
 
 ## स्थिति की पंक्तियाँ
 
-line-signed-out = साइन आउट है
+line-signed-out = साइन आउट हैं
 line-switching = बदल रहे हैं: { $target }…
 line-switching-to = { $status } ({ $target } पर बदल रहे हैं…)
 line-break = ब्रेक पर: { $left } बाक़ी
@@ -99,7 +99,7 @@ still-unknown = आपकी स्थिति पता नहीं: वि�
 notice-break-over = ब्रेक ख़त्म
 notice-break-over-body = आप दूर हैं, इसलिए ऑफ़लाइन ही हैं: लौटने पर फिर से { $device }।
 notice-going-offline = ऑफ़लाइन हो रहे हैं: अभी पुष्टि नहीं हुई
-notice-going-offline-body = { $still }: Exotel ने अभी पुष्टि नहीं की कि आप ऑफ़लाइन हैं ({ $error })। पुष्टि होने तक ऐप कोशिश करता रहेगा।
+notice-going-offline-body = { $still }: Exotel ने अभी पुष्टि नहीं की कि आप ऑफ़लाइन हैं। { $error }। पुष्टि होने तक ऐप कोशिश करता रहेगा।
 notice-quit-failed = ऑफ़लाइन हुए बिना बंद हुआ
 notice-quit-waiting = अभी बंद नहीं हुआ: ऑफ़लाइन की पुष्टि नहीं हुई
 notice-quit-waiting-body = { $error }। ऐप कोशिश करता रहेगा और Exotel के ऑफ़लाइन की पुष्टि करते ही बंद होगा। अभी बंद करना हो तो ट्रे मेन्यू में “फिर भी बंद करें” चुनें।
