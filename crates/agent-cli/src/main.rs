@@ -108,6 +108,16 @@ enum Command {
         #[arg(long, value_name = "NAME=VALUE")]
         set: Vec<String>,
     },
+    /// Whether a newer version is on the update channel (the organisation's, or the built-in
+    /// one); nothing is asked when the organisation turned updates off. Installing is the
+    /// app's: its tray menu and window offer it.
+    Update {
+        /// Look at the channel now.
+        #[arg(long, required = true)]
+        check: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -125,6 +135,7 @@ async fn main() -> ExitCode {
             | Command::History { json: true }
             | Command::Doctor { json: true }
             | Command::Settings { json: true, .. }
+            | Command::Update { json: true, .. }
     );
     let report = run(cli.command).await;
     report.print(json, words());
@@ -197,6 +208,17 @@ async fn run(command: Command) -> Report {
             Report::Doctor(Box::new(doctor::examine(&accounts, &prefs, words()).await))
         }
         Command::Settings { set, .. } => settings(&accounts, &set),
+        Command::Update { .. } => {
+            use agent_core::updates::{check, platform_keys, this_install};
+            let rules = Policies::load().update_rules();
+            let current = env!("CARGO_PKG_VERSION");
+            let found = if rules.enabled {
+                Some(check(&rules, current, &platform_keys(this_install())).await)
+            } else {
+                None
+            };
+            Report::Update { rules, current, found }
+        }
     }
 }
 

@@ -28,6 +28,12 @@ pub enum Report {
         listed: Vec<agent_core::policy::Listed>,
         problems: Vec<String>,
     },
+    /// What the update channel offers (`found` is none when updates are off).
+    Update {
+        rules: agent_core::updates::UpdateRules,
+        current: &'static str,
+        found: Option<Result<Option<agent_core::updates::Offer>, agent_core::updates::UpdateError>>,
+    },
     /// A failure, with the status Exotel last confirmed in this run, if a controller ran.
     Failed {
         error: CoreError,
@@ -64,6 +70,7 @@ impl Report {
         match self {
             Report::Failed { error, .. } => ExitCode::from(exit_code(error)),
             Report::Doctor(findings) => ExitCode::from(findings.exit_code),
+            Report::Update { found: Some(Err(_)), .. } => ExitCode::from(4),
             _ => ExitCode::SUCCESS,
         }
     }
@@ -77,6 +84,9 @@ impl Report {
         }
         if let Report::Failed { error, status } = self {
             eprintln!("exotel-agent: {}", failure_sentence(w, error, status.as_ref()));
+        }
+        if let Report::Update { found: Some(Err(e)), .. } = self {
+            eprintln!("exotel-agent: {}", e.detail().render(w));
         }
     }
 
@@ -105,7 +115,14 @@ impl Report {
                     problems.iter().map(|p| w.text("cli-settings-problem", &[s("problem", p.as_str())]));
                 Some(lines.chain(ignored).collect::<Vec<_>>().join("\n"))
             }
-            Report::Failed { .. } => None,
+            Report::Update { found: None, .. } => Some(w.get("update-off")),
+            Report::Update { current, found: Some(Ok(None)), .. } => {
+                Some(w.text("update-up-to-date", &[s("version", *current)]))
+            }
+            Report::Update { current, found: Some(Ok(Some(offer))), .. } => Some(
+                w.text("update-ready-cli", &[s("version", offer.version.as_str()), s("current", *current)]),
+            ),
+            Report::Failed { .. } | Report::Update { found: Some(Err(_)), .. } => None,
         }
     }
 
@@ -124,6 +141,20 @@ impl Report {
             }
             Report::Doctor(findings) => serde_json::to_value(findings).unwrap_or_default(),
             Report::Settings { listed, problems } => json!({ "settings": listed, "problems": problems }),
+            Report::Update { rules, current, found } => {
+                let offer = found.as_ref().and_then(|f| f.as_ref().ok()).and_then(Option::as_ref);
+                let error = found.as_ref().and_then(|f| f.as_ref().err());
+                json!({
+                    "updates": if rules.enabled { "on" } else { "off" },
+                    "channel": rules.channel,
+                    "install": rules.install,
+                    "current": current,
+                    "available": offer.is_some(),
+                    "version": offer.map(|o| o.version.as_str()),
+                    "notes": offer.and_then(|o| o.notes.as_deref()),
+                    "error": error.map(|e| json!({ "kind": e.kind(), "message": e.to_string() })),
+                })
+            }
             Report::Failed { error, status } => {
                 let availability = status.as_ref().map_or(Availability::Unknown, |s| s.availability);
                 status_json(availability, status.as_ref().and_then(|s| s.user.as_ref()), Some(error))

@@ -760,3 +760,87 @@ async fn in_english_one_line_and_no_log_unless_asked() {
         "{last}"
     );
 }
+
+/// A static update channel on loopback: `/latest.json` answers `reply`; counts the requests.
+async fn update_channel(
+    reply: (u16, String),
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>, tokio::task::JoinHandle<()>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let asked = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let app = axum::Router::new().route(
+        "/latest.json",
+        axum::routing::get(move || {
+            let (counter, reply) = (counter.clone(), reply.clone());
+            async move {
+                counter.fetch_add(1, Ordering::SeqCst);
+                (axum::http::StatusCode::from_u16(reply.0).unwrap(), reply.1)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/latest.json", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, asked, server)
+}
+
+fn manifest(version: &str) -> String {
+    let key = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
+    serde_json::json!({
+        "version": version,
+        "notes": "Fixes",
+        "platforms": { key: { "url": "https://example.in/app.deb", "signature": "c2ln" } }
+    })
+    .to_string()
+}
+
+/// `exotel-agent update --check`: the channel the organisation sets, a newer version offered in
+/// the agent's language and in `--json`; the same version is "up to date"; a channel with no
+/// manifest is one line and exit 4; updates off: no request at all.
+#[tokio::test(flavor = "multi_thread")]
+async fn update_check_reads_the_organisations_channel_or_nothing_when_off() {
+    use std::sync::atomic::Ordering;
+    let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
+    let presets = session.presets_file();
+    std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+    let current = env!("CARGO_PKG_VERSION");
+
+    let (url, asked, server) = update_channel((200, manifest("99.0.0"))).await;
+    std::fs::write(&presets, format!("[enforced]\nupdate_url = \"{url}\"\n")).unwrap();
+    let json = agent_in(&session, "en_IN.UTF-8", &["update", "--check", "--json"], None);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let out = json.json();
+    assert_eq!((out["available"].as_bool(), out["version"].as_str()), (Some(true), Some("99.0.0")));
+    assert_eq!((out["current"].as_str(), out["channel"].as_str()), (Some(current), Some(url.as_str())));
+    let hi = agent_in(&session, "hi_IN.UTF-8", &["update", "--check"], None);
+    assert_eq!((hi.code, hi.stderr.as_str()), (0, ""));
+    assert!(hi.stdout.contains("नया वर्शन 99.0.0 तैयार है"), "{}", hi.stdout);
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    server.abort();
+
+    let (url, _, server) = update_channel((200, manifest(current))).await;
+    std::fs::write(&presets, format!("[enforced]\nupdate_url = \"{url}\"\n")).unwrap();
+    let same = agent_in(&session, "en_IN.UTF-8", &["update", "--check"], None);
+    assert_eq!(same.stdout.trim(), format!("Exotel Agent Tray {current} is up to date."));
+    server.abort();
+
+    let (url, _, server) = update_channel((404, "<html>Not Found</html>".into())).await;
+    std::fs::write(&presets, format!("[enforced]\nupdate_url = \"{url}\"\n")).unwrap();
+    let missing = agent_in(&session, "hi_IN.UTF-8", &["update", "--check"], None);
+    let line = one_line(&missing, 4, "no manifest there");
+    assert!(line.contains("HTTP 404") && line.contains("अपडेट चैनल"), "{line}");
+    let json = agent_in(&session, "en_IN.UTF-8", &["update", "--check", "--json"], None).json();
+    assert_eq!(json["error"]["kind"], "update_status");
+    server.abort();
+
+    let (url, asked, server) = update_channel((200, manifest("99.0.0"))).await;
+    std::fs::write(&presets, format!("[enforced]\nupdates = false\nupdate_url = \"{url}\"\n")).unwrap();
+    let off = agent_in(&session, "en_IN.UTF-8", &["update", "--check", "--json"], None);
+    assert_eq!((off.code, off.json()["updates"].as_str()), (0, Some("off")));
+    let off = agent_in(&session, "en_IN.UTF-8", &["update", "--check"], None);
+    assert!(off.stdout.starts_with("Updates are turned off by your organisation"), "{}", off.stdout);
+    assert_eq!(asked.load(Ordering::SeqCst), 0, "updates off: the channel is never asked");
+    server.abort();
+}

@@ -359,3 +359,17 @@ cli-settings-default = { $name } = { $value }  (your organisation's default: { $
 cli-settings-built-in = { $name } = { $value }  (the app's default)
 cli-settings-problem = Ignored: { $problem }
 cli-doctor-version = exotel-agent { $version } on { $os } ({ $arch })
+
+## Updates
+
+update-up-to-date = Exotel Agent Tray { $version } is up to date.
+update-ready = Version { $version } is ready: install and restart.
+update-ready-cli = Version { $version } is ready (this is { $current }): install and restart from the app's tray menu or window.
+update-off = Updates are turned off by your organisation: it installs new versions itself.
+update-error-unreachable = The update channel at { $host } could not be reached: { $cause }. Try again later.
+update-error-timeout = The update channel did not answer in time. Try again later.
+update-error-status = The update channel answered HTTP { $status }: there is no update information there. Tell your IT team.
+update-error-unreadable = The update channel's reply is not update information (a web page, or something else). Tell your IT team.
+update-error-no-build = The update channel has no version for this computer ({ $platform }).
+update-error-bad-signature = The update's signature is not the app's: it was not installed. Tell your IT team.
+update-error-install = The update could not be installed; this version keeps running. Try again later.

@@ -356,3 +356,17 @@ cli-settings-default = { $name } = { $value }  (आपकी संस्था 
 cli-settings-built-in = { $name } = { $value }  (ऐप की डिफ़ॉल्ट)
 cli-settings-problem = अनदेखा किया: { $problem }
 cli-doctor-version = exotel-agent { $version }, { $os } ({ $arch }) पर
+
+## अपडेट
+
+update-up-to-date = Exotel Agent Tray { $version } सबसे नया है।
+update-ready = नया वर्शन { $version } तैयार है: इंस्टॉल करके फिर से शुरू करें।
+update-ready-cli = नया वर्शन { $version } तैयार है (अभी { $current } है): ऐप के ट्रे मेन्यू या विंडो से इंस्टॉल करके फिर से शुरू करें।
+update-off = अपडेट आपकी संस्था ने बंद किए हैं: नए वर्शन वही इंस्टॉल करती है।
+update-error-unreachable = { $host } पर अपडेट चैनल तक नहीं पहुँच सके: { $cause }। बाद में फिर कोशिश करें।
+update-error-timeout = अपडेट चैनल ने समय पर जवाब नहीं दिया। बाद में फिर कोशिश करें।
+update-error-status = अपडेट चैनल ने HTTP { $status } लौटाया: वहाँ अपडेट की जानकारी नहीं है। अपनी आईटी टीम को बताएँ।
+update-error-unreadable = अपडेट चैनल का जवाब अपडेट की जानकारी नहीं है (कोई वेब पेज या कुछ और)। अपनी आईटी टीम को बताएँ।
+update-error-no-build = अपडेट चैनल में इस कंप्यूटर ({ $platform }) के लिए कोई वर्शन नहीं है।
+update-error-bad-signature = अपडेट का सिग्नेचर ऐप का नहीं है: इसे इंस्टॉल नहीं किया गया। अपनी आईटी टीम को बताएँ।
+update-error-install = अपडेट इंस्टॉल नहीं हो सका; यही वर्शन चलता रहेगा। बाद में फिर कोशिश करें।

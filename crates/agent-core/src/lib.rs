@@ -22,6 +22,7 @@ mod settings;
 mod status;
 mod supervise;
 mod sync;
+pub mod updates;
 pub mod words;
 
 pub use account::{Accounts, SignInInput};

@@ -45,6 +45,12 @@ impl HttpConfig {
     /// loopback host (the sandbox) never does: its plain-http requests would otherwise reach
     /// the proxy in clear, and a proxy cannot reach this computer's loopback anyway.
     pub fn build(&self, host: &Host) -> Result<reqwest::Client> {
+        self.build_with(host, reqwest::redirect::Policy::none())
+    }
+
+    /// The same, following redirects as `redirects` says: Exotel's API never redirects (a
+    /// redirect there is an error), but a file host (an update channel) may.
+    pub fn build_with(&self, host: &Host, redirects: reqwest::redirect::Policy) -> Result<reqwest::Client> {
         let builder = reqwest::Client::builder();
         let builder = if host.is_loopback() { builder.no_proxy() } else { builder };
         builder
@@ -53,7 +59,7 @@ impl HttpConfig {
             .user_agent(self.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(redirects)
             .build()
             .map_err(|e| ApiError::Network {
                 cause: crate::NetCause::Tls,

@@ -24,4 +24,4 @@ pub use model::{Availability, Device, DeviceChange, User};
 pub use rate::{Budget, DEFAULT_RETRY_AFTER, LOW_SHARE, MAX_RETRY_AFTER, RateGate, RateInfo};
 pub use secret::Secret;
 pub use session::{AppCredentials, RetryPolicy, Session, TOKEN_MAX_AGE, Token, TokenSink};
-pub use text::{HIDDEN, JsonKind, Shape, printable};
+pub use text::{HIDDEN, JsonKind, Shape, describe_reply, printable};

@@ -147,6 +147,11 @@ impl std::fmt::Display for Shape {
     }
 }
 
+/// Any reply body (an update channel's, say) described by its shape.
+pub fn describe_reply(body: &[u8]) -> Shape {
+    describe_body(body, &[])
+}
+
 /// A reply body described by its shape ([`Shape`]), for an error message.
 pub(crate) fn describe_body(body: &[u8], known: &[&str]) -> Shape {
     if body.iter().all(u8::is_ascii_whitespace) {

@@ -32,8 +32,17 @@ use crate::settings::{IDLE_MINUTES, MIN_SYNC_INTERVAL_SECS, Preferences};
 
 /// The settings an organisation may set beside the agent's preferences (whose names are their
 /// fields').
-pub const EXTRA_KEYS: [&str; 6] =
-    ["host", "app_id", "user_id", "idle_minutes_max", "min_sync_interval_secs", "sandbox_allowed"];
+pub const EXTRA_KEYS: [&str; 9] = [
+    "host",
+    "app_id",
+    "user_id",
+    "idle_minutes_max",
+    "min_sync_interval_secs",
+    "sandbox_allowed",
+    "updates",
+    "update_url",
+    "update_install",
+];
 
 /// Every name a policy may have: each preference, then [`EXTRA_KEYS`].
 pub fn keys() -> Vec<String> {
@@ -58,7 +67,9 @@ fn built_in(key: &str) -> Option<Value> {
         "host" | "app_id" | "user_id" => Some(Value::String(String::new())),
         "idle_minutes_max" => Some(Value::from(*IDLE_MINUTES.end())),
         "min_sync_interval_secs" => Some(Value::from(MIN_SYNC_INTERVAL_SECS)),
-        "sandbox_allowed" => Some(Value::Bool(true)),
+        "sandbox_allowed" | "updates" => Some(Value::Bool(true)),
+        "update_url" => Some(Value::String(String::new())),
+        "update_install" => Some(Value::String("ask".into())),
         _ => built_in_preferences().remove(key),
     }
 }
@@ -214,6 +225,21 @@ impl Policies {
     /// Whether *Try the sandbox* is allowed.
     pub fn sandbox_allowed(&self) -> bool {
         self.value("sandbox_allowed").and_then(Value::as_bool).unwrap_or(true)
+    }
+
+    /// How the app keeps itself current ([`crate::updates`]): whether it checks at all, the
+    /// channel, when an update installs.
+    pub fn update_rules(&self) -> crate::updates::UpdateRules {
+        use crate::updates::{InstallTime, UpdateRules};
+        let url = self.value("update_url").and_then(Value::as_str).filter(|u| !u.is_empty());
+        UpdateRules {
+            enabled: self.value("updates").and_then(Value::as_bool).unwrap_or(true),
+            channel: url.map_or_else(|| crate::updates::BUILT_IN_CHANNEL.to_owned(), str::to_owned),
+            install: match self.value("update_install").and_then(Value::as_str) {
+                Some("at_quit") => InstallTime::AtQuit,
+                _ => InstallTime::Ask,
+            },
+        }
     }
 
     /// The shortest sync interval the organisation allows, if it sets one.
@@ -378,6 +404,15 @@ fn in_range(key: &str, value: &Value) -> Result<(), String> {
         "language" => match value.as_str() {
             Some("auto" | "en" | "hi") => Ok(()),
             _ => Err(format!("{value} is not a language the app speaks (auto, en, hi)")),
+        },
+        "update_install" => match value.as_str() {
+            Some("ask" | "at_quit") => Ok(()),
+            _ => Err(format!("{value} is not when updates install (ask, at_quit)")),
+        },
+        "update_url" => match value.as_str() {
+            Some("") => Ok(()),
+            Some(url) => crate::updates::check_channel(url),
+            None => Err("not text".into()),
         },
         "host" => match value.as_str().map(exotel_api::Host::parse) {
             Some(Ok(_)) => Ok(()),

@@ -213,3 +213,34 @@ fn every_policy_name_is_a_preference_or_one_of_the_extras() {
         );
     }
 }
+
+/// The update policies: on, the built-in channel and "ask" when nothing is set; off, a channel
+/// of the organisation's and "at quit" as set; a channel that is not https is refused (and the
+/// built-in one stays).
+#[test]
+fn the_update_rules_follow_the_policies() {
+    use crate::updates::{BUILT_IN_CHANNEL, InstallTime};
+    let none = Policies::from_sources(&[]).update_rules();
+    assert!(none.enabled);
+    assert_eq!((none.channel.as_str(), none.install), (BUILT_IN_CHANNEL, InstallTime::Ask));
+    let set = Policies::from_sources(&[
+        source(Tier::Enforced, "HKLM", &[("updates", json!(0)), ("update_install", json!("at_quit"))]),
+        source(
+            Tier::Default,
+            "file",
+            &[("update_url", json!("https://it.example.in/agent-tray/latest.json"))],
+        ),
+    ])
+    .update_rules();
+    assert!(!set.enabled);
+    assert_eq!(set.channel, "https://it.example.in/agent-tray/latest.json");
+    assert_eq!(set.install, InstallTime::AtQuit);
+    let bad = Policies::from_sources(&[source(
+        Tier::Enforced,
+        "file",
+        &[("update_url", json!("http://it.example.in/latest.json")), ("update_install", json!("now"))],
+    )]);
+    assert_eq!(bad.update_rules().channel, BUILT_IN_CHANNEL);
+    assert_eq!(bad.update_rules().install, InstallTime::Ask);
+    assert_eq!(bad.problems.len(), 2, "{:?}", bad.problems);
+}
