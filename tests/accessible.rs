@@ -176,7 +176,7 @@ async fn in_hindi_an_errors_whole_text_is_hindi() {
     let url = sandbox.url();
     let hindi = |line: &str, what: &str| {
         assert!(line.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)), "{what}: not Hindi: {line}");
-        let left = ["“", "”"].iter().fold(quoted_out(line), |l, q| l.replace(q, ""));
+        let left = agent_core::words::outside_quotes(line);
         let left = [url.as_str(), "Asha Demo", "Exotel", "HTTP"].iter().fold(left, |l, n| l.replace(n, ""));
         assert!(!left.chars().any(|c| c.is_ascii_alphabetic()), "{what}: English in {line:?}");
     };
@@ -219,19 +219,4 @@ async fn in_hindi_an_errors_whole_text_is_hindi() {
     hindi(failed, "the failed change");
     accessible(&client, "an error, in Hindi").await;
     sandbox.clear_faults();
-}
-
-/// `line` without what is between “ and ” (Exotel's own words, quoted as it wrote them).
-fn quoted_out(line: &str) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '“' => quoted = true,
-            '”' => quoted = false,
-            _ if !quoted => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }

@@ -90,11 +90,16 @@ impl Run {
 
 fn agent(session: &KeyringSession, args: &[&str], stdin: Option<&str>) -> Run {
     let mut cmd = session.command(env!("CARGO_BIN_EXE_exotel-agent"));
-    cmd.args(args)
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args(args).env("RUST_LOG", "trace");
+    let run = run(cmd, stdin);
+    // Whatever happened, at the most verbose log level, the secret is never printed.
+    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET), "the secret was printed: {args:?}");
+    run
+}
+
+/// Runs `cmd` to its end with `stdin` written to it.
+fn run(mut cmd: Command, stdin: Option<&str>) -> Run {
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run exotel-agent");
     if let Some(mut pipe) = child.stdin.take()
         && let Some(text) = stdin
@@ -102,14 +107,11 @@ fn agent(session: &KeyringSession, args: &[&str], stdin: Option<&str>) -> Run {
         pipe.write_all(text.as_bytes()).expect("write stdin");
     }
     let Output { status, stdout, stderr } = child.wait_with_output().expect("exotel-agent ends");
-    let run = Run {
+    Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    };
-    // Whatever happened, at the most verbose log level, the secret is never printed.
-    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET), "the secret was printed: {args:?}");
-    run
+    }
 }
 
 fn login(session: &KeyringSession, host: &str, user: &str, secret: &str) -> Run {
@@ -513,38 +515,17 @@ fn agent_in(session: &KeyringSession, locale: &str, args: &[&str], stdin: Option
         .env_remove("EXOTEL_AGENT_LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("LANG", locale)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("run exotel-agent");
-    if let Some(mut pipe) = child.stdin.take()
-        && let Some(text) = stdin
-    {
-        pipe.write_all(text.as_bytes()).expect("write stdin");
-    }
-    let Output { status, stdout, stderr } = child.wait_with_output().expect("exotel-agent ends");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+        .env("LANG", locale);
+    let run = run(cmd, stdin);
+    assert!(!run.stdout.contains(SECRET) && !run.stderr.contains(SECRET), "the secret was printed: {args:?}");
+    run
 }
 
 /// What is left of a Hindi line once what may stay in Latin letters is taken out: text in
 /// quotes (Exotel's own words, what was typed), the values of this test (the host, the agent's
 /// name from Exotel), names and numbers.
 fn app_words_of(line: &str, values: &[&str]) -> String {
-    let mut out = String::new();
-    let mut quoted = false;
-    for c in line.chars() {
-        match c {
-            '“' => quoted = true,
-            '”' => quoted = false,
-            _ if !quoted => out.push(c),
-            _ => {}
-        }
-    }
+    let mut out = agent_core::words::outside_quotes(line);
     let names = ["exotel-agent login", "exotel-agent", "Exotel", "SIP", "HTTP", "https://", "https", "http"];
     for value in values.iter().chain(names.iter()) {
         out = out.replace(value, "");

@@ -301,16 +301,7 @@ mod tests {
     /// The Hindi line with what may stay in Latin letters taken out: quoted text (Exotel's
     /// words, what was typed), the values given, names and numbers.
     fn app_words(line: &str) -> String {
-        let mut out = String::new();
-        let mut quoted = false;
-        for c in line.chars() {
-            match c {
-                '“' => quoted = true,
-                '”' => quoted = false,
-                _ if !quoted => out.push(c),
-                _ => {}
-            }
-        }
+        let mut out = crate::words::outside_quotes(line);
         for value in [
             HOST,
             DEFAULT_HOST,

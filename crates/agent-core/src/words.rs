@@ -236,6 +236,23 @@ impl Words {
     }
 }
 
+/// `text` without what is quoted in it (between “ and ”): the app's own words, where what is
+/// quoted is others' (Exotel's error text, a page's title, what the agent typed), shown as they
+/// wrote it. For the tests that hold a language's lines to that language.
+pub fn outside_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '“' => quoted = true,
+            '”' => quoted = false,
+            _ if !quoted => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The ids a catalog defines, in order.
 pub fn message_ids(catalog: &str) -> impl Iterator<Item = &str> {
     catalog.lines().filter_map(|line| {

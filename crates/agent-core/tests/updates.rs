@@ -113,16 +113,7 @@ async fn each_failure_has_its_kind_and_its_words() {
         let (en, hi) = (e.detail().render(Words::of(Lang::En)), e.detail().render(Words::of(Lang::Hi)));
         assert!(!en.contains("update-error") && en.ends_with('.'), "{en}");
         let left: String = {
-            let mut out = String::new();
-            let mut quoted = false;
-            for c in hi.chars() {
-                match c {
-                    '“' => quoted = true,
-                    '”' => quoted = false,
-                    _ if !quoted => out.push(c),
-                    _ => {}
-                }
-            }
+            let out = agent_core::words::outside_quotes(&hi);
             ["127.0.0.1", "HTTP", "plan9-mips", "linux-x86_64", "windows-x86_64", "darwin-aarch64"]
                 .iter()
                 .fold(out, |l, n| l.replace(n, ""))
