@@ -395,14 +395,20 @@ impl Shell {
             return;
         }
         let wanted = self.agent.preferences().start_at_login;
-        let autolaunch = self.app.autolaunch();
-        if autolaunch.is_enabled().ok() != Some(wanted) {
-            let done = if wanted { autolaunch.enable() } else { autolaunch.disable() };
-            match done {
-                Ok(()) => tracing::info!(wanted, "start at login set as the organisation enforces"),
-                Err(e) => tracing::warn!("start at login could not be set as the organisation enforces: {e}"),
-            }
+        if self.app.autolaunch().is_enabled().ok() != Some(wanted) && self.set_start_at_login(wanted).is_ok()
+        {
+            tracing::info!(wanted, "start at login set as the organisation enforces");
         }
+    }
+
+    /// Turns start at login on or off; a failure is logged (the system's words) and returned.
+    fn set_start_at_login(&self, wanted: bool) -> Result<(), String> {
+        let autolaunch = self.app.autolaunch();
+        let done = if wanted { autolaunch.enable() } else { autolaunch.disable() };
+        done.map_err(|e| {
+            tracing::warn!(wanted, error = %e, "start at login could not be changed");
+            e.to_string()
+        })
     }
 
     /// The window saved the preferences: the shortcut (if it changed) and start at login are
@@ -410,12 +416,7 @@ impl Shell {
     /// or [`PORTAL_QUICK`] has passed.
     fn preferences_saved(&mut self, before: &agent_core::Preferences, reply: oneshot::Sender<Applied>) {
         let now = self.agent.preferences();
-        let autolaunch = self.app.autolaunch();
-        let applied = if now.start_at_login { autolaunch.enable() } else { autolaunch.disable() };
-        let autostart_error = applied.err().map(|e| {
-            tracing::warn!(error = %e, "start at login could not be changed");
-            e.to_string()
-        });
+        let autostart_error = self.set_start_at_login(now.start_at_login).err();
         let waiting = if now.shortcut == before.shortcut { None } else { self.apply_shortcut() };
         match waiting {
             Some(generation) => {

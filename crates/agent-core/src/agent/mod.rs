@@ -24,7 +24,7 @@ use crate::account::Accounts;
 use crate::away::AwayRules;
 use crate::clock::{Clock, SystemClock};
 use crate::controller::{Controller, ControllerConfig};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::settings::{BreakState, Preferences};
 use crate::status::{Source, Status, Target};
 use crate::sync::{SyncRules, Synced};
@@ -166,9 +166,7 @@ impl Agent {
     pub fn set_preferences(&self, mut prefs: Preferences) -> Result<Preferences> {
         prefs.sync_interval_secs = prefs.sync_interval().as_secs();
         let changed = changed_keys(&self.preferences(), &prefs);
-        if let Some(setting) = changed.iter().find(|k| self.policies.enforced(k).is_some()) {
-            return Err(CoreError::Enforced { setting: setting.clone() });
-        }
+        self.policies.check_changes(&changed)?;
         let saved = prefs.clone();
         let kept = self.accounts.settings().update_if_readable(|s| {
             let mut chosen = s.chosen_preferences();

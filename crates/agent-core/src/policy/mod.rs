@@ -314,9 +314,14 @@ impl Policies {
         }
     }
 
-    /// Whether changing `key` to `value` is refused: it is enforced with another value.
-    pub fn refuses(&self, key: &str, value: &Value) -> bool {
-        self.enforced(key).is_some_and(|set| &set.value != value)
+    /// Refuses a change to any of the settings `changed` (each from the value in force, which
+    /// for an enforced one is the enforced value) that the organisation enforces, naming the
+    /// first.
+    pub fn check_changes<'a>(&self, changed: impl IntoIterator<Item = &'a String>) -> crate::Result<()> {
+        match changed.into_iter().find(|k| self.enforced(k).is_some()) {
+            Some(setting) => Err(crate::CoreError::Enforced { setting: setting.clone() }),
+            None => Ok(()),
+        }
     }
 }
 
