@@ -26,7 +26,7 @@ pub enum Report {
     /// Each setting in force and where it came from, and the policies ignored.
     Settings {
         listed: Vec<agent_core::policy::Listed>,
-        problems: Vec<String>,
+        problems: Vec<agent_core::policy::Problem>,
     },
     /// What the update channel offers (`found` is none when updates are off).
     Update {
@@ -112,7 +112,7 @@ impl Report {
             Report::Settings { listed, problems } => {
                 let lines = listed.iter().map(|l| setting_line(w, l));
                 let ignored =
-                    problems.iter().map(|p| w.text("cli-settings-problem", &[s("problem", p.as_str())]));
+                    problems.iter().map(|p| w.text("cli-settings-problem", &[s("problem", p.words(w))]));
                 Some(lines.chain(ignored).collect::<Vec<_>>().join("\n"))
             }
             Report::Update { found: None, .. } => Some(w.get("update-off")),
@@ -140,7 +140,10 @@ impl Report {
                 json!({ "changes": changes.iter().map(change_json).collect::<Vec<_>>() })
             }
             Report::Doctor(findings) => serde_json::to_value(findings).unwrap_or_default(),
-            Report::Settings { listed, problems } => json!({ "settings": listed, "problems": problems }),
+            Report::Settings { listed, problems } => {
+                let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                json!({ "settings": listed, "problems": problems })
+            }
             Report::Update { rules, current, found } => {
                 let offer = found.as_ref().and_then(|f| f.as_ref().ok()).and_then(Option::as_ref);
                 let error = found.as_ref().and_then(|f| f.as_ref().err());

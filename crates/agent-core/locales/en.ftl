@@ -373,3 +373,15 @@ update-error-unreadable = The update channel's reply is not update information (
 update-error-no-build = The update channel has no version for this computer ({ $platform }).
 update-error-bad-signature = The update's signature is not the app's: it was not installed. Tell your IT team.
 update-error-install = The update could not be installed; this version keeps running. Try again later.
+
+## Policies an organisation set that were skipped (exotel-agent settings)
+
+policy-no-such-setting = { $key } in { $origin }: there is no such setting.
+policy-unreadable = { $origin } could not be read.
+policy-not-switch = { $key } in { $origin }: { $value } is not true or false (1 or 0).
+policy-not-number = { $key } in { $origin }: { $value } is not a whole number.
+policy-not-text = { $key } in { $origin }: { $value } is not text.
+policy-out-of-range = { $key } in { $origin }: { $value } is out of range ({ $low } to { $high }).
+policy-not-language = { $key } in { $origin }: { $value } is not a language the app speaks (auto, en, hi).
+policy-not-install-time = { $key } in { $origin }: { $value } is not when updates install (ask, at_quit).
+policy-bad-address = { $key } in { $origin }: { $value } is not an address the app accepts (https).

@@ -370,3 +370,15 @@ update-error-unreadable = अपडेट चैनल का जवाब अ�
 update-error-no-build = अपडेट चैनल में इस कंप्यूटर ({ $platform }) के लिए कोई वर्शन नहीं है।
 update-error-bad-signature = अपडेट का सिग्नेचर ऐप का नहीं है: इसे इंस्टॉल नहीं किया गया। अपनी आईटी टीम को बताएँ।
 update-error-install = अपडेट इंस्टॉल नहीं हो सका; यही वर्शन चलता रहेगा। बाद में फिर कोशिश करें।
+
+## संस्था की वे नीतियाँ जो छोड़ दी गईं (exotel-agent settings)
+
+policy-no-such-setting = { $origin } में { $key }: ऐसी कोई सेटिंग नहीं है।
+policy-unreadable = { $origin } पढ़ा नहीं जा सका।
+policy-not-switch = { $origin } में { $key }: { $value } हाँ या ना (1 या 0) नहीं है।
+policy-not-number = { $origin } में { $key }: { $value } पूरी संख्या नहीं है।
+policy-not-text = { $origin } में { $key }: { $value } लिखा हुआ पाठ नहीं है।
+policy-out-of-range = { $origin } में { $key }: { $value } सीमा से बाहर है ({ $low } से { $high })।
+policy-not-language = { $origin } में { $key }: { $value } ऐसी भाषा नहीं जो ऐप बोलता है (auto, en, hi)।
+policy-not-install-time = { $origin } में { $key }: { $value } अपडेट इंस्टॉल होने का समय नहीं है (ask, at_quit)।
+policy-bad-address = { $origin } में { $key }: { $value } ऐसा पता नहीं जो ऐप माने (https)।

@@ -324,6 +324,8 @@ mod tests {
         "exotel-agent off",
         "exotel-agent",
         "--secret-stdin",
+        "auto, en, hi",
+        "ask, at_quit",
         "KeePassXC",
         "Linux",
         "https://",

@@ -105,8 +105,111 @@ pub struct Set {
 pub struct Policies {
     enforced: BTreeMap<String, Set>,
     defaults: BTreeMap<String, Set>,
-    /// Each bad entry skipped, said with where it came from.
-    pub problems: Vec<String>,
+    /// Each bad entry skipped, with where it came from.
+    pub problems: Vec<Problem>,
+}
+
+/// A policy entry skipped, and why: said in English by [`std::fmt::Display`] (the log,
+/// `--json`), in the agent's language by [`Problem::words`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    /// Where it was read: a registry key, a file's table, a plist.
+    pub origin: String,
+    pub why: Why,
+}
+
+/// Why a policy entry was skipped. `shown` is the value as it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    NoSuchSetting,
+    /// The whole source could not be read (a damaged plist): the system's words.
+    Unreadable(String),
+    NotSwitch {
+        shown: String,
+    },
+    NotNumber {
+        shown: String,
+    },
+    NotText {
+        shown: String,
+    },
+    OutOfRange {
+        shown: String,
+        low: u64,
+        high: u64,
+    },
+    NotLanguage {
+        shown: String,
+    },
+    NotInstallTime {
+        shown: String,
+    },
+    /// A host or a channel URL that is refused: the reason in English.
+    BadAddress {
+        shown: String,
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::NoSuchSetting => f.write_str("no such setting"),
+            Why::Unreadable(why) => write!(f, "unreadable: {why}"),
+            Why::NotSwitch { shown } => write!(f, "{shown} is not true or false (1 or 0)"),
+            Why::NotNumber { shown } => write!(f, "{shown} is not a whole number"),
+            Why::NotText { shown } => write!(f, "{shown} is not text"),
+            Why::OutOfRange { shown, low, high } => write!(f, "{shown} is out of range ({low} to {high})"),
+            Why::NotLanguage { shown } => {
+                write!(f, "{shown} is not a language the app speaks (auto, en, hi)")
+            }
+            Why::NotInstallTime { shown } => write!(f, "{shown} is not when updates install (ask, at_quit)"),
+            Why::BadAddress { reason, .. } => f.write_str(reason),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.why {
+            Why::Unreadable(_) => write!(f, "{}: {}", self.origin, self.why),
+            why => write!(f, "{} in {}: {why}", self.key, self.origin),
+        }
+    }
+}
+
+impl Problem {
+    /// The problem in `w`'s language: the setting's name, where it was read and the value as
+    /// written stay as they are.
+    pub fn words(&self, w: &crate::words::Words) -> String {
+        use crate::words::{n, s};
+        let (key, origin) = (s("key", self.key.as_str()), s("origin", self.origin.as_str()));
+        match &self.why {
+            Why::NoSuchSetting => w.text("policy-no-such-setting", &[key, origin]),
+            Why::Unreadable(_) => w.text("policy-unreadable", &[origin]),
+            Why::NotSwitch { shown } => {
+                w.text("policy-not-switch", &[key, origin, s("value", shown.as_str())])
+            }
+            Why::NotNumber { shown } => {
+                w.text("policy-not-number", &[key, origin, s("value", shown.as_str())])
+            }
+            Why::NotText { shown } => w.text("policy-not-text", &[key, origin, s("value", shown.as_str())]),
+            Why::OutOfRange { shown, low, high } => w.text(
+                "policy-out-of-range",
+                &[key, origin, s("value", shown.as_str()), n("low", *low), n("high", *high)],
+            ),
+            Why::NotLanguage { shown } => {
+                w.text("policy-not-language", &[key, origin, s("value", shown.as_str())])
+            }
+            Why::NotInstallTime { shown } => {
+                w.text("policy-not-install-time", &[key, origin, s("value", shown.as_str())])
+            }
+            Why::BadAddress { shown, .. } => {
+                w.text("policy-bad-address", &[key, origin, s("value", shown.as_str())])
+            }
+        }
+    }
 }
 
 /// Where a setting's value came from.
@@ -160,7 +263,7 @@ impl Policies {
         sources.extend(file::sources());
         let policies = Policies::from_sources(&sources);
         for problem in &policies.problems {
-            tracing::warn!("a policy is ignored: {problem}");
+            tracing::warn!(%problem, "a policy is ignored");
         }
         if !policies.enforced.is_empty() || !policies.defaults.is_empty() {
             tracing::info!(
@@ -186,7 +289,15 @@ impl Policies {
                 let value = match checked(key, raw) {
                     Ok(value) => value,
                     Err(why) => {
-                        policies.problems.push(format!("{key} in {}: {why}", source.origin));
+                        let why = match key.strip_prefix(plist::UNREADABLE) {
+                            Some(reason) => Why::Unreadable(reason.trim_end_matches(')').to_owned()),
+                            None => why,
+                        };
+                        policies.problems.push(Problem {
+                            key: key.clone(),
+                            origin: source.origin.clone(),
+                            why,
+                        });
                         continue;
                     }
                 };
@@ -364,9 +475,9 @@ impl Policies {
 }
 
 /// `raw` as a value of `key`'s type and range, or why not.
-pub fn checked(key: &str, raw: &Value) -> Result<Value, String> {
+pub fn checked(key: &str, raw: &Value) -> Result<Value, Why> {
     let Some(built_in) = built_in(key) else {
-        return Err("no such setting".to_owned());
+        return Err(Why::NoSuchSetting);
     };
     let value = match (&built_in, raw) {
         (Value::Bool(_), Value::Bool(b)) => Value::Bool(*b),
@@ -382,47 +493,48 @@ pub fn checked(key: &str, raw: &Value) -> Result<Value, String> {
             Value::from(s.trim().parse::<u64>().unwrap_or_default())
         }
         (Value::String(_), Value::String(s)) => Value::String(s.trim().to_owned()),
-        (expected, _) => return Err(format!("{raw} is not {}", kind_of(expected))),
+        (expected, _) => {
+            let shown = raw.to_string();
+            return Err(match expected {
+                Value::Bool(_) => Why::NotSwitch { shown },
+                Value::Number(_) => Why::NotNumber { shown },
+                _ => Why::NotText { shown },
+            });
+        }
     };
     in_range(key, &value)?;
     Ok(value)
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Bool(_) => "true or false (1 or 0)",
-        Value::Number(_) => "a whole number",
-        _ => "text",
-    }
-}
-
-fn in_range(key: &str, value: &Value) -> Result<(), String> {
+fn in_range(key: &str, value: &Value) -> Result<(), Why> {
     let n = value.as_u64();
+    let shown = value.to_string();
     let within = |range: std::ops::RangeInclusive<u64>| match n {
         Some(n) if range.contains(&n) => Ok(()),
-        _ => Err(format!("{value} is out of range ({} to {})", range.start(), range.end())),
+        _ => Err(Why::OutOfRange { shown: shown.clone(), low: *range.start(), high: *range.end() }),
     };
+    let bad_address = |reason: String| Why::BadAddress { shown: shown.clone(), reason };
     let idle = u64::from(*IDLE_MINUTES.start())..=u64::from(*IDLE_MINUTES.end());
     match key {
         "idle_minutes" | "idle_minutes_max" => within(idle),
         "sync_interval_secs" | "min_sync_interval_secs" => within(MIN_SYNC_INTERVAL_SECS..=24 * 60 * 60),
         "language" => match value.as_str() {
             Some("auto" | "en" | "hi") => Ok(()),
-            _ => Err(format!("{value} is not a language the app speaks (auto, en, hi)")),
+            _ => Err(Why::NotLanguage { shown: shown.clone() }),
         },
         "update_install" => match value.as_str() {
             Some("ask" | "at_quit") => Ok(()),
-            _ => Err(format!("{value} is not when updates install (ask, at_quit)")),
+            _ => Err(Why::NotInstallTime { shown: shown.clone() }),
         },
         "update_url" => match value.as_str() {
             Some("") => Ok(()),
-            Some(url) => crate::updates::check_channel(url),
-            None => Err("not text".into()),
+            Some(url) => crate::updates::check_channel(url).map_err(bad_address),
+            None => Err(Why::NotText { shown: shown.clone() }),
         },
         "host" => match value.as_str().map(exotel_api::Host::parse) {
             Some(Ok(_)) => Ok(()),
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("not text".into()),
+            Some(Err(e)) => Err(bad_address(e.to_string())),
+            None => Err(Why::NotText { shown: shown.clone() }),
         },
         _ => Ok(()),
     }

@@ -51,12 +51,15 @@ pub fn from_bytes(bytes: &[u8], path: &Path) -> Vec<Source> {
     ]
 }
 
+/// The name under which a plist that could not be read is listed as a problem.
+pub(super) const UNREADABLE: &str = "(unreadable: ";
+
 /// A source with one bad entry, so the reason is said like any other bad policy.
 fn unreadable(origin: String, why: String) -> Vec<Source> {
     vec![Source {
         origin,
         tier: Some(Tier::Enforced),
-        values: vec![(format!("(unreadable: {why})"), Value::Null)],
+        values: vec![(format!("{UNREADABLE}{why})"), Value::Null)],
     }]
 }
 

@@ -113,11 +113,22 @@ fn bad_input_is_said_with_its_origin_and_falls_to_the_next_tier() {
     .iter()
     .enumerate()
     {
-        assert!(
-            policies.problems[i].contains(what) && policies.problems[i].contains("/etc/x [enforced]"),
-            "{}: {what}",
-            policies.problems[i]
-        );
+        let said = policies.problems[i].to_string();
+        assert!(said.contains(what) && said.contains("/etc/x [enforced]"), "{said}: {what}");
+        // In Hindi: no English but the setting's name, where it was read and the value.
+        let hi = policies.problems[i].words(crate::words::Words::of(crate::words::Lang::Hi));
+        let left = [
+            policies.problems[i].key.as_str(),
+            "/etc/x [enforced]",
+            "\"perhaps\"",
+            "\"fr\"",
+            "\"http://evil.example.com\"",
+            "auto, en, hi",
+            "https",
+        ]
+        .iter()
+        .fold(hi.clone(), |l, v| l.replace(v, ""));
+        assert!(!left.chars().any(|c| c.is_ascii_alphabetic()), "English in {hi:?}");
     }
     assert!(policies.enforced_keys().is_empty(), "nothing bad is enforced");
     let e = policies.effective(&Preferences::default(), &BTreeSet::new());
@@ -190,7 +201,7 @@ fn a_managed_plist_enforces_its_top_keys_and_defaults_its_defaults_dictionary() 
     );
     assert_eq!(policies.problems.len(), 1, "the date is no switch: {:?}", policies.problems);
     assert!(
-        policies.problems[0].starts_with(
+        policies.problems[0].to_string().starts_with(
             "start_at_login in /Library/Managed Preferences/com.exotel.agenttray.plist (forced)"
         )
     );
@@ -199,6 +210,9 @@ fn a_managed_plist_enforces_its_top_keys_and_defaults_its_defaults_dictionary() 
     assert_eq!(e.preferences.language, crate::words::LanguageChoice::Hi);
     let broken = Policies::from_sources(&plist::from_bytes(b"<plist><dict><key>x", path));
     assert_eq!(broken.problems.len(), 1, "an unreadable plist is said, not fatal: {:?}", broken.problems);
+    assert!(matches!(broken.problems[0].why, Why::Unreadable(_)), "{:?}", broken.problems);
+    let hi = broken.problems[0].words(crate::words::Words::of(crate::words::Lang::Hi));
+    assert!(hi.ends_with("पढ़ा नहीं जा सका।"), "{hi}");
 }
 
 #[test]
