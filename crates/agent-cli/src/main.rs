@@ -308,7 +308,8 @@ fn read_secret(from_stdin: bool) -> agent_core::Result<Secret> {
     if !std::io::stdin().is_terminal() {
         return Err(usage("error-secret-no-terminal"));
     }
-    rpassword::prompt_password("App secret (not shown): ").map(Secret::new).map_err(unreadable)
+    let prompt = format!("{} ", words().get("cli-secret-prompt"));
+    rpassword::prompt_password(prompt).map(Secret::new).map_err(unreadable)
 }
 
 #[cfg(test)]

@@ -333,6 +333,7 @@ link-unanswered = The tray app did not answer. Check the status in the tray befo
 
 ## The command line (its --json output stays in English)
 
+cli-secret-prompt = App secret (not shown):
 cli-signed-in = Signed in as { $user } on { $host }. { $status }
 cli-signed-out = Signed out: the app secret and token were removed from the system keyring.
 cli-no-changes = No changes yet.
