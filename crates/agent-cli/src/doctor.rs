@@ -191,7 +191,7 @@ async fn reach(host: &str) -> Reach {
             found.clock_skew_secs = date.and_then(|d| httpdate::parse_http_date(d).ok()).map(skew);
         }
         Err(e) => {
-            let chain = error_chain(&e);
+            let chain = exotel_api::error_chain(&e);
             (found.tls, found.tls_id) =
                 if chain.contains("certificate") || chain.contains("tls") || chain.contains("TLS") {
                     (chain.clone(), "cli-doctor-tls-refused")
@@ -217,19 +217,6 @@ fn skew(theirs: SystemTime) -> i64 {
         Ok(ahead) => secs(ahead),
         Err(behind) => -secs(behind.duration()),
     }
-}
-
-/// An error and its causes, one after the other (reqwest's own line says little: "error
-/// sending request").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out
 }
 
 /// The proxy reqwest takes from the environment for this scheme, its user and password cut

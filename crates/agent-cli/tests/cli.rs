@@ -521,6 +521,12 @@ fn agent_in(session: &KeyringSession, locale: &str, args: &[&str], stdin: Option
     run
 }
 
+/// `login --secret-stdin` as an agent runs it ([`agent_in`]), with the app's id.
+fn login_in(session: &KeyringSession, locale: &str, host: &str, user: &str, secret: &str) -> Run {
+    let args = ["login", "--host", host, "--app-id", APP_ID, "--user-id", user, "--secret-stdin"];
+    agent_in(session, locale, &args, Some(&format!("{secret}\n")))
+}
+
 /// What is left of a Hindi line once what may stay in Latin letters is taken out: text in
 /// quotes (Exotel's own words, what was typed), the values of this test (the host, the agent's
 /// name from Exotel), names and numbers.
@@ -584,36 +590,16 @@ async fn in_hindi_every_line_is_hindi_and_the_log_stays_out_of_the_terminal() {
     };
 
     // Bad input, before anything is sent.
-    let bad_host = agent_in(
-        &session,
-        HI,
-        &["login", "--host", "ftp://typed.example", "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let bad_host = login_in(&session, HI, "ftp://typed.example", "1", SECRET);
     hindi(&one_line(&bad_host, 2, "a host that is not https"), "a host that is not https");
-    let no_user = agent_in(
-        &session,
-        HI,
-        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", " ", "--secret-stdin"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let no_user = login_in(&session, HI, sandbox.url.as_str(), " ", SECRET);
     hindi(&one_line(&no_user, 2, "an empty user id"), "an empty user id");
-    let wrong = agent_in(
-        &session,
-        HI,
-        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
-        Some("not-the-secret\n"),
-    );
+    let wrong = login_in(&session, HI, sandbox.url.as_str(), "1", "not-the-secret");
     hindi(&one_line(&wrong, 3, "a wrong secret"), "a wrong secret");
     hindi(&one_line(&agent_in(&session, HI, &["off"], None), 3, "signed out"), "signed out");
 
     // A sign-in, a read and a change that work: one Hindi line each on standard output.
-    let login = agent_in(
-        &session,
-        HI,
-        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let login = login_in(&session, HI, sandbox.url.as_str(), "1", SECRET);
     assert_eq!((login.code, login.stderr.as_str()), (0, ""), "a sign-in says nothing on stderr");
     hindi(login.stdout.trim(), "signed in");
     for args in [&["status"][..], &["phone"], &["settings"]] {
@@ -690,12 +676,7 @@ async fn in_hindi_every_line_is_hindi_and_the_log_stays_out_of_the_terminal() {
 
     // A locked keyring, in Hindi too.
     let locked = KeyringSession::start(KeyringState::Locked).expect("keyring session");
-    let run = agent_in(
-        &locked,
-        HI,
-        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let run = login_in(&locked, HI, sandbox.url.as_str(), "1", SECRET);
     hindi(&one_line(&run, 5, "a locked keyring"), "a locked keyring");
 }
 
@@ -706,12 +687,7 @@ async fn in_english_one_line_and_no_log_unless_asked() {
     let session = KeyringSession::start(KeyringState::Unlocked).expect("keyring session");
     let sandbox = SandboxProcess::start();
     const EN: &str = "en_IN.UTF-8";
-    let login = agent_in(
-        &session,
-        EN,
-        &["login", "--host", &sandbox.url, "--app-id", APP_ID, "--user-id", "1", "--secret-stdin"],
-        Some(&format!("{SECRET}\n")),
-    );
+    let login = login_in(&session, EN, sandbox.url.as_str(), "1", SECRET);
     assert_eq!((login.code, login.stderr.as_str()), (0, ""));
     let phone = agent_in(&session, EN, &["phone"], None);
     assert_eq!((phone.code, phone.stderr.as_str()), (0, ""));

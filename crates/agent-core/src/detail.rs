@@ -58,16 +58,19 @@ impl Part {
 
     /// The message in `w`'s language.
     pub fn render(&self, w: &Words) -> String {
-        let args: Vec<Arg<'_>> = self
-            .args
+        w.text(&self.id, &self.args_in(w))
+    }
+
+    /// Its arguments as `w` renders them (a catalog id as that message in `w`'s language).
+    pub fn args_in(&self, w: &Words) -> Vec<Arg<'_>> {
+        self.args
             .iter()
             .map(|(name, value)| match value {
                 Value::Number(v) => n(name, *v),
                 Value::Text(t) => s(name, t.as_str()),
                 Value::Words(id) => s(name, w.get(id)),
             })
-            .collect();
-        w.text(&self.id, &args)
+            .collect()
     }
 }
 
@@ -331,17 +334,8 @@ mod tests {
             assert!(!detail.is_empty(), "{e:?} says something");
             for part in &detail.0 {
                 for w in [en, hi] {
-                    let args: Vec<Arg<'_>> = part
-                        .args
-                        .iter()
-                        .map(|(name, v)| match v {
-                            Value::Number(x) => n(name, *x),
-                            Value::Text(t) => s(name, t.as_str()),
-                            Value::Words(id) => s(name, w.get(id)),
-                        })
-                        .collect();
                     let text = w
-                        .render(&part.id, &args)
+                        .render(&part.id, &part.args_in(w))
                         .unwrap_or_else(|(t, why)| panic!("{e:?} {}: {why} ({t})", part.id));
                     assert!(!text.contains('{'), "{text}");
                     for v in part.args.values() {

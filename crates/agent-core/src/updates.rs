@@ -299,16 +299,10 @@ fn transport(e: &reqwest::Error, host: &exotel_api::Host) -> UpdateError {
     if e.is_timeout() {
         return UpdateError::Timeout;
     }
-    let mut all = e.to_string();
-    let mut layer: &dyn std::error::Error = e;
-    while let Some(next) = layer.source() {
-        all.push_str(": ");
-        all.push_str(&next.to_string());
-        layer = next;
-    }
     let host =
         url::Url::parse(host.as_str()).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_default();
-    UpdateError::Unreachable { cause: NetCause::from_text(&all.to_ascii_lowercase()), host, text: all }
+    let text = exotel_api::error_chain(e);
+    UpdateError::Unreachable { cause: NetCause::from_text(&text.to_ascii_lowercase()), host, text }
 }
 
 #[cfg(test)]

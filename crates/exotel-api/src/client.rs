@@ -291,19 +291,10 @@ fn transport_error(e: reqwest::Error) -> ApiError {
     if text.to_ascii_lowercase().contains("timed out") {
         return ApiError::Timeout;
     }
-    // The cause is read from every layer's words: reqwest's own ("error sending request")
-    // says less than hyper's or the OS's.
-    let mut all = e.to_string();
-    let mut layer: &dyn std::error::Error = &e;
-    while let Some(next) = layer.source() {
-        all.push(' ');
-        all.push_str(&next.to_string());
-        layer = next;
-    }
     // Which host could not be reached (never the path or query): a mistyped or preset host is
     // then plain to see.
     ApiError::Network {
-        cause: crate::NetCause::from_text(&all.to_ascii_lowercase()),
+        cause: crate::NetCause::of(&e),
         host: e.url().and_then(|u| u.host_str()).map(printable),
         text: printable(&text),
     }

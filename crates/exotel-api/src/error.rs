@@ -65,7 +65,25 @@ pub enum NetCause {
     Other,
 }
 
+/// An error and its causes, one after the other: reqwest's own line says little ("error
+/// sending request"); the layers below it (hyper's, rustls', the OS's) say why.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 impl NetCause {
+    /// The cause that `e`, read through every layer of its causes, says.
+    pub fn of(e: &dyn std::error::Error) -> Self {
+        Self::from_text(&error_chain(e).to_ascii_lowercase())
+    }
+
     /// The cause a system error's text (any of its causes, in lower case) says.
     pub fn from_text(lower: &str) -> Self {
         let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));

@@ -18,7 +18,7 @@ mod session;
 mod text;
 
 pub use client::{Client, HttpConfig, MAX_REPLY_BYTES, parse_token_reply, parse_user_reply, shared_http};
-pub use error::{ApiError, ApiErrorKind, NetCause, Result};
+pub use error::{ApiError, ApiErrorKind, NetCause, Result, error_chain};
 pub use host::{DEFAULT_HOST, Host, HostError, KNOWN_HOSTS};
 pub use model::{Availability, Device, DeviceChange, User};
 pub use rate::{Budget, DEFAULT_RETRY_AFTER, LOW_SHARE, MAX_RETRY_AFTER, RateGate, RateInfo};
