@@ -220,8 +220,7 @@ fn failure_sentence(w: &Words, error: &CoreError, status: Option<&Status>) -> St
             Some(Availability::Unknown) | None => w.get("cli-none-confirmed"),
             Some(a) => w.text("cli-last-confirmed", &[s("status", availability_words(w, a))]),
         };
-        let stop = if w.lang() == agent_core::words::Lang::Hi { "।" } else { "." };
-        sentence = format!("{sentence} {last}{stop}");
+        sentence = format!("{sentence} {last}");
     }
     sentence
 }
