@@ -72,15 +72,53 @@ impl Desktop {
             .spawn()
             .map_err(|e| missing("dbus-monitor", e))?;
         desktop.children.push(monitor);
-        let dunst = desktop
-            .command("dunst")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| missing("dunst", e))?;
-        desktop.children.push(dunst);
-        desktop.session.wait_for_name("org.freedesktop.Notifications", Duration::from_secs(10))?;
+        desktop.start_notification_server()?;
         Ok(desktop)
+    }
+
+    /// Starts dunst and waits until it owns `org.freedesktop.Notifications`. On a loaded
+    /// machine (ten desktops with their WebKit windows on two cores) it can be slow to come
+    /// up, or exit before it connects: then it is started again, up to three times, and a
+    /// failure says what dunst wrote.
+    fn start_notification_server(&mut self) -> std::io::Result<()> {
+        const NAME: &str = "org.freedesktop.Notifications";
+        let log_path = self.home().join("dunst.log");
+        let limit = Duration::from_secs(30);
+        let start = Instant::now();
+        let mut starts = 0;
+        let mut dunst: Option<Child> = None;
+        while start.elapsed() < limit {
+            let exited = match dunst.as_mut() {
+                None => true,
+                Some(child) => child.try_wait()?.is_some(),
+            };
+            if exited && starts < 3 {
+                let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+                let child = self
+                    .command("dunst")
+                    .stdout(Stdio::null())
+                    .stderr(log)
+                    .spawn()
+                    .map_err(|e| missing("dunst", e))?;
+                starts += 1;
+                dunst = Some(child);
+            }
+            if self.session.name_has_owner(NAME)? {
+                if let Some(child) = dunst {
+                    self.children.push(child);
+                }
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if let Some(mut child) = dunst {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let said = std::fs::read_to_string(&log_path).unwrap_or_default();
+        Err(std::io::Error::other(format!(
+            "{NAME} did not appear on the test bus within {limit:?} ({starts} start(s) of dunst); dunst wrote: {said}"
+        )))
     }
 
     pub fn keyring(&self) -> &KeyringSession {

@@ -89,7 +89,8 @@ impl KeyringSession {
             stdin.write_all(KEYRING_PASSWORD.as_bytes())?;
         }
         session.children.push(keyring);
-        session.wait_for_name("org.freedesktop.secrets", Duration::from_secs(10))?;
+        // Slow on a loaded machine (ten desktops on two cores): generous, since it only waits.
+        session.wait_for_name("org.freedesktop.secrets", Duration::from_secs(30))?;
         Ok(session)
     }
 
@@ -183,19 +184,24 @@ impl KeyringSession {
     pub(crate) fn wait_for_name(&self, name: &str, limit: Duration) -> std::io::Result<()> {
         let start = Instant::now();
         while start.elapsed() < limit {
-            let out = self
-                .command("dbus-send")
-                .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-                .arg("org.freedesktop.DBus.NameHasOwner")
-                .arg(format!("string:{name}"))
-                .output()
-                .map_err(|e| missing("dbus-send", e))?;
-            if String::from_utf8_lossy(&out.stdout).contains("boolean true") {
+            if self.name_has_owner(name)? {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(25));
         }
         Err(std::io::Error::other(format!("{name} did not appear on the test bus within {limit:?}")))
+    }
+
+    /// Whether a program owns `name` on this session's bus now.
+    pub(crate) fn name_has_owner(&self, name: &str) -> std::io::Result<bool> {
+        let out = self
+            .command("dbus-send")
+            .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+            .arg("org.freedesktop.DBus.NameHasOwner")
+            .arg(format!("string:{name}"))
+            .output()
+            .map_err(|e| missing("dbus-send", e))?;
+        Ok(String::from_utf8_lossy(&out.stdout).contains("boolean true"))
     }
 }
 
