@@ -374,6 +374,21 @@ update-error-unreadable = The update channel's reply is not update information (
 update-error-no-build = The update channel has no version for this computer ({ $platform }).
 update-error-bad-signature = The update's signature is not the app's: it was not installed. Tell your IT team.
 update-error-install = The update could not be installed; this version keeps running. Try again later.
+update-not-checked = This is version { $current }. The app looks for a new version a while after it starts, then once a day.
+update-checking = Looking for a new version…
+update-up-to-date-at = Version { $current } is the latest (looked { $time }).
+update-ready-ask = Version { $version } is downloaded and checked (this is { $current }). Install it when you have a moment: you go offline first, then the app restarts.
+update-ready-at-quit = Version { $version } is downloaded and checked (this is { $current }): it installs when you quit the app, after you go offline.
+update-package-manager = Version { $version } is available (this is { $current }): this copy came from a package repository, so update it with your package manager.
+update-installing = Installing version { $version }: going offline first…
+update-failed-at = Looked for a new version { $time }: { $error }
+update-failed-notice = Update not installed
+update-failed-notice-body = { $error } You are offline now: choose phone or computer when you are ready.
+menu-update-ready = Version { $version } is ready: install and restart
+menu-update-package-manager = Version { $version }: update with your package manager
+window-updates = Updates
+window-update-check = Check for updates
+window-update-install = Install and restart
 
 ## Policies an organisation set that were skipped (exotel-agent settings)
 
@@ -386,3 +401,4 @@ policy-out-of-range = { $key } in { $origin }: { $value } is out of range ({ $lo
 policy-not-language = { $key } in { $origin }: { $value } is not a language the app speaks (auto, en, hi).
 policy-not-install-time = { $key } in { $origin }: { $value } is not when updates install (ask, at_quit).
 policy-bad-address = { $key } in { $origin }: { $value } is not an address the app accepts (https).
+policy-not-public-key = { $key } in { $origin }: { $value } is not an update signing key (the base64 of a minisign public key file).

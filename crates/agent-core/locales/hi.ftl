@@ -371,6 +371,21 @@ update-error-unreadable = अपडेट चैनल का जवाब अ�
 update-error-no-build = अपडेट चैनल में इस कंप्यूटर ({ $platform }) के लिए कोई वर्शन नहीं है।
 update-error-bad-signature = अपडेट का सिग्नेचर ऐप का नहीं है: इसे इंस्टॉल नहीं किया गया। अपनी आईटी टीम को बताएँ।
 update-error-install = अपडेट इंस्टॉल नहीं हो सका; यही वर्शन चलता रहेगा। बाद में फिर कोशिश करें।
+update-not-checked = यह वर्शन { $current } है। ऐप शुरू होने के कुछ देर बाद, फिर दिन में एक बार, नया वर्शन देखता है।
+update-checking = नया वर्शन देख रहे हैं…
+update-up-to-date-at = वर्शन { $current } सबसे नया है ({ $time } देखा)।
+update-ready-ask = वर्शन { $version } डाउनलोड होकर जाँचा जा चुका है (अभी { $current } है)। जब समय हो तब इंस्टॉल करें: पहले आप ऑफ़लाइन होंगे, फिर ऐप दोबारा शुरू होगा।
+update-ready-at-quit = वर्शन { $version } डाउनलोड होकर जाँचा जा चुका है (अभी { $current } है): ऐप बंद करने पर, आपके ऑफ़लाइन होने के बाद, यह इंस्टॉल होगा।
+update-package-manager = वर्शन { $version } आ गया है (अभी { $current } है): यह कॉपी पैकेज रिपॉज़िटरी से आई है, इसलिए इसे अपने पैकेज मैनेजर से अपडेट करें।
+update-installing = वर्शन { $version } इंस्टॉल हो रहा है: पहले ऑफ़लाइन हो रहे हैं…
+update-failed-at = { $time } नया वर्शन देखा: { $error }
+update-failed-notice = अपडेट इंस्टॉल नहीं हुआ
+update-failed-notice-body = { $error } अभी आप ऑफ़लाइन हैं: तैयार हों तो फ़ोन या कंप्यूटर चुनें।
+menu-update-ready = वर्शन { $version } तैयार है: इंस्टॉल करके दोबारा शुरू करें
+menu-update-package-manager = वर्शन { $version }: अपने पैकेज मैनेजर से अपडेट करें
+window-updates = अपडेट
+window-update-check = नया वर्शन देखें
+window-update-install = इंस्टॉल करके दोबारा शुरू करें
 
 ## संस्था की वे नीतियाँ जो छोड़ दी गईं (exotel-agent settings)
 
@@ -383,3 +398,4 @@ policy-out-of-range = { $origin } में { $key }: { $value } सीमा �
 policy-not-language = { $origin } में { $key }: { $value } ऐसी भाषा नहीं जो ऐप बोलता है (auto, en, hi)।
 policy-not-install-time = { $origin } में { $key }: { $value } अपडेट इंस्टॉल होने का समय नहीं है (ask, at_quit)।
 policy-bad-address = { $origin } में { $key }: { $value } ऐसा पता नहीं जो ऐप माने (https)।
+policy-not-public-key = { $origin } में { $key }: { $value } अपडेट पर साइन करने की कुंजी नहीं है (मिनीसाइन की पब्लिक की फ़ाइल, बेस64 में)।

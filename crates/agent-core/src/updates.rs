@@ -41,6 +41,20 @@ pub struct UpdateRules {
     /// The manifest's URL.
     pub channel: String,
     pub install: InstallTime,
+    /// The minisign public key releases must be signed with, when the organisation signs its
+    /// own (the enforced `update_pubkey` policy); otherwise the project's, built in.
+    pub pubkey: Option<String>,
+}
+
+/// Whether `key` is an update signing key as Tauri's updater takes it: the base64 of a minisign
+/// public key file (its comment line and its key line).
+pub fn check_pubkey(key: &str) -> Result<(), String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.trim())
+        .map_err(|_| "it is not base64".to_owned())?;
+    let text = String::from_utf8(bytes).map_err(|_| "it is not the text of a key file".to_owned())?;
+    minisign_verify::PublicKey::decode(&text).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Whether `url` may be a channel: https, or plain http to this computer (a test's server),
@@ -123,6 +137,9 @@ pub struct Offer {
     pub notes: Option<String>,
     /// The artifact for this computer.
     pub url: String,
+    /// The manifest's key it is listed under (`linux-x86_64-deb`): the updater is given the
+    /// same, so both read one entry.
+    pub platform: String,
 }
 
 /// The manifest, as Tauri's updater reads it.
@@ -205,6 +222,70 @@ impl UpdateError {
     }
 }
 
+/// Where the app stands with updates: what the tray and the window say
+/// ([`crate::present::update`]). Only the app's schedule and the agent's clicks move it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateState {
+    /// The organisation turned updates off: no request is ever made.
+    Off,
+    /// Not looked yet (the first look comes a while after start).
+    NotChecked,
+    Checking,
+    /// The channel offers nothing newer; looked at this time (ms since the epoch).
+    UpToDate { at_ms: u64 },
+    /// A newer version, downloaded and its signature verified: the agent may install it.
+    Ready { version: String, install: InstallTime },
+    /// A newer version, for a copy a package manager installed: it updates it, not the app.
+    PackageManager { version: String },
+    /// Going offline, then the installer.
+    Installing { version: String },
+    /// The last look or install did not work, at this time; nothing was installed.
+    Failed { error: UpdateError, at_ms: u64 },
+}
+
+impl UpdateState {
+    /// The version ready to install, if one is.
+    pub fn ready(&self) -> Option<&str> {
+        match self {
+            UpdateState::Ready { version, .. } => Some(version),
+            _ => None,
+        }
+    }
+
+    /// Whether the agent may ask for a look now (not while one runs, nor with updates off,
+    /// nor while installing).
+    pub fn can_check(&self) -> bool {
+        !matches!(self, UpdateState::Off | UpdateState::Checking | UpdateState::Installing { .. })
+    }
+}
+
+/// Whether `apt-cache policy <package>`'s output says the installed version came from a
+/// package repository (a line under the installed version, `***`, other than dpkg's own
+/// status file): then the package manager keeps the app current, not the app.
+pub fn from_package_repository(apt_policy: &str) -> bool {
+    let mut under_installed = false;
+    for line in apt_policy.lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("***") {
+            under_installed = !rest.trim().is_empty();
+            continue;
+        }
+        // A source line: its priority, then a repository's URL or a file's path.
+        let mut words = trimmed.split_whitespace();
+        let is_source = words.next().is_some_and(|w| w.parse::<i64>().is_ok())
+            && words.next().is_some_and(|w| w.starts_with('/') || w.contains("://"));
+        if under_installed && is_source {
+            if !trimmed.contains("/var/lib/dpkg/status") {
+                return true;
+            }
+        } else if !is_source && !trimmed.is_empty() && line.starts_with("     ") {
+            // The next version of the table.
+            under_installed = false;
+        }
+    }
+    false
+}
+
 /// How this copy was installed, as a manifest's platform key names it: `msi` on Windows, `deb`
 /// or `rpm` for a copy in `/usr` on a Debian or Red Hat family system; none for anything else
 /// (a copy run from a build folder).
@@ -256,7 +337,7 @@ pub fn read_reply(
     if offered <= running {
         return Ok(None);
     }
-    let Some(platform) = keys.iter().find_map(|k| manifest.platforms.get(k)) else {
+    let Some((key, platform)) = keys.iter().find_map(|k| manifest.platforms.get(k).map(|p| (k, p))) else {
         return Err(UpdateError::NoBuild { platform: keys.last().cloned().unwrap_or_default() });
     };
     if platform.signature.trim().is_empty() {
@@ -267,6 +348,7 @@ pub fn read_reply(
         current: running.to_string(),
         notes: manifest.notes,
         url: platform.url.clone(),
+        platform: key.clone(),
     }))
 }
 
@@ -383,6 +465,36 @@ mod tests {
                 "{next:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_copy_from_a_package_repository_is_left_to_the_package_manager() {
+        let from_repo = "exotel-agent-tray:\n  Installed: 0.9.0\n  Candidate: 0.9.0\n  Version table:\n \
+             *** 0.9.0 500\n        500 https://apt.example.in stable/main amd64 Packages\n        \
+             100 /var/lib/dpkg/status\n     0.8.0 500\n        500 https://apt.example.in stable/main amd64 Packages\n";
+        assert!(from_repository(from_repo));
+        // Installed from a downloaded .deb: only dpkg's status file lists the installed
+        // version, even when a repository has an older one.
+        let by_hand = "exotel-agent-tray:\n  Installed: 0.9.0\n  Candidate: 0.9.0\n  Version table:\n \
+             *** 0.9.0 100\n        100 /var/lib/dpkg/status\n     0.8.0 500\n        500 https://apt.example.in stable/main amd64 Packages\n";
+        assert!(!from_repository(by_hand));
+        assert!(!from_repository(""));
+        assert!(!from_repository("N: Unable to locate package exotel-agent-tray\n"));
+    }
+
+    fn from_repository(text: &str) -> bool {
+        from_package_repository(text)
+    }
+
+    #[test]
+    fn an_update_key_is_a_minisign_public_key_in_base64() {
+        use base64::Engine;
+        let file = "untrusted comment: minisign public key 1A2B\nRWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\n";
+        let key = base64::engine::general_purpose::STANDARD.encode(file);
+        assert_eq!(check_pubkey(&key), Ok(()));
+        assert!(check_pubkey("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3").is_err());
+        assert!(check_pubkey("not base64!").is_err());
+        assert!(check_pubkey(&base64::engine::general_purpose::STANDARD.encode("hello")).is_err());
     }
 
     #[test]

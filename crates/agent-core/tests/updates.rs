@@ -61,7 +61,7 @@ impl Channel {
     }
 
     fn rules(&self, enabled: bool) -> UpdateRules {
-        UpdateRules { enabled, channel: self.url.clone(), install: InstallTime::Ask }
+        UpdateRules { enabled, channel: self.url.clone(), install: InstallTime::Ask, pubkey: None }
     }
 }
 
@@ -104,7 +104,7 @@ async fn each_failure_has_its_kind_and_its_words() {
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/latest.json", closed.local_addr().unwrap());
     drop(closed);
-    let rules = UpdateRules { enabled: true, channel: url, install: InstallTime::Ask };
+    let rules = UpdateRules { enabled: true, channel: url, install: InstallTime::Ask, pubkey: None };
     let e = check(&rules, "0.1.0", &keys).await.unwrap_err();
     assert_eq!(e.kind(), "update_unreachable", "{e:?}");
     seen.push(e);

@@ -32,7 +32,7 @@ use crate::settings::{IDLE_MINUTES, MIN_SYNC_INTERVAL_SECS, Preferences};
 
 /// The settings an organisation may set beside the agent's preferences (whose names are their
 /// fields').
-pub const EXTRA_KEYS: [&str; 9] = [
+pub const EXTRA_KEYS: [&str; 10] = [
     "host",
     "app_id",
     "user_id",
@@ -42,6 +42,7 @@ pub const EXTRA_KEYS: [&str; 9] = [
     "updates",
     "update_url",
     "update_install",
+    "update_pubkey",
 ];
 
 /// Every name a policy may have: each preference, then [`EXTRA_KEYS`].
@@ -68,7 +69,7 @@ fn built_in(key: &str) -> Option<Value> {
         "idle_minutes_max" => Some(Value::from(*IDLE_MINUTES.end())),
         "min_sync_interval_secs" => Some(Value::from(MIN_SYNC_INTERVAL_SECS)),
         "sandbox_allowed" | "updates" => Some(Value::Bool(true)),
-        "update_url" => Some(Value::String(String::new())),
+        "update_url" | "update_pubkey" => Some(Value::String(String::new())),
         "update_install" => Some(Value::String("ask".into())),
         _ => built_in_preferences().remove(key),
     }
@@ -145,6 +146,11 @@ pub enum Why {
     NotInstallTime {
         shown: String,
     },
+    /// Not a minisign public key (`update_pubkey`): the reason in English.
+    NotPublicKey {
+        shown: String,
+        reason: String,
+    },
     /// A host or a channel URL that is refused: the reason in English.
     BadAddress {
         shown: String,
@@ -166,6 +172,7 @@ impl std::fmt::Display for Why {
             }
             Why::NotInstallTime { shown } => write!(f, "{shown} is not when updates install (ask, at_quit)"),
             Why::BadAddress { reason, .. } => f.write_str(reason),
+            Why::NotPublicKey { reason, .. } => write!(f, "not an update signing key: {reason}"),
         }
     }
 }
@@ -207,6 +214,9 @@ impl Problem {
             }
             Why::BadAddress { shown, .. } => {
                 w.text("policy-bad-address", &[key, origin, s("value", shown.as_str())])
+            }
+            Why::NotPublicKey { shown, .. } => {
+                w.text("policy-not-public-key", &[key, origin, s("value", shown.as_str())])
             }
         }
     }
@@ -350,6 +360,13 @@ impl Policies {
                 Some("at_quit") => InstallTime::AtQuit,
                 _ => InstallTime::Ask,
             },
+            // Enforced only: the key decides what may be installed, so no default tier (which
+            // an agent's own settings could ever stand beside) may name it.
+            pubkey: self
+                .enforced("update_pubkey")
+                .and_then(|s| s.value.as_str())
+                .filter(|k| !k.trim().is_empty())
+                .map(|k| k.trim().to_owned()),
         }
     }
 
@@ -525,6 +542,12 @@ fn in_range(key: &str, value: &Value) -> Result<(), Why> {
         "update_install" => match value.as_str() {
             Some("ask" | "at_quit") => Ok(()),
             _ => Err(Why::NotInstallTime { shown: shown.clone() }),
+        },
+        "update_pubkey" => match value.as_str() {
+            Some("") => Ok(()),
+            Some(key) => crate::updates::check_pubkey(key)
+                .map_err(|reason| Why::NotPublicKey { shown: shown.clone(), reason }),
+            None => Err(Why::NotText { shown: shown.clone() }),
         },
         "update_url" => match value.as_str() {
             Some("") => Ok(()),

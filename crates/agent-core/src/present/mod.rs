@@ -6,13 +6,15 @@
 //! - [`notice`]: the notification due for a change, and whether it may show;
 //! - [`phrases`]: the words for the parts of a status;
 //! - [`view`]: the window's whole view, and the page's words;
-//! - [`desk`]: what this computer can do, as the window, the tray and `doctor` say it.
+//! - [`desk`]: what this computer can do, as the window, the tray and `doctor` say it;
+//! - [`update`]: where the app stands with updates, and the offer of a new version.
 
 pub mod desk;
 pub mod notice;
 pub mod phrases;
 pub mod time;
 pub mod tray;
+pub mod update;
 pub mod view;
 
 pub use notice::{Notice, NoticeKind, escape_markup, last_quit_notice, notice, wanted};
