@@ -17,6 +17,7 @@ mod signals;
 mod start;
 mod state;
 mod tray;
+mod updates;
 mod window;
 
 use std::process::ExitCode;
@@ -63,6 +64,7 @@ pub fn run() -> ExitCode {
     }));
     let built = shortcut::plugin(builder, toggle)
         .plugin(tauri_plugin_notification::init())
+        .plugin(updates::plugin())
         .plugin(tauri_plugin_autostart::init(tauri_plugin_autostart::MacosLauncher::LaunchAgent, None))
         .setup(move |app| {
             if quit_only {

@@ -26,8 +26,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::shell_handle::{Applied, Message, QuitFrom, ShellHandle};
 use crate::shortcut::{PORTAL_QUICK, ShortcutSlot};
 use crate::tray::Tray;
+use crate::updates::{Found, Ready, UpdateBoard};
 use crate::window::host::{OpenWindow, STATUS_EVENT, WORDS_EVENT};
 use crate::window::protocol::ToWindow;
+use agent_core::updates::{InstallTime, UpdateError, UpdateRules, UpdateState};
 
 /// The longest quitting waits for Exotel's confirmation.
 pub const QUIT_LIMIT: Duration = Duration::from_secs(3);
@@ -78,6 +80,15 @@ struct Shell {
     saves_waiting: Vec<(u64, oneshot::Sender<Applied>, Option<String>)>,
     /// The built-in sandbox, while *Try the sandbox* is in use.
     sandbox: Option<exotel_sandbox::Sandbox>,
+    /// Where the app stands with updates (shared with the window's commands).
+    updates: UpdateBoard,
+    /// The organisation's rules for updates, read at start.
+    update_rules: UpdateRules,
+    /// A new version downloaded and verified, waiting for the agent.
+    ready: Option<Box<Ready>>,
+    /// The agent asked to install it: the quit under way goes offline whatever "offline on
+    /// quit" says, then runs the installer and restarts.
+    install_asked: bool,
 }
 
 /// How long after start a protection may be missing before the agent is told: at login the
@@ -100,8 +111,10 @@ pub fn spawn(
     agent: Arc<Agent>,
     tray: Tray,
     desk: DeskReport,
+    updates: UpdateBoard,
 ) {
     let shown = agent.status();
+    let update_rules = agent.policies().update_rules();
     let shell_state = Shell {
         app,
         shell,
@@ -121,6 +134,10 @@ pub fn spawn(
         shortcut: ShortcutSlot::default(),
         saves_waiting: Vec::new(),
         sandbox: None,
+        updates,
+        update_rules,
+        ready: None,
+        install_asked: false,
     };
     tauri::async_runtime::spawn(shell_state.run(inbox));
 }
@@ -145,8 +162,13 @@ impl Shell {
     /// Shows the last status again, in the current words and at the current time.
     fn refresh(&mut self) {
         let (w, fresh) = (self.words(), self.moment());
-        self.tray.show(w, &self.shown, &fresh, self.warning());
+        self.tray.show(w, &self.shown, &fresh, self.warning(), self.update_line());
         self.send_view(w, &self.shown, &fresh);
+    }
+
+    /// The tray's item for a new version, if there is one to say.
+    fn update_line(&self) -> Option<(String, bool)> {
+        agent_core::present::update::menu_line(self.words(), &self.updates.get())
     }
 
     /// The tray's warning line, once the grace after start is over.
@@ -183,7 +205,7 @@ impl Shell {
         let first = updates.borrow_and_update().clone();
         self.guarded("show the first status", |this| {
             let w = this.words();
-            this.tray.show(w, &first, &this.moment(), None);
+            this.tray.show(w, &first, &this.moment(), None, None);
             this.shown = first;
         });
         self.guarded("take the shortcut", |this| {
@@ -247,7 +269,7 @@ impl Shell {
             return;
         }
         let (w, fresh) = (self.words(), self.moment());
-        self.tray.show(w, &now, &fresh, self.warning());
+        self.tray.show(w, &now, &fresh, self.warning(), self.update_line());
         self.send_view(w, &now, &fresh);
         if let Some(n) = notice(w, &self.shown, &now) {
             if wanted(&n, &self.agent.preferences(), &fresh) {
@@ -261,7 +283,14 @@ impl Shell {
 
     fn send_view(&self, w: &Words, status: &Status, fresh: &Moment) {
         let Some(window) = &self.window else { return };
-        let view = crate::commands::dispatch::window_view(w, status, fresh, &self.agent, &self.desk);
+        let view = crate::commands::dispatch::window_view(
+            w,
+            status,
+            fresh,
+            &self.agent,
+            &self.desk,
+            (&self.updates, &crate::updates::current_version(&self.app)),
+        );
         match serde_json::to_value(view) {
             Ok(payload) => window.event(STATUS_EVENT, payload),
             Err(e) => tracing::warn!("could not send the status to the window: {e}"),
@@ -332,6 +361,10 @@ impl Shell {
             Message::StopSandbox => self.sandbox = None,
             Message::Quit { from, session_end } => self.quit(from, session_end),
             Message::Quitted(outcome) => self.quitted(outcome),
+            Message::CheckUpdates => self.check_updates(),
+            Message::UpdateLooked(found) => self.update_looked(found),
+            Message::InstallUpdate => self.install_update(),
+            Message::Installed { result, ready, restart } => self.installed(result, ready, restart),
         }
     }
 
@@ -354,6 +387,7 @@ impl Shell {
             }
             Some(MenuAction::ToggleQuiet) => self.shell.send(Message::ToggleQuiet),
             Some(MenuAction::OpenWindow) => self.shell.send(Message::OpenWindow),
+            Some(MenuAction::InstallUpdate) => self.shell.send(Message::InstallUpdate),
             Some(MenuAction::Quit) => {
                 self.shell.send(Message::Quit { from: QuitFrom::Agent, session_end: false })
             }
@@ -536,12 +570,122 @@ impl Shell {
     /// Sends the offline before quitting (attempt number `attempt`), after `wait`; its outcome
     /// comes back as [`Message::Quitted`].
     fn try_quit_offline(&self, attempt: u32, wait: Duration) {
-        let (agent, shell) = (self.agent.clone(), self.shell.clone());
+        let (agent, shell, install) = (self.agent.clone(), self.shell.clone(), self.install_asked);
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(wait).await;
-            let outcome = agent.quit_offline_attempt(QUIT_LIMIT, attempt).await;
+            let outcome = if install {
+                agent.offline_before_install(QUIT_LIMIT, attempt).await
+            } else {
+                agent.quit_offline_attempt(QUIT_LIMIT, attempt).await
+            };
             shell.send(Message::Quitted(outcome));
         });
+    }
+
+    /// Where the app stands with updates, shown at once in the tray and the window.
+    fn set_update(&mut self, state: UpdateState) {
+        self.updates.set(state);
+        if !self.session_ending {
+            self.refresh();
+        }
+    }
+
+    /// One look at the channel, on a task of its own; its outcome comes back as
+    /// [`Message::UpdateLooked`].
+    fn check_updates(&mut self) {
+        if !self.update_rules.enabled || !self.updates.get().can_check() || self.quitting {
+            return;
+        }
+        self.set_update(UpdateState::Checking);
+        let (app, shell, rules) = (self.app.clone(), self.shell.clone(), self.update_rules.clone());
+        tauri::async_runtime::spawn(async move {
+            let found = crate::updates::look(&app, &rules).await;
+            shell.send(Message::UpdateLooked(found));
+        });
+    }
+
+    fn update_looked(&mut self, found: Result<Found, UpdateError>) {
+        let state = match found {
+            Ok(Found::Nothing) => UpdateState::UpToDate { at_ms: now_ms() },
+            Ok(Found::PackageManager(version)) => UpdateState::PackageManager { version },
+            Ok(Found::Ready(ready)) => {
+                let state =
+                    UpdateState::Ready { version: ready.version.clone(), install: self.update_rules.install };
+                self.ready = Some(ready);
+                state
+            }
+            Err(error) => {
+                tracing::warn!(kind = error.kind(), "no update: {error}");
+                UpdateState::Failed { error, at_ms: now_ms() }
+            }
+        };
+        tracing::info!(?state, "update state");
+        self.set_update(state);
+    }
+
+    /// The agent asked to install the version ready: offline first (the quit's path, recorded
+    /// in the history as a quit), then the installer.
+    fn install_update(&mut self) {
+        let Some(version) = self.ready.as_ref().map(|r| r.version.clone()) else { return };
+        if self.quitting {
+            return;
+        }
+        tracing::info!(%version, "the agent asked to install the update: offline first");
+        self.install_asked = true;
+        self.set_update(UpdateState::Installing { version });
+        self.quit(QuitFrom::Agent, false);
+    }
+
+    /// Runs the installer on a blocking thread (pkexec waits for the agent's password).
+    fn run_installer(&mut self, ready: Box<Ready>, restart: bool) {
+        self.set_update(UpdateState::Installing { version: ready.version.clone() });
+        let shell = self.shell.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let result = crate::updates::install(&ready);
+            shell.send(Message::Installed { result, ready, restart });
+        });
+    }
+
+    /// The installer returned: the app starts again in the new version (or, at quit, ends). If
+    /// it failed nothing was installed: the agent is told (a notification), and this version
+    /// carries on, offline, still offering the download for another try (at quit, it ends as
+    /// asked).
+    fn installed(&mut self, result: Result<(), UpdateError>, ready: Box<Ready>, restart: bool) {
+        match result {
+            Ok(()) if restart => {
+                tracing::info!(version = %ready.version, "installed; starting again");
+                self.app.request_restart();
+            }
+            Ok(()) => {
+                tracing::info!(version = %ready.version, "installed at quit");
+                self.app.exit(0);
+            }
+            Err(error) => {
+                tracing::warn!(kind = error.kind(), "the update was not installed: {error}");
+                let w = self.words();
+                let n = Notice::from_words(
+                    w,
+                    "update-failed-notice",
+                    "update-failed-notice-body",
+                    &[s("error", error.detail().render(w))],
+                );
+                self.notify(&n);
+                if !restart {
+                    let app = self.app.clone();
+                    tauri::async_runtime::spawn(async move {
+                        tokio::time::sleep(NOTICE_GRACE).await;
+                        app.exit(0);
+                    });
+                    return;
+                }
+                self.quitting = false;
+                self.install_asked = false;
+                let version = ready.version.clone();
+                self.ready = Some(ready);
+                tracing::info!(%version, "the download is kept for another try");
+                self.set_update(UpdateState::Ready { version, install: self.update_rules.install });
+            }
+        }
     }
 
     fn exit_now(&self) {
@@ -565,6 +709,13 @@ impl Shell {
         }
         let app = self.app.clone();
         let QuitOutcome::Failed(reason) = outcome else {
+            // Offline (or not needed): an update the agent asked for, or one that installs at
+            // quit, installs now.
+            let at_quit = self.update_rules.install == InstallTime::AtQuit;
+            if let Some(ready) = self.ready.take().filter(|_| self.install_asked || at_quit) {
+                self.run_installer(ready, self.install_asked);
+                return;
+            }
             app.exit(0);
             return;
         };

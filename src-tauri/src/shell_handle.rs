@@ -4,6 +4,7 @@
 
 use agent_core::QuitOutcome;
 use agent_core::present::Notice;
+use agent_core::updates::UpdateError;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::shortcut::ShortcutError;
@@ -67,6 +68,19 @@ pub enum Message {
     Quit { from: QuitFrom, session_end: bool },
     /// Going offline before quitting has ended this way.
     Quitted(QuitOutcome),
+    /// Look for a new version now: the schedule ([`crate::updates::spawn_schedule`]) or the
+    /// window's *Check for updates*. Ignored while a look runs, with updates off, or while a
+    /// version is ready or installing.
+    CheckUpdates,
+    /// A look has ended.
+    UpdateLooked(Result<crate::updates::Found, UpdateError>),
+    /// Install the version ready (the tray's item, the window's button): offline first, as on
+    /// quit, then the installer, then the app starts again.
+    InstallUpdate,
+    /// The installer has returned (on Windows it ends the process instead). `restart`: the
+    /// agent asked for the install; otherwise it ran at quit. `ready`: the download, for a
+    /// failure's sake.
+    Installed { result: Result<(), UpdateError>, ready: Box<crate::updates::Ready>, restart: bool },
 }
 
 /// Who asked to quit: what happens when Exotel does not confirm the offline first.

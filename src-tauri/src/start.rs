@@ -23,12 +23,27 @@ pub fn tray_process(app: &mut App, show_window: bool) -> Result<(), Box<dyn std:
     app.manage(shell.clone());
     let desk = platform_desk(app);
     on_panic(shell.clone(), agent.clone());
-    app.manage(AppState { agent: agent.clone(), history, desk: desk.clone() });
+    let rules = agent.policies().update_rules();
+    let updates = crate::updates::UpdateBoard::new(if rules.enabled {
+        agent_core::updates::UpdateState::NotChecked
+    } else {
+        agent_core::updates::UpdateState::Off
+    });
+    app.manage(AppState { agent: agent.clone(), history, desk: desk.clone(), updates: updates.clone() });
     // The first read (keyring, token, Exotel) runs while the tray is being built.
     let starting = agent.clone();
     tauri::async_runtime::spawn(async move { starting.start().await });
     let tray = crate::tray::build(app.handle(), shell.clone(), agent.words())?;
-    crate::shell::spawn(app.handle().clone(), shell.clone(), inbox, agent.clone(), tray, desk.clone());
+    crate::shell::spawn(
+        app.handle().clone(),
+        shell.clone(),
+        inbox,
+        agent.clone(),
+        tray,
+        desk.clone(),
+        updates,
+    );
+    crate::updates::spawn_schedule(shell.clone(), rules);
     if let Some(failed) = quit_failed {
         shell.send(Message::Notify(last_quit_notice(agent.words(), &failed)));
     }

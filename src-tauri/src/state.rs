@@ -12,4 +12,6 @@ pub struct AppState {
     pub history: Option<History>,
     /// What this computer can do ("On this computer").
     pub desk: agent_core::DeskReport,
+    /// Where the app stands with updates (written by the shell).
+    pub updates: crate::updates::UpdateBoard,
 }

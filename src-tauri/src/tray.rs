@@ -36,6 +36,9 @@ struct Items {
     /// A protection the agent turned on that cannot work here: in the menu (first) only then.
     warning: MenuItem<Wry>,
     warned: bool,
+    /// A new version: under the status line, only then.
+    update: MenuItem<Wry>,
+    offered: bool,
     status: MenuItem<Wry>,
     phone: CheckMenuItem<Wry>,
     sip: CheckMenuItem<Wry>,
@@ -75,6 +78,7 @@ fn image_bytes(look: Look, template: bool) -> &'static [u8] {
 /// The menu for `model`, its items in the desktop's usual order.
 fn items(app: &AppHandle, model: &MenuModel) -> tauri::Result<Items> {
     let warning = MenuItem::with_id(app, menu_id::WARNING, "", false, None::<&str>)?;
+    let update = MenuItem::with_id(app, menu_id::UPDATE, "", true, None::<&str>)?;
     let status = MenuItem::with_id(app, menu_id::STATUS, &model.status_line, false, None::<&str>)?;
     let check = |id: &str, text: &str| CheckMenuItem::with_id(app, id, text, false, false, None::<&str>);
     let phone = check(menu_id::PHONE, &model.phone.label)?;
@@ -112,9 +116,23 @@ fn items(app: &AppHandle, model: &MenuModel) -> tauri::Result<Items> {
             &quit,
         ],
     )?;
-    let mut items =
-        Items { menu, warning, warned: false, status, phone, sip, offline, breaks, end_break, open, quiet };
+    let mut items = Items {
+        menu,
+        warning,
+        warned: false,
+        update,
+        offered: false,
+        status,
+        phone,
+        sip,
+        offline,
+        breaks,
+        end_break,
+        open,
+        quiet,
+    };
     items.warn(model.warning.as_deref())?;
+    items.offer(model.update.as_ref())?;
     Ok(items)
 }
 
@@ -132,6 +150,24 @@ impl Items {
             (None, false) => {}
         }
         self.warned = warning.is_some();
+        Ok(())
+    }
+
+    /// Puts the new version's item under the status line, with these words (clickable when
+    /// `.1`), or takes it out.
+    fn offer(&mut self, update: Option<&(String, bool)>) -> tauri::Result<()> {
+        match (update, self.offered) {
+            (Some((line, clickable)), offered) => {
+                self.update.set_text(line)?;
+                self.update.set_enabled(*clickable)?;
+                if !offered {
+                    self.menu.insert(&self.update, usize::from(self.warned) + 1)?;
+                }
+            }
+            (None, true) => self.menu.remove(&self.update)?,
+            (None, false) => {}
+        }
+        self.offered = update.is_some();
         Ok(())
     }
 }
@@ -170,8 +206,16 @@ impl Tray {
     /// `w`; only what differs from what is shown. Called by the shell only.
     /// `warning`: a protection the agent turned on that cannot work here
     /// ([`agent_core::present::desk::tray_warning`]).
-    pub fn show(&mut self, w: &Words, s: &Status, fresh: &Moment, warning: Option<String>) {
-        let view = TrayView::new(w, s, fresh).warn(warning);
+    /// `update`: the new version's item ([`agent_core::present::update::menu_line`]).
+    pub fn show(
+        &mut self,
+        w: &Words,
+        s: &Status,
+        fresh: &Moment,
+        warning: Option<String>,
+        update: Option<(String, bool)>,
+    ) {
+        let view = TrayView::new(w, s, fresh).warn(warning).offer(update);
         let next = Shown { look: view.icon, tooltip: view.tooltip, model: view.menu };
         let before = self.shown.replace(next.clone());
         if before.as_ref() == Some(&next) {
@@ -198,6 +242,7 @@ impl Tray {
                 self.icon.set_tooltip(Some(&next.tooltip))?;
             }
             self.items.warn(model.warning.as_deref())?;
+            self.items.offer(model.update.as_ref())?;
             let items = &self.items;
             items.status.set_text(&model.status_line)?;
             for (item, state) in

@@ -232,15 +232,27 @@ pub enum UpdateState {
     NotChecked,
     Checking,
     /// The channel offers nothing newer; looked at this time (ms since the epoch).
-    UpToDate { at_ms: u64 },
+    UpToDate {
+        at_ms: u64,
+    },
     /// A newer version, downloaded and its signature verified: the agent may install it.
-    Ready { version: String, install: InstallTime },
+    Ready {
+        version: String,
+        install: InstallTime,
+    },
     /// A newer version, for a copy a package manager installed: it updates it, not the app.
-    PackageManager { version: String },
+    PackageManager {
+        version: String,
+    },
     /// Going offline, then the installer.
-    Installing { version: String },
+    Installing {
+        version: String,
+    },
     /// The last look or install did not work, at this time; nothing was installed.
-    Failed { error: UpdateError, at_ms: u64 },
+    Failed {
+        error: UpdateError,
+        at_ms: u64,
+    },
 }
 
 impl UpdateState {
@@ -252,10 +264,16 @@ impl UpdateState {
         }
     }
 
-    /// Whether the agent may ask for a look now (not while one runs, nor with updates off,
-    /// nor while installing).
+    /// Whether a look may start now: not while one runs, with updates off, or while a version
+    /// is ready (the agent installs that one first) or installing.
     pub fn can_check(&self) -> bool {
-        !matches!(self, UpdateState::Off | UpdateState::Checking | UpdateState::Installing { .. })
+        !matches!(
+            self,
+            UpdateState::Off
+                | UpdateState::Checking
+                | UpdateState::Ready { .. }
+                | UpdateState::Installing { .. }
+        )
     }
 }
 

@@ -40,6 +40,10 @@ pub enum Command {
     CloseWindow,
     /// Quits the app (going offline first if the agent asked for that).
     Quit,
+    /// *Check for updates*: a look now; the outcome comes with the next status event.
+    CheckUpdates,
+    /// *Install and restart*: offline first, then the installer.
+    InstallUpdate,
 }
 
 /// Never the arguments: a sign-in's hold the secret typed into the form.
@@ -109,6 +113,8 @@ impl Command {
             Command::GetWords => "get_words",
             Command::CloseWindow => "close_window",
             Command::Quit => "quit",
+            Command::CheckUpdates => "check_updates",
+            Command::InstallUpdate => "install_update",
         }
     }
 }

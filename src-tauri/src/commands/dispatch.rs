@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use agent_core::present::Moment;
+use agent_core::present::update::UpdateView;
 use agent_core::present::view::{ChangeLine, ErrorView, PageWords, WindowView};
 use agent_core::words::{Words, s};
 use agent_core::{
@@ -45,8 +46,10 @@ pub fn window_view(
     fresh: &Moment,
     agent: &agent_core::Agent,
     desk: &agent_core::DeskReport,
+    (updates, current): (&crate::updates::UpdateBoard, &str),
 ) -> WindowView {
-    WindowView::new(w, status, fresh).on_desk(w, &desk.now(), &agent.preferences())
+    let update = UpdateView::new(w, &updates.get(), current, fresh.now);
+    WindowView::new(w, status, fresh).on_desk(w, &desk.now(), &agent.preferences()).with_update(update)
 }
 
 /// Answers one call of the page: a status as the window's whole view, anything else as its
@@ -60,7 +63,11 @@ pub async fn dispatch(app: &AppHandle, shell: &ShellHandle, command: Command) ->
     let view = |result: agent_core::Result<Status>| match result {
         Ok(status) => {
             let fresh = Moment::at(now_ms(), state.agent.sync_interval()).quiet(state.agent.quiet_until());
-            to_value(w, window_view(w, &status, &fresh, &state.agent, &state.desk))
+            let current = crate::updates::current_version(app);
+            to_value(
+                w,
+                window_view(w, &status, &fresh, &state.agent, &state.desk, (&state.updates, &current)),
+            )
         }
         Err(e) => Err(error(w, &e)),
     };
@@ -93,6 +100,14 @@ pub async fn dispatch(app: &AppHandle, shell: &ShellHandle, command: Command) ->
         // The window process closes its own window; should one reach here, it is done here.
         Command::CloseWindow => {
             shell.send(Message::CloseWindow);
+            Ok(Value::Null)
+        }
+        Command::CheckUpdates => {
+            shell.send(Message::CheckUpdates);
+            view(Ok(state.agent.status()))
+        }
+        Command::InstallUpdate => {
+            shell.send(Message::InstallUpdate);
             Ok(Value::Null)
         }
         Command::Quit => {

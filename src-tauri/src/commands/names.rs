@@ -19,4 +19,6 @@ pub const COMMANDS: &[&str] = &[
     "get_words",
     "close_window",
     "quit",
+    "check_updates",
+    "install_update",
 ];

@@ -64,6 +64,17 @@ impl Agent {
         if !self.preferences().offline_on_quit {
             return QuitOutcome::NotNeeded;
         }
+        self.offline_to_stop(limit, attempt).await
+    }
+
+    /// Before an update's installer stops the app: offline, as on quit, whatever the agent's
+    /// "offline on quit" (the installer may take a while, and the app restarts on its own);
+    /// recorded as a quit.
+    pub async fn offline_before_install(&self, limit: Duration, attempt: u32) -> QuitOutcome {
+        self.offline_to_stop(limit, attempt).await
+    }
+
+    async fn offline_to_stop(&self, limit: Duration, attempt: u32) -> QuitOutcome {
         let quit = async {
             let (mut duties, _) = self.duties_now().await;
             duties.on_break = None;

@@ -45,6 +45,10 @@ pub const EXTRA_KEYS: [&str; 10] = [
     "update_pubkey",
 ];
 
+/// The policies that count only when enforced: they decide what may be installed, so there is
+/// no default tier for them ([`Policies::update_rules`]).
+pub const ENFORCED_ONLY: [&str; 1] = ["update_pubkey"];
+
 /// Every name a policy may have: each preference, then [`EXTRA_KEYS`].
 pub fn keys() -> Vec<String> {
     let mut keys: Vec<String> = built_in_preferences().keys().cloned().collect();

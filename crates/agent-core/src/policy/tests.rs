@@ -269,11 +269,13 @@ fn an_update_signing_key_counts_only_when_enforced_and_well_formed() {
     let key = base64::engine::general_purpose::STANDARD.encode(
         "untrusted comment: minisign public key 1A2B\nRWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3\n",
     );
-    let enforced = Policies::from_sources(&[source(Tier::Enforced, "HKLM", &[("update_pubkey", json!(key))])]);
+    let enforced =
+        Policies::from_sources(&[source(Tier::Enforced, "HKLM", &[("update_pubkey", json!(key))])]);
     assert_eq!(enforced.update_rules().pubkey.as_deref(), Some(key.as_str()));
     let default = Policies::from_sources(&[source(Tier::Default, "HKLM", &[("update_pubkey", json!(key))])]);
     assert_eq!(default.update_rules().pubkey, None);
-    let bad = Policies::from_sources(&[source(Tier::Enforced, "file", &[("update_pubkey", json!("RWQf6LRC"))])]);
+    let bad =
+        Policies::from_sources(&[source(Tier::Enforced, "file", &[("update_pubkey", json!("RWQf6LRC"))])]);
     assert_eq!(bad.update_rules().pubkey, None);
     assert!(matches!(bad.problems[0].why, Why::NotPublicKey { .. }), "{:?}", bad.problems);
     let said = bad.problems[0].words(crate::words::Words::of(crate::words::Lang::Hi));

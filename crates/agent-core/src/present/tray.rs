@@ -71,6 +71,13 @@ impl TrayView {
         self.menu.warning = warning;
         self
     }
+
+    /// A new version ([`super::update::menu_line`]): an item under the status line, which
+    /// installs it when `.1` (a verified download), or only says it (the package manager's).
+    pub fn offer(mut self, update: Option<(String, bool)>) -> Self {
+        self.menu.update = update;
+        self
+    }
 }
 
 impl TrayIcon {
@@ -91,6 +98,8 @@ impl TrayIcon {
 /// The ids of the tray menu's items.
 pub mod menu_id {
     pub const WARNING: &str = "warning";
+    /// "Version 1.0.0 is ready: install and restart".
+    pub const UPDATE: &str = "update";
     pub const STATUS: &str = "status";
     pub const PHONE: &str = "phone";
     pub const SIP: &str = "sip";
@@ -125,6 +134,9 @@ pub struct MenuModel {
     pub warning: Option<String>,
     /// The first, disabled line (after the warning, if any): the status in words.
     pub status_line: String,
+    /// A new version, under the status line ([`TrayView::offer`]): its words, and whether a
+    /// click installs it.
+    pub update: Option<(String, bool)>,
     pub phone: CheckItem,
     pub sip: CheckItem,
     pub offline: CheckItem,
@@ -158,6 +170,7 @@ impl MenuModel {
         Self {
             warning: None,
             status_line: status_line(w, s),
+            update: None,
             phone: item("menu-phone", Availability::Receiving(Device::Phone)),
             sip: item("menu-sip", Availability::Receiving(Device::Sip)),
             offline: item("menu-offline", Availability::Offline),
@@ -186,6 +199,8 @@ pub enum MenuAction {
     /// "Quiet for 1 hour", or notify again if quiet already.
     ToggleQuiet,
     OpenWindow,
+    /// Install the version ready (offline first); the shell checks one is.
+    InstallUpdate,
     Quit,
 }
 
@@ -201,6 +216,7 @@ pub fn menu_action(id: &str, s: &Status) -> Option<MenuAction> {
         menu_id::OPEN => Some(MenuAction::OpenWindow),
         menu_id::QUIT => Some(MenuAction::Quit),
         menu_id::QUIET => Some(MenuAction::ToggleQuiet),
+        menu_id::UPDATE => Some(MenuAction::InstallUpdate),
         menu_id::END_BREAK => s.break_until.map(|_| MenuAction::EndBreak),
         other => {
             let minutes = other.strip_prefix(menu_id::BREAK_PREFIX)?.parse().ok()?;

@@ -50,7 +50,9 @@ impl UpdateView {
             UpdateState::PackageManager { version } => {
                 w.text("update-package-manager", &[s("version", version.as_str()), current_arg])
             }
-            UpdateState::Installing { version } => w.text("update-installing", &[s("version", version.as_str())]),
+            UpdateState::Installing { version } => {
+                w.text("update-installing", &[s("version", version.as_str())])
+            }
             UpdateState::Failed { error, at_ms } => {
                 failed = true;
                 w.text(
@@ -129,13 +131,20 @@ mod tests {
                 assert_eq!(view.failed, matches!(state, UpdateState::Failed { .. }));
                 assert_eq!(
                     view.can_check,
-                    !matches!(state, UpdateState::Off | UpdateState::Checking | UpdateState::Installing { .. })
+                    !matches!(
+                        state,
+                        UpdateState::Off
+                            | UpdateState::Checking
+                            | UpdateState::Ready { .. }
+                            | UpdateState::Installing { .. }
+                    )
                 );
                 if lang == Lang::Hi {
                     let english = crate::words::outside_quotes(&view.line);
                     assert!(
-                        !english.split(|c: char| !c.is_ascii_alphabetic()).any(|word| word.len() > 3
-                            && !["Exotel", "Agent", "Tray", "HTTP"].contains(&word)),
+                        !english.split(|c: char| !c.is_ascii_alphabetic()).any(
+                            |word| word.len() > 3 && !["Exotel", "Agent", "Tray", "HTTP"].contains(&word)
+                        ),
                         "English in the Hindi line: {}",
                         view.line
                     );

@@ -137,6 +137,8 @@ pub struct WindowView {
     /// "On this computer": each protection, whether it works here, and what to do
     /// ([`Self::on_desk`]).
     pub desk: Vec<super::desk::DeskLine>,
+    /// *Updates*: the line, and the offer of a new version ([`Self::with_update`]).
+    pub update: Option<super::update::UpdateView>,
 }
 
 impl WindowView {
@@ -197,7 +199,14 @@ impl WindowView {
             stale: stale_since.is_some(),
             quiet: fresh.quiet_until.map(|until| w.text("quiet-until", &[s("time", clock_time(until))])),
             desk: Vec::new(),
+            update: None,
         }
+    }
+
+    /// Where the app stands with updates ([`super::update::UpdateView`]).
+    pub fn with_update(mut self, update: super::update::UpdateView) -> Self {
+        self.update = Some(update);
+        self
     }
 
     /// With what this computer can do, for the agent's preferences.
