@@ -76,12 +76,15 @@ impl Driver {
 
     /// A WebDriver session: the app is launched with `--show`, so its window opens at start.
     pub async fn session(&self) -> Client {
+        self.session_of(&app_binary()).await
+    }
+
+    /// A WebDriver session on another build of the app (a copy marked as installed from a
+    /// .deb, say).
+    pub async fn session_of(&self, binary: &std::path::Path) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary(), "args": ["--show"] }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": binary, "args": ["--show"] }));
         ClientBuilder::rustls()
             .expect("TLS roots")
             .capabilities(caps)
@@ -218,8 +221,14 @@ impl App {
 
     /// Starts another build of the app (the one unpacked from the .deb, say).
     pub fn start_binary(desktop: &Desktop, binary: &std::path::Path) -> Self {
+        Self::start_binary_with(desktop, binary, &[])
+    }
+
+    /// Starts another build of the app with these environment variables too.
+    pub fn start_binary_with(desktop: &Desktop, binary: &std::path::Path, env: &[(&str, &str)]) -> Self {
         let child = desktop
             .command(binary)
+            .envs(env.iter().copied())
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

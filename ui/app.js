@@ -55,6 +55,7 @@ function render(view) {
   $("sandbox-note").hidden = !view.sandbox;
   $("sign-out").textContent = view.sign_out;
   renderDesk(view.desk);
+  renderUpdate(view.update);
   if (!view.signed_in) {
     // An error while signed out (a locked keyring at start) belongs on the form.
     showFormError(view.error);
@@ -114,6 +115,18 @@ function renderCountdowns(view) {
 // One change, as the app put it in words, with its time as the app writes every time.
 // "On this computer": each protection, its state, and what to do when it cannot work. Opened
 // by itself while a protection the agent turned on cannot work.
+// A new version ready: a banner with its button, whatever else shows; *Updates* says where the
+// app stands (a failed look as an error).
+function renderUpdate(update) {
+  if (!update) return;
+  $("update-offer").hidden = !update.offer;
+  $("update-offer-text").textContent = update.offer || "";
+  $("update-install").disabled = !update.can_install;
+  $("update-line").textContent = update.line;
+  $("update-line").className = update.failed ? "field-error" : "hint";
+  $("update-check").disabled = !update.can_check;
+}
+
 function renderDesk(lines) {
   const items = lines.map((line) => {
     const li = document.createElement("li");
@@ -352,6 +365,8 @@ async function init() {
     $("failures-off").hidden = event.currentTarget.checked;
   });
   $("quit").addEventListener("click", () => invoke("quit"));
+  $("update-check").addEventListener("click", () => invoke("check_updates").then(render, () => {}));
+  $("update-install").addEventListener("click", () => invoke("install_update").catch(() => {}));
   // Escape closes the window; the app stays in the tray.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") invoke("close_window");
