@@ -23,3 +23,11 @@ fi
 bash scripts/tauri-cli.sh build --ci "${args[@]}"
 echo "==> Packages:"
 find target/release/bundle -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.dmg' -o -name '*.msi' -o -name '*.exe' \) -printf '    %p (%s bytes)\n'
+# With the release key: the update channel (signed packages and latest.json) in
+# target/update-channel, for UPDATE_BASE_URL (default: this version's GitHub release).
+if [ -n "${TAURI_SIGNING_PRIVATE_KEY_PATH:-}${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)"
+  mapfile -t packages < <(find target/release/bundle -maxdepth 2 -type f \( -name '*.deb' -o -name '*.rpm' \))
+  bash scripts/update-channel.sh "${UPDATE_BASE_URL:-https://github.com/exotel/agent-tray/releases/download/v$version}" \
+    target/update-channel "${packages[@]}"
+fi
