@@ -18,8 +18,7 @@ msi="target/windows/ExotelAgentTray-$version.msi"
 bash scripts/windows/msi.sh "$bin" "$msi" "$version"
 if [ -n "${SIGN_CERT:-}" ]; then bash scripts/windows/sign.sh "$msi"; fi
 # With the release key: the MSI in the update channel (target/update-channel, with its .sig and
-# latest.json). A channel for both systems: run `make package` first, then this, then
-# scripts/update-channel.sh once with every package.
+# latest.json; after `make package` for the same version, the manifest lists both systems).
 if [ -n "${TAURI_SIGNING_PRIVATE_KEY_PATH:-}${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   bash scripts/update-channel.sh "${UPDATE_BASE_URL:-https://github.com/exotel/agent-tray/releases/download/v$version}" \
     target/update-channel "$msi"

@@ -41,8 +41,13 @@ if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
 fi
 export TAURI_SIGNING_PRIVATE_KEY_PASSWORD="${TAURI_SIGNING_PRIVATE_KEY_PASSWORD:-}"
 mkdir -p "$out"
+# Each platform's entry is kept in $out/.platforms, so runs for the same version add up (the
+# Linux packages, then the MSI); another version starts afresh.
+parts="$out/.platforms"
+if [ "$(cat "$parts/VERSION" 2>/dev/null)" != "$version" ]; then rm -rf "$parts"; fi
+mkdir -p "$parts"
+echo "$version" >"$parts/VERSION"
 arch="$(uname -m)"
-entries=()
 for package in "$@"; do
   name="$(basename "$package")"
   case "$name" in
@@ -61,7 +66,11 @@ for package in "$@"; do
   rm -f "$out/$name.sig"
   bash "$root/scripts/tauri-cli.sh" signer sign --app-version "$version" "$out/$name" >/dev/null
   signature="$(tr -d '\n' <"$out/$name.sig")"
-  entries+=("$(printf '    "%s": { "url": "%s/%s", "signature": "%s" }' "$key" "$base" "$name" "$signature")")
+  printf '    "%s": { "url": "%s/%s", "signature": "%s" }' "$key" "$base" "$name" "$signature" >"$parts/$key"
+done
+entries=()
+for part in "$parts"/*; do
+  [ "$(basename "$part")" = VERSION ] || entries+=("$(cat "$part")")
 done
 {
   printf '{\n  "version": "%s",\n' "$version"
