@@ -22,7 +22,7 @@ printf 'MsiShortcutProperty\tShortcut_\tPropertyKey\tPropVariantValue\ns72\ts72\
     "$aumid" >"$work/MsiShortcutProperty.idt"
 # The rollout's properties reach the install's elevated part (WiX's Secure="yes").
 msiinfo export "$work/app.msi" Property | tr -d '\r' \
-    | sed 's/^\(SecureCustomProperties\t.*\)$/\1;HOST;APP_ID;USER_ID;AUTOSTART/' >"$work/Property.idt"
+    | sed 's/^\(SecureCustomProperties\t.*\)$/\1;HOST;APP_ID;USER_ID;AUTOSTART;UPDATES;UPDATE_URL/' >"$work/Property.idt"
 (cd "$work" && for table in MsiShortcutProperty Property; do msibuild app.msi -i "$table.idt"; done)
 mkdir -p "$(dirname "$out")"
 mv "$work/app.msi" "$out"

@@ -43,7 +43,8 @@ pub fn run() -> ExitCode {
     }
     let _log = logging::init();
     let show_window = args.iter().any(|a| a == "--show");
-    let quit_only = args.iter().any(|a| a == QUIT_FLAG);
+    // Either flag is only for a running app: alone, the launch ends at once.
+    let quit_only = args.iter().any(|a| a == QUIT_FLAG || a == INSTALL_UPDATE_FLAG);
 
     // First, so a second launch hands over before anything else starts.
     // A second launch opens the running app's window, closes it with --hide, or quits the app
@@ -57,6 +58,11 @@ pub fn run() -> ExitCode {
         if args.iter().any(|a| a == QUIT_FLAG) {
             tracing::info!("another launch asked to quit");
             shell.send(Message::Quit { from: shell_handle::QuitFrom::Unattended, session_end: false });
+            return;
+        }
+        if args.iter().any(|a| a == INSTALL_UPDATE_FLAG) {
+            tracing::info!("another launch asked to install the update ready");
+            shell.send(Message::InstallUpdate);
             return;
         }
         shell.send(if hide { Message::CloseWindow } else { Message::OpenWindow });
@@ -103,6 +109,11 @@ fn toggle(app: &tauri::AppHandle) {
 /// `exotel-agent-tray --quit`: the running app quits, offline first (for scripts, an admin's
 /// log-off script, and the Windows test lane, where no signal reaches a GUI app).
 pub const QUIT_FLAG: &str = "--quit";
+
+/// `exotel-agent-tray --install-update`: the running app installs the version it has ready, as
+/// its tray item does (offline first); nothing if none is ready (an IT script at a shift's
+/// end, and the Windows test lane, where nobody clicks).
+pub const INSTALL_UPDATE_FLAG: &str = "--install-update";
 
 /// The app's configuration and the page's files, embedded once for both processes.
 fn context() -> tauri::Context {

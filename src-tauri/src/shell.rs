@@ -598,8 +598,9 @@ impl Shell {
         }
         self.set_update(UpdateState::Checking);
         let (app, shell, rules) = (self.app.clone(), self.shell.clone(), self.update_rules.clone());
+        let msi_properties = self.agent.policies().msi_properties();
         tauri::async_runtime::spawn(async move {
-            let found = crate::updates::look(&app, &rules).await;
+            let found = crate::updates::look(&app, &rules, &msi_properties).await;
             shell.send(Message::UpdateLooked(found));
         });
     }

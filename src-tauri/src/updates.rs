@@ -119,7 +119,14 @@ pub fn spawn_schedule(shell: ShellHandle, rules: UpdateRules) {
 
 /// One look: the channel (agent-core's reading, the same as `exotel-agent update --check`); for
 /// a newer version, the package manager's case, or the download and its signature check.
-pub async fn look(app: &AppHandle, rules: &UpdateRules) -> Result<Found, UpdateError> {
+///
+/// `msi_properties`: the installer's properties as the organisation set them
+/// ([`agent_core::Policies::msi_properties`]), given to msiexec again on Windows.
+pub async fn look(
+    app: &AppHandle,
+    rules: &UpdateRules,
+    msi_properties: &[(String, String)],
+) -> Result<Found, UpdateError> {
     let current = current_version(app);
     let keys = platform_keys(installer());
     let Some(offer) = agent_core::updates::check(rules, &current, &keys).await? else {
@@ -133,7 +140,7 @@ pub async fn look(app: &AppHandle, rules: &UpdateRules) -> Result<Found, UpdateE
         tracing::info!("this copy was not installed from a package: the updater does not install over it");
         return Ok(Found::PackageManager(offer.version));
     }
-    download(app, rules, &offer).await.map(|ready| Found::Ready(Box::new(ready)))
+    download(app, rules, &offer, msi_properties).await.map(|ready| Found::Ready(Box::new(ready)))
 }
 
 /// Whether the installed .deb came from a package repository (`apt-cache policy`): then apt
@@ -151,7 +158,12 @@ async fn from_package_repository() -> bool {
 
 /// The updater's check (for the same manifest entry) and download, which verifies the signature
 /// with the project's key, or the organisation's.
-async fn download(app: &AppHandle, rules: &UpdateRules, offer: &Offer) -> Result<Ready, UpdateError> {
+async fn download(
+    app: &AppHandle,
+    rules: &UpdateRules,
+    offer: &Offer,
+    msi_properties: &[(String, String)],
+) -> Result<Ready, UpdateError> {
     let channel = url::Url::parse(rules.channel.trim())
         .map_err(|e| UpdateError::Install(format!("the channel's address: {e}")))?;
     let host = channel.host_str().unwrap_or_default().to_owned();
@@ -165,6 +177,9 @@ async fn download(app: &AppHandle, rules: &UpdateRules, offer: &Offer) -> Result
     if let Some(key) = &rules.pubkey {
         builder = builder.pubkey(key.clone());
     }
+    // msiexec's `NAME="value"` (only Windows' installer reads them).
+    builder =
+        builder.installer_args(msi_properties.iter().map(|(name, value)| format!("{name}=\"{value}\"")));
     let updater = builder.build().map_err(plugin_error)?;
     let Some(update) = updater.check().await.map_err(plugin_error)? else {
         // Changed between the two reads: nothing newer after all.

@@ -51,3 +51,41 @@ fn every_word_the_admx_names_is_in_its_language_file() {
         }
     }
 }
+
+/// The MSI's properties and the policies they write: the installer's source and
+/// `agent_core::policy::MSI_PROPERTIES` (which the app's update reads back) say the same, and
+/// `msi.sh` passes each to the install's elevated part.
+#[test]
+fn the_msi_writes_each_property_where_the_app_reads_it_back() {
+    use agent_core::policy::{MSI_PROPERTIES, Tier};
+    let wxs = read("src-tauri/windows/ExotelAgentTray.wxs");
+    let mut written = BTreeSet::new();
+    for block in wxs.split("<RegistryValue ").skip(1) {
+        let block = format!(" {}", &block[..block.find("/>").expect("a closed value")]);
+        let block = block.as_str();
+        let Some(property) =
+            attr(block, "Value").and_then(|v| v.strip_prefix('[')).and_then(|v| v.strip_suffix(']'))
+        else {
+            continue;
+        };
+        let key = attr(block, "Key").expect("a key");
+        let name = attr(block, "Name").expect("a name");
+        assert_eq!(attr(block, "Root"), Some("HKLM"), "{property}");
+        written.insert((property.to_owned(), name.to_owned(), key.to_owned()));
+    }
+    let expected: BTreeSet<(String, String, String)> = MSI_PROPERTIES
+        .iter()
+        .map(|(property, name, tier)| {
+            let key = match tier {
+                Tier::Enforced => r"SOFTWARE\Policies\Exotel\AgentTray",
+                Tier::Default => r"SOFTWARE\Policies\Exotel\AgentTray\Defaults",
+            };
+            ((*property).to_owned(), (*name).to_owned(), key.to_owned())
+        })
+        .collect();
+    assert_eq!(written, expected);
+    let msi_sh = read("scripts/windows/msi.sh");
+    for (property, ..) in MSI_PROPERTIES {
+        assert!(msi_sh.contains(&format!(";{property}")), "{property} is not a secure property in msi.sh");
+    }
+}

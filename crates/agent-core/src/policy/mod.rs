@@ -49,6 +49,19 @@ pub const EXTRA_KEYS: [&str; 10] = [
 /// no default tier for them ([`Policies::update_rules`]).
 pub const ENFORCED_ONLY: [&str; 1] = ["update_pubkey"];
 
+/// The Windows installer's properties (`msiexec /i ExotelAgentTray.msi HOST=...`), each with the
+/// policy it writes under `HKLM\SOFTWARE\Policies\Exotel\AgentTray` (enforced) or its
+/// `Defaults` key: `src-tauri/windows/ExotelAgentTray.wxs` writes them, a test holds the two
+/// equal.
+pub const MSI_PROPERTIES: [(&str, &str, Tier); 6] = [
+    ("HOST", "host", Tier::Default),
+    ("APP_ID", "app_id", Tier::Default),
+    ("USER_ID", "user_id", Tier::Default),
+    ("AUTOSTART", "start_at_login", Tier::Default),
+    ("UPDATES", "updates", Tier::Enforced),
+    ("UPDATE_URL", "update_url", Tier::Enforced),
+];
+
 /// Every name a policy may have: each preference, then [`EXTRA_KEYS`].
 pub fn keys() -> Vec<String> {
     let mut keys: Vec<String> = built_in_preferences().keys().cloned().collect();
@@ -372,6 +385,35 @@ impl Policies {
                 .filter(|k| !k.trim().is_empty())
                 .map(|k| k.trim().to_owned()),
         }
+    }
+
+    /// The installer's properties as the installed MSI (or Group Policy, in the same place)
+    /// set them, read back from HKLM: the update's installer is given them again, since an
+    /// MSI run without them writes them empty. A value with a `"` (which msiexec's command
+    /// line could not carry) is left out, and logged.
+    pub fn msi_properties(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (property, key, tier) in MSI_PROPERTIES {
+            let (set, origin) = match tier {
+                Tier::Enforced => (self.enforced(key), r"HKLM\SOFTWARE\Policies\Exotel\AgentTray"),
+                Tier::Default => (self.default_of(key), r"HKLM\SOFTWARE\Policies\Exotel\AgentTray\Defaults"),
+            };
+            let Some(set) = set.filter(|s| s.origin == origin) else { continue };
+            let value = match &set.value {
+                Value::Bool(on) => if *on { "1" } else { "0" }.to_owned(),
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            if value.contains('"') {
+                tracing::warn!(
+                    property,
+                    "a policy value msiexec cannot be given: left out of the update's installer"
+                );
+                continue;
+            }
+            out.push((property.to_owned(), value));
+        }
+        out
     }
 
     /// The shortest sync interval the organisation allows, if it sets one.

@@ -281,3 +281,39 @@ fn an_update_signing_key_counts_only_when_enforced_and_well_formed() {
     let said = bad.problems[0].words(crate::words::Words::of(crate::words::Lang::Hi));
     assert!(said.contains("update_pubkey") && said.contains("कुंजी"), "{said}");
 }
+
+/// An update's installer is given the MSI's properties as they were set in HKLM (an MSI run
+/// without them would write them empty); HKCU's, a file's and another tier's are not the MSI's.
+#[test]
+fn the_msi_properties_are_read_back_from_where_the_msi_wrote_them() {
+    let hklm = r"HKLM\SOFTWARE\Policies\Exotel\AgentTray";
+    let hklm_defaults = r"HKLM\SOFTWARE\Policies\Exotel\AgentTray\Defaults";
+    let policies = Policies::from_sources(&[
+        source(
+            Tier::Enforced,
+            hklm,
+            &[("updates", json!(0)), ("update_url", json!("https://it.example.in/latest.json"))],
+        ),
+        source(
+            Tier::Default,
+            hklm_defaults,
+            &[("host", json!("https://api.in.exotel.com")), ("start_at_login", json!("1"))],
+        ),
+        source(
+            Tier::Default,
+            r"HKCU\SOFTWARE\Policies\Exotel\AgentTray\Defaults",
+            &[("app_id", json!("hkcu-app"))],
+        ),
+        source(Tier::Enforced, hklm, &[("user_id", json!("enforced-not-the-msi's"))]),
+    ]);
+    let props = policies.msi_properties();
+    assert_eq!(
+        props,
+        vec![
+            ("HOST".to_owned(), "https://api.in.exotel.com".to_owned()),
+            ("AUTOSTART".to_owned(), "1".to_owned()),
+            ("UPDATES".to_owned(), "0".to_owned()),
+            ("UPDATE_URL".to_owned(), "https://it.example.in/latest.json".to_owned()),
+        ]
+    );
+}
