@@ -18,9 +18,10 @@ test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-dri
 # The Windows lane (scripts/test-windows.sh): Debian's Rust 1.96 with its std's source and
 # clippy (to build std for Windows), mingw-w64, Wine and Xvfb; wixl makes the MSI (msitools'
 # msibuild adds the shortcut's AppUserModelID, msiinfo reads tables back),
-# osslsigncode and openssl sign it and check the signature.
+# osslsigncode and openssl sign it and check the signature; python3 serves the app's update
+# channel on loopback (and npm, below, brings Tauri's signer for it).
 windows_pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy gcc-mingw-w64-x86-64 wine wine64 xvfb xauth curl
-  wixl msitools osslsigncode openssl)
+  wixl msitools osslsigncode openssl python3)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}" "${windows_pkgs[@]}")
@@ -28,7 +29,7 @@ pkgs=("${build_pkgs[@]}")
 # The macOS check (scripts/check-macos.sh): the same Rust, no Wine.
 [ "$what" = macos ] && pkgs=(rustc-web cargo-web rust-web-src rust-web-clippy build-essential)
 # npm fetches Tauri's CLI (scripts/tauri-cli.sh); an npm already on PATH (from apt or not) does.
-if { [ "$what" = package ] || [ "$what" = test ]; } && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
+if { [ "$what" = package ] || [ "$what" = test ] || [ "$what" = windows ]; } && ! command -v npm >/dev/null 2>&1; then pkgs+=(nodejs npm); fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 

@@ -363,6 +363,85 @@ if [ -f "$settings_file" ] && cli status --json | grep -q '"availability"' && ! 
 else
     mfail "the uninstall removed the agent's settings or secret"
 fi
+
+# The app's own update, whole. Version 0.1.0 is installed from its MSI with IT's properties
+# (UPDATE_URL: the organisation's channel) and an update key by policy; the channel, on loopback,
+# offers 0.1.99's MSI, signed with a throwaway key by scripts/update-channel.sh (Tauri's signer);
+# the running app finds, downloads and verifies it; the agent asks for the install
+# (`--install-update`, as the tray's item does); the agent is offline at Exotel before msiexec
+# starts; afterwards one product, at 0.1.99, the settings and secret kept, and the new version
+# running (the MSI's AUTOLAUNCHAPP).
+upd="$msidir/update"
+mkdir -p "$upd/v2" "$upd/channel"
+cp "$out/exotel-agent.exe" "$out/WebView2Loader.dll" "$upd/v2/"
+step "The app's own update: building version 0.1.99 (the version by TAURI_CONFIG), its MSI, the channel"
+TAURI_CONFIG='{"version":"0.1.99"}' cargo build "${flags[@]}" -p exotel-agent-tray --bin exotel-agent-tray
+cp "$out/exotel-agent-tray.exe" "$upd/v2/"
+bash scripts/windows/msi.sh "$upd/v2" "$upd/ExotelAgentTray-0.1.99.msi" 0.1.99 >/dev/null
+bash scripts/tauri-cli.sh signer generate --ci -p "" -w "$upd/release.key" >/dev/null
+channel_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+channel="http://127.0.0.1:$channel_port"
+TAURI_SIGNING_PRIVATE_KEY_PATH="$upd/release.key" CHANNEL_VERSION=0.1.99 \
+    bash scripts/update-channel.sh "$channel" "$upd/channel" "$upd/ExotelAgentTray-0.1.99.msi" >/dev/null
+python3 -m http.server "$channel_port" --bind 127.0.0.1 --directory "$upd/channel" >"$upd/channel.log" 2>&1 &
+channel_pid=$!
+for _ in $(seq 50); do curl -fs "$channel/latest.json" >/dev/null && break; sleep 0.1; done
+if grep -q '"windows-x86_64-msi"' "$upd/channel/latest.json" && [ -s "$upd/channel/ExotelAgentTray-0.1.99.msi.sig" ]; then
+    mpass "the update channel: 0.1.99's MSI, its signature and latest.json"
+else
+    mfail "the update channel was not made: $(ls "$upd/channel")"
+fi
+if timeout 120 wine msiexec /i "$msi" /qn HOST="$url" APP_ID=sandbox-app UPDATE_URL="$channel/latest.json" >/dev/null 2>&1 \
+    && [ "$(installed_version)" = "0.1.0" ]; then
+    mpass "version 0.1.0 installed with UPDATE_URL (the organisation's channel, enforced)"
+else
+    mfail "version 0.1.0 was not installed: $(installed_version)"
+fi
+wine reg add 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' /v update_pubkey /t REG_SZ /d "$(cat "$upd/release.key.pub")" /f >/dev/null 2>&1 || true
+cli phone >/dev/null || true
+rm -rf "$logs"
+EXOTEL_AGENT_UPDATE_SECS=2 wine "$pf/exotel-agent-tray.exe" >"$tray_err" 2>&1 &
+app_pid=$!
+for _ in $(seq 180); do grep -rqs "signature verified" "$logs" && break; sleep 0.5; done
+if grep -rqs "signature verified" "$logs" && [ "$(active)" = phone ]; then
+    mpass "the app found 0.1.99, downloaded it and verified its signature; nothing installed by itself"
+else
+    mfail "no verified update: $(grep -rhs "update" "$logs" | tail -3)"
+fi
+timeout 60 wine "$pf/exotel-agent-tray.exe" --install-update >/dev/null 2>&1 || true
+# The first app ends once it has started msiexec; msiexec ends once 0.1.99 is in place.
+for _ in $(seq 240); do [ "$(installed_version)" = "0.1.99" ] && break; sleep 0.5; done
+history_file=$(find "$appdata" -name history.jsonl -path "*exotel-agent-tray*" | head -1)
+# In the first app's log: Exotel's confirmation of the offline ("quitting outcome=Offline"), then
+# the installer.
+first_log=$(grep -rls "installing the update" "$logs" | head -1)
+offline_line=$(grep -n "quitting outcome=Offline" "$first_log" 2>/dev/null | head -1 | cut -d: -f1)
+install_line=$(grep -n "installing the update" "$first_log" 2>/dev/null | head -1 | cut -d: -f1)
+if [ "$(active)" = null ] && grep -q '"source":"quit"' "$history_file" \
+    && [ -n "$offline_line" ] && [ -n "$install_line" ] && [ "$offline_line" -lt "$install_line" ]; then
+    mpass "offline at Exotel (a quit in the history) before the installer started"
+else
+    mfail "not offline before the installer: Exotel $(active), offline at line '$offline_line', installer at '$install_line'"
+fi
+if [ "$(uninstall_entries)" = 1 ] && [ "$(installed_version)" = "0.1.99" ] \
+    && [ "$(reg_value 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' update_url)" = "$channel/latest.json" ] \
+    && [ "$(reg_value "$defaults" host)" = "$url" ]; then
+    mpass "one product, at 0.1.99, with the organisation's properties given again"
+else
+    mfail "after the update: $(uninstall_entries) entries, version $(installed_version), update_url '$(reg_value 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' update_url)', host '$(reg_value "$defaults" host)'"
+fi
+for _ in $(seq 120); do grep -rqs "tray ready version=0.1.99" "$logs" && break; sleep 0.5; done
+if grep -rqs "tray ready version=0.1.99" "$logs" && installed_cli status --json | grep -q '"availability":"offline"'; then
+    mpass "0.1.99 running again, still signed in (settings and secret kept), offline"
+else
+    mfail "0.1.99 is not running again signed in: $(grep -rh "tray ready" "$logs" | tail -2)"
+fi
+timeout 60 wine "$pf/exotel-agent-tray.exe" --quit >/dev/null 2>&1 || true
+sleep 2
+kill "$channel_pid" 2>/dev/null || true
+timeout 120 wine msiexec /x "$upd/ExotelAgentTray-0.1.99.msi" /qn >/dev/null 2>&1 || true
+wine reg delete 'HKLM\SOFTWARE\Policies\Exotel\AgentTray' /v update_pubkey /f >/dev/null 2>&1 || true
+
 echo | cli logout >/dev/null || true
 rm -f "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 rm -rf "$msidir"

@@ -49,7 +49,7 @@ pub fn tray_process(app: &mut App, show_window: bool) -> Result<(), Box<dyn std:
     }
     crate::signals::quit_on_signals(shell.clone());
     listen_to_the_os(app, &shell, agent, desk);
-    tracing::info!("tray ready");
+    tracing::info!(version = %app.package_info().version, "tray ready");
     if show_window {
         shell.send(Message::OpenWindow);
     }
