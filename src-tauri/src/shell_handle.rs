@@ -68,7 +68,7 @@ pub enum Message {
     Quit { from: QuitFrom, session_end: bool },
     /// Going offline before quitting has ended this way.
     Quitted(QuitOutcome),
-    /// Look for a new version now: the schedule ([`crate::updates::spawn_schedule`]) or the
+    /// Look for a new version now: the schedule (`start::looks_for_updates`) or the
     /// window's *Check for updates*. Ignored while a look runs, with updates off, or while a
     /// version is ready or installing.
     CheckUpdates,

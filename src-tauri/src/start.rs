@@ -43,7 +43,7 @@ pub fn tray_process(app: &mut App, show_window: bool) -> Result<(), Box<dyn std:
         desk.clone(),
         updates,
     );
-    crate::updates::spawn_schedule(shell.clone(), rules);
+    looks_for_updates(shell.clone(), rules);
     if let Some(failed) = quit_failed {
         shell.send(Message::Notify(last_quit_notice(agent.words(), &failed)));
     }
@@ -54,6 +54,18 @@ pub fn tray_process(app: &mut App, show_window: bool) -> Result<(), Box<dyn std:
         shell.send(Message::OpenWindow);
     }
     Ok(())
+}
+
+/// Asks the shell for a look at the update channel on the organisation's schedule
+/// ([`crate::updates::schedule`]), for as long as the app runs; with updates off, never.
+fn looks_for_updates(shell: ShellHandle, rules: agent_core::updates::UpdateRules) {
+    tauri::async_runtime::spawn(async move {
+        agent_core::updates::run_checks(&rules, crate::updates::schedule(), || {
+            shell.send(Message::CheckUpdates);
+            std::future::ready(())
+        })
+        .await;
+    });
 }
 
 /// The agent, with the history its changes are kept in (none if it has no place).

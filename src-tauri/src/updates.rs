@@ -1,5 +1,5 @@
-//! Updates, the tray process's side: when to look (the organisation's rules and
-//! [`agent_core::updates::Schedule`]), one look ([`look`]: the channel read by agent-core, then
+//! Updates, the tray process's side: when to look ([`schedule`]; the start asks the shell for
+//! each look), one look ([`look`]: the channel read by agent-core, then
 //! the download and its signature check by Tauri's updater), and the install ([`install`]). The
 //! shell ([`crate::shell`]) holds where things stand ([`agent_core::updates::UpdateState`]) and
 //! decides when an install may run: after the agent is offline, as on quit.
@@ -15,8 +15,6 @@ use agent_core::updates::{Offer, Schedule, UpdateError, UpdateRules, UpdateState
 use exotel_api::NetCause;
 use tauri::AppHandle;
 use tauri_plugin_updater::UpdaterExt;
-
-use crate::shell_handle::{Message, ShellHandle};
 
 /// Where the app stands with updates, shared by the shell (its only writer) and the window's
 /// commands (which read it into the window's view).
@@ -103,18 +101,6 @@ pub fn schedule() -> Schedule {
         },
         None => Schedule::default(),
     }
-}
-
-/// Asks the shell for a look on the schedule, for as long as the app runs; with updates off,
-/// never.
-pub fn spawn_schedule(shell: ShellHandle, rules: UpdateRules) {
-    tauri::async_runtime::spawn(async move {
-        agent_core::updates::run_checks(&rules, schedule(), || {
-            shell.send(Message::CheckUpdates);
-            std::future::ready(())
-        })
-        .await;
-    });
 }
 
 /// One look: the channel (agent-core's reading, the same as `exotel-agent update --check`); for
