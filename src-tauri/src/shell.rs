@@ -680,6 +680,7 @@ impl Shell {
                     return;
                 }
                 self.quitting = false;
+                self.quit_waiting = None;
                 self.install_asked = false;
                 let version = ready.version.clone();
                 self.ready = Some(ready);
@@ -711,8 +712,10 @@ impl Shell {
         let app = self.app.clone();
         let QuitOutcome::Failed(reason) = outcome else {
             // Offline (or not needed): an update the agent asked for, or one that installs at
-            // quit, installs now.
-            let at_quit = self.update_rules.install == InstallTime::AtQuit;
+            // the agent's own quit, installs now (never at a signal's or a script's quit, where
+            // nobody could answer the installer's password prompt).
+            let at_quit =
+                self.update_rules.install == InstallTime::AtQuit && self.quit_from == QuitFrom::Agent;
             if let Some(ready) = self.ready.take().filter(|_| self.install_asked || at_quit) {
                 self.run_installer(ready, self.install_asked);
                 return;
