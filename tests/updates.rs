@@ -131,10 +131,15 @@ impl Channel {
 
 /// The organisation's policies: this channel, and this key (or updates off).
 fn policies(desktop: &Desktop, channel: &Channel, keys: &Keys, updates: bool) {
+    policies_with(desktop, channel, keys, &format!("updates = {updates}\n"));
+}
+
+/// The channel and the key, with `more` enforced lines.
+fn policies_with(desktop: &Desktop, channel: &Channel, keys: &Keys, more: &str) {
     let file = desktop.keyring().presets_file();
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let text = format!(
-        "[enforced]\nupdates = {updates}\nupdate_url = \"{}/latest.json\"\nupdate_pubkey = \"{}\"\n",
+        "[enforced]\n{more}update_url = \"{}/latest.json\"\nupdate_pubkey = \"{}\"\n",
         channel.url,
         keys.public()
     );
@@ -345,4 +350,36 @@ async fn a_copy_from_a_package_repository_is_told_to_use_the_package_manager() {
     .await;
     assert!(channel.manifests() >= 1);
     assert_eq!(channel.downloads(), 0, "nothing downloaded for a package manager's copy");
+}
+
+/// `update_install = at_quit`: the agent quits from the tray; offline first, then the
+/// installer, then the app ends (no restart: the agent asked to quit).
+#[tokio::test(flavor = "multi_thread")]
+async fn at_quit_the_update_installs_when_the_agent_quits() {
+    let desktop = Desktop::start().unwrap();
+    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
+    let sandbox = Sandbox::start().await.unwrap();
+    sign_in_with_cli(&desktop, &sandbox);
+    cli(&desktop, &["sip"], None);
+    let (channel, keys) = (Channel::start().await, Keys::new());
+    channel.offer("9.0.0", &keys);
+    policies_with(&desktop, &channel, &keys, "update_install = \"at_quit\"\n");
+    let app = deb_copy(&desktop);
+    let path = stand_ins(&desktop, false);
+    let mut running =
+        App::start_binary_with(&desktop, &app, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]);
+    let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
+    eventually("the offer in the tray", Duration::from_secs(20), || version_entry(&item).is_some()).await;
+    assert!(!desktop.home().join("pkexec.log").exists(), "nothing installs before the quit");
+
+    let quit = item.menu().unwrap().into_iter().find(|e| e.label == "Quit").unwrap();
+    item.click(quit.id).unwrap();
+    let record = desktop.home().join("pkexec.log");
+    eventually("the installer at quit", Duration::from_secs(20), || record.exists()).await;
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "offline before the installer");
+    std::fs::write(desktop.home().join("pkexec-go"), "").unwrap();
+    running.wait_exit(Duration::from_secs(20));
+    let log = app_log(&desktop);
+    assert!(log.contains("installed at quit"), "{log}");
+    assert_eq!(log.matches("tray ready").count(), 1, "no restart after a quit");
 }
