@@ -24,7 +24,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
-use desktop_e2e::{App, Driver, app_binary, app_log, cli, eventually, sign_in_with_cli, wait_for};
+use desktop_e2e::{
+    App, Driver, accessibility_problems, app_binary, app_log, cli, eventually, sign_in_with_cli, wait_for,
+};
 use exotel_sandbox::{DEMO_USER_ID, DeviceName, Sandbox};
 use fantoccini::Locator;
 use test_session::Desktop;
@@ -234,6 +236,10 @@ async fn a_newer_signed_version_is_offered_and_installs_after_the_agent_is_offli
     wait_for(&client, "#update-offer:not([hidden])", "the offer in the window").await;
     let offer = client.find(Locator::Id("update-offer-text")).await.unwrap().text().await.unwrap();
     assert_eq!(offer, "Version 9.0.0 is ready: install and restart.");
+    client.find(Locator::Css("#updates summary")).await.unwrap().click().await.unwrap();
+    let line = client.find(Locator::Id("update-line")).await.unwrap().text().await.unwrap();
+    assert!(line.starts_with("Version 9.0.0 is downloaded and checked (this is 0.1.0)"), "{line}");
+    assert_eq!(accessibility_problems(&client).await, Vec::<String>::new(), "the offer, and Updates open");
     let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
     eventually("the offer in the tray", Duration::from_secs(10), || {
         version_entry(&item)
@@ -288,6 +294,7 @@ async fn a_bad_signature_is_refused_and_said_and_an_older_version_is_not_offered
     wait_for(&client, "#update-line.field-error", "the refusal said").await;
     let line = client.find(Locator::Id("update-line")).await.unwrap().text().await.unwrap();
     assert!(line.contains("signature is not the app's: it was not installed"), "{line}");
+    assert_eq!(accessibility_problems(&client).await, Vec::<String>::new(), "the refusal said");
     assert!(channel.downloads() >= 1);
     let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
     assert!(version_entry(&item).is_none(), "{:#?}", item.menu());
