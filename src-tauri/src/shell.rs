@@ -609,6 +609,7 @@ impl Shell {
         let state = match found {
             Ok(Found::Nothing) => UpdateState::UpToDate { at_ms: now_ms() },
             Ok(Found::PackageManager(version)) => UpdateState::PackageManager { version },
+            Ok(Found::NotInstallable(version)) => UpdateState::NotInstallable { version },
             Ok(Found::Ready(ready)) => {
                 let state =
                     UpdateState::Ready { version: ready.version.clone(), install: self.update_rules.install };

@@ -54,6 +54,8 @@ pub enum Found {
     Nothing,
     /// A newer version for a copy a package manager keeps current: said, not downloaded.
     PackageManager(String),
+    /// A newer version for a copy not installed from a package: said, not downloaded.
+    NotInstallable(String),
     Ready(Box<Ready>),
 }
 
@@ -124,7 +126,7 @@ pub async fn look(
     }
     if !installable() {
         tracing::info!("this copy was not installed from a package: the updater does not install over it");
-        return Ok(Found::PackageManager(offer.version));
+        return Ok(Found::NotInstallable(offer.version));
     }
     download(app, rules, &offer, msi_properties).await.map(|ready| Found::Ready(Box::new(ready)))
 }

@@ -244,6 +244,11 @@ pub enum UpdateState {
     PackageManager {
         version: String,
     },
+    /// A newer version, for a copy not installed from a package (a build run from its folder):
+    /// the app does not replace it.
+    NotInstallable {
+        version: String,
+    },
     /// Going offline, then the installer.
     Installing {
         version: String,

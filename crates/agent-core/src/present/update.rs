@@ -50,6 +50,9 @@ impl UpdateView {
             UpdateState::PackageManager { version } => {
                 w.text("update-package-manager", &[s("version", version.as_str()), current_arg])
             }
+            UpdateState::NotInstallable { version } => {
+                w.text("update-not-installable", &[s("version", version.as_str()), current_arg])
+            }
             UpdateState::Installing { version } => {
                 w.text("update-installing", &[s("version", version.as_str())])
             }
@@ -75,6 +78,9 @@ pub fn menu_line(w: &Words, state: &UpdateState) -> Option<(String, bool)> {
         UpdateState::PackageManager { version } => {
             Some((w.text("menu-update-package-manager", &[s("version", version.as_str())]), false))
         }
+        UpdateState::NotInstallable { version } => {
+            Some((w.text("menu-update-not-installable", &[s("version", version.as_str())]), false))
+        }
         _ => None,
     }
 }
@@ -97,6 +103,7 @@ mod tests {
             UpdateState::Ready { version: "1.0.0".into(), install: InstallTime::Ask },
             UpdateState::Ready { version: "1.0.0".into(), install: InstallTime::AtQuit },
             UpdateState::PackageManager { version: "1.0.0".into() },
+            UpdateState::NotInstallable { version: "1.0.0".into() },
             UpdateState::Installing { version: "1.0.0".into() },
             UpdateState::Failed { error: UpdateError::BadSignature("x".into()), at_ms: NOW - 60_000 },
             UpdateState::Failed { error: UpdateError::Status { status: 404 }, at_ms: NOW - 60_000 },
@@ -119,7 +126,7 @@ mod tests {
                         assert!(view.can_install && view.offer.as_ref().unwrap().contains("1.0.0"));
                         assert_eq!(menu_line(w, &state).map(|(_, click)| click), Some(true));
                     }
-                    UpdateState::PackageManager { .. } => {
+                    UpdateState::PackageManager { .. } | UpdateState::NotInstallable { .. } => {
                         assert!(!view.can_install && view.offer.is_none());
                         assert_eq!(menu_line(w, &state).map(|(_, click)| click), Some(false));
                     }
@@ -157,7 +164,7 @@ mod tests {
             assert_eq!(unique.len(), lines.len(), "each state its own line: {lines:#?}");
         }
         let w = Words::of(Lang::En);
-        let failed = UpdateView::new(w, &all()[8], "0.9.0", NOW);
+        let failed = UpdateView::new(w, &all()[9], "0.9.0", NOW);
         assert!(failed.line.contains("today") && failed.line.contains("signature"), "{}", failed.line);
         let at_quit = UpdateView::new(w, &all()[5], "0.9.0", NOW);
         assert!(at_quit.line.contains("quit"), "{}", at_quit.line);
