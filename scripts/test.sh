@@ -50,7 +50,14 @@ step "Building the binaries the end-to-end tests run (the desktop app, exotel-ag
 cargo build --workspace --bins --locked
 
 step "Building the Linux packages (.deb and .rpm, release mode) for the package test"
-bash scripts/package.sh
+# With a throwaway release key (Tauri's signer), so that the package test can check the update
+# channel `make package` writes against the packaged app; the project's key never comes near a
+# test. Its manifest announces 9.9.9, so the packaged 0.1.0 is offered it.
+channel_key_dir="$(mktemp -d)"
+bash scripts/tauri-cli.sh signer generate --ci -p "" -w "$channel_key_dir/release.key" >/dev/null
+TAURI_SIGNING_PRIVATE_KEY_PATH="$channel_key_dir/release.key" CHANNEL_VERSION=9.9.9 \
+    UPDATE_BASE_URL=http://127.0.0.1:9/channel bash scripts/package.sh
+export EXOTEL_TEST_CHANNEL_KEY="$channel_key_dir/release.key.pub"
 
 log="$(mktemp)"
 # The disk report closes every run, a failed one too (a full disk fails it).
@@ -61,7 +68,7 @@ step "Tests: unit, sandbox, controller, keyring, command line, and the desktop a
 # server in a temporary HOME, so nothing here needs a display or a desktop session.
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
-step "The packages: the .deb's contents and its unpacked app started to the tray and quit; the .rpm against it"
+step "The packages: the .deb's contents and its unpacked app started to the tray and quit; the .rpm against it; the update channel"
 cargo test -p desktop-e2e --locked --test package -- --ignored 2>&1 | tee -a "$log"
 
 step "The safety model: random days of events against the away rules, with its tally"

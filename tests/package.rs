@@ -4,7 +4,11 @@
 //! Xvfb, it reaches its tray and exits cleanly when asked to (SIGTERM). The `.rpm` is checked
 //! against it.
 //!
-//! Those two are ignored by a plain `cargo test` (they need the release packages, a long
+//! The update channel `make package` writes beside them (signed with a throwaway key the test
+//! command makes) is checked against the unpacked app, which the bundler marked as a .deb: it
+//! finds the newer version, downloads it and verifies its signature.
+//!
+//! Those are ignored by a plain `cargo test` (they need the release packages, a long
 //! build); the test command runs them with `--ignored` after building the packages. Also here: the first run
 //! without a display.
 
@@ -215,4 +219,64 @@ fn the_rpm_holds_what_the_deb_holds() {
 
     let name = rpm.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with(&format!("{NAME}-{}-", env!("CARGO_PKG_VERSION"))), "{name}");
+}
+
+/// The channel `make package` wrote (`target/update-channel`: latest.json, the packages and
+/// their .sig files, signed by the test command's throwaway key and announcing 9.9.9), served on
+/// loopback to the unpacked app with that key as the organisation's: the app finds 9.9.9,
+/// downloads the .deb and verifies its signature, as Tauri's updater does for a real release.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the release .deb and its signed channel: bash scripts/test.sh makes both"]
+async fn the_update_channel_make_package_writes_is_one_the_packaged_app_accepts() {
+    let Ok(key_file) = std::env::var("EXOTEL_TEST_CHANNEL_KEY") else {
+        panic!("EXOTEL_TEST_CHANNEL_KEY names the channel's public key: run scripts/test.sh");
+    };
+    let channel = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/update-channel");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(channel.join("latest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["version"], "9.9.9", "{manifest}");
+    let entry = &manifest["platforms"][format!("linux-{}-deb", std::env::consts::ARCH)];
+    let url = entry["url"].as_str().unwrap_or_default();
+    let name = url.rsplit('/').next().unwrap_or_default().to_owned();
+    assert!(name.ends_with(".deb"), "{manifest}");
+    let sig = std::fs::read_to_string(channel.join(format!("{name}.sig"))).unwrap();
+    assert_eq!(entry["signature"].as_str(), Some(sig.trim()), "the manifest carries the .sig file's text");
+    assert!(manifest["platforms"][format!("linux-{}-rpm", std::env::consts::ARCH)]["url"].is_string());
+
+    // Served on loopback, the manifest pointing at this server (the signature covers the
+    // package, not where it is served from).
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut served = manifest.clone();
+    served["platforms"][format!("linux-{}-deb", std::env::consts::ARCH)]["url"] =
+        serde_json::Value::String(format!("{base}/{name}"));
+    let package = std::fs::read(channel.join(&name)).unwrap();
+    let app = axum::Router::new()
+        .route("/latest.json", axum::routing::get(move || std::future::ready(served.to_string())))
+        .route(&format!("/{name}"), axum::routing::get(move || std::future::ready(package.clone())));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let root = tempfile::tempdir().unwrap();
+    let status = Command::new("dpkg-deb").arg("-x").arg(the_deb()).arg(root.path()).status().unwrap();
+    assert!(status.success());
+    let desktop = Desktop::start().unwrap();
+    let presets = desktop.keyring().presets_file();
+    std::fs::create_dir_all(presets.parent().unwrap()).unwrap();
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    std::fs::write(
+        &presets,
+        format!("[enforced]\nupdate_url = \"{base}/latest.json\"\nupdate_pubkey = \"{}\"\n", key.trim()),
+    )
+    .unwrap();
+    let _app = App::start_binary_with(
+        &desktop,
+        &root.path().join("usr/bin/exotel-agent-tray"),
+        &[("EXOTEL_AGENT_UPDATE_SECS", "2")],
+    );
+    eventually("the packaged app verifies 9.9.9", Duration::from_secs(60), || {
+        app_log(&desktop).contains("update downloaded; its signature verified version=9.9.9")
+    })
+    .await;
+    let log = app_log(&desktop);
+    assert!(log.contains("Ready"), "offered once verified:\n{log}");
 }
