@@ -131,13 +131,41 @@ impl Channel {
     }
 }
 
-/// The organisation's policies: this channel, and this key (or updates off).
-fn policies(desktop: &Desktop, channel: &Channel, keys: &Keys, updates: bool) {
-    policies_with(desktop, channel, keys, &format!("updates = {updates}\n"));
+/// What each test starts from: a desktop with a tray host, the agent signed in to the sandbox,
+/// a channel offering 9.0.0 signed with the organisation's key (the policies name both, with
+/// `enforced`'s lines too), the .deb copy of the app, and the stand-ins' PATH.
+struct Scene {
+    desktop: Desktop,
+    host: TrayHost,
+    sandbox: Sandbox,
+    channel: Channel,
+    keys: Keys,
+    app: PathBuf,
+    path: String,
 }
 
-/// The channel and the key, with `more` enforced lines.
-fn policies_with(desktop: &Desktop, channel: &Channel, keys: &Keys, more: &str) {
+impl Scene {
+    async fn new(enforced: &str, apt_repository: bool) -> Self {
+        let desktop = Desktop::start().unwrap();
+        let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
+        let sandbox = Sandbox::start().await.unwrap();
+        sign_in_with_cli(&desktop, &sandbox);
+        let (channel, keys) = (Channel::start().await, Keys::new());
+        channel.offer("9.0.0", &keys);
+        policies(&desktop, &channel, &keys, enforced);
+        let app = deb_copy(&desktop);
+        let path = stand_ins(&desktop, apt_repository);
+        Self { desktop, host, sandbox, channel, keys, app, path }
+    }
+}
+
+/// The app's environment: the stand-ins first on its PATH, a look every 2 s.
+fn env(path: &str) -> [(&str, &str); 2] {
+    [("PATH", path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]
+}
+
+/// The organisation's policies: this channel and this key, with `more` enforced lines.
+fn policies(desktop: &Desktop, channel: &Channel, keys: &Keys, more: &str) {
     let file = desktop.keyring().presets_file();
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     let text = format!(
@@ -219,17 +247,9 @@ fn version_entry(item: &TrayItem) -> Option<test_session::tray_host::MenuEntry> 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_newer_signed_version_is_offered_and_installs_after_the_agent_is_offline() {
-    let desktop = Desktop::start().unwrap();
-    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
-    let sandbox = Sandbox::start().await.unwrap();
-    sign_in_with_cli(&desktop, &sandbox);
+    let Scene { desktop, host, sandbox, channel, app, path, .. } = Scene::new("", false).await;
     cli(&desktop, &["phone"], None);
-    let (channel, keys) = (Channel::start().await, Keys::new());
-    channel.offer("9.0.0", &keys);
-    policies(&desktop, &channel, &keys, true);
-    let app = deb_copy(&desktop);
-    let path = stand_ins(&desktop, false);
-    let driver = Driver::start_with(&desktop, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]).await;
+    let driver = Driver::start_with(&desktop, &env(&path)).await;
     let client = driver.session_of(&app).await;
 
     // Offered in the window, above everything, and in the tray, under the status line.
@@ -266,32 +286,34 @@ async fn a_newer_signed_version_is_offered_and_installs_after_the_agent_is_offli
 
     // The installer ends: the app starts again (here the same build, as nothing was installed).
     std::fs::write(desktop.home().join("pkexec-go"), "").unwrap();
-    eventually("the app started again", Duration::from_secs(30), || {
+    let started_again = || {
         let log = app_log(&desktop);
         log.contains("installed; starting again") && log.matches("tray ready").count() >= 2
-    })
-    .await;
+    };
+    for _ in 0..600 {
+        if started_again() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(started_again(), "the app did not start again:\n{}", app_log(&desktop));
     drop(client);
     let _ = desktop.command(&app).arg("--quit").status();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_signature_is_refused_and_said_and_an_older_version_is_not_offered() {
-    let desktop = Desktop::start().unwrap();
-    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
-    let sandbox = Sandbox::start().await.unwrap();
-    sign_in_with_cli(&desktop, &sandbox);
-    let (channel, keys, stranger) = (Channel::start().await, Keys::new(), Keys::new());
-    channel.offer("9.0.0", &stranger);
-    policies(&desktop, &channel, &keys, true);
-    let app = deb_copy(&desktop);
-    let path = stand_ins(&desktop, false);
-    let driver = Driver::start_with(&desktop, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]).await;
+    let Scene { desktop, host, sandbox: _sandbox, channel, keys, app, path } = Scene::new("", false).await;
+    channel.offer("9.0.0", &Keys::new());
+    // The first look within 2 s, the next not for 10 min: only *Check for updates* looks again.
+    let driver =
+        Driver::start_with(&desktop, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2,600")]).await;
     let client = driver.session_of(&app).await;
 
     // Downloaded, refused, said under *Updates*; offered nowhere, installed never.
-    client.find(Locator::Css("#updates summary")).await.unwrap().click().await.unwrap();
     wait_for(&client, "#update-line.field-error", "the refusal said").await;
+    client.find(Locator::Css("#updates summary")).await.unwrap().click().await.unwrap();
+    wait_for(&client, "#updates[open] #update-check", "Updates open").await;
     let line = client.find(Locator::Id("update-line")).await.unwrap().text().await.unwrap();
     assert!(line.contains("signature is not the app's: it was not installed"), "{line}");
     assert_eq!(accessibility_problems(&client).await, Vec::<String>::new(), "the refusal said");
@@ -304,7 +326,7 @@ async fn a_bad_signature_is_refused_and_said_and_an_older_version_is_not_offered
 
     // The channel now offers an older version, properly signed: nothing is offered.
     channel.offer("0.0.1", &keys);
-    let downloads = channel.downloads();
+    let (downloads, looks) = (channel.downloads(), channel.manifests());
     client.find(Locator::Id("update-check")).await.unwrap().click().await.unwrap();
     let mut line = String::new();
     for _ in 0..100 {
@@ -318,17 +340,13 @@ async fn a_bad_signature_is_refused_and_said_and_an_older_version_is_not_offered
     assert!(!offer.is_displayed().await.unwrap());
     assert!(version_entry(&item).is_none());
     assert_eq!(channel.downloads(), downloads, "nothing older is downloaded");
+    assert_eq!(channel.manifests(), looks + 1, "one look, asked for by the button");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_updates_off_the_channel_is_never_asked() {
-    let desktop = Desktop::start().unwrap();
-    let sandbox = Sandbox::start().await.unwrap();
-    sign_in_with_cli(&desktop, &sandbox);
-    let (channel, keys) = (Channel::start().await, Keys::new());
-    channel.offer("9.0.0", &keys);
-    policies(&desktop, &channel, &keys, false);
-    let app = deb_copy(&desktop);
+    let Scene { desktop, host: _host, sandbox: _sandbox, channel, app, .. } =
+        Scene::new("updates = false\n", false).await;
     let _app = App::start_binary_with(&desktop, &app, &[("EXOTEL_AGENT_UPDATE_SECS", "1")]);
     eventually("the app running", Duration::from_secs(20), || app_log(&desktop).contains("tray ready")).await;
     // Several check times pass.
@@ -339,16 +357,8 @@ async fn with_updates_off_the_channel_is_never_asked() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_copy_from_a_package_repository_is_told_to_use_the_package_manager() {
-    let desktop = Desktop::start().unwrap();
-    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
-    let sandbox = Sandbox::start().await.unwrap();
-    sign_in_with_cli(&desktop, &sandbox);
-    let (channel, keys) = (Channel::start().await, Keys::new());
-    channel.offer("9.0.0", &keys);
-    policies(&desktop, &channel, &keys, true);
-    let app = deb_copy(&desktop);
-    let path = stand_ins(&desktop, true);
-    let _app = App::start_binary_with(&desktop, &app, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]);
+    let Scene { desktop, host, sandbox: _sandbox, channel, app, path, .. } = Scene::new("", true).await;
+    let _app = App::start_binary_with(&desktop, &app, &env(&path));
     let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
     eventually("the package manager's line in the tray", Duration::from_secs(20), || {
         version_entry(&item)
@@ -363,18 +373,10 @@ async fn a_copy_from_a_package_repository_is_told_to_use_the_package_manager() {
 /// installer, then the app ends (no restart: the agent asked to quit).
 #[tokio::test(flavor = "multi_thread")]
 async fn at_quit_the_update_installs_when_the_agent_quits() {
-    let desktop = Desktop::start().unwrap();
-    let host = TrayHost::start(desktop.keyring().bus_address()).unwrap();
-    let sandbox = Sandbox::start().await.unwrap();
-    sign_in_with_cli(&desktop, &sandbox);
+    let Scene { desktop, host, sandbox, app, path, .. } =
+        Scene::new("update_install = \"at_quit\"\n", false).await;
     cli(&desktop, &["sip"], None);
-    let (channel, keys) = (Channel::start().await, Keys::new());
-    channel.offer("9.0.0", &keys);
-    policies_with(&desktop, &channel, &keys, "update_install = \"at_quit\"\n");
-    let app = deb_copy(&desktop);
-    let path = stand_ins(&desktop, false);
-    let mut running =
-        App::start_binary_with(&desktop, &app, &[("PATH", &path), ("EXOTEL_AGENT_UPDATE_SECS", "2")]);
+    let mut running = App::start_binary_with(&desktop, &app, &env(&path));
     let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
     eventually("the offer in the tray", Duration::from_secs(20), || version_entry(&item).is_some()).await;
     assert!(!desktop.home().join("pkexec.log").exists(), "nothing installs before the quit");

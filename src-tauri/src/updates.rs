@@ -91,17 +91,23 @@ fn installable() -> bool {
     !cfg!(target_os = "linux") || tauri::utils::platform::bundle_type().is_some()
 }
 
-/// The organisation's schedule: [`Schedule::default`], or every `EXOTEL_AGENT_UPDATE_SECS`
-/// seconds with the first look within that time (tests; a demonstration).
+/// The organisation's schedule: [`Schedule::default`], or with `EXOTEL_AGENT_UPDATE_SECS=N`
+/// every N seconds, the first look within N; `N,M`: the first within N, then every M (tests;
+/// a demonstration).
 pub fn schedule() -> Schedule {
-    let secs = std::env::var("EXOTEL_AGENT_UPDATE_SECS").ok().and_then(|s| s.trim().parse::<u64>().ok());
-    match secs.filter(|s| *s > 0) {
-        Some(secs) => Schedule {
-            first_within: (Duration::ZERO, Duration::from_secs(secs)),
-            every: Duration::from_secs(secs),
+    let secs: Vec<u64> = std::env::var("EXOTEL_AGENT_UPDATE_SECS")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .collect();
+    match secs[..] {
+        [first] | [first, _] => Schedule {
+            first_within: (Duration::ZERO, Duration::from_secs(first)),
+            every: Duration::from_secs(*secs.last().unwrap_or(&first)),
             jitter: Duration::ZERO,
         },
-        None => Schedule::default(),
+        _ => Schedule::default(),
     }
 }
 
