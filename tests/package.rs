@@ -273,10 +273,14 @@ async fn the_update_channel_make_package_writes_is_one_the_packaged_app_accepts(
         &root.path().join("usr/bin/exotel-agent-tray"),
         &[("EXOTEL_AGENT_UPDATE_SECS", "2")],
     );
-    eventually("the packaged app verifies 9.9.9", Duration::from_secs(60), || {
-        app_log(&desktop).contains("update downloaded; its signature verified version=9.9.9")
-    })
-    .await;
+    let verified = || app_log(&desktop).contains("update downloaded; its signature verified version=9.9.9");
+    for _ in 0..600 {
+        if verified() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let log = app_log(&desktop);
+    assert!(verified(), "the packaged app did not verify 9.9.9:\n{log}");
     assert!(log.contains("Ready"), "offered once verified:\n{log}");
 }
