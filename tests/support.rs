@@ -82,6 +82,8 @@ impl Driver {
     /// A WebDriver session on another build of the app (a copy marked as installed from a
     /// .deb, say).
     pub async fn session_of(&self, binary: &std::path::Path) -> Client {
+        // Already chosen (by an earlier session in this test binary) is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
         caps.insert("tauri:options".into(), serde_json::json!({ "application": binary, "args": ["--show"] }));
