@@ -26,9 +26,10 @@ fn the_admx_covers_every_policy_in_both_tiers_and_no_other() {
         let block = &block[..block.find("</policy>").expect("a closed policy")];
         let key = attr(block, "key").expect("a key");
         let value = attr(block, "valueName").expect("a value name");
+        use agent_core::policy::{Tier, registry_path};
         let tier = match key {
-            r"SOFTWARE\Policies\Exotel\AgentTray" => 0,
-            r"SOFTWARE\Policies\Exotel\AgentTray\Defaults" => 1,
+            k if k == registry_path(Tier::Enforced) => 0,
+            k if k == registry_path(Tier::Default) => 1,
             other => panic!("a policy under another key: {other}"),
         };
         assert!(tiers[tier].insert(value.to_owned()), "{value} twice in one tier");
@@ -57,7 +58,7 @@ fn every_word_the_admx_names_is_in_its_language_file() {
 /// `msi.sh` passes each to the install's elevated part.
 #[test]
 fn the_msi_writes_each_property_where_the_app_reads_it_back() {
-    use agent_core::policy::{MSI_PROPERTIES, Tier};
+    use agent_core::policy::{MSI_PROPERTIES, registry_path};
     let wxs = read("src-tauri/windows/ExotelAgentTray.wxs");
     let mut written = BTreeSet::new();
     for block in wxs.split("<RegistryValue ").skip(1) {
@@ -75,13 +76,7 @@ fn the_msi_writes_each_property_where_the_app_reads_it_back() {
     }
     let expected: BTreeSet<(String, String, String)> = MSI_PROPERTIES
         .iter()
-        .map(|(property, name, tier)| {
-            let key = match tier {
-                Tier::Enforced => r"SOFTWARE\Policies\Exotel\AgentTray",
-                Tier::Default => r"SOFTWARE\Policies\Exotel\AgentTray\Defaults",
-            };
-            ((*property).to_owned(), (*name).to_owned(), key.to_owned())
-        })
+        .map(|(property, name, tier)| ((*property).to_owned(), (*name).to_owned(), registry_path(*tier)))
         .collect();
     assert_eq!(written, expected);
     let msi_sh = read("scripts/windows/msi.sh");

@@ -49,6 +49,19 @@ pub const EXTRA_KEYS: [&str; 10] = [
 /// no default tier for them ([`Policies::update_rules`]).
 pub const ENFORCED_ONLY: [&str; 1] = ["update_pubkey"];
 
+/// Group Policy's key for the app's policies, under HKLM and HKCU.
+pub const REGISTRY_KEY: &str = r"SOFTWARE\Policies\Exotel\AgentTray";
+
+/// The registry path of `tier`'s policies under a root: [`REGISTRY_KEY`] (enforced), or its
+/// `Defaults` sub-key. Windows reads them there (`registry::sources`, whose origins are
+/// `HKLM\` or `HKCU\` and this path); the MSI writes its properties there.
+pub fn registry_path(tier: Tier) -> String {
+    match tier {
+        Tier::Enforced => REGISTRY_KEY.to_owned(),
+        Tier::Default => format!(r"{REGISTRY_KEY}\Defaults"),
+    }
+}
+
 /// The Windows installer's properties (`msiexec /i ExotelAgentTray.msi HOST=...`), each with the
 /// policy it writes under `HKLM\SOFTWARE\Policies\Exotel\AgentTray` (enforced) or its
 /// `Defaults` key: `src-tauri/windows/ExotelAgentTray.wxs` writes them, a test holds the two
@@ -394,10 +407,11 @@ impl Policies {
     pub fn msi_properties(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (property, key, tier) in MSI_PROPERTIES {
-            let (set, origin) = match tier {
-                Tier::Enforced => (self.enforced(key), r"HKLM\SOFTWARE\Policies\Exotel\AgentTray"),
-                Tier::Default => (self.default_of(key), r"HKLM\SOFTWARE\Policies\Exotel\AgentTray\Defaults"),
+            let set = match tier {
+                Tier::Enforced => self.enforced(key),
+                Tier::Default => self.default_of(key),
             };
+            let origin = format!(r"HKLM\{}", registry_path(tier));
             let Some(set) = set.filter(|s| s.origin == origin) else { continue };
             let value = match &set.value {
                 Value::Bool(on) => if *on { "1" } else { "0" }.to_owned(),

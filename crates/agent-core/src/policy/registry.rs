@@ -8,19 +8,20 @@ use serde_json::Value;
 use winreg::RegKey;
 use winreg::enums::{HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RegType};
 
-use super::{Source, Tier};
+use super::{Source, Tier, registry_path};
 
 /// The policies' key, under HKLM and HKCU.
-pub const KEY: &str = r"SOFTWARE\Policies\Exotel\AgentTray";
+pub const KEY: &str = super::REGISTRY_KEY;
 
 /// HKLM's enforced and default values, then HKCU's.
 pub fn sources() -> Vec<Source> {
     let mut sources = Vec::new();
     for (root, name) in [(HKEY_LOCAL_MACHINE, "HKLM"), (HKEY_CURRENT_USER, "HKCU")] {
         let root = RegKey::predef(root);
-        sources.push(read(&root, &format!(r"{name}\{KEY}"), KEY, Tier::Enforced));
-        let defaults = format!(r"{KEY}\Defaults");
-        sources.push(read(&root, &format!(r"{name}\{defaults}"), &defaults, Tier::Default));
+        for tier in [Tier::Enforced, Tier::Default] {
+            let path = registry_path(tier);
+            sources.push(read(&root, &format!(r"{name}\{path}"), &path, tier));
+        }
     }
     sources
 }
