@@ -111,10 +111,9 @@ pub fn spawn(
     agent: Arc<Agent>,
     tray: Tray,
     desk: DeskReport,
-    updates: UpdateBoard,
+    (updates, update_rules): (UpdateBoard, UpdateRules),
 ) {
     let shown = agent.status();
-    let update_rules = agent.policies().update_rules();
     let shell_state = Shell {
         app,
         shell,

@@ -41,7 +41,7 @@ pub fn tray_process(app: &mut App, show_window: bool) -> Result<(), Box<dyn std:
         agent.clone(),
         tray,
         desk.clone(),
-        updates,
+        (updates, rules.clone()),
     );
     looks_for_updates(shell.clone(), rules);
     if let Some(failed) = quit_failed {
