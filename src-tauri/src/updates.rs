@@ -122,12 +122,13 @@ pub async fn look(
     msi_properties: &[(String, String)],
 ) -> Result<Found, UpdateError> {
     let current = current_version(app);
-    let keys = platform_keys(installer());
+    let installer = installer();
+    let keys = platform_keys(installer);
     let Some(offer) = agent_core::updates::check(rules, &current, &keys).await? else {
         return Ok(Found::Nothing);
     };
     tracing::info!(version = %offer.version, platform = %offer.platform, "a newer version is offered");
-    if installer() == Some("deb") && from_package_repository().await {
+    if installer == Some("deb") && from_package_repository().await {
         return Ok(Found::PackageManager(offer.version));
     }
     if !installable() {
