@@ -18,16 +18,20 @@ disk() {
     printf 'disk: %s free on the target'"'"'s filesystem, target/ holds %s\n' \
         "$(df -h --output=avail target | tail -1 | tr -d ' ')" "$(du -sh target 2>/dev/null | cut -f1)"
 }
-# On a small disk, a lane about to build gets room from an earlier lane's output that nothing
-# after it reads (it is rebuilt by the next run): `make_room GB folder...`.
+# On a small disk, a lane about to build gets room from earlier lanes' output that nothing after
+# it reads (a later run rebuilds it): `make_room GB folder...` removes the folders one at a time,
+# in the order given, until GB are free, and stops there (a roomy disk keeps them all).
 make_room() {
-    local need=$1 avail
+    local need=$1 folder removed=""
     shift
-    avail=$(df -k --output=avail target | tail -1 | tr -d ' ')
-    if [ "$avail" -lt $((need * 1024 * 1024)) ]; then
-        echo "disk: under $need GB free; removing $* to make room"
-        rm -rf "$@"
-    fi
+    for folder in "$@"; do
+        [ "$(df -k --output=avail target | tail -1 | tr -d ' ')" -lt $((need * 1024 * 1024)) ] || break
+        [ -e "$folder" ] || continue
+        echo "disk: under $need GB free; removing $folder ($(du -sh "$folder" 2>/dev/null | cut -f1)) to make room"
+        rm -rf "$folder"
+        removed=1
+    done
+    if [ -n "$removed" ]; then disk; fi
 }
 
 # What git says of the tree before any test (a developer's own edits are theirs).
@@ -84,8 +88,11 @@ cargo test -p agent-core --locked --test fault_matrix -- --nocapture 2>&1 | grep
 cargo test -p agent-core --locked --test fault_paths -- --nocapture 2>&1 | grep -E "^(FAILED|fault paths:)"
 
 step "The Windows lane: cross-built, linted, tested under Wine (its own tally)"
-# The lane takes about 5 GB; the release build was only for the package test.
-make_room 7 target/release
+# The lane's folder grows to about 6 GB (two builds of the app, Wine's prefix, three MSIs). Only
+# the package test read the release build, and nothing from here on reads the Linux debug build
+# but the sandbox, which the lane builds again if it is gone (a CI disk once filled up here with
+# both kept: 44 MB left, target/ at 11 GB).
+make_room 8 target/release target/debug
 bash scripts/test-windows.sh
 
 step "The macOS check: every crate type-checked and linted for aarch64-apple-darwin"
