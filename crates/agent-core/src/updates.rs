@@ -357,7 +357,9 @@ pub fn read_reply(
     let offered =
         semver::Version::parse(manifest.version.trim_start_matches('v')).map_err(|_| not_a_manifest())?;
     let running = semver::Version::parse(current).map_err(|_| not_a_manifest())?;
-    if offered <= running {
+    // By semver's precedence, which leaves out build metadata: 0.2.0+7 is the same release as
+    // 0.2.0 (semver's `Ord` would call it newer and offer it to 0.2.0 on every look).
+    if offered.cmp_precedence(&running) != std::cmp::Ordering::Greater {
         return Ok(None);
     }
     let Some((key, platform)) = keys.iter().find_map(|k| manifest.platforms.get(k).map(|p| (k, p))) else {
@@ -434,13 +436,22 @@ mod tests {
     fn only_a_newer_version_for_this_computer_is_offered() {
         let offer = read_reply(200, &manifest("0.3.0", "linux-x86_64"), "0.2.0", &keys()).unwrap().unwrap();
         assert_eq!((offer.version.as_str(), offer.current.as_str()), ("0.3.0", "0.2.0"));
+        // Numbers, not text: 0.10.0 follows 0.9.0; a release follows its release candidate.
+        for (newer, running) in [("0.10.0", "0.9.0"), ("0.2.0", "0.2.0-rc.1"), ("0.2.1", "0.2.0+build.7")] {
+            let offer = read_reply(200, &manifest(newer, "linux-x86_64"), running, &keys());
+            assert_eq!(
+                offer.ok().flatten().map(|o| o.version),
+                Some(newer.to_owned()),
+                "{newer} over {running}"
+            );
+        }
         assert_eq!(
             read_reply(200, &manifest("v0.3.1", "linux-x86_64-deb"), "0.2.0", &keys())
                 .unwrap()
                 .map(|o| o.version),
             Some("0.3.1".into())
         );
-        for same_or_older in ["0.2.0", "0.1.9", "0.2.0-rc.1"] {
+        for same_or_older in ["0.2.0", "0.1.9", "0.2.0-rc.1", "0.2.0+build.7", "0.1.10"] {
             assert_eq!(
                 read_reply(200, &manifest(same_or_older, "linux-x86_64"), "0.2.0", &keys()),
                 Ok(None),
