@@ -41,7 +41,7 @@ pub fn run() -> ExitCode {
         let arg = |i: usize| args.get(i).map(String::as_str);
         return window::process::run(context(), arg(2), arg(3), arg(4));
     }
-    let _log = logging::init();
+    logging::init();
     let show_window = args.iter().any(|a| a == "--show");
     // Either flag is only for a running app: alone, the launch ends at once.
     let quit_only = args.iter().any(|a| a == QUIT_FLAG || a == INSTALL_UPDATE_FLAG);
@@ -89,12 +89,13 @@ pub fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    app.run(|_app, event| {
+    app.run(|_app, event| match event {
         // The tray process has no window of its own; only quitting (an explicit exit code)
         // ends it.
-        if let RunEvent::ExitRequested { api, code: None, .. } = event {
-            api.prevent_exit();
-        }
+        RunEvent::ExitRequested { api, code: None, .. } => api.prevent_exit(),
+        // Last, before the process exits (or restarts after an update).
+        RunEvent::Exit => logging::finish(),
+        _ => {}
     });
     ExitCode::SUCCESS
 }

@@ -2,6 +2,8 @@
 //! the log never grows without bound. `RUST_LOG` sets the level (default `info`). Secrets never
 //! reach a log: they are only ever formatted as `[redacted]`.
 
+use std::sync::{Mutex, PoisonError};
+
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::RollingFileAppender;
 use tracing_subscriber::EnvFilter;
@@ -11,10 +13,21 @@ use tracing_subscriber::util::SubscriberInitExt;
 /// Lines waiting to be written to the log file.
 const LOG_QUEUE_LINES: usize = 1024;
 
-/// Logs to stderr and the log file (the tray process). Keep the guard alive for the life of
-/// the app: dropping it flushes the file.
-pub fn init() -> Option<WorkerGuard> {
-    start(log_file())
+/// The file writer's guard, for the life of the tray process: [`finish`] drops it.
+static FILE_WRITER: Mutex<Option<WorkerGuard>> = Mutex::new(None);
+
+/// Logs to stderr and the log file (the tray process), until [`finish`].
+pub fn init() {
+    let guard = start(log_file());
+    *FILE_WRITER.lock().unwrap_or_else(PoisonError::into_inner) = guard;
+}
+
+/// Writes out the lines still queued for the log file. The process ends without returning from
+/// `main` (the event loop's exit, a restart after an update, the session's end), so nothing else
+/// drops the writer: without this, its last lines (why it quit, what it installed) were lost.
+/// Called as the process ends; later lines go to stderr only.
+pub fn finish() {
+    drop(FILE_WRITER.lock().unwrap_or_else(PoisonError::into_inner).take());
 }
 
 /// Logs to stderr only: the window process's (the tray process keeps the file).
