@@ -369,13 +369,15 @@ async fn a_copy_from_a_package_repository_is_told_to_use_the_package_manager() {
     assert_eq!(channel.downloads(), 0, "nothing downloaded for a package manager's copy");
 }
 
-/// `update_install = at_quit`: the agent quits from the tray; offline first, then the
-/// installer, then the app ends (no restart: the agent asked to quit).
+/// `update_install = at_quit`: the agent quits from the tray; offline first (even with
+/// "offline on quit" turned off: the window promised it), then the installer, then the app
+/// ends (no restart: the agent asked to quit).
 #[tokio::test(flavor = "multi_thread")]
 async fn at_quit_the_update_installs_when_the_agent_quits() {
     let Scene { desktop, host, sandbox, app, path, .. } =
         Scene::new("update_install = \"at_quit\"\n", false).await;
     cli(&desktop, &["sip"], None);
+    cli(&desktop, &["settings", "--set", "offline_on_quit=false"], None);
     let mut running = App::start_binary_with(&desktop, &app, &env(&path));
     let item = host.wait_for_item(Duration::from_secs(20)).expect("the tray registered with the host");
     eventually("the offer in the tray", Duration::from_secs(20), || version_entry(&item).is_some()).await;

@@ -365,7 +365,7 @@ async function init() {
     $("failures-off").hidden = event.currentTarget.checked;
   });
   $("quit").addEventListener("click", () => invoke("quit"));
-  $("update-check").addEventListener("click", () => invoke("check_updates").then(render, () => {}));
+  $("update-check").addEventListener("click", () => invoke("check_updates").catch(() => {}));
   $("update-install").addEventListener("click", () => invoke("install_update").catch(() => {}));
   // Escape closes the window; the app stays in the tray.
   document.addEventListener("keydown", (event) => {

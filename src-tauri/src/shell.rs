@@ -40,6 +40,10 @@ pub const QUIET_HOUR: Duration = Duration::from_secs(60 * 60);
 /// How long a last notification is given to reach the notification server before exit.
 const NOTICE_GRACE: Duration = Duration::from_millis(500);
 
+/// The longest a look at the update channel may take, its download included (the download's own
+/// limit is [`crate::updates::DOWNLOAD_LIMIT`]).
+const LOOK_LIMIT: Duration = Duration::from_secs(15 * 60);
+
 /// How often what ages is shown again while signed in (the break's time left, the time in the
 /// current state, staleness), or every half sync interval if that is shorter: the tray changes
 /// only when its words do.
@@ -569,7 +573,8 @@ impl Shell {
     /// Sends the offline before quitting (attempt number `attempt`), after `wait`; its outcome
     /// comes back as [`Message::Quitted`].
     fn try_quit_offline(&self, attempt: u32, wait: Duration) {
-        let (agent, shell, install) = (self.agent.clone(), self.shell.clone(), self.install_asked);
+        let install = self.install_asked || self.installs_at_quit();
+        let (agent, shell) = (self.agent.clone(), self.shell.clone());
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(wait).await;
             let outcome = if install {
@@ -579,6 +584,16 @@ impl Shell {
             };
             shell.send(Message::Quitted(outcome));
         });
+    }
+
+    /// Whether this quit ends in an install: a version is ready, it installs at quit, and the
+    /// agent quit (never a signal's or a script's quit, where nobody could answer the
+    /// installer's password prompt). Such a quit goes offline first whatever the agent's
+    /// "offline on quit", as the window's line promises.
+    fn installs_at_quit(&self) -> bool {
+        self.update_rules.install == InstallTime::AtQuit
+            && self.quit_from == QuitFrom::Agent
+            && self.ready.is_some()
     }
 
     /// Where the app stands with updates, shown at once in the tray and the window.
@@ -599,7 +614,17 @@ impl Shell {
         let (app, shell, rules) = (self.app.clone(), self.shell.clone(), self.update_rules.clone());
         let msi_properties = self.agent.policies().msi_properties();
         tauri::async_runtime::spawn(async move {
-            let found = crate::updates::look(&app, &rules, &msi_properties).await;
+            // The look on a task of its own, within LOOK_LIMIT: whatever becomes of it (a
+            // download that stalls, a bug that panics), an outcome comes back, so the state
+            // never stays at Checking (which would refuse every later look).
+            let look = tauri::async_runtime::spawn(async move {
+                crate::updates::look(&app, &rules, &msi_properties).await
+            });
+            let found = match tokio::time::timeout(LOOK_LIMIT, look).await {
+                Ok(Ok(found)) => found,
+                Ok(Err(e)) => Err(UpdateError::Install(format!("the look ended unexpectedly: {e}"))),
+                Err(_) => Err(UpdateError::Timeout),
+            };
             shell.send(Message::UpdateLooked(found));
         });
     }
@@ -642,7 +667,7 @@ impl Shell {
         self.set_update(UpdateState::Installing { version: ready.version.clone() });
         let shell = self.shell.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            let result = crate::updates::install(&ready);
+            let result = crate::updates::install(&ready, restart);
             shell.send(Message::Installed { result, ready, restart });
         });
     }
@@ -692,7 +717,7 @@ impl Shell {
 
     fn exit_now(&self) {
         if self.session_ending {
-            std::process::exit(0);
+            exit_process();
         }
         self.app.exit(0);
     }
@@ -707,16 +732,14 @@ impl Shell {
         tracing::info!(?outcome, "quitting");
         if self.session_ending {
             // No notification either: the desktop is going away.
-            std::process::exit(0);
+            exit_process();
         }
         let app = self.app.clone();
         let QuitOutcome::Failed(reason) = outcome else {
             // Offline (or not needed): an update the agent asked for, or one that installs at
-            // the agent's own quit, installs now (never at a signal's or a script's quit, where
-            // nobody could answer the installer's password prompt).
-            let at_quit =
-                self.update_rules.install == InstallTime::AtQuit && self.quit_from == QuitFrom::Agent;
-            if let Some(ready) = self.ready.take().filter(|_| self.install_asked || at_quit) {
+            // the agent's own quit, installs now.
+            let install = self.install_asked || self.installs_at_quit();
+            if let Some(ready) = self.ready.take().filter(|_| install) {
                 self.run_installer(ready, self.install_asked);
                 return;
             }
@@ -760,4 +783,11 @@ impl Shell {
             app.exit(0);
         });
     }
+}
+
+/// Ends the process now, past the event loop (the session is ending: Windows' end of session
+/// may already have ended the loop), its log written out first.
+fn exit_process() -> ! {
+    crate::logging::finish();
+    std::process::exit(0)
 }

@@ -16,6 +16,9 @@ use exotel_api::NetCause;
 use tauri::AppHandle;
 use tauri_plugin_updater::UpdaterExt;
 
+/// The longest a download from the update channel may take (an MSI or a package of a few MB).
+pub const DOWNLOAD_LIMIT: Duration = Duration::from_secs(10 * 60);
+
 /// Where the app stands with updates, shared by the shell (its only writer) and the window's
 /// commands (which read it into the window's view).
 #[derive(Debug, Clone)]
@@ -180,16 +183,21 @@ async fn download(
         // Changed between the two reads: nothing newer after all.
         return Err(UpdateError::NotAManifest { shape: exotel_api::Shape::Empty });
     };
+    // The plugin gives the download no limit of its own: a stalled one would never end.
+    let mut update = update;
+    update.timeout = Some(DOWNLOAD_LIMIT);
     let bytes = update.download(|_, _| {}, || {}).await.map_err(plugin_error)?;
     tracing::info!(version = %update.version, bytes = bytes.len(), "update downloaded; its signature verified");
     Ok(Ready { version: update.version.clone(), update, bytes })
 }
 
 /// Runs the installer on a verified download: on Linux the privileged package install (pkexec
-/// dpkg -i / rpm -U), on Windows msiexec (which ends this process). Blocking.
-pub fn install(ready: &Ready) -> Result<(), UpdateError> {
-    tracing::info!(version = %ready.version, "installing the update");
-    ready.update.install(&ready.bytes).map_err(|e| plugin_error(e, ""))
+/// dpkg -i / rpm -U), on Windows msiexec (which ends this process). Blocking. `restart`: the
+/// app starts again afterwards (on Windows the MSI's AUTOLAUNCHAPP; on Linux the shell
+/// restarts it); not after an install at the agent's quit.
+pub fn install(ready: &Ready, restart: bool) -> Result<(), UpdateError> {
+    tracing::info!(version = %ready.version, restart, "installing the update");
+    ready.update.clone().restart_after_install(restart).install(&ready.bytes).map_err(|e| plugin_error(e, ""))
 }
 
 /// The updater's error, as one of the app's kinds (its words are in the log).

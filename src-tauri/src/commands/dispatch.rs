@@ -102,9 +102,11 @@ pub async fn dispatch(app: &AppHandle, shell: &ShellHandle, command: Command) ->
             shell.send(Message::CloseWindow);
             Ok(Value::Null)
         }
+        // The look's states (Checking, then its outcome) reach the window as the shell sets
+        // them; a view sent back from here could arrive after Checking's and show it undone.
         Command::CheckUpdates => {
             shell.send(Message::CheckUpdates);
-            view(Ok(state.agent.status()))
+            Ok(Value::Null)
         }
         Command::InstallUpdate => {
             shell.send(Message::InstallUpdate);
