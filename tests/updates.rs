@@ -388,6 +388,20 @@ async fn at_quit_the_update_installs_when_the_agent_quits() {
     let record = desktop.home().join("pkexec.log");
     eventually("the installer at quit", Duration::from_secs(20), || record.exists()).await;
     assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "offline before the installer");
+    // While the installer waits (for a password, say), the tray says so, and its Phone item
+    // turns nothing on: the app is about to end.
+    let installing = |e: &test_session::tray_host::MenuEntry| e.label.starts_with("Installing version 9.0.0");
+    eventually("the install's line in the tray", Duration::from_secs(10), || {
+        item.menu().is_ok_and(|m| m.iter().any(|e| installing(e) && !e.enabled))
+    })
+    .await;
+    let phone = item.menu().unwrap().into_iter().find(|e| e.label == "Receive calls on phone").unwrap();
+    item.click(phone.id).unwrap();
+    eventually("the refusal", Duration::from_secs(10), || {
+        app_log(&desktop).contains("the change was not made")
+    })
+    .await;
+    assert_eq!(sandbox.active(DEMO_USER_ID), Some(Ok(None)), "still offline while the installer runs");
     std::fs::write(desktop.home().join("pkexec-go"), "").unwrap();
     running.wait_exit(Duration::from_secs(20));
     let log = app_log(&desktop);

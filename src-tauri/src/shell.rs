@@ -513,7 +513,11 @@ impl Shell {
     fn change(&self, target: Target, source: Source) {
         let agent = self.agent.clone();
         tauri::async_runtime::spawn(async move {
-            let _ = agent.change(target, source).await;
+            // A failed change is published by the controller; one refused before it (an update
+            // installing: the tray's line says so) is only logged.
+            if let Err(e) = agent.change(target, source).await {
+                tracing::info!(kind = %e.kind(), ?target, "the change was not made: {e}");
+            }
         });
     }
 
@@ -707,6 +711,8 @@ impl Shell {
                 self.quitting = false;
                 self.quit_waiting = None;
                 self.install_asked = false;
+                let agent = self.agent.clone();
+                tauri::async_runtime::spawn(async move { agent.install_failed().await });
                 let version = ready.version.clone();
                 self.ready = Some(ready);
                 tracing::info!(%version, "the download is kept for another try");

@@ -148,6 +148,7 @@ error-set-usage = --set takes name=value, not “{ $input }”.
 error-no-such-setting = There is no setting called “{ $name }”.
 error-setting-wrong-kind = A setting has a value of the wrong kind.
 error-break-length = A break lasts between 1 second and { $hours } hours.
+error-installing-update = An update is being installed, so you stay offline until the app starts again.
 error-request-unreadable = The window sent a request the app could not read. Restart the app if this keeps happening.
 error-bad-credentials = The app id or app secret is wrong: Exotel refused to issue a token. Check both and sign in again.
 error-unauthorized = Exotel refused the app's token. Sign in again.

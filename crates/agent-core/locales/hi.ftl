@@ -150,6 +150,7 @@ error-set-usage = --set को नाम=मान चाहिए, “{ $input 
 error-no-such-setting = “{ $name }” नाम की कोई सेटिंग नहीं है।
 error-setting-wrong-kind = किसी सेटिंग का मान ग़लत तरह का है।
 error-break-length = ब्रेक 1 सेकंड से { $hours } घंटे तक का हो सकता है।
+error-installing-update = अपडेट इंस्टॉल हो रहा है, इसलिए ऐप दोबारा शुरू होने तक आप ऑफ़लाइन रहेंगे।
 error-request-unreadable = विंडो ने ऐसा अनुरोध भेजा जो ऐप पढ़ नहीं सका। ऐसा बार-बार हो तो ऐप फिर से शुरू करें।
 error-bad-credentials = ऐप आईडी या ऐप सीक्रेट ग़लत है: Exotel ने टोकन नहीं दिया। दोनों जाँचें और फिर से साइन इन करें।
 error-unauthorized = Exotel ने ऐप का टोकन नहीं माना। फिर से साइन इन करें।

@@ -153,6 +153,47 @@ async fn quitting_goes_offline_within_the_bound_or_says_it_could_not() {
     assert_eq!(agent.quit_offline(Duration::from_secs(3)).await, QuitOutcome::NotNeeded);
 }
 
+/// From the offline before an update's installer until the installer fails, nothing turns a
+/// device on: not the tray, not the shortcut, not the return from a lock while the installer's
+/// offline was still owed. Offline is still taken; after a failed install the agent's changes
+/// are taken again.
+#[tokio::test]
+async fn while_an_update_installs_nothing_turns_a_device_on() {
+    let t = World::new().await;
+    let agent = t.agent().await;
+    agent
+        .set_preferences(Preferences {
+            offline_on_lock: true,
+            offline_on_quit: false,
+            ..Preferences::default()
+        })
+        .unwrap();
+    agent.change(PHONE, Source::Tray).await.unwrap();
+
+    // Exotel refuses the installer's offline at first (the quit then waits, retrying).
+    t.sandbox.set_fault(Endpoint::Device, Fault::status(503));
+    let waiting = agent.offline_before_install(Duration::from_millis(300), 1).await;
+    assert!(matches!(waiting, QuitOutcome::Failed(_)), "{waiting:?}");
+    t.sandbox.clear_faults();
+    // Meanwhile the screen locks and unlocks: offline, and the phone not turned back on.
+    let _ = agent.away(AwayEvent::Locked).await;
+    assert_eq!(t.active(), None);
+    let _ = agent.away(AwayEvent::Unlocked).await;
+    assert_eq!((t.active(), agent.status().availability), (None, Availability::Offline), "no return");
+
+    let refused = agent.change(PHONE, Source::Tray).await.unwrap_err();
+    assert_eq!(refused.kind(), agent_core::ErrorKind::InvalidInput);
+    assert!(refused.to_string().contains("An update is being installed"), "{refused}");
+    assert!(agent.toggle().await.is_err(), "the shortcut is refused too");
+    assert_eq!(t.active(), None);
+    assert_eq!(agent.offline_before_install(Duration::from_secs(3), 2).await, QuitOutcome::Offline);
+    agent.change(Target::Offline, Source::Window).await.unwrap();
+
+    agent.install_failed().await;
+    agent.change(PHONE, Source::Tray).await.unwrap();
+    assert_eq!(t.active(), Some(DeviceName::Phone), "after a failed install, the agent's changes count");
+}
+
 #[tokio::test]
 async fn sync_finds_a_change_made_elsewhere() {
     let t = World::new().await;

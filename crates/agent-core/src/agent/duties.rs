@@ -69,9 +69,20 @@ impl Agent {
 
     /// Before an update's installer stops the app: offline, as on quit, whatever the agent's
     /// "offline on quit" (the installer may take a while, and the app restarts on its own);
-    /// recorded as a quit.
+    /// recorded as a quit. From here until [`Self::install_failed`], no change the agent asks
+    /// for turns a device on (the tray, the window, the shortcut): an agent who pressed Phone
+    /// while the installer asked for a password would be left receiving calls by an app about
+    /// to end. (The away rules have nothing to turn back on: the quit's offline forgets what
+    /// was parked, and a break.)
     pub async fn offline_before_install(&self, limit: Duration, attempt: u32) -> QuitOutcome {
+        self.duties_now().await.0.installing = true;
         self.offline_to_stop(limit, attempt).await
+    }
+
+    /// The installer failed or was cancelled: this version carries on, and the agent's changes
+    /// are taken again.
+    pub async fn install_failed(&self) {
+        self.duties_now().await.0.installing = false;
     }
 
     async fn offline_to_stop(&self, limit: Duration, attempt: u32) -> QuitOutcome {

@@ -73,6 +73,10 @@ struct Duties {
     pub retrying: u64,
     /// When that task sends its next attempt.
     pub retry_at: Option<tokio::time::Instant>,
+    /// An update's installer is about to run, or runs: from the offline before it
+    /// ([`Agent::offline_before_install`]) until it fails ([`Agent::install_failed`]), nothing
+    /// turns a device on (the app ends or restarts once it succeeds).
+    pub installing: bool,
 }
 
 impl Agent {
@@ -239,11 +243,16 @@ impl Agent {
     }
 
     /// A change to the target `decide` picks from the status, under the duties lock.
-    async fn change_to(&self, decide: impl FnOnce(&Status) -> Target, source: Source) -> Result<Status> {
+    async fn change_to(&self, decide: impl Fn(&Status) -> Target, source: Source) -> Result<Status> {
         // The duties first: an away event that arrives meanwhile then waits for this change
         // and follows it with offline (R1), rather than being overtaken by it.
         let (mut duties, followed) = self.duties_now().await;
         followed?;
+        if duties.installing && decide(&self.controller.status()) != Target::Offline {
+            return Err(crate::error::CoreError::BadRequest(crate::detail::Part::new(
+                "error-installing-update",
+            )));
+        }
         if source != Source::Timer {
             self.agent_takes_over(&mut duties).await?;
         }

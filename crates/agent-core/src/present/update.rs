@@ -69,7 +69,9 @@ impl UpdateView {
 }
 
 /// The tray's item for a version ready to install ("Version 1.0.0 is ready: install and
-/// restart"), or for one the package manager installs (shown, not clickable); none otherwise.
+/// restart"), or for one the package manager installs, or for the install under way (these
+/// shown, not clickable: while installing, the agent's status changes are refused, and this
+/// line says why); none otherwise.
 pub fn menu_line(w: &Words, state: &UpdateState) -> Option<(String, bool)> {
     match state {
         UpdateState::Ready { version, .. } => {
@@ -80,6 +82,9 @@ pub fn menu_line(w: &Words, state: &UpdateState) -> Option<(String, bool)> {
         }
         UpdateState::NotInstallable { version } => {
             Some((w.text("menu-update-not-installable", &[s("version", version.as_str())]), false))
+        }
+        UpdateState::Installing { version } => {
+            Some((w.text("update-installing", &[s("version", version.as_str())]), false))
         }
         _ => None,
     }
@@ -128,7 +133,9 @@ mod tests {
                         assert!(view.can_install && view.offer.as_ref().unwrap().contains("1.0.0"));
                         assert_eq!(menu_line(w, &state).map(|(_, click)| click), Some(true));
                     }
-                    UpdateState::PackageManager { .. } | UpdateState::NotInstallable { .. } => {
+                    UpdateState::PackageManager { .. }
+                    | UpdateState::NotInstallable { .. }
+                    | UpdateState::Installing { .. } => {
                         assert!(!view.can_install && view.offer.is_none());
                         assert_eq!(menu_line(w, &state).map(|(_, click)| click), Some(false));
                     }
