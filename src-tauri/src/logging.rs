@@ -23,7 +23,7 @@ pub fn init() {
 }
 
 /// Writes out the lines still queued for the log file. The process ends without returning from
-/// `main` (the event loop's exit, a restart after an update, the session's end), so nothing else
+/// `main` (the event loop's exit, a restart after an update), so nothing else
 /// drops the writer: without this, its last lines (why it quit, what it installed) were lost.
 /// Called as the process ends; later lines go to stderr only.
 pub fn finish() {

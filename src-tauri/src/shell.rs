@@ -723,7 +723,7 @@ impl Shell {
 
     fn exit_now(&self) {
         if self.session_ending {
-            exit_process();
+            std::process::exit(0);
         }
         self.app.exit(0);
     }
@@ -737,8 +737,10 @@ impl Shell {
     fn quitted(&mut self, outcome: QuitOutcome) {
         tracing::info!(?outcome, "quitting");
         if self.session_ending {
-            // No notification either: the desktop is going away.
-            exit_process();
+            // No notification either: the desktop is going away. Straight out, without writing
+            // the log out first: Windows may end the process at any moment now (a clean run
+            // under Wine lost the session end's log lines once with the writer closed here).
+            std::process::exit(0);
         }
         let app = self.app.clone();
         let QuitOutcome::Failed(reason) = outcome else {
@@ -789,11 +791,4 @@ impl Shell {
             app.exit(0);
         });
     }
-}
-
-/// Ends the process now, past the event loop (the session is ending: Windows' end of session
-/// may already have ended the loop), its log written out first.
-fn exit_process() -> ! {
-    crate::logging::finish();
-    std::process::exit(0)
 }
