@@ -577,7 +577,7 @@ impl Shell {
     /// Sends the offline before quitting (attempt number `attempt`), after `wait`; its outcome
     /// comes back as [`Message::Quitted`].
     fn try_quit_offline(&self, attempt: u32, wait: Duration) {
-        let install = self.install_asked || self.installs_at_quit();
+        let install = self.quit_installs();
         let (agent, shell) = (self.agent.clone(), self.shell.clone());
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(wait).await;
@@ -590,14 +590,15 @@ impl Shell {
         });
     }
 
-    /// Whether this quit ends in an install: a version is ready, it installs at quit, and the
-    /// agent quit (never a signal's or a script's quit, where nobody could answer the
-    /// installer's password prompt). Such a quit goes offline first whatever the agent's
-    /// "offline on quit", as the window's line promises.
-    fn installs_at_quit(&self) -> bool {
-        self.update_rules.install == InstallTime::AtQuit
-            && self.quit_from == QuitFrom::Agent
-            && self.ready.is_some()
+    /// Whether this quit ends in an install: the agent asked for one, or a version is ready, it
+    /// installs at quit, and the agent quit (never a signal's or a script's quit, where nobody
+    /// could answer the installer's password prompt). Such a quit goes offline first whatever
+    /// the agent's "offline on quit", as the window's line promises.
+    fn quit_installs(&self) -> bool {
+        self.install_asked
+            || (self.update_rules.install == InstallTime::AtQuit
+                && self.quit_from == QuitFrom::Agent
+                && self.ready.is_some())
     }
 
     /// Where the app stands with updates, shown at once in the tray and the window.
@@ -746,7 +747,7 @@ impl Shell {
         let QuitOutcome::Failed(reason) = outcome else {
             // Offline (or not needed): an update the agent asked for, or one that installs at
             // the agent's own quit, installs now.
-            let install = self.install_asked || self.installs_at_quit();
+            let install = self.quit_installs();
             if let Some(ready) = self.ready.take().filter(|_| install) {
                 self.run_installer(ready, self.install_asked);
                 return;
